@@ -1,0 +1,46 @@
+# Two entry points for a fresh machine: `make demo` and `make test`. Each installs what it needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CDK := node_modules/.bin/cdk
+# jsii prints a banner on every synth when Node is end-of-life (Node 20 here). It is about this
+# machine's Node, not the app; the value names the one major version whose warning is silenced.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export CDK_DISABLE_CLI_TELEMETRY := true
+
+.PHONY: demo test lint typecheck unit integration infra synth bench clean
+
+$(VENV)/.installed: requirements.txt requirements-lambda.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(CDK): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## demo: seed a local emulator (moto, in-process) and run the real collectors against it
+demo: $(VENV)/.installed
+	$(PY) -m demo
+
+## test: lint, type-check, unit, integration and infrastructure tests, then a CLI synth + cfn-lint
+test: lint typecheck
+	$(PY) -m pytest
+	$(MAKE) synth
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy
+
+## synth: the real CDK CLI, offline and without credentials; cfn-lint on what it wrote
+synth: $(VENV)/.installed $(CDK)
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(CDK) synth --quiet --no-notices --no-version-reporting
+	$(VENV)/bin/cfn-lint cdk.out/SubnetIpMonitor.template.json
+
+clean:
+	rm -rf $(VENV) node_modules cdk.out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,36 @@
+#!/usr/bin/env python3
+"""CDK entry point: validate configuration, build the stack, run cdk-nag on everything."""
+
+from __future__ import annotations
+
+import sys
+
+import aws_cdk as cdk
+from cdk_nag import AwsSolutionsChecks
+
+from infra.config import ConfigError, MonitorConfig, config_from_context
+from infra.stack import SubnetIpMonitorStack
+
+STACK_NAME = "SubnetIpMonitor"
+
+
+def build_app(app: cdk.App, config: MonitorConfig) -> SubnetIpMonitorStack:
+    """Add the monitor stack and the cdk-nag AwsSolutions checks to app."""
+    stack = SubnetIpMonitorStack(app, STACK_NAME, config=config, description="Subnet IP and ENI exhaustion monitor")
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    return stack
+
+
+def main() -> None:
+    """Synthesize, or exit with one line per bad configuration key."""
+    app = cdk.App()
+    try:
+        config = config_from_context(app.node.get_all_context())
+    except ConfigError as err:
+        sys.exit(f"Invalid configuration:\n{err}")
+    build_app(app, config)
+    app.synth()
+
+
+if __name__ == "__main__":
+    main()

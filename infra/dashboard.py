@@ -1,0 +1,65 @@
+"""Dashboard: built on Metrics Insights queries, so new subnets appear without a redeploy."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cloudwatch
+from constructs import Construct
+
+from infra import queries
+from infra.config import MonitorConfig
+
+WIDTH = 24
+
+
+class MonitorDashboard(Construct):
+    """One dashboard for the platform team: worst subnets first."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, config: MonitorConfig) -> None:
+        super().__init__(scope, construct_id)
+        period = Duration.seconds(config.schedule_seconds)
+        self.dashboard = cloudwatch.Dashboard(self, "Dashboard", default_interval=Duration.hours(3))
+        self.dashboard.add_widgets(
+            cloudwatch.TextWidget(
+                markdown=(
+                    "## Subnet IP headroom\n"
+                    f"Utilization alarm at **{config.utilization_threshold_percent:g}%**, free-address alarm at "
+                    f"**{config.free_address_floor}** or fewer. Subnets are published every "
+                    f"{config.schedule_minutes} min by the subnet collector."
+                ),
+                width=WIDTH,
+                height=2,
+            )
+        )
+        self.dashboard.add_widgets(
+            _query_graph(
+                "Worst 10 subnets by IP utilization (%)",
+                queries.worst_subnet_utilization(config.namespace, limit=10),
+                period,
+                threshold=config.utilization_threshold_percent,
+                y_max=100,
+            ),
+            _query_graph(
+                "Fewest free addresses: 20 lowest subnets",
+                queries.fewest_free_addresses(config.namespace, limit=20),
+                period,
+                threshold=config.free_address_floor,
+            ),
+        )
+        self.dashboard.add_widgets(
+            _query_graph("Free addresses per VPC (sum of subnets)", queries.free_addresses_per_vpc(config.namespace), period)
+        )
+
+
+def _query_graph(
+    title: str, query: str, period: Duration, *, threshold: float | None = None, y_max: float | None = None
+) -> cloudwatch.GraphWidget:
+    annotations = [cloudwatch.HorizontalAnnotation(value=threshold, label="alarm")] if threshold is not None else None
+    return cloudwatch.GraphWidget(
+        title=title,
+        left=[cloudwatch.MathExpression(expression=query, period=period, using_metrics={}, label="")],
+        left_annotations=annotations,
+        left_y_axis=cloudwatch.YAxisProps(min=0, max=y_max),
+        width=WIDTH // 2,
+        height=8,
+    )

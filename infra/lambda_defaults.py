@@ -1,0 +1,81 @@
+"""The one place that says how every function of this app is built."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import cast
+
+from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RUNTIME = lambda_.Runtime.PYTHON_3_14
+# Powertools for AWS Lambda (Python) v3 public layer (includes pydantic for this runtime and architecture).
+# Version 27 is the one published in the Powertools docs we checked; bump it here to upgrade.
+POWERTOOLS_LAYER_VERSION = 27
+POWERTOOLS_LAYER_ACCOUNT = "017000801446"
+
+
+def lambda_asset() -> lambda_.Code:
+    """The `lambdas` package alone (no tests, infra or caches), so handler paths read lambdas.handlers.X."""
+    return lambda_.Code.from_asset(
+        str(REPO_ROOT),
+        exclude=["*", ".*", "!lambdas", "!lambdas/**", "**/__pycache__", "**/*.pyc"],
+    )
+
+
+def monitor_function(
+    scope: Construct,
+    construct_id: str,
+    *,
+    handler: str,
+    description: str,
+    environment: dict[str, str],
+    timeout: Duration,
+    memory_size: int,
+    log_retention_days: int,
+    retry_attempts: int,
+) -> lambda_.Function:
+    """A function with its own role, its own log group (retention set) and the Powertools layer."""
+    # Logs hold run reports, not user data: they go with the stack.
+    log_group = logs.LogGroup(scope, f"{construct_id}Logs", removal_policy=RemovalPolicy.DESTROY)
+    # Days as configured (validated against CloudWatch's allowed values in infra.config).
+    cast(logs.CfnLogGroup, log_group.node.default_child).retention_in_days = log_retention_days
+    role = iam.Role(
+        scope,
+        f"{construct_id}Role",
+        assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+        description=f"{description} (read-only AWS access, see README)",
+    )
+    # Instead of AWSLambdaBasicExecutionRole (logs:* on every group): write to this function's group only.
+    role.add_to_policy(
+        iam.PolicyStatement(
+            actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+            resources=[log_group.log_group_arn],
+        )
+    )
+    layer = lambda_.LayerVersion.from_layer_version_arn(
+        scope,
+        f"{construct_id}Powertools",
+        f"arn:{Stack.of(scope).partition}:lambda:{Stack.of(scope).region}:{POWERTOOLS_LAYER_ACCOUNT}:layer:"
+        f"AWSLambdaPowertoolsPythonV3-{RUNTIME.name.replace('.', '')}-arm64:{POWERTOOLS_LAYER_VERSION}",
+    )
+    return lambda_.Function(
+        scope,
+        construct_id,
+        runtime=RUNTIME,
+        architecture=lambda_.Architecture.ARM_64,
+        code=lambda_asset(),
+        handler=handler,
+        description=description,
+        role=role,
+        log_group=log_group,
+        layers=[layer],
+        timeout=timeout,
+        memory_size=memory_size,
+        retry_attempts=retry_attempts,
+        environment={"POWERTOOLS_SERVICE_NAME": "subnet-ip-monitor", "POWERTOOLS_LOG_LEVEL": "INFO", **environment},
+    )

@@ -1,0 +1,42 @@
+"""Which metrics: the Metrics Insights queries behind the alarms and the dashboard (no CDK here)."""
+
+from __future__ import annotations
+
+from lambdas import contract
+
+# A Metrics Insights query returns at most 500 series; ORDER BY makes them the 500 worst, which are the
+# only ones that can breach a threshold. It also processes at most 10,000 metrics per metric name:
+# beyond 10,000 subnets use per-VPC alarms (monitor:alarmPerVpc).
+MAX_SERIES_PER_QUERY = 500
+
+
+def _subnet_schema(namespace: str) -> str:
+    return f"SCHEMA(\"{namespace}\", {', '.join(sorted(contract.SUBNET_DIMENSIONS))})"
+
+
+def _where_vpc(vpc_id: str | None) -> str:
+    return f" WHERE VpcId = '{vpc_id}'" if vpc_id else ""
+
+
+def worst_subnet_utilization(namespace: str, vpc_id: str | None = None, limit: int = MAX_SERIES_PER_QUERY) -> str:
+    """Highest IpUtilization per subnet, worst first."""
+    return (
+        f"SELECT MAX({contract.IP_UTILIZATION}) FROM {_subnet_schema(namespace)}{_where_vpc(vpc_id)} "
+        f"GROUP BY SubnetId ORDER BY MAX() DESC LIMIT {limit}"
+    )
+
+
+def fewest_free_addresses(namespace: str, vpc_id: str | None = None, limit: int = MAX_SERIES_PER_QUERY) -> str:
+    """Lowest AvailableIpAddressCount per subnet, fewest first."""
+    return (
+        f"SELECT MIN({contract.AVAILABLE_IP_ADDRESS_COUNT}) FROM {_subnet_schema(namespace)}{_where_vpc(vpc_id)} "
+        f"GROUP BY SubnetId ORDER BY MIN() ASC LIMIT {limit}"
+    )
+
+
+def free_addresses_per_vpc(namespace: str) -> str:
+    """Free addresses summed over each VPC's subnets."""
+    return (
+        f"SELECT SUM({contract.AVAILABLE_IP_ADDRESS_COUNT}) FROM {_subnet_schema(namespace)} "
+        "GROUP BY VpcId ORDER BY SUM() ASC"
+    )

@@ -1,0 +1,23 @@
+"""The stack only composes the capabilities; each construct owns its resources and wiring."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import Stack
+from constructs import Construct
+
+from infra.alerting import Alerting
+from infra.config import MonitorConfig
+from infra.dashboard import MonitorDashboard
+from infra.subnet_collection import SubnetCollection
+
+
+class SubnetIpMonitorStack(Stack):
+    """Subnet IP Monitor: collectors, alarms, alert topic and dashboard."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, config: MonitorConfig, **kwargs: Any) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.alerting = Alerting(self, "Alerting", emails=config.alert_emails)
+        self.subnets = SubnetCollection(self, "SubnetCollection", config=config, alerting=self.alerting)
+        self.dashboard = MonitorDashboard(self, "Dashboard", config=config)

@@ -1,0 +1,1 @@
+"""Subnet IP Monitor runtime: the code shipped as the Lambda asset (one package, several handlers)."""

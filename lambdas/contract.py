@@ -1,0 +1,15 @@
+"""The metric contract shared by the collectors, the alarms and the dashboard: names, units, dimensions."""
+
+DEFAULT_NAMESPACE = "SubnetIpMonitor"
+
+# Per subnet; dimensions exactly (VpcId, SubnetId, AvailabilityZone).
+AVAILABLE_IP_ADDRESS_COUNT = "AvailableIpAddressCount"
+IP_UTILIZATION = "IpUtilization"
+SUBNET_DIMENSIONS = ("VpcId", "SubnetId", "AvailabilityZone")
+
+# Per run of a collector, published only when a run had failures (so a healthy run costs no extra call).
+COLLECTOR_FAILURES = "CollectorFailures"
+COLLECTOR_DIMENSIONS = ("Collector",)
+
+UNIT_COUNT = "Count"
+UNIT_PERCENT = "Percent"

@@ -1,0 +1,1 @@
+"""Lambda entry points: parse input, load settings, call the pipeline, return."""

@@ -1,0 +1,49 @@
+"""Pure construction of metric data points and their batching for PutMetricData."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from lambdas import contract
+from lambdas.subnets import SubnetHeadroom
+
+# PutMetricData accepts up to 1,000 metric data per call (and 1 MB); fewer calls means fewer requests billed.
+MAX_METRIC_DATA_PER_CALL = 1000
+
+
+@dataclass(frozen=True)
+class MetricPoint:
+    """One CloudWatch data point, independent of boto3's wire shape."""
+
+    name: str
+    value: float
+    unit: str
+    dimensions: tuple[tuple[str, str], ...]
+
+
+def subnet_metric_points(headrooms: Iterable[SubnetHeadroom]) -> list[MetricPoint]:
+    """Two points per subnet (the cost budget): free addresses and utilization."""
+    points = []
+    for h in headrooms:
+        dims = (
+            ("VpcId", h.subnet.vpc_id),
+            ("SubnetId", h.subnet.subnet_id),
+            ("AvailabilityZone", h.subnet.availability_zone),
+        )
+        points.append(
+            MetricPoint(contract.AVAILABLE_IP_ADDRESS_COUNT, h.available_addresses, contract.UNIT_COUNT, dims)
+        )
+        points.append(MetricPoint(contract.IP_UTILIZATION, h.utilization_percent, contract.UNIT_PERCENT, dims))
+    return points
+
+
+def collector_failure_point(collector: str, failures: int) -> MetricPoint:
+    """The run-level failure count that the self-monitoring alarm watches."""
+    return MetricPoint(contract.COLLECTOR_FAILURES, failures, contract.UNIT_COUNT, (("Collector", collector),))
+
+
+def batches(points: Sequence[MetricPoint], size: int = MAX_METRIC_DATA_PER_CALL) -> Iterator[Sequence[MetricPoint]]:
+    """Split points into the fewest PutMetricData-sized batches."""
+    for start in range(0, len(points), size):
+        yield points[start : start + size]

@@ -1,0 +1,30 @@
+"""Subnet collector pipeline: read subnets, compute headroom, publish two metrics per subnet."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from lambdas.aws.ec2 import iter_subnet_pages
+from lambdas.collection import RunReport, publish_points
+from lambdas.errors import AwsReadError
+from lambdas.metrics import subnet_metric_points
+from lambdas.settings import SubnetCollectorSettings
+from lambdas.subnets import Subnet, describe_subnets_filters, ipv4_headroom
+
+
+def collect_subnet_metrics(ec2: Any, cloudwatch: Any, settings: SubnetCollectorSettings, now: datetime) -> RunReport:
+    """One scheduled run: every subnet in scope gets its metrics, even if a later page fails."""
+    report = RunReport(collector="subnets")
+    # Keyed by id: a subnet seen on two pages (the set changed while paging) is published once.
+    subnets: dict[str, Subnet] = {}
+    filters = describe_subnets_filters(settings.vpc_ids, settings.subnet_tag_filter)
+    try:
+        for page in iter_subnet_pages(ec2, filters):
+            subnets.update((s.subnet_id, s) for s in page)
+    except AwsReadError as err:
+        report.record_failure(err)
+    headrooms = ipv4_headroom(subnets.values())
+    report.resources = len(headrooms)
+    publish_points(cloudwatch, settings.metric_namespace, subnet_metric_points(headrooms), now, report)
+    return report
