@@ -17,7 +17,30 @@ VPC_ID_PATTERN = re.compile(r"^vpc-[0-9a-f]{8}([0-9a-f]{9})?$")
 # CloudWatch namespaces: letters, digits and . - _ / # : (and "AWS/" is reserved for AWS).
 NAMESPACE_PATTERN = re.compile(r"^[A-Za-z0-9.\-_/#:]{1,255}$")
 # The retention periods CloudWatch Logs accepts.
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
+LOG_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
 
 
 class ConfigError(ValueError):
@@ -99,7 +122,9 @@ class MonitorConfig(BaseModel):
 
 def config_from_context(context: Mapping[str, Any]) -> MonitorConfig:
     """Validate the `monitor:*` context keys; raise ConfigError with one line per bad key."""
-    values = {key.removeprefix(CONTEXT_PREFIX): value for key, value in context.items() if key.startswith(CONTEXT_PREFIX)}
+    values = {
+        key.removeprefix(CONTEXT_PREFIX): value for key, value in context.items() if key.startswith(CONTEXT_PREFIX)
+    }
     try:
         return MonitorConfig.model_validate(values)
     except ValidationError as err:

@@ -47,7 +47,9 @@ class MonitorDashboard(Construct):
             ),
         )
         self.dashboard.add_widgets(
-            _query_graph("Free addresses per VPC (sum of subnets)", queries.free_addresses_per_vpc(config.namespace), period)
+            _query_graph(
+                "Free addresses per VPC (sum of subnets)", queries.free_addresses_per_vpc(config.namespace), period
+            )
         )
 
 

@@ -38,8 +38,8 @@ def monitor_function(
     memory_size: int,
     log_retention_days: int,
     retry_attempts: int,
-) -> lambda_.Function:
-    """A function with its own role, its own log group (retention set) and the Powertools layer."""
+) -> tuple[lambda_.Function, iam.Role]:
+    """A function with its own role (returned too, for grants), its own log group and the Powertools layer."""
     # Logs hold run reports, not user data: they go with the stack.
     log_group = logs.LogGroup(scope, f"{construct_id}Logs", removal_policy=RemovalPolicy.DESTROY)
     # Days as configured (validated against CloudWatch's allowed values in infra.config).
@@ -63,7 +63,7 @@ def monitor_function(
         f"arn:{Stack.of(scope).partition}:lambda:{Stack.of(scope).region}:{POWERTOOLS_LAYER_ACCOUNT}:layer:"
         f"AWSLambdaPowertoolsPythonV3-{RUNTIME.name.replace('.', '')}-arm64:{POWERTOOLS_LAYER_VERSION}",
     )
-    return lambda_.Function(
+    function = lambda_.Function(
         scope,
         construct_id,
         runtime=RUNTIME,
@@ -79,3 +79,4 @@ def monitor_function(
         retry_attempts=retry_attempts,
         environment={"POWERTOOLS_SERVICE_NAME": "subnet-ip-monitor", "POWERTOOLS_LOG_LEVEL": "INFO", **environment},
     )
+    return function, role

@@ -11,7 +11,7 @@ MAX_SERIES_PER_QUERY = 500
 
 
 def _subnet_schema(namespace: str) -> str:
-    return f"SCHEMA(\"{namespace}\", {', '.join(sorted(contract.SUBNET_DIMENSIONS))})"
+    return f'SCHEMA("{namespace}", {", ".join(sorted(contract.SUBNET_DIMENSIONS))})'
 
 
 def _where_vpc(vpc_id: str | None) -> str:

@@ -28,7 +28,7 @@ class SubnetCollection(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, config: MonitorConfig, alerting: Alerting) -> None:
         super().__init__(scope, construct_id)
         period = Duration.seconds(config.schedule_seconds)
-        self.function = monitor_function(
+        self.function, role = monitor_function(
             self,
             "Collector",
             handler="lambdas.handlers.subnet_collector.handler",
@@ -44,7 +44,7 @@ class SubnetCollection(Construct):
             # A failed scheduled run is not retried: the next one is minutes away and reads everything again.
             retry_attempts=0,
         )
-        self._grant_read_and_publish(config.namespace)
+        self._grant_read_and_publish(role, config.namespace)
         events.Rule(
             self,
             "Schedule",
@@ -79,9 +79,7 @@ class SubnetCollection(Construct):
         alerting.notify(failures)
         self.alarms.append(failures)
 
-    def _grant_read_and_publish(self, namespace: str) -> None:
-        role = self.function.role
-        assert role is not None
+    def _grant_read_and_publish(self, role: iam.Role, namespace: str) -> None:
         policy = iam.Policy(
             self,
             "ReadSubnetsPublishMetrics",
@@ -156,4 +154,3 @@ class SubnetCollection(Construct):
         for alarm in (utilization, free):
             alerting.notify(alarm)
             self.alarms.append(alarm)
-

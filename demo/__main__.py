@@ -1,0 +1,155 @@
+"""`make demo`: seed moto, run the real subnet collector handler, show what a platform team would see."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from unittest.mock import patch
+
+import boto3
+from moto import mock_aws
+
+from demo.environment import REGION, SeededNetwork, seed_network
+from infra.config import MonitorConfig, config_from_context
+from lambdas import contract
+from lambdas.aws.clients import aws_client
+from lambdas.subnets import Subnet, SubnetThresholds, breached_thresholds, subnet_headroom
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class _Context:
+    """The bits of a Lambda context the handlers' logger reads."""
+
+    function_name = "demo-collector"
+    memory_limit_in_mb = 256
+    invoked_function_arn = f"arn:aws:lambda:{REGION}:123456789012:function:demo-collector"
+    aws_request_id = "demo"
+
+
+def main() -> None:
+    """Run the demo end to end inside one in-process emulator; nothing is left running."""
+    config = config_from_context(json.loads((REPO_ROOT / "cdk.json").read_text())["context"])
+    with mock_aws(), patch.dict(os.environ, _demo_environment(config)):
+        ec2 = boto3.client("ec2", region_name=REGION)
+        network = seed_network(ec2)
+        os.environ["VPC_IDS"] = network.vpc_id
+        calls = _count_calls()
+
+        # Imported once the environment is set: Powertools reads its settings at import time.
+        from lambdas.handlers import subnet_collector  # noqa: PLC0415
+
+        report = subnet_collector.handler({}, _Context())  # type: ignore[arg-type]
+        _print_subnets(ec2, boto3.client("cloudwatch", region_name=REGION), network, config)
+        print(
+            f"\nCollector run: {report['status']}, {report['resources']} subnets, "
+            f"{report['metric_points']} data points; API calls: {_format_calls(calls)}"
+        )
+        print(
+            "(moto does not evaluate alarms or send email; the demo applies the alarm thresholds to the "
+            "metrics it read back. In AWS the alarms send these to the SNS topic.)"
+        )
+
+
+def _demo_environment(config: MonitorConfig) -> dict[str, str]:
+    """What the stack would set on the functions, plus emulator credentials; undone when the demo ends."""
+    return {
+        "AWS_ACCESS_KEY_ID": "demo",
+        "AWS_SECRET_ACCESS_KEY": "demo",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "POWERTOOLS_SERVICE_NAME": "subnet-ip-monitor-demo",
+        "POWERTOOLS_LOG_LEVEL": os.environ.get("DEMO_LOG_LEVEL", "WARNING"),
+        "METRIC_NAMESPACE": config.namespace,
+        "SUBNET_TAG_FILTER": config.subnet_tag_filter,
+    }
+
+
+def _count_calls() -> dict[str, int]:
+    counts: dict[str, int] = {}
+
+    def record(event_name: str, **_: Any) -> None:
+        operation = event_name.rsplit(".", 1)[-1]
+        counts[operation] = counts.get(operation, 0) + 1
+
+    for service in ("ec2", "cloudwatch"):
+        aws_client(service).meta.events.register(f"before-call.{service}", record)
+    return counts
+
+
+def _format_calls(calls: dict[str, int]) -> str:
+    return ", ".join(f"{op} x{n}" for op, n in sorted(calls.items()))
+
+
+def _read_back(cloudwatch: Any, namespace: str, name: str, dims: dict[str, str], stat: str) -> float | None:
+    now = datetime.now(UTC)
+    result = cloudwatch.get_metric_data(
+        MetricDataQueries=[
+            {
+                "Id": "m",
+                "MetricStat": {
+                    "Metric": {
+                        "Namespace": namespace,
+                        "MetricName": name,
+                        "Dimensions": [{"Name": k, "Value": v} for k, v in dims.items()],
+                    },
+                    "Period": 300,
+                    "Stat": stat,
+                },
+            }
+        ],
+        StartTime=now - timedelta(minutes=10),
+        EndTime=now + timedelta(minutes=5),
+    )
+    values = result["MetricDataResults"][0]["Values"]
+    return float(values[0]) if values else None
+
+
+def _print_subnets(ec2: Any, cloudwatch: Any, network: SeededNetwork, config: MonitorConfig) -> None:
+    thresholds = SubnetThresholds(config.utilization_threshold_percent, config.free_address_floor)
+    print(f"Subnet IP Monitor demo — VPC {network.vpc_id} (ecs-prod), region {REGION}, namespace {config.namespace}")
+    print(
+        f"Alarm thresholds: utilization >= {thresholds.utilization_percent:g}%, "
+        f"free addresses <= {thresholds.min_free_addresses}\n"
+    )
+    header = f"{'subnet':<14}{'id':<26}{'AZ':<12}{'CIDR':<17}{'usable':>7}{'used':>6}{'free*':>7}{'util%*':>8}  alarms"
+    print(header)
+    print("-" * len(header))
+    firing: list[tuple[str, str, str]] = []
+    subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [network.vpc_id]}])["Subnets"]
+    names = {s["SubnetId"]: next(t["Value"] for t in s["Tags"] if t["Key"] == "Name") for s in subnets}
+    for raw in sorted(subnets, key=lambda s: names[s["SubnetId"]]):
+        name = names[raw["SubnetId"]]
+        dims = {"VpcId": raw["VpcId"], "SubnetId": raw["SubnetId"], "AvailabilityZone": raw["AvailabilityZone"]}
+        free = _read_back(cloudwatch, config.namespace, contract.AVAILABLE_IP_ADDRESS_COUNT, dims, "Minimum")
+        utilization = _read_back(cloudwatch, config.namespace, contract.IP_UTILIZATION, dims, "Maximum")
+        if free is None or utilization is None:
+            print(f"{name:<14}{raw['SubnetId']:<26}  NOT PUBLISHED")
+            continue
+        # Evaluate the alarm rule on the values read back, as the Metrics Insights alarm would.
+        published = subnet_headroom(
+            Subnet(raw["SubnetId"], raw["VpcId"], raw["AvailabilityZone"], raw["CidrBlock"], int(free))
+        )
+        breaches = breached_thresholds(published, thresholds)
+        firing.extend((name, raw["SubnetId"], b) for b in breaches)
+        print(
+            f"{name:<14}{raw['SubnetId']:<26}{raw['AvailabilityZone']:<12}{raw['CidrBlock']:<17}"
+            f"{published.usable_addresses:>7}{published.used_addresses:>6}{free:>7.0f}{utilization:>8.1f}  "
+            f"{'ALARM' if breaches else 'ok'}"
+        )
+    print(
+        "\n* free and util% are the values read back from the emulator's CloudWatch "
+        f"({contract.AVAILABLE_IP_ADDRESS_COUNT}, {contract.IP_UTILIZATION})."
+    )
+    print("\nAlarms that would fire (SNS email to the alert topic):")
+    for name, subnet_id, breach in firing:
+        print(f"  - {name} ({subnet_id}): {breach}")
+    if not firing:
+        print("  none")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""Synthesize the app once per configuration, the way `cdk synth` does (cdk-nag included)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk.assertions import Template
+
+from app import build_app
+from infra.config import config_from_context
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_CONTEXT = json.loads((REPO_ROOT / "cdk.json").read_text())["context"]
+
+
+@dataclass
+class Synthesized:
+    template: Template
+    outdir: Path
+
+    @property
+    def resources(self) -> dict[str, Any]:
+        return dict(self.template.to_json()["Resources"])
+
+    def of_type(self, resource_type: str) -> dict[str, Any]:
+        return {k: v for k, v in self.resources.items() if v["Type"] == resource_type}
+
+
+def synthesize(outdir: Path, **overrides: Any) -> Synthesized:
+    """Build the app with cdk.json's context plus overrides; synth runs the cdk-nag checks."""
+    context = {**DEFAULT_CONTEXT, **{f"monitor:{k}": v for k, v in overrides.items()}}
+    app = cdk.App(outdir=str(outdir), context=context)
+    stack = build_app(app, config_from_context(context))
+    app.synth()  # raises if cdk-nag reports an unacknowledged error
+    return Synthesized(Template.from_stack(stack), outdir)
+
+
+@pytest.fixture(scope="session")
+def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    return synthesize(tmp_path_factory.mktemp("cdk-default"), alertEmails=["oncall@example.com"])

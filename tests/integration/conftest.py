@@ -1,0 +1,80 @@
+"""moto-backed AWS for handler tests, plus helpers that read published metrics back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+NAMESPACE = "SubnetIpMonitorTest"
+
+
+@pytest.fixture
+def aws() -> Iterator[None]:
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def subnet_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("METRIC_NAMESPACE", NAMESPACE)
+    monkeypatch.setenv("VPC_IDS", "")
+    monkeypatch.setenv("SUBNET_TAG_FILTER", "")
+
+
+def fill_subnet(ec2: Any, subnet_id: str, enis: int) -> None:
+    """Take `enis` addresses, as awsvpc tasks would."""
+    for _ in range(enis):
+        ec2.create_network_interface(SubnetId=subnet_id)
+
+
+def metric_values(cloudwatch: Any, name: str, dimensions: dict[str, str]) -> list[float]:
+    """Every value published for one series in the last hour, read back from CloudWatch."""
+    now = datetime.now(UTC)
+    result = cloudwatch.get_metric_data(
+        MetricDataQueries=[
+            {
+                "Id": "m",
+                "MetricStat": {
+                    "Metric": {
+                        "Namespace": NAMESPACE,
+                        "MetricName": name,
+                        "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions.items()],
+                    },
+                    "Period": 60,
+                    "Stat": "Maximum",
+                },
+            }
+        ],
+        StartTime=now - timedelta(hours=1),
+        EndTime=now + timedelta(minutes=5),
+    )
+    return list(result["MetricDataResults"][0]["Values"])
+
+
+def published_series(cloudwatch: Any, name: str) -> list[dict[str, str]]:
+    """The dimension sets of every series of one metric in the test namespace."""
+    paginator = cloudwatch.get_paginator("list_metrics")
+    return [
+        {d["Name"]: d["Value"] for d in metric["Dimensions"]}
+        for page in paginator.paginate(Namespace=NAMESPACE, MetricName=name)
+        for metric in page["Metrics"]
+    ]
+
+
+def count_calls(client: Any, operation: str) -> list[dict[str, Any]]:
+    """Record the parameters of every call of operation made through client."""
+    calls: list[dict[str, Any]] = []
+    client.meta.events.register(
+        f"provide-client-params.{client.meta.service_model.service_name}.{operation}",
+        lambda params, **_: calls.append(params),
+    )
+    return calls
+
+
+def regional_client(service: str) -> Any:
+    return boto3.client(service, region_name="us-east-1")

@@ -1,0 +1,93 @@
+"""The subnet collector handler against moto, metrics read back from the emulator's CloudWatch."""
+
+import pytest
+
+from lambdas.handlers.subnet_collector import handler
+from tests.integration.conftest import (
+    count_calls,
+    fill_subnet,
+    metric_values,
+    published_series,
+    regional_client,
+)
+
+pytestmark = pytest.mark.usefixtures("aws", "subnet_env")
+
+
+def test_given_a_slash_24_with_200_addresses_in_use_when_collecting_then_51_free_and_79_68_percent(lambda_context):
+    # Given
+    ec2, cloudwatch = regional_client("ec2"), regional_client("cloudwatch")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]
+    fill_subnet(ec2, subnet["SubnetId"], 200)
+    # When
+    report = handler({}, lambda_context)
+    # Then
+    dims = {"VpcId": vpc, "SubnetId": subnet["SubnetId"], "AvailabilityZone": "us-east-1a"}
+    assert metric_values(cloudwatch, "AvailableIpAddressCount", dims) == [51.0]
+    assert metric_values(cloudwatch, "IpUtilization", dims) == [pytest.approx(79.6812749)]
+    assert report["status"] == "complete"
+    assert report["failures"] == []
+
+
+def test_given_several_vpcs_when_collecting_then_each_subnet_gets_exactly_two_series(lambda_context):
+    ec2, cloudwatch = regional_client("ec2"), regional_client("cloudwatch")
+    expected = set()
+    for second_octet in (1, 2):
+        vpc = ec2.create_vpc(CidrBlock=f"10.{second_octet}.0.0/16")["Vpc"]["VpcId"]
+        for third_octet, az in enumerate(("us-east-1a", "us-east-1b", "us-east-1c")):
+            cidr = f"10.{second_octet}.{third_octet}.0/24"
+            subnet_id = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=az)["Subnet"]["SubnetId"]
+            expected.add((vpc, subnet_id, az))
+    default_vpc_subnets = {
+        (s["VpcId"], s["SubnetId"], s["AvailabilityZone"])
+        for s in ec2.describe_subnets()["Subnets"]
+        if (s["VpcId"], s["SubnetId"], s["AvailabilityZone"]) not in expected
+    }
+
+    report = handler({}, lambda_context)
+
+    for name in ("AvailableIpAddressCount", "IpUtilization"):
+        series = {(d["VpcId"], d["SubnetId"], d["AvailabilityZone"]) for d in published_series(cloudwatch, name)}
+        assert series == expected | default_vpc_subnets
+        assert all(set(d) == {"VpcId", "SubnetId", "AvailabilityZone"} for d in published_series(cloudwatch, name))
+    assert report["resources"] == len(expected | default_vpc_subnets)
+
+
+def test_given_a_vpc_and_tag_scope_when_collecting_then_only_matching_subnets_are_published(
+    lambda_context, monkeypatch
+):
+    # Given two VPCs; in the first, one subnet tagged for tasks and one not
+    ec2, cloudwatch = regional_client("ec2"), regional_client("cloudwatch")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    other_vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    tasks = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.2.0/24")
+    other = ec2.create_subnet(VpcId=other_vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
+    ec2.create_tags(Resources=[tasks, other], Tags=[{"Key": "Purpose", "Value": "ecs-tasks"}])
+    monkeypatch.setenv("VPC_IDS", vpc)
+    monkeypatch.setenv("SUBNET_TAG_FILTER", "Purpose=ecs-tasks")
+    describe_calls = count_calls(_collector_client("ec2"), "DescribeSubnets")
+    # When
+    handler({}, lambda_context)
+    # Then only the tagged subnet of the chosen VPC, and EC2 did the filtering
+    assert [d["SubnetId"] for d in published_series(cloudwatch, "IpUtilization")] == [tasks]
+    assert describe_calls[0]["Filters"] == [
+        {"Name": "vpc-id", "Values": [vpc]},
+        {"Name": "tag:Purpose", "Values": ["ecs-tasks"]},
+    ]
+    assert describe_calls[0]["MaxResults"] == 1000
+
+
+def test_given_a_missing_namespace_setting_when_invoked_then_the_error_names_the_key(lambda_context, monkeypatch):
+    from lambdas.errors import SettingsError
+
+    monkeypatch.delenv("METRIC_NAMESPACE")
+    with pytest.raises(SettingsError, match="METRIC_NAMESPACE"):
+        handler({}, lambda_context)
+
+
+def _collector_client(service: str):
+    from lambdas.aws.clients import aws_client
+
+    return aws_client(service)

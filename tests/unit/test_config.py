@@ -1,0 +1,52 @@
+"""Deploy-time configuration: bad values fail with one line naming the key and what is allowed."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from infra.config import ConfigError, config_from_context
+
+CDK_JSON = Path(__file__).resolve().parents[2] / "cdk.json"
+
+
+def test_given_the_shipped_cdk_json_then_it_is_valid_and_matches_the_documented_defaults():
+    config = config_from_context(json.loads(CDK_JSON.read_text())["context"])
+    assert (config.schedule_minutes, config.utilization_threshold_percent, config.free_address_floor) == (5, 80, 8)
+    assert config.namespace == "SubnetIpMonitor"
+
+
+def test_given_cli_strings_then_they_are_parsed_like_cdk_json_values():
+    # `cdk deploy -c key=value` passes every value as a string.
+    config = config_from_context(
+        {
+            "monitor:alertEmails": "oncall@example.com, platform@example.org",
+            "monitor:utilizationThresholdPercent": "75.5",
+            "monitor:vpcIds": "vpc-0123456789abcdef0",
+            "monitor:alarmPerVpc": "true",
+            "@aws-cdk/core:someFeatureFlag": True,  # not ours: ignored
+        }
+    )
+    assert config.alert_emails == ("oncall@example.com", "platform@example.org")
+    assert config.utilization_threshold_percent == 75.5
+    assert config.alarm_per_vpc is True
+
+
+@pytest.mark.parametrize(
+    ("context", "expected"),
+    [
+        ({"monitor:utilizationThresholdPercent": 150}, "monitor:utilizationThresholdPercent: Input should be less"),
+        ({"monitor:alertEmails": ["oncall@example"]}, "monitor:alertEmails: not an email address: oncall@example"),
+        ({"monitor:thresold": 5}, "monitor:thresold: unknown configuration key (allowed: monitor:alertEmails"),
+        ({"monitor:scheduleMinutes": 0}, "monitor:scheduleMinutes: Input should be greater than or equal to 1"),
+        ({"monitor:vpcIds": "vpc-12"}, "monitor:vpcIds: not a VPC id"),
+        ({"monitor:subnetTagFilter": "Purpose"}, "monitor:subnetTagFilter: expected 'Key=Value'"),
+        ({"monitor:logRetentionDays": 31}, "monitor:logRetentionDays: must be one of 1, 3, 5"),
+        ({"monitor:namespace": "AWS/EC2"}, "monitor:namespace: 1-255 of"),
+        ({"monitor:alarmPerVpc": True}, "monitor:alarmPerVpc needs monitor:vpcIds"),
+    ],
+)
+def test_given_a_bad_value_then_config_error_names_the_key_and_what_is_allowed(context, expected):
+    with pytest.raises(ConfigError) as raised:
+        config_from_context(context)
+    assert expected in str(raised.value)
