@@ -39,7 +39,7 @@ typecheck: $(VENV)/.installed
 
 ## synth: the real CDK CLI, offline and without credentials; cfn-lint on what it wrote
 synth: $(VENV)/.installed $(CDK)
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(CDK) synth --quiet --no-notices --no-version-reporting
+	$(CDK) synth --quiet --no-notices --no-version-reporting
 	$(VENV)/bin/cfn-lint cdk.out/SubnetIpMonitor.template.json
 
 clean:
