@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
+
+from lambdas.eni import TRUNK_ATTRIBUTE
 
 REGION = "eu-west-1"
 AZS = ("eu-west-1a", "eu-west-1b", "eu-west-1c")
@@ -51,3 +54,99 @@ def seed_network(ec2: Any) -> SeededNetwork:
             ec2.create_network_interface(SubnetId=subnet_id, Description="awsvpc task ENI (demo)")
         subnet_ids[plan.name] = subnet_id
     return SeededNetwork(vpc_id, subnet_ids)
+
+
+@dataclass(frozen=True)
+class InstancePlan:
+    """A container instance to launch and register, and the awsvpc tasks to place on it."""
+
+    name: str
+    instance_type: str
+    trunked: bool
+    awsvpc_tasks: int
+
+
+# The trunking story: an m5.large launched before the awsvpcTrunking opt-in (no trunk: 2 slots, both used),
+# one launched after (trunk: 10 slots), and a c5.large without trunk.
+ECS_CLUSTER = "orders"
+ECS_PLANS = (
+    InstancePlan("m5-before-opt-in", "m5.large", trunked=False, awsvpc_tasks=2),
+    InstancePlan("m5-after-opt-in", "m5.large", trunked=True, awsvpc_tasks=4),
+    InstancePlan("c5-no-trunk", "c5.large", trunked=False, awsvpc_tasks=1),
+)
+EMULATOR_AMI = "ami-12c6146b"  # one of moto's built-in images
+CPU_UNITS_PER_INSTANCE = 4096  # what moto registers for every container instance
+
+
+def seed_ecs_cluster(
+    ec2: Any, ecs: Any, *, cluster: str, plans: tuple[InstancePlan, ...], instance_subnet: str, task_subnet: str
+) -> dict[str, str]:
+    """Create the cluster and its instances, place awsvpc tasks and one Fargate task; return ARNs by plan name."""
+    ecs.create_cluster(clusterName=cluster)
+    security_group = ec2.create_security_group(
+        GroupName=f"{cluster}-tasks", Description="awsvpc tasks", VpcId=_vpc_of(ec2, task_subnet)
+    )["GroupId"]
+    network = {"awsvpcConfiguration": {"subnets": [task_subnet], "securityGroups": [security_group]}}
+    arns = {}
+    for plan in plans:
+        instance_id = ec2.run_instances(
+            ImageId=EMULATOR_AMI, MinCount=1, MaxCount=1, InstanceType=plan.instance_type, SubnetId=instance_subnet
+        )["Instances"][0]["InstanceId"]
+        identity = json.dumps({"instanceId": instance_id, "instanceType": plan.instance_type})
+        arn = ecs.register_container_instance(cluster=cluster, instanceIdentityDocument=identity)["containerInstance"][
+            "containerInstanceArn"
+        ]
+        arns[plan.name] = arn
+        if plan.trunked:
+            # ECS sets this attribute when it attaches a trunk ENI. moto ignores attributes at registration
+            # and takes the container instance id (not the ARN) as targetId here.
+            ecs.put_attributes(
+                cluster=cluster,
+                attributes=[
+                    {
+                        "name": TRUNK_ATTRIBUTE,
+                        "value": f"eni-trunk{instance_id[2:]}",
+                        "targetType": "container-instance",
+                        "targetId": arn.rsplit("/", 1)[-1],
+                    }
+                ],
+            )
+        # moto places tasks by CPU on the first instance with room and knows no ENI limits, so each plan's
+        # tasks are sized to fill its instance: the next plan's tasks then land on the next instance.
+        family = f"{cluster}-{plan.name}"
+        ecs.register_task_definition(
+            family=family,
+            networkMode="awsvpc",
+            requiresCompatibilities=["EC2"],
+            containerDefinitions=[
+                {
+                    "name": "app",
+                    "image": "public.ecr.aws/nginx/nginx",
+                    "cpu": CPU_UNITS_PER_INSTANCE // plan.awsvpc_tasks,
+                    "memory": 256,
+                }
+            ],
+        )
+        ecs.run_task(
+            cluster=cluster,
+            taskDefinition=family,
+            count=plan.awsvpc_tasks,
+            launchType="EC2",
+            networkConfiguration=network,
+        )
+    ecs.register_task_definition(
+        family=f"{cluster}-fargate",
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
+        containerDefinitions=[{"name": "app", "image": "public.ecr.aws/nginx/nginx", "cpu": 256, "memory": 512}],
+    )
+    ecs.run_task(
+        cluster=cluster, taskDefinition=f"{cluster}-fargate", launchType="FARGATE", networkConfiguration=network
+    )
+    return arns
+
+
+def _vpc_of(ec2: Any, subnet_id: str) -> str:
+    return str(ec2.describe_subnets(SubnetIds=[subnet_id])["Subnets"][0]["VpcId"])

@@ -16,6 +16,7 @@ EMAIL_PATTERN = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
 VPC_ID_PATTERN = re.compile(r"^vpc-[0-9a-f]{8}([0-9a-f]{9})?$")
 # CloudWatch namespaces: letters, digits and . - _ / # : (and "AWS/" is reserved for AWS).
 NAMESPACE_PATTERN = re.compile(r"^[A-Za-z0-9.\-_/#:]{1,255}$")
+CLUSTER_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 # The retention periods CloudWatch Logs accepts.
 LOG_RETENTION_DAYS = (
     1,
@@ -71,6 +72,9 @@ class MonitorConfig(BaseModel):
     subnet_tag_filter: str = Field(default="", alias="subnetTagFilter")
     alarm_per_vpc: bool = Field(default=False, alias="alarmPerVpc")
     log_retention_days: int = Field(default=30, alias="logRetentionDays")
+    cluster_names: TextList = Field(default=(), alias="clusterNames")
+    eni_utilization_threshold_percent: float = Field(default=80.0, alias="eniUtilizationThresholdPercent", gt=0, le=100)
+    untrunked_instances_alarm: bool = Field(default=True, alias="untrunkedInstancesAlarm")
 
     @field_validator("alert_emails")
     @classmethod
@@ -79,6 +83,14 @@ class MonitorConfig(BaseModel):
         if bad:
             raise ValueError(f"not an email address: {', '.join(bad)}")
         return emails
+
+    @field_validator("cluster_names")
+    @classmethod
+    def _cluster_names(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [n for n in names if not CLUSTER_NAME_PATTERN.match(n)]
+        if bad:
+            raise ValueError(f"not an ECS cluster name (1-255 of A-Z a-z 0-9 - _): {', '.join(bad)}")
+        return names
 
     @field_validator("namespace")
     @classmethod

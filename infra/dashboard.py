@@ -8,6 +8,7 @@ from constructs import Construct
 
 from infra import queries
 from infra.config import MonitorConfig
+from lambdas import contract
 
 WIDTH = 24
 
@@ -51,6 +52,44 @@ class MonitorDashboard(Construct):
                 "Free addresses per VPC (sum of subnets)", queries.free_addresses_per_vpc(config.namespace), period
             )
         )
+        self.dashboard.add_widgets(
+            cloudwatch.TextWidget(
+                markdown=(
+                    "## ECS task-ENI capacity (awsvpc tasks on EC2)\n"
+                    f"Utilization alarm at **{config.eni_utilization_threshold_percent:g}%**. An untrunked instance "
+                    "holds MaximumNetworkInterfaces - 1 tasks; see the README's troubleshooting section."
+                ),
+                width=WIDTH,
+                height=2,
+            )
+        )
+        self.dashboard.add_widgets(
+            _query_graph(
+                "ENI utilization per cluster (%)",
+                queries.worst_cluster_eni_utilization(config.namespace, limit=20),
+                period,
+                threshold=config.eni_utilization_threshold_percent,
+                y_max=100,
+            ),
+            _query_graph(
+                "Untrunked trunk-capable instances per cluster",
+                queries.untrunked_instances_per_cluster(config.namespace, limit=20),
+                period,
+                threshold=1,
+            ),
+        )
+        self.dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="ENI tasks running vs task-ENI capacity per cluster",
+                left=[
+                    _query(queries.cluster_sum(config.namespace, contract.ENI_TASKS_RUNNING), period, "tasks "),
+                    _query(queries.cluster_sum(config.namespace, contract.ENI_TASK_CAPACITY), period, "capacity "),
+                ],
+                left_y_axis=cloudwatch.YAxisProps(min=0),
+                width=WIDTH,
+                height=8,
+            )
+        )
 
 
 def _query_graph(
@@ -59,9 +98,13 @@ def _query_graph(
     annotations = [cloudwatch.HorizontalAnnotation(value=threshold, label="alarm")] if threshold is not None else None
     return cloudwatch.GraphWidget(
         title=title,
-        left=[cloudwatch.MathExpression(expression=query, period=period, using_metrics={}, label="")],
+        left=[_query(query, period, "")],
         left_annotations=annotations,
         left_y_axis=cloudwatch.YAxisProps(min=0, max=y_max),
         width=WIDTH // 2,
         height=8,
     )
+
+
+def _query(query: str, period: Duration, label: str) -> cloudwatch.MathExpression:
+    return cloudwatch.MathExpression(expression=query, period=period, using_metrics={}, label=label)

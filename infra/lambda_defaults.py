@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import cast
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -80,3 +82,44 @@ def monitor_function(
         environment={"POWERTOOLS_SERVICE_NAME": "subnet-ip-monitor", "POWERTOOLS_LOG_LEVEL": "INFO", **environment},
     )
     return function, role
+
+
+def run_on_schedule(scope: Construct, function: lambda_.Function, minutes: int, what: str) -> events.Rule:
+    """An EventBridge rule that invokes function every `minutes`, without retries (the next run comes soon)."""
+    return events.Rule(
+        scope,
+        "Schedule",
+        description=f"Runs {what} every {minutes} minutes",
+        schedule=events.Schedule.rate(Duration.minutes(minutes)),
+        targets=[targets.LambdaFunction(function, retry_attempts=0)],
+    )
+
+
+def grant_read_and_publish(
+    scope: Construct, role: iam.Role, *, namespace: str, reads: list[iam.PolicyStatement], why: str
+) -> iam.Policy:
+    """Attach the collector's read-only AWS actions and PutMetricData limited to the app's namespace."""
+    policy = iam.Policy(
+        scope,
+        "ReadAndPublishMetrics",
+        statements=[
+            *reads,
+            iam.PolicyStatement(
+                actions=["cloudwatch:PutMetricData"],
+                resources=["*"],
+                conditions={"StringEquals": {"cloudwatch:namespace": namespace}},
+            ),
+        ],
+    )
+    policy.attach_to_role(role)
+    Validations.of(policy).acknowledge(
+        Acknowledgment(
+            id="AwsSolutions::AwsSolutions-IAM5[Resource::*]",
+            reason=(
+                f"Read-only actions whose resource must be '*' ({why}); cloudwatch:PutMetricData has no "
+                "resource-level permissions and is limited to this app's namespace by the cloudwatch:namespace "
+                "condition. No write action on EC2 or ECS is granted."
+            ),
+        )
+    )
+    return policy

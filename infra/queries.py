@@ -40,3 +40,28 @@ def free_addresses_per_vpc(namespace: str) -> str:
         f"SELECT SUM({contract.AVAILABLE_IP_ADDRESS_COUNT}) FROM {_subnet_schema(namespace)} "
         "GROUP BY VpcId ORDER BY SUM() ASC"
     )
+
+
+def _cluster_schema(namespace: str) -> str:
+    return f'SCHEMA("{namespace}", {", ".join(contract.CLUSTER_DIMENSIONS)})'
+
+
+def worst_cluster_eni_utilization(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
+    """Highest EniUtilization per cluster, worst first."""
+    return (
+        f"SELECT MAX({contract.ENI_UTILIZATION}) FROM {_cluster_schema(namespace)} "
+        f"GROUP BY ClusterName ORDER BY MAX() DESC LIMIT {limit}"
+    )
+
+
+def untrunked_instances_per_cluster(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
+    """Untrunked trunk-capable instances per cluster, most first."""
+    return (
+        f"SELECT MAX({contract.UNTRUNKED_INSTANCES}) FROM {_cluster_schema(namespace)} "
+        f"GROUP BY ClusterName ORDER BY MAX() DESC LIMIT {limit}"
+    )
+
+
+def cluster_sum(namespace: str, metric_name: str) -> str:
+    """One series per cluster of a per-cluster count (tasks or capacity)."""
+    return f"SELECT SUM({metric_name}) FROM {_cluster_schema(namespace)} GROUP BY ClusterName"

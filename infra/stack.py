@@ -10,6 +10,7 @@ from constructs import Construct
 from infra.alerting import Alerting
 from infra.config import MonitorConfig
 from infra.dashboard import MonitorDashboard
+from infra.ecs_collection import EcsCollection
 from infra.subnet_collection import SubnetCollection
 
 
@@ -20,4 +21,5 @@ class SubnetIpMonitorStack(Stack):
         super().__init__(scope, construct_id, **kwargs)
         self.alerting = Alerting(self, "Alerting", emails=config.alert_emails)
         self.subnets = SubnetCollection(self, "SubnetCollection", config=config, alerting=self.alerting)
+        self.ecs = EcsCollection(self, "EcsCollection", config=config, alerting=self.alerting)
         self.dashboard = MonitorDashboard(self, "Dashboard", config=config)

@@ -13,3 +13,10 @@ COLLECTOR_DIMENSIONS = ("Collector",)
 
 UNIT_COUNT = "Count"
 UNIT_PERCENT = "Percent"
+
+# Per ECS cluster; dimension exactly (ClusterName).
+ENI_TASKS_RUNNING = "EniTasksRunning"
+ENI_TASK_CAPACITY = "EniTaskCapacity"
+ENI_UTILIZATION = "EniUtilization"
+UNTRUNKED_INSTANCES = "UntrunkedInstances"
+CLUSTER_DIMENSIONS = ("ClusterName",)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from botocore.exceptions import BotoCoreError, ClientError
 
 
@@ -23,7 +25,7 @@ class AwsCallError(MonitorError):
         super().__init__(f"{operation} failed ({code}): {message}")
 
     @classmethod
-    def wrap(cls, operation: str, err: Exception, context: dict[str, str] | None = None) -> AwsCallError:
+    def wrap(cls, operation: str, err: Exception, context: dict[str, str] | None = None) -> Self:
         """Build the project error from a botocore ClientError or BotoCoreError."""
         if isinstance(err, ClientError):
             error = err.response.get("Error", {})
@@ -33,6 +35,10 @@ class AwsCallError(MonitorError):
 
 class AwsReadError(AwsCallError):
     """A describe/list call failed: what was read before it is still good."""
+
+
+class ClusterNotFound(AwsReadError):
+    """The cluster was deleted while the run read it: not a failure of the monitor."""
 
 
 class PublishError(AwsCallError):

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from lambdas import contract
+from lambdas.eni import ClusterEniCapacity
 from lambdas.subnets import SubnetHeadroom
 
 # PutMetricData accepts up to 1,000 metric data per call (and 1 MB); fewer calls means fewer requests billed.
@@ -35,6 +36,20 @@ def subnet_metric_points(headrooms: Iterable[SubnetHeadroom]) -> list[MetricPoin
             MetricPoint(contract.AVAILABLE_IP_ADDRESS_COUNT, h.available_addresses, contract.UNIT_COUNT, dims)
         )
         points.append(MetricPoint(contract.IP_UTILIZATION, h.utilization_percent, contract.UNIT_PERCENT, dims))
+    return points
+
+
+def cluster_metric_points(capacities: Iterable[ClusterEniCapacity]) -> list[MetricPoint]:
+    """Four points per cluster with EC2 instances: tasks, capacity, utilization, untrunked instances."""
+    points = []
+    for c in capacities:
+        dims = (("ClusterName", c.cluster_name),)
+        points += [
+            MetricPoint(contract.ENI_TASKS_RUNNING, c.tasks_running, contract.UNIT_COUNT, dims),
+            MetricPoint(contract.ENI_TASK_CAPACITY, c.capacity, contract.UNIT_COUNT, dims),
+            MetricPoint(contract.ENI_UTILIZATION, c.utilization_percent, contract.UNIT_PERCENT, dims),
+            MetricPoint(contract.UNTRUNKED_INSTANCES, c.untrunked_instances, contract.UNIT_COUNT, dims),
+        ]
     return points
 
 

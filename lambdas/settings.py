@@ -57,3 +57,10 @@ def load_settings(model: type[SettingsModel], environ: Mapping[str, str] | None 
 def _load_from_process_environment(model: type[_Settings]) -> _Settings:
     # Read once per Lambda container: the environment does not change between invocations.
     return load_settings(model, os.environ)
+
+
+class EcsCollectorSettings(_Settings):
+    """Environment of the ECS ENI collector. Every key is set by the stack; none has a default."""
+
+    metric_namespace: str = Field(alias="METRIC_NAMESPACE", min_length=1, max_length=255)
+    cluster_names: CommaSeparated = Field(alias="CLUSTER_NAMES")  # empty string: every cluster

@@ -37,3 +37,31 @@ def _subnet(raw: dict[str, Any]) -> Subnet:
         available_ip_address_count=int(raw.get("AvailableIpAddressCount", 0)),
         name=tags.get("Name"),
     )
+
+
+# DescribeInstanceTypes accepts at most 100 instance types per call.
+INSTANCE_TYPES_PER_CALL = 100
+
+
+def max_network_interfaces(ec2: Any, instance_types: set[str]) -> dict[str, int]:
+    """MaximumNetworkInterfaces of each type, from its default network card (100 types per call)."""
+    wanted = sorted(instance_types)
+    limits: dict[str, int] = {}
+    for start in range(0, len(wanted), INSTANCE_TYPES_PER_CALL):
+        chunk = wanted[start : start + INSTANCE_TYPES_PER_CALL]
+        try:
+            response = ec2.describe_instance_types(InstanceTypes=chunk)
+        except AWS_ERRORS as err:
+            raise AwsReadError.wrap("DescribeInstanceTypes", err, {"instanceTypes": ",".join(chunk)}) from err
+        for raw in response.get("InstanceTypes", []):
+            limits[raw["InstanceType"]] = _default_card_interfaces(raw.get("NetworkInfo", {}))
+    return limits
+
+
+def _default_card_interfaces(network_info: dict[str, Any]) -> int:
+    # Instances with several network cards (p4d, trn1...) attach task ENIs to the default card only.
+    default_index = network_info.get("DefaultNetworkCardIndex", 0)
+    for card in network_info.get("NetworkCards", []):
+        if card.get("NetworkCardIndex") == default_index:
+            return int(card["MaximumNetworkInterfaces"])
+    return int(network_info.get("MaximumNetworkInterfaces", 1))

@@ -124,7 +124,8 @@ def test_given_an_email_then_the_topic_is_kms_encrypted_ssl_only_and_subscribed(
 def test_given_defaults_then_the_collector_reads_subnets_and_writes_only_its_namespace(synthesized):
     statements = [
         s
-        for policy in synthesized.of_type("AWS::IAM::Policy").values()
+        for logical_id, policy in synthesized.of_type("AWS::IAM::Policy").items()
+        if logical_id.startswith("SubnetCollection")
         for s in policy["Properties"]["PolicyDocument"]["Statement"]
     ]
     actions = sorted(a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"]))
@@ -154,8 +155,8 @@ def test_given_alarm_per_vpc_then_each_vpc_gets_its_own_pair_of_alarms(tmp_path)
     synthesized = synthesize(tmp_path, vpcIds=vpcs, alarmPerVpc=True, utilizationThresholdPercent=70)
     expressions = [
         alarm["Properties"]["Metrics"][0]["Expression"]
-        for alarm in synthesized.of_type("AWS::CloudWatch::Alarm").values()
-        if "Metrics" in alarm["Properties"]
+        for logical_id, alarm in synthesized.of_type("AWS::CloudWatch::Alarm").items()
+        if "Metrics" in alarm["Properties"] and logical_id.startswith("SubnetCollection")
     ]
     assert len(expressions) == 4
     for vpc in vpcs:

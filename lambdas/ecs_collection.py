@@ -1,0 +1,108 @@
+"""ECS collector pipeline: read instances and tasks per cluster, compute ENI slots, publish per cluster."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from lambdas.aws.ec2 import max_network_interfaces
+from lambdas.aws.ecs import (
+    effective_trunking_setting,
+    iter_active_container_instances,
+    iter_running_tasks,
+    list_cluster_arns,
+)
+from lambdas.collection import RunReport, publish_points
+from lambdas.eni import (
+    ClusterEniCapacity,
+    ContainerInstance,
+    LimitBasis,
+    RunningTask,
+    cluster_eni_capacity,
+    trunking_findings,
+)
+from lambdas.errors import AwsReadError, ClusterNotFound
+from lambdas.metrics import cluster_metric_points
+from lambdas.settings import EcsCollectorSettings
+from lambdas.trunk_table import trunk_task_limits
+
+logger = Logger(child=True)
+
+ClusterReading = tuple[str, list[ContainerInstance], list[RunningTask]]
+
+
+def collect_ecs_metrics(
+    ecs: Any, ec2: Any, cloudwatch: Any, settings: EcsCollectorSettings, now: datetime
+) -> tuple[RunReport, list[ClusterEniCapacity]]:
+    """One scheduled run: every readable cluster is published even if another one fails."""
+    report = RunReport(collector="ecs")
+    trunking = _trunking_setting(ecs, report)
+    readings = [r for r in (_read_cluster(ecs, c, report) for c in _clusters(ecs, settings, report)) if r]
+    instance_types = {i.instance_type for _, instances, _ in readings for i in instances}
+    try:
+        interfaces = max_network_interfaces(ec2, instance_types) if instance_types else {}
+    except AwsReadError as err:
+        report.record_failure(err)
+        interfaces = {}
+    trunk_limits = trunk_task_limits()
+    capacities = [
+        c
+        for name, instances, tasks in readings
+        if (c := cluster_eni_capacity(name, instances, tasks, interfaces, trunk_limits)) is not None
+    ]
+    _log_unknown_trunk_types(capacities)
+    report.resources = len(capacities)
+    report.findings = trunking_findings(capacities, trunking)
+    for finding in report.findings:
+        logger.warning(finding)
+    publish_points(cloudwatch, settings.metric_namespace, cluster_metric_points(capacities), now, report)
+    return report, capacities
+
+
+def _trunking_setting(ecs: Any, report: RunReport) -> str | None:
+    try:
+        setting = effective_trunking_setting(ecs)
+    except AwsReadError as err:
+        report.record_failure(err)
+        return None
+    logger.info("awsvpcTrunking effective setting", extra={"awsvpcTrunking": setting})
+    return setting
+
+
+def _clusters(ecs: Any, settings: EcsCollectorSettings, report: RunReport) -> list[str]:
+    if settings.cluster_names:
+        return list(settings.cluster_names)
+    try:
+        return [arn.rsplit("/", 1)[-1] for arn in list_cluster_arns(ecs)]
+    except AwsReadError as err:
+        report.record_failure(err)
+        return []
+
+
+def _read_cluster(ecs: Any, cluster: str, report: RunReport) -> ClusterReading | None:
+    """Instances first: a cluster without EC2 instances costs one call and publishes nothing."""
+    try:
+        instances = [i for page in iter_active_container_instances(ecs, cluster) for i in page]
+        if not instances:
+            return None
+        tasks = [t for page in iter_running_tasks(ecs, cluster) for t in page]
+    except ClusterNotFound:
+        logger.info("cluster deleted during the run; skipped", extra={"cluster": cluster})
+        return None
+    except AwsReadError as err:
+        report.record_failure(err)
+        return None
+    return cluster, instances, tasks
+
+
+def _log_unknown_trunk_types(capacities: list[ClusterEniCapacity]) -> None:
+    unknown = sorted(
+        {s.instance.instance_type for c in capacities for s in c.instances if s.basis is LimitBasis.TRUNK_TYPE_UNKNOWN}
+    )
+    if unknown:
+        logger.warning(
+            "trunked instance types missing from the trunk table; counted with their non-trunk limit",
+            extra={"instanceTypes": unknown, "table": "lambdas/data/eni_trunking_limits.json"},
+        )

@@ -1,0 +1,248 @@
+"""The ECS collector against moto (metrics read back) and, where moto cannot page or fail, botocore's Stubber.
+
+moto answers ListContainerInstances/ListTasks in one page whatever maxResults says, so the paging real ECS
+does (100 per page, then nextToken) is replayed with Stubber from response shapes of the real API.
+"""
+
+from datetime import UTC, datetime
+
+import pytest
+from botocore.stub import ANY, Stubber
+
+from demo.environment import ECS_CLUSTER, ECS_PLANS, REGION, seed_ecs_cluster, seed_network
+from lambdas.ecs_collection import collect_ecs_metrics
+from lambdas.handlers.ecs_collector import handler
+from lambdas.settings import EcsCollectorSettings
+from tests.integration.conftest import NAMESPACE, count_calls, metric_values, published_series
+
+pytestmark = pytest.mark.usefixtures("aws")
+SETTINGS = EcsCollectorSettings.model_validate({"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": ""})
+
+
+@pytest.fixture
+def clients():
+    import boto3
+
+    return {s: boto3.client(s, region_name=REGION) for s in ("ecs", "ec2", "cloudwatch")}
+
+
+def test_given_the_trunking_story_cluster_when_the_handler_runs_then_its_four_metrics_read_back_right(
+    clients, lambda_context, monkeypatch
+):
+    # Given an m5.large without trunk (2 tasks), an m5.large with trunk (4 tasks), a c5.large without trunk
+    # (1 task) and a Fargate task, in the emulator
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("METRIC_NAMESPACE", NAMESPACE)
+    monkeypatch.setenv("CLUSTER_NAMES", "")
+    network = seed_network(clients["ec2"])
+    seed_ecs_cluster(
+        clients["ec2"],
+        clients["ecs"],
+        cluster=ECS_CLUSTER,
+        plans=ECS_PLANS,
+        instance_subnet=network.subnet_ids["instances-1a"],
+        task_subnet=network.subnet_ids["tasks-1c"],
+    )
+    clients["ecs"].create_cluster(clusterName="fargate-only")
+    # When
+    report = handler({}, lambda_context)
+    # Then: 7 ENI tasks of 2 + 10 + 2 slots; the old m5 and the c5 could have a trunk and do not
+    dims = {"ClusterName": ECS_CLUSTER}
+    cloudwatch = clients["cloudwatch"]
+    assert metric_values(cloudwatch, "EniTasksRunning", dims) == [7.0]
+    assert metric_values(cloudwatch, "EniTaskCapacity", dims) == [14.0]
+    assert metric_values(cloudwatch, "EniUtilization", dims) == [pytest.approx(50.0)]
+    assert metric_values(cloudwatch, "UntrunkedInstances", dims) == [2.0]
+    # the Fargate-only cluster publishes nothing
+    assert published_series(cloudwatch, "EniUtilization") == [dims]
+    assert report["status"] == "complete"
+    assert any("2 trunk-capable instance(s)" in f for f in report["findings"])
+
+
+def _instance(i: int, cluster: str = "big") -> dict:
+    return {
+        "containerInstanceArn": f"arn:aws:ecs:{REGION}:123456789012:container-instance/{cluster}/{i:032x}",
+        "ec2InstanceId": f"i-{i:017x}",
+        "status": "ACTIVE",
+        "attributes": [{"name": "ecs.instance-type", "value": "m5.large"}]
+        + ([{"name": "ecs.awsvpc-trunk-id", "value": f"eni-{i:017x}"}] if i % 2 else []),
+    }
+
+
+def _task(i: int, instance: dict) -> dict:
+    return {
+        "taskArn": f"arn:aws:ecs:{REGION}:123456789012:task/big/{i:032x}",
+        "containerInstanceArn": instance["containerInstanceArn"],
+        "launchType": "EC2",
+        "attachments": [{"id": f"{i}", "type": "ElasticNetworkInterface", "status": "ATTACHED"}],
+    }
+
+
+def _stub_list_describe(stubber, *, list_op, list_key, describe_op, describe_key, items, arn_key, params):
+    pages = [items[i : i + 100] for i in range(0, len(items), 100)]
+    for number, page in enumerate(pages):
+        expected: dict = {**params, "maxResults": 100}
+        if number:
+            expected["nextToken"] = f"{list_op}-{number}"
+        response: dict = {list_key: [item[arn_key] for item in page]}
+        if number < len(pages) - 1:
+            response["nextToken"] = f"{list_op}-{number + 1}"
+        stubber.add_response(list_op, response, expected)
+        stubber.add_response(
+            describe_op, {describe_key: page}, {"cluster": "big", describe_key: [item[arn_key] for item in page]}
+        )
+
+
+def test_given_250_instances_and_1000_tasks_then_calls_grow_with_pages_not_with_resources(clients):
+    # Given
+    instances = [_instance(i) for i in range(250)]
+    tasks = [_task(i, instances[i % 250]) for i in range(1000)]
+    ecs, ec2 = clients["ecs"], clients["ec2"]
+    settings = EcsCollectorSettings.model_validate({"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "big"})
+    calls = {
+        op: count_calls(client, op)
+        for client, op in (
+            (ecs, "ListContainerInstances"),
+            (ecs, "DescribeContainerInstances"),
+            (ecs, "ListTasks"),
+            (ecs, "DescribeTasks"),
+            (ec2, "DescribeInstanceTypes"),
+        )
+    }
+    with Stubber(ecs) as ecs_stub, Stubber(ec2) as ec2_stub:
+        ecs_stub.add_response(
+            "list_account_settings",
+            {"settings": [{"name": "awsvpcTrunking", "value": "enabled"}]},
+            {"name": "awsvpcTrunking", "effectiveSettings": True},
+        )
+        _stub_list_describe(
+            ecs_stub,
+            list_op="list_container_instances",
+            list_key="containerInstanceArns",
+            describe_op="describe_container_instances",
+            describe_key="containerInstances",
+            items=instances,
+            arn_key="containerInstanceArn",
+            params={"cluster": "big", "status": "ACTIVE"},
+        )
+        _stub_list_describe(
+            ecs_stub,
+            list_op="list_tasks",
+            list_key="taskArns",
+            describe_op="describe_tasks",
+            describe_key="tasks",
+            items=tasks,
+            arn_key="taskArn",
+            params={"cluster": "big", "desiredStatus": "RUNNING"},
+        )
+        ec2_stub.add_response(
+            "describe_instance_types",
+            {
+                "InstanceTypes": [
+                    {
+                        "InstanceType": "m5.large",
+                        "NetworkInfo": {
+                            "MaximumNetworkInterfaces": 3,
+                            "DefaultNetworkCardIndex": 0,
+                            "NetworkCards": [{"NetworkCardIndex": 0, "MaximumNetworkInterfaces": 3}],
+                        },
+                    }
+                ]
+            },
+            {"InstanceTypes": ["m5.large"]},
+        )
+        # When
+        report, capacities = collect_ecs_metrics(ecs, ec2, clients["cloudwatch"], settings, datetime.now(UTC))
+        ecs_stub.assert_no_pending_responses()
+    # Then: 3 list/describe pairs for instances, 10 for tasks, one DescribeInstanceTypes for one type
+    assert {op: len(c) for op, c in calls.items()} == {
+        "ListContainerInstances": 3,
+        "DescribeContainerInstances": 3,
+        "ListTasks": 10,
+        "DescribeTasks": 10,
+        "DescribeInstanceTypes": 1,
+    }
+    assert [len(c["containerInstances"]) for c in calls["DescribeContainerInstances"]] == [100, 100, 50]
+    (capacity,) = capacities
+    # 125 trunked m5.large (10 slots) + 125 untrunked (2 slots)
+    assert (capacity.tasks_running, capacity.capacity, capacity.untrunked_instances) == (1000, 1500, 125)
+    assert report.status == "complete"
+
+
+def test_given_a_cluster_that_vanishes_mid_run_then_it_is_skipped_and_the_others_are_published(clients):
+    ecs, ec2, cloudwatch = clients["ecs"], clients["ec2"], clients["cloudwatch"]
+    settings = EcsCollectorSettings.model_validate({"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "gone,big"})
+    instance = _instance(1)
+    with Stubber(ecs) as ecs_stub, Stubber(ec2) as ec2_stub:
+        ecs_stub.add_response(
+            "list_account_settings", {"settings": []}, {"name": "awsvpcTrunking", "effectiveSettings": True}
+        )
+        # "gone" is listed, then deleted before it is described
+        ecs_stub.add_response(
+            "list_container_instances",
+            {"containerInstanceArns": ["arn:ci/gone/1"]},
+            {"cluster": "gone", "status": "ACTIVE", "maxResults": 100},
+        )
+        ecs_stub.add_client_error("describe_container_instances", "ClusterNotFoundException", "Cluster not found.", 400)
+        ecs_stub.add_response(
+            "list_container_instances",
+            {"containerInstanceArns": [instance["containerInstanceArn"]]},
+            {"cluster": "big", "status": "ACTIVE", "maxResults": 100},
+        )
+        ecs_stub.add_response(
+            "describe_container_instances",
+            {"containerInstances": [instance]},
+            {"cluster": "big", "containerInstances": ANY},
+        )
+        ecs_stub.add_response(
+            "list_tasks", {"taskArns": []}, {"cluster": "big", "desiredStatus": "RUNNING", "maxResults": 100}
+        )
+        ec2_stub.add_response(
+            "describe_instance_types",
+            {"InstanceTypes": [{"InstanceType": "m5.large", "NetworkInfo": {"MaximumNetworkInterfaces": 3}}]},
+            {"InstanceTypes": ["m5.large"]},
+        )
+        report, _ = collect_ecs_metrics(ecs, ec2, cloudwatch, settings, datetime.now(UTC))
+    assert report.status == "complete"  # a deleted cluster is not a monitor failure
+    assert published_series(cloudwatch, "EniTaskCapacity") == [{"ClusterName": "big"}]
+    assert metric_values(cloudwatch, "EniTaskCapacity", {"ClusterName": "big"}) == [10.0]
+
+
+def test_given_access_denied_on_one_cluster_then_the_other_is_published_and_the_run_is_partial(clients):
+    ecs, ec2, cloudwatch = clients["ecs"], clients["ec2"], clients["cloudwatch"]
+    settings = EcsCollectorSettings.model_validate({"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "locked,big"})
+    instance = _instance(2)
+    with Stubber(ecs) as ecs_stub, Stubber(ec2) as ec2_stub:
+        ecs_stub.add_response(
+            "list_account_settings",
+            {"settings": [{"name": "awsvpcTrunking", "value": "disabled"}]},
+            {"name": "awsvpcTrunking", "effectiveSettings": True},
+        )
+        ecs_stub.add_client_error("list_container_instances", "AccessDeniedException", "not authorized", 400)
+        ecs_stub.add_response(
+            "list_container_instances",
+            {"containerInstanceArns": [instance["containerInstanceArn"]]},
+            {"cluster": "big", "status": "ACTIVE", "maxResults": 100},
+        )
+        ecs_stub.add_response(
+            "describe_container_instances",
+            {"containerInstances": [instance]},
+            {"cluster": "big", "containerInstances": ANY},
+        )
+        ecs_stub.add_response(
+            "list_tasks", {"taskArns": []}, {"cluster": "big", "desiredStatus": "RUNNING", "maxResults": 100}
+        )
+        ec2_stub.add_response(
+            "describe_instance_types",
+            {"InstanceTypes": [{"InstanceType": "m5.large", "NetworkInfo": {"MaximumNetworkInterfaces": 3}}]},
+            {"InstanceTypes": ["m5.large"]},
+        )
+        report, _ = collect_ecs_metrics(ecs, ec2, cloudwatch, settings, datetime.now(UTC))
+    assert report.status == "partial"
+    assert report.failures == [
+        {"operation": "ListContainerInstances", "code": "AccessDeniedException", "cluster": "locked"}
+    ]
+    assert metric_values(cloudwatch, "UntrunkedInstances", {"ClusterName": "big"}) == [1.0]
+    assert published_series(cloudwatch, "CollectorFailures") == [{"Collector": "ecs"}]
+    # trunking is disabled while a trunk-capable instance runs: the run says so, with the remedy
+    assert any("awsvpcTrunking is disabled" in f and "replace the instances" in f for f in report.findings)
