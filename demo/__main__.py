@@ -12,11 +12,13 @@ from unittest.mock import patch
 import boto3
 from moto import mock_aws
 
-from demo.environment import REGION, SeededNetwork, seed_network
+from demo.environment import ECS_CLUSTER, ECS_PLANS, REGION, SeededNetwork, seed_ecs_cluster, seed_network
 from infra.config import MonitorConfig, config_from_context
 from lambdas import contract
 from lambdas.aws.clients import aws_client
+from lambdas.eni import ClusterEniCapacity, LimitBasis
 from lambdas.subnets import Subnet, SubnetThresholds, breached_thresholds, subnet_headroom
+from lambdas.trunk_table import trunk_task_limits
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,19 +37,50 @@ def main() -> None:
     config = config_from_context(json.loads((REPO_ROOT / "cdk.json").read_text())["context"])
     with mock_aws(), patch.dict(os.environ, _demo_environment(config)):
         ec2 = boto3.client("ec2", region_name=REGION)
+        ecs = boto3.client("ecs", region_name=REGION)
         network = seed_network(ec2)
+        # The opt-in happened between the two m5.large launches: enabled now, but the first has no trunk.
+        # (moto implements PutAccountSetting, not PutAccountSettingDefault; the effect on reads is the same.)
+        ecs.put_account_setting(name="awsvpcTrunking", value="enabled")
+        instance_names = seed_ecs_cluster(
+            ec2,
+            ecs,
+            cluster=ECS_CLUSTER,
+            plans=ECS_PLANS,
+            instance_subnet=network.subnet_ids["instances-1a"],
+            task_subnet=network.subnet_ids["tasks-1c"],
+        )
         os.environ["VPC_IDS"] = network.vpc_id
         calls = _count_calls()
 
         # Imported once the environment is set: Powertools reads its settings at import time.
+        from lambdas.ecs_collection import collect_ecs_metrics  # noqa: PLC0415
         from lambdas.handlers import subnet_collector  # noqa: PLC0415
+        from lambdas.settings import EcsCollectorSettings, load_settings  # noqa: PLC0415
 
         report = subnet_collector.handler({}, _Context())  # type: ignore[arg-type]
-        _print_subnets(ec2, boto3.client("cloudwatch", region_name=REGION), network, config)
+        cloudwatch = boto3.client("cloudwatch", region_name=REGION)
+        _print_subnets(ec2, cloudwatch, network, config)
         print(
-            f"\nCollector run: {report['status']}, {report['resources']} subnets, "
+            f"\nSubnet collector run: {report['status']}, {report['resources']} subnets, "
             f"{report['metric_points']} data points; API calls: {_format_calls(calls)}"
         )
+        calls.clear()
+        # The ECS handler returns only its report; the pipeline also hands back the per-instance detail to print.
+        ecs_report, capacities = collect_ecs_metrics(
+            aws_client("ecs"),
+            aws_client("ec2"),
+            aws_client("cloudwatch"),
+            load_settings(EcsCollectorSettings),
+            datetime.now(UTC),
+        )
+        _print_clusters(cloudwatch, capacities, {v: k for k, v in instance_names.items()}, config)
+        print(
+            f"\nECS collector run: {ecs_report.status}, {ecs_report.resources} cluster(s) with EC2 instances, "
+            f"{ecs_report.metric_points} data points; API calls: {_format_calls(calls)}"
+        )
+        for finding in ecs_report.findings:
+            print(f"Finding: {finding}")
         print(
             "(moto does not evaluate alarms or send email; the demo applies the alarm thresholds to the "
             "metrics it read back. In AWS the alarms send these to the SNS topic.)"
@@ -62,9 +95,10 @@ def _demo_environment(config: MonitorConfig) -> dict[str, str]:
         "AWS_DEFAULT_REGION": REGION,
         "AWS_REGION": REGION,
         "POWERTOOLS_SERVICE_NAME": "subnet-ip-monitor-demo",
-        "POWERTOOLS_LOG_LEVEL": os.environ.get("DEMO_LOG_LEVEL", "WARNING"),
+        "POWERTOOLS_LOG_LEVEL": os.environ.get("DEMO_LOG_LEVEL", "ERROR"),
         "METRIC_NAMESPACE": config.namespace,
         "SUBNET_TAG_FILTER": config.subnet_tag_filter,
+        "CLUSTER_NAMES": ",".join(config.cluster_names),
     }
 
 
@@ -75,13 +109,61 @@ def _count_calls() -> dict[str, int]:
         operation = event_name.rsplit(".", 1)[-1]
         counts[operation] = counts.get(operation, 0) + 1
 
-    for service in ("ec2", "cloudwatch"):
+    for service in ("ec2", "ecs", "cloudwatch"):
         aws_client(service).meta.events.register(f"before-call.{service}", record)
     return counts
 
 
 def _format_calls(calls: dict[str, int]) -> str:
     return ", ".join(f"{op} x{n}" for op, n in sorted(calls.items()))
+
+
+def _print_clusters(
+    cloudwatch: Any, capacities: list[ClusterEniCapacity], names: dict[str, str], config: MonitorConfig
+) -> None:
+    print(
+        f"\nECS task-ENI slots (awsvpc tasks on EC2; alarm at {config.eni_utilization_threshold_percent:g}%, "
+        "and on any untrunked trunk-capable instance)"
+    )
+    for capacity in capacities:
+        dims = {"ClusterName": capacity.cluster_name}
+        read = {
+            name: _read_back(cloudwatch, config.namespace, name, dims, "Maximum")
+            for name in (
+                contract.ENI_TASKS_RUNNING,
+                contract.ENI_TASK_CAPACITY,
+                contract.ENI_UTILIZATION,
+                contract.UNTRUNKED_INSTANCES,
+            )
+        }
+        print(
+            f"\ncluster {capacity.cluster_name} (read back*): {read[contract.ENI_TASKS_RUNNING]:.0f} tasks / "
+            f"{read[contract.ENI_TASK_CAPACITY]:.0f} slots = {read[contract.ENI_UTILIZATION]:.1f}%, "
+            f"{read[contract.UNTRUNKED_INSTANCES]:.0f} untrunked instance(s)"
+        )
+        print(f"  {'instance':<18}{'type':<10}{'trunk':<7}{'slots used/limit':<18}note")
+        order = {arn: index for index, arn in enumerate(names)}
+        for slot in sorted(capacity.instances, key=lambda s: order.get(s.instance.arn, len(order))):
+            trunk = "yes" if slot.instance.trunk_id else "no"
+            notes = []
+            if slot.used >= slot.limit:
+                notes.append("FULL: next awsvpc task here fails placement with RESOURCE:ENI")
+            if slot.untrunked:
+                trunked_limit = trunk_task_limits()[slot.instance.instance_type]
+                notes.append(f"UNTRUNKED: a replacement launched now gets {trunked_limit} slots")
+            if slot.basis is LimitBasis.TRUNK_TYPE_UNKNOWN:
+                notes.append("type not in the trunk table")
+            name = names.get(slot.instance.arn, slot.instance.ec2_instance_id)
+            print(
+                f"  {name:<18}{slot.instance.instance_type:<10}{trunk:<7}{f'{slot.used}/{slot.limit}':<18}"
+                f"{'; '.join(notes) or 'ok'}"
+            )
+        alarms = []
+        if (read[contract.ENI_UTILIZATION] or 0) >= config.eni_utilization_threshold_percent:
+            alarms.append("ecs-eni-utilization")
+        if config.untrunked_instances_alarm and (read[contract.UNTRUNKED_INSTANCES] or 0) >= 1:
+            alarms.append("ecs-untrunked-instances")
+        print(f"  Alarms that would fire: {', '.join(alarms) or 'none'}")
 
 
 def _read_back(cloudwatch: Any, namespace: str, name: str, dims: dict[str, str], stat: str) -> float | None:

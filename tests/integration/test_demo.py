@@ -7,13 +7,22 @@ from demo.__main__ import main
 
 def test_given_the_seeded_network_when_the_demo_runs_then_the_full_task_subnet_is_flagged(capsys, monkeypatch):
     # Given a clean environment (the demo sets its own emulator credentials and settings)
-    for key in ("METRIC_NAMESPACE", "VPC_IDS", "SUBNET_TAG_FILTER"):
+    for key in ("METRIC_NAMESPACE", "VPC_IDS", "SUBNET_TAG_FILTER", "CLUSTER_NAMES"):
         monkeypatch.delenv(key, raising=False)
     # When
     main()
     out = capsys.readouterr().out
     # Then tasks-1a (/25, 118 ENIs) reads back 5 free, 95.9 %, and trips both alarms; tasks-1c trips none
     assert re.search(r"tasks-1a .* 123 +118 +5 +95\.9  ALARM", out)
-    assert re.search(r"tasks-1c .* 123 +40 +83 +32\.5  ok", out)
+    # tasks-1c holds 40 seeded ENIs plus the 8 ENIs of the ECS tasks (7 on EC2, 1 on Fargate)
+    assert re.search(r"tasks-1c .* 123 +48 +75 +39\.0  ok", out)
     assert "free addresses 5 <= 8" in out
-    assert "Collector run: complete, 6 subnets, 12 data points; API calls: DescribeSubnets x1, PutMetricData x1" in out
+    assert (
+        "Subnet collector run: complete, 6 subnets, 12 data points; API calls: DescribeSubnets x1, PutMetricData x1"
+        in out
+    )
+    # And the trunking story: the m5.large launched before the opt-in is full at 2 of 2 and untrunked
+    assert "cluster orders (read back*): 7 tasks / 14 slots = 50.0%, 2 untrunked instance(s)" in out
+    assert re.search(r"m5-before-opt-in +m5\.large +no +2/2 +FULL: .*RESOURCE:ENI; UNTRUNKED: .* gets 10 slots", out)
+    assert re.search(r"m5-after-opt-in +m5\.large +yes +4/10 +ok", out)
+    assert "Alarms that would fire: ecs-untrunked-instances" in out
