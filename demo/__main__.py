@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
@@ -13,6 +13,7 @@ import boto3
 from moto import mock_aws
 
 from demo.environment import ECS_CLUSTER, ECS_PLANS, REGION, SeededNetwork, seed_ecs_cluster, seed_network
+from demo.readback import latest_value
 from infra.config import MonitorConfig, config_from_context
 from lambdas import contract
 from lambdas.aws.clients import aws_client
@@ -128,7 +129,7 @@ def _print_clusters(
     for capacity in capacities:
         dims = {"ClusterName": capacity.cluster_name}
         read = {
-            name: _read_back(cloudwatch, config.namespace, name, dims, "Maximum")
+            name: latest_value(cloudwatch, config.namespace, name, dims, "Maximum")
             for name in (
                 contract.ENI_TASKS_RUNNING,
                 contract.ENI_TASK_CAPACITY,
@@ -166,30 +167,6 @@ def _print_clusters(
         print(f"  Alarms that would fire: {', '.join(alarms) or 'none'}")
 
 
-def _read_back(cloudwatch: Any, namespace: str, name: str, dims: dict[str, str], stat: str) -> float | None:
-    now = datetime.now(UTC)
-    result = cloudwatch.get_metric_data(
-        MetricDataQueries=[
-            {
-                "Id": "m",
-                "MetricStat": {
-                    "Metric": {
-                        "Namespace": namespace,
-                        "MetricName": name,
-                        "Dimensions": [{"Name": k, "Value": v} for k, v in dims.items()],
-                    },
-                    "Period": 300,
-                    "Stat": stat,
-                },
-            }
-        ],
-        StartTime=now - timedelta(minutes=10),
-        EndTime=now + timedelta(minutes=5),
-    )
-    values = result["MetricDataResults"][0]["Values"]
-    return float(values[0]) if values else None
-
-
 def _print_subnets(ec2: Any, cloudwatch: Any, network: SeededNetwork, config: MonitorConfig) -> None:
     thresholds = SubnetThresholds(config.utilization_threshold_percent, config.free_address_floor)
     print(f"Subnet IP Monitor demo — VPC {network.vpc_id} (ecs-prod), region {REGION}, namespace {config.namespace}")
@@ -206,8 +183,8 @@ def _print_subnets(ec2: Any, cloudwatch: Any, network: SeededNetwork, config: Mo
     for raw in sorted(subnets, key=lambda s: names[s["SubnetId"]]):
         name = names[raw["SubnetId"]]
         dims = {"VpcId": raw["VpcId"], "SubnetId": raw["SubnetId"], "AvailabilityZone": raw["AvailabilityZone"]}
-        free = _read_back(cloudwatch, config.namespace, contract.AVAILABLE_IP_ADDRESS_COUNT, dims, "Minimum")
-        utilization = _read_back(cloudwatch, config.namespace, contract.IP_UTILIZATION, dims, "Maximum")
+        free = latest_value(cloudwatch, config.namespace, contract.AVAILABLE_IP_ADDRESS_COUNT, dims, "Minimum")
+        utilization = latest_value(cloudwatch, config.namespace, contract.IP_UTILIZATION, dims, "Maximum")
         if free is None or utilization is None:
             print(f"{name:<14}{raw['SubnetId']:<26}  NOT PUBLISHED")
             continue

@@ -34,38 +34,45 @@ def list_cluster_arns(ecs: Any) -> list[str]:
 
 def iter_active_container_instances(ecs: Any, cluster: str) -> Iterator[list[ContainerInstance]]:
     """ACTIVE container instances, one ListContainerInstances + one DescribeContainerInstances per 100."""
-    operation = "ListContainerInstances"
-    try:
-        pages = ecs.get_paginator("list_container_instances").paginate(
-            cluster=cluster, status="ACTIVE", PaginationConfig={"PageSize": ECS_PAGE_SIZE}
-        )
-        for page in pages:
-            arns = page.get("containerInstanceArns", [])
-            if not arns:
-                continue
-            operation = "DescribeContainerInstances"
-            described = ecs.describe_container_instances(cluster=cluster, containerInstances=arns)
-            yield [_container_instance(raw) for raw in described.get("containerInstances", [])]
-            operation = "ListContainerInstances"
-    except AWS_ERRORS as err:
-        raise _wrap(operation, err, cluster) from err
+    for page in _list_then_describe(
+        ecs,
+        cluster,
+        ("list_container_instances", "ListContainerInstances", "containerInstanceArns", {"status": "ACTIVE"}),
+        ("describe_container_instances", "DescribeContainerInstances", "containerInstances"),
+    ):
+        yield [_container_instance(raw) for raw in page]
 
 
 def iter_running_tasks(ecs: Any, cluster: str) -> Iterator[list[RunningTask]]:
     """Tasks with desired status RUNNING, one ListTasks + one DescribeTasks per 100."""
-    operation = "ListTasks"
+    for page in _list_then_describe(
+        ecs,
+        cluster,
+        ("list_tasks", "ListTasks", "taskArns", {"desiredStatus": "RUNNING"}),
+        ("describe_tasks", "DescribeTasks", "tasks"),
+    ):
+        yield [_task(raw) for raw in page]
+
+
+def _list_then_describe(
+    ecs: Any, cluster: str, lister: tuple[str, str, str, dict[str, str]], describer: tuple[str, str, str]
+) -> Iterator[list[dict[str, Any]]]:
+    """Page a List call (100 ARNs a page) and describe each page in one call; raw descriptions per page."""
+    list_method, list_operation, arns_key, filters = lister
+    describe_method, describe_operation, items_key = describer
+    operation = list_operation
     try:
-        pages = ecs.get_paginator("list_tasks").paginate(
-            cluster=cluster, desiredStatus="RUNNING", PaginationConfig={"PageSize": ECS_PAGE_SIZE}
+        pages = ecs.get_paginator(list_method).paginate(
+            cluster=cluster, **filters, PaginationConfig={"PageSize": ECS_PAGE_SIZE}
         )
         for page in pages:
-            arns = page.get("taskArns", [])
+            arns = page.get(arns_key, [])
             if not arns:
                 continue
-            operation = "DescribeTasks"
-            described = ecs.describe_tasks(cluster=cluster, tasks=arns)
-            yield [_task(raw) for raw in described.get("tasks", [])]
-            operation = "ListTasks"
+            operation = describe_operation
+            described = getattr(ecs, describe_method)(cluster=cluster, **{items_key: arns})
+            yield described.get(items_key, [])
+            operation = list_operation
     except AWS_ERRORS as err:
         raise _wrap(operation, err, cluster) from err
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
 import pytest
 from moto import mock_aws
+
+from demo.readback import metric_values as read_values
 
 NAMESPACE = "SubnetIpMonitorTest"
 
@@ -33,27 +34,8 @@ def fill_subnet(ec2: Any, subnet_id: str, enis: int) -> None:
 
 
 def metric_values(cloudwatch: Any, name: str, dimensions: dict[str, str]) -> list[float]:
-    """Every value published for one series in the last hour, read back from CloudWatch."""
-    now = datetime.now(UTC)
-    result = cloudwatch.get_metric_data(
-        MetricDataQueries=[
-            {
-                "Id": "m",
-                "MetricStat": {
-                    "Metric": {
-                        "Namespace": NAMESPACE,
-                        "MetricName": name,
-                        "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions.items()],
-                    },
-                    "Period": 60,
-                    "Stat": "Maximum",
-                },
-            }
-        ],
-        StartTime=now - timedelta(hours=1),
-        EndTime=now + timedelta(minutes=5),
-    )
-    return list(result["MetricDataResults"][0]["Values"])
+    """Every value published for one series of the test namespace in the last hour."""
+    return read_values(cloudwatch, NAMESPACE, name, dimensions, "Maximum")
 
 
 def published_series(cloudwatch: Any, name: str) -> list[dict[str, str]]:

@@ -184,24 +184,7 @@ def test_given_a_cluster_that_vanishes_mid_run_then_it_is_skipped_and_the_others
             {"cluster": "gone", "status": "ACTIVE", "maxResults": 100},
         )
         ecs_stub.add_client_error("describe_container_instances", "ClusterNotFoundException", "Cluster not found.", 400)
-        ecs_stub.add_response(
-            "list_container_instances",
-            {"containerInstanceArns": [instance["containerInstanceArn"]]},
-            {"cluster": "big", "status": "ACTIVE", "maxResults": 100},
-        )
-        ecs_stub.add_response(
-            "describe_container_instances",
-            {"containerInstances": [instance]},
-            {"cluster": "big", "containerInstances": ANY},
-        )
-        ecs_stub.add_response(
-            "list_tasks", {"taskArns": []}, {"cluster": "big", "desiredStatus": "RUNNING", "maxResults": 100}
-        )
-        ec2_stub.add_response(
-            "describe_instance_types",
-            {"InstanceTypes": [{"InstanceType": "m5.large", "NetworkInfo": {"MaximumNetworkInterfaces": 3}}]},
-            {"InstanceTypes": ["m5.large"]},
-        )
+        _stub_one_instance_cluster(ecs_stub, ec2_stub, instance)
         report, _ = collect_ecs_metrics(ecs, ec2, cloudwatch, settings, datetime.now(UTC))
     assert report.status == "complete"  # a deleted cluster is not a monitor failure
     assert published_series(cloudwatch, "EniTaskCapacity") == [{"ClusterName": "big"}]
@@ -219,24 +202,7 @@ def test_given_access_denied_on_one_cluster_then_the_other_is_published_and_the_
             {"name": "awsvpcTrunking", "effectiveSettings": True},
         )
         ecs_stub.add_client_error("list_container_instances", "AccessDeniedException", "not authorized", 400)
-        ecs_stub.add_response(
-            "list_container_instances",
-            {"containerInstanceArns": [instance["containerInstanceArn"]]},
-            {"cluster": "big", "status": "ACTIVE", "maxResults": 100},
-        )
-        ecs_stub.add_response(
-            "describe_container_instances",
-            {"containerInstances": [instance]},
-            {"cluster": "big", "containerInstances": ANY},
-        )
-        ecs_stub.add_response(
-            "list_tasks", {"taskArns": []}, {"cluster": "big", "desiredStatus": "RUNNING", "maxResults": 100}
-        )
-        ec2_stub.add_response(
-            "describe_instance_types",
-            {"InstanceTypes": [{"InstanceType": "m5.large", "NetworkInfo": {"MaximumNetworkInterfaces": 3}}]},
-            {"InstanceTypes": ["m5.large"]},
-        )
+        _stub_one_instance_cluster(ecs_stub, ec2_stub, instance)
         report, _ = collect_ecs_metrics(ecs, ec2, cloudwatch, settings, datetime.now(UTC))
     assert report.status == "partial"
     assert report.failures == [
@@ -246,3 +212,25 @@ def test_given_access_denied_on_one_cluster_then_the_other_is_published_and_the_
     assert published_series(cloudwatch, "CollectorFailures") == [{"Collector": "ecs"}]
     # trunking is disabled while a trunk-capable instance runs: the run says so, with the remedy
     assert any("awsvpcTrunking is disabled" in f and "replace the instances" in f for f in report.findings)
+
+
+def _stub_one_instance_cluster(ecs_stub, ec2_stub, instance):
+    """Cluster "big": one m5.large, no tasks."""
+    ecs_stub.add_response(
+        "list_container_instances",
+        {"containerInstanceArns": [instance["containerInstanceArn"]]},
+        {"cluster": "big", "status": "ACTIVE", "maxResults": 100},
+    )
+    ecs_stub.add_response(
+        "describe_container_instances",
+        {"containerInstances": [instance]},
+        {"cluster": "big", "containerInstances": ANY},
+    )
+    ecs_stub.add_response(
+        "list_tasks", {"taskArns": []}, {"cluster": "big", "desiredStatus": "RUNNING", "maxResults": 100}
+    )
+    ec2_stub.add_response(
+        "describe_instance_types",
+        {"InstanceTypes": [{"InstanceType": "m5.large", "NetworkInfo": {"MaximumNetworkInterfaces": 3}}]},
+        {"InstanceTypes": ["m5.large"]},
+    )

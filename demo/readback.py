@@ -1,0 +1,36 @@
+"""Reading published metrics back from (emulated) CloudWatch, as the demo and the tests both do."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+
+def metric_values(cloudwatch: Any, namespace: str, name: str, dimensions: dict[str, str], stat: str) -> list[float]:
+    """Every value of one series in the last hour, at one-minute resolution."""
+    now = datetime.now(UTC)
+    result = cloudwatch.get_metric_data(
+        MetricDataQueries=[
+            {
+                "Id": "m",
+                "MetricStat": {
+                    "Metric": {
+                        "Namespace": namespace,
+                        "MetricName": name,
+                        "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions.items()],
+                    },
+                    "Period": 60,
+                    "Stat": stat,
+                },
+            }
+        ],
+        StartTime=now - timedelta(hours=1),
+        EndTime=now + timedelta(minutes=5),
+    )
+    return [float(v) for v in result["MetricDataResults"][0]["Values"]]
+
+
+def latest_value(cloudwatch: Any, namespace: str, name: str, dimensions: dict[str, str], stat: str) -> float | None:
+    """The most recent value of one series, None if nothing was published."""
+    values = metric_values(cloudwatch, namespace, name, dimensions, stat)
+    return values[0] if values else None
