@@ -40,7 +40,10 @@ def collect_ecs_metrics(
     report = RunReport(collector="ecs")
     trunking = _trunking_setting(ecs, report)
     readings = [r for r in (_read_cluster(ecs, c, report) for c in _clusters(ecs, settings, report)) if r]
-    instance_types = {i.instance_type for _, instances, _ in readings for i in instances}
+    # An instance whose agent reports no type is left out (and logged) rather than failing the one
+    # DescribeInstanceTypes call that every cluster's capacity depends on.
+    instance_types = {i.instance_type for _, instances, _ in readings for i in instances if i.instance_type}
+    _log_untyped_instances(readings)
     try:
         interfaces = max_network_interfaces(ec2, instance_types) if instance_types else {}
     except AwsReadError as err:
@@ -106,3 +109,9 @@ def _log_unknown_trunk_types(capacities: list[ClusterEniCapacity]) -> None:
             "trunked instance types missing from the trunk table; counted with their non-trunk limit",
             extra={"instanceTypes": unknown, "table": "lambdas/data/eni_trunking_limits.json"},
         )
+
+
+def _log_untyped_instances(readings: list[ClusterReading]) -> None:
+    untyped = [i.arn for _, instances, _ in readings for i in instances if not i.instance_type]
+    if untyped:
+        logger.warning("container instances without ecs.instance-type; left out of capacity", extra={"arns": untyped})

@@ -91,7 +91,7 @@ def _container_instance(raw: dict[str, Any]) -> ContainerInstance:
     return ContainerInstance(
         arn=raw["containerInstanceArn"],
         ec2_instance_id=raw.get("ec2InstanceId", ""),
-        instance_type=attributes.get(INSTANCE_TYPE_ATTRIBUTE) or "unknown",
+        instance_type=attributes.get(INSTANCE_TYPE_ATTRIBUTE) or "",  # "" = not reported by the agent
         trunk_id=attributes.get(TRUNK_ATTRIBUTE) or None,
     )
 

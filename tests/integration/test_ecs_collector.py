@@ -234,3 +234,37 @@ def _stub_one_instance_cluster(ecs_stub, ec2_stub, instance):
         {"InstanceTypes": [{"InstanceType": "m5.large", "NetworkInfo": {"MaximumNetworkInterfaces": 3}}]},
         {"InstanceTypes": ["m5.large"]},
     )
+
+
+def test_given_an_instance_without_a_type_attribute_then_it_is_left_out_and_the_rest_is_published(clients):
+    # Given a cluster whose second instance reports no ecs.instance-type (describing "" would fail the whole call)
+    ecs, ec2, cloudwatch = clients["ecs"], clients["ec2"], clients["cloudwatch"]
+    settings = EcsCollectorSettings.model_validate({"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "big"})
+    typed, untyped = _instance(1), {**_instance(2), "attributes": []}
+    with Stubber(ecs) as ecs_stub, Stubber(ec2) as ec2_stub:
+        ecs_stub.add_response(
+            "list_account_settings", {"settings": []}, {"name": "awsvpcTrunking", "effectiveSettings": True}
+        )
+        ecs_stub.add_response(
+            "list_container_instances",
+            {"containerInstanceArns": [typed["containerInstanceArn"], untyped["containerInstanceArn"]]},
+            {"cluster": "big", "status": "ACTIVE", "maxResults": 100},
+        )
+        ecs_stub.add_response(
+            "describe_container_instances",
+            {"containerInstances": [typed, untyped]},
+            {"cluster": "big", "containerInstances": ANY},
+        )
+        ecs_stub.add_response(
+            "list_tasks", {"taskArns": []}, {"cluster": "big", "desiredStatus": "RUNNING", "maxResults": 100}
+        )
+        # Then only the known type is described
+        ec2_stub.add_response(
+            "describe_instance_types",
+            {"InstanceTypes": [{"InstanceType": "m5.large", "NetworkInfo": {"MaximumNetworkInterfaces": 3}}]},
+            {"InstanceTypes": ["m5.large"]},
+        )
+        report, _ = collect_ecs_metrics(ecs, ec2, cloudwatch, settings, datetime.now(UTC))
+        ec2_stub.assert_no_pending_responses()
+    assert report.status == "complete"
+    assert metric_values(cloudwatch, "EniTaskCapacity", {"ClusterName": "big"}) == [10.0]
