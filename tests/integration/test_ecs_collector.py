@@ -214,16 +214,16 @@ def test_given_access_denied_on_one_cluster_then_the_other_is_published_and_the_
     assert any("awsvpcTrunking is disabled" in f and "replace the instances" in f for f in report.findings)
 
 
-def _stub_one_instance_cluster(ecs_stub, ec2_stub, instance):
-    """Cluster "big": one m5.large, no tasks."""
+def _stub_one_instance_cluster(ecs_stub, ec2_stub, *instances):
+    """Cluster "big": the given instances (m5.large when typed), no tasks; only m5.large gets described."""
     ecs_stub.add_response(
         "list_container_instances",
-        {"containerInstanceArns": [instance["containerInstanceArn"]]},
+        {"containerInstanceArns": [i["containerInstanceArn"] for i in instances]},
         {"cluster": "big", "status": "ACTIVE", "maxResults": 100},
     )
     ecs_stub.add_response(
         "describe_container_instances",
-        {"containerInstances": [instance]},
+        {"containerInstances": list(instances)},
         {"cluster": "big", "containerInstances": ANY},
     )
     ecs_stub.add_response(
@@ -245,25 +245,8 @@ def test_given_an_instance_without_a_type_attribute_then_it_is_left_out_and_the_
         ecs_stub.add_response(
             "list_account_settings", {"settings": []}, {"name": "awsvpcTrunking", "effectiveSettings": True}
         )
-        ecs_stub.add_response(
-            "list_container_instances",
-            {"containerInstanceArns": [typed["containerInstanceArn"], untyped["containerInstanceArn"]]},
-            {"cluster": "big", "status": "ACTIVE", "maxResults": 100},
-        )
-        ecs_stub.add_response(
-            "describe_container_instances",
-            {"containerInstances": [typed, untyped]},
-            {"cluster": "big", "containerInstances": ANY},
-        )
-        ecs_stub.add_response(
-            "list_tasks", {"taskArns": []}, {"cluster": "big", "desiredStatus": "RUNNING", "maxResults": 100}
-        )
-        # Then only the known type is described
-        ec2_stub.add_response(
-            "describe_instance_types",
-            {"InstanceTypes": [{"InstanceType": "m5.large", "NetworkInfo": {"MaximumNetworkInterfaces": 3}}]},
-            {"InstanceTypes": ["m5.large"]},
-        )
+        # Then only the known type is described (the helper expects DescribeInstanceTypes for m5.large alone)
+        _stub_one_instance_cluster(ecs_stub, ec2_stub, typed, untyped)
         report, _ = collect_ecs_metrics(ecs, ec2, cloudwatch, settings, datetime.now(UTC))
         ec2_stub.assert_no_pending_responses()
     assert report.status == "complete"
