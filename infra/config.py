@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from lambdas.contract import DEFAULT_NAMESPACE
+
+# `cdk deploy -c monitor:alertEmails=a@x.org,b@y.org` arrives as one string, cdk.json gives a list: the
+# Lambda settings parse their comma-separated variables the same way.
+from lambdas.settings import CommaSeparated
 from lambdas.subnets import parse_tag_filter
 
 CONTEXT_PREFIX = "monitor:"
@@ -48,14 +52,11 @@ class ConfigError(ValueError):
     """A configuration value is wrong; the message names the key and what is allowed."""
 
 
-def _list_from_text(value: object) -> object:
-    # `cdk deploy -c monitor:alertEmails=a@x.org,b@y.org` arrives as one string; cdk.json gives a list.
-    if isinstance(value, str):
-        return tuple(item.strip() for item in value.split(",") if item.strip())
-    return value
-
-
-TextList = Annotated[tuple[str, ...], BeforeValidator(_list_from_text)]
+def _all_match(values: tuple[str, ...], pattern: re.Pattern[str], what: str) -> tuple[str, ...]:
+    bad = [v for v in values if not pattern.match(v)]
+    if bad:
+        raise ValueError(f"{what}: {', '.join(bad)}")
+    return values
 
 
 class MonitorConfig(BaseModel):
@@ -63,34 +64,28 @@ class MonitorConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    alert_emails: TextList = Field(default=(), alias="alertEmails")
+    alert_emails: CommaSeparated = Field(default=(), alias="alertEmails")
     namespace: str = Field(default=DEFAULT_NAMESPACE, alias="namespace")
     schedule_minutes: int = Field(default=5, alias="scheduleMinutes", ge=1, le=60)
     utilization_threshold_percent: float = Field(default=80.0, alias="utilizationThresholdPercent", gt=0, le=100)
     free_address_floor: int = Field(default=8, alias="freeAddressFloor", ge=0, le=65531)
-    vpc_ids: TextList = Field(default=(), alias="vpcIds")
+    vpc_ids: CommaSeparated = Field(default=(), alias="vpcIds")
     subnet_tag_filter: str = Field(default="", alias="subnetTagFilter")
     alarm_per_vpc: bool = Field(default=False, alias="alarmPerVpc")
     log_retention_days: int = Field(default=30, alias="logRetentionDays")
-    cluster_names: TextList = Field(default=(), alias="clusterNames")
+    cluster_names: CommaSeparated = Field(default=(), alias="clusterNames")
     eni_utilization_threshold_percent: float = Field(default=80.0, alias="eniUtilizationThresholdPercent", gt=0, le=100)
     untrunked_instances_alarm: bool = Field(default=True, alias="untrunkedInstancesAlarm")
 
     @field_validator("alert_emails")
     @classmethod
     def _emails(cls, emails: tuple[str, ...]) -> tuple[str, ...]:
-        bad = [e for e in emails if not EMAIL_PATTERN.match(e)]
-        if bad:
-            raise ValueError(f"not an email address: {', '.join(bad)}")
-        return emails
+        return _all_match(emails, EMAIL_PATTERN, "not an email address")
 
     @field_validator("cluster_names")
     @classmethod
     def _cluster_names(cls, names: tuple[str, ...]) -> tuple[str, ...]:
-        bad = [n for n in names if not CLUSTER_NAME_PATTERN.match(n)]
-        if bad:
-            raise ValueError(f"not an ECS cluster name (1-255 of A-Z a-z 0-9 - _): {', '.join(bad)}")
-        return names
+        return _all_match(names, CLUSTER_NAME_PATTERN, "not an ECS cluster name (1-255 of A-Z a-z 0-9 - _)")
 
     @field_validator("namespace")
     @classmethod
@@ -102,10 +97,7 @@ class MonitorConfig(BaseModel):
     @field_validator("vpc_ids")
     @classmethod
     def _vpc_ids(cls, vpc_ids: tuple[str, ...]) -> tuple[str, ...]:
-        bad = [v for v in vpc_ids if not VPC_ID_PATTERN.match(v)]
-        if bad:
-            raise ValueError(f"not a VPC id (vpc- and 8 or 17 hex digits): {', '.join(bad)}")
-        return vpc_ids
+        return _all_match(vpc_ids, VPC_ID_PATTERN, "not a VPC id (vpc- and 8 or 17 hex digits)")
 
     @field_validator("log_retention_days")
     @classmethod

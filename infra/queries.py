@@ -10,8 +10,13 @@ from lambdas import contract
 MAX_SERIES_PER_QUERY = 500
 
 
+def _schema(namespace: str, dimensions: tuple[str, ...]) -> str:
+    """The exact dimension set of a metric family; Metrics Insights lists it alphabetically."""
+    return f'SCHEMA("{namespace}", {", ".join(sorted(dimensions))})'
+
+
 def _subnet_schema(namespace: str) -> str:
-    return f'SCHEMA("{namespace}", {", ".join(sorted(contract.SUBNET_DIMENSIONS))})'
+    return _schema(namespace, contract.SUBNET_DIMENSIONS)
 
 
 def _where_vpc(vpc_id: str | None) -> str:
@@ -43,7 +48,7 @@ def free_addresses_per_vpc(namespace: str) -> str:
 
 
 def _cluster_schema(namespace: str) -> str:
-    return f'SCHEMA("{namespace}", {", ".join(contract.CLUSTER_DIMENSIONS)})'
+    return _schema(namespace, contract.CLUSTER_DIMENSIONS)
 
 
 def worst_cluster_eni_utilization(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
