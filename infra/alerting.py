@@ -23,7 +23,7 @@ class Alerting(Construct):
             self,
             "TopicKey",
             enable_key_rotation=True,
-            description="Encrypts the Subnet IP Monitor alert topic",
+            description="Encrypts the Subnet IP Monitor alert topic, events dead-letter queue and incident table",
         )
         # CloudWatch alarms publish to an encrypted topic only if they may use its key.
         self.key.add_to_resource_policy(

@@ -76,6 +76,7 @@ class MonitorConfig(BaseModel):
     cluster_names: CommaSeparated = Field(default=(), alias="clusterNames")
     eni_utilization_threshold_percent: float = Field(default=80.0, alias="eniUtilizationThresholdPercent", gt=0, le=100)
     untrunked_instances_alarm: bool = Field(default=True, alias="untrunkedInstancesAlarm")
+    dedupe_window_minutes: int = Field(default=30, alias="dedupeWindowMinutes", ge=1, le=1440)
 
     @field_validator("alert_emails")
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra import queries
@@ -16,7 +17,9 @@ WIDTH = 24
 class MonitorDashboard(Construct):
     """One dashboard for the platform team: worst subnets first."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, config: MonitorConfig) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, config: MonitorConfig, dead_letter_queue: sqs.IQueue
+    ) -> None:
         super().__init__(scope, construct_id)
         period = Duration.seconds(config.schedule_seconds)
         self.dashboard = cloudwatch.Dashboard(self, "Dashboard", default_interval=Duration.hours(3))
@@ -89,6 +92,51 @@ class MonitorDashboard(Construct):
                 width=WIDTH,
                 height=8,
             )
+        )
+
+        self._add_event_row(config, dead_letter_queue)
+
+    def _add_event_row(self, config: MonitorConfig, dead_letter_queue: sqs.IQueue) -> None:
+        every_five_minutes = Duration.minutes(5)
+        self.dashboard.add_widgets(
+            cloudwatch.TextWidget(
+                markdown=(
+                    "## Exhaustion events (as they happen)\n"
+                    "Tasks stopped for lack of subnet addresses, RESOURCE:ENI placement failures, container "
+                    "instances that failed to register and Auto Scaling launches without addresses. The first event "
+                    f"of an incident is emailed; repeats within {config.dedupe_window_minutes} min are only counted."
+                ),
+                width=WIDTH,
+                height=2,
+            )
+        )
+        self.dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="Exhaustion events by reason (per 5 min)",
+                left=[_query(queries.exhaustion_events_by_reason(config.namespace), every_five_minutes, "")],
+                left_y_axis=cloudwatch.YAxisProps(min=0),
+                stacked=True,
+                width=WIDTH // 2,
+                height=8,
+            ),
+            cloudwatch.GraphWidget(
+                title="Events not handled: unparsed, and waiting in the dead-letter queue",
+                left=[
+                    cloudwatch.Metric(
+                        namespace=config.namespace,
+                        metric_name=contract.UNPARSED_EVENTS,
+                        statistic="Sum",
+                        period=every_five_minutes,
+                        label="unparsed events",
+                    ),
+                    dead_letter_queue.metric_approximate_number_of_messages_visible(
+                        period=every_five_minutes, statistic="Maximum", label="in the dead-letter queue"
+                    ),
+                ],
+                left_y_axis=cloudwatch.YAxisProps(min=0),
+                width=WIDTH // 2,
+                height=8,
+            ),
         )
 
 

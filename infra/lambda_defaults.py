@@ -11,6 +11,7 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +41,7 @@ def monitor_function(
     memory_size: int,
     log_retention_days: int,
     retry_attempts: int,
+    dead_letter_queue: sqs.IQueue | None = None,
 ) -> tuple[lambda_.Function, iam.Role]:
     """A function with its own role (returned too, for grants), its own log group and the Powertools layer."""
     # Logs hold run reports, not user data: they go with the stack.
@@ -79,6 +81,8 @@ def monitor_function(
         timeout=timeout,
         memory_size=memory_size,
         retry_attempts=retry_attempts,
+        # Where an asynchronous invocation goes, intact, once its retries are spent.
+        dead_letter_queue=dead_letter_queue,
         environment={"POWERTOOLS_SERVICE_NAME": "subnet-ip-monitor", "POWERTOOLS_LOG_LEVEL": "INFO", **environment},
     )
     return function, role

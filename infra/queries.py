@@ -70,3 +70,17 @@ def untrunked_instances_per_cluster(namespace: str, limit: int = MAX_SERIES_PER_
 def cluster_sum(namespace: str, metric_name: str) -> str:
     """One series per cluster of a per-cluster count (tasks or capacity)."""
     return f"SELECT SUM({metric_name}) FROM {_cluster_schema(namespace)} GROUP BY ClusterName"
+
+
+def _event_schema(namespace: str) -> str:
+    return _schema(namespace, contract.EVENT_DIMENSIONS)
+
+
+def exhaustion_events_total(namespace: str) -> str:
+    """All exhaustion events, every reason, as one series."""
+    return f"SELECT SUM({contract.IP_EXHAUSTION_EVENTS}) FROM {_event_schema(namespace)}"
+
+
+def exhaustion_events_by_reason(namespace: str) -> str:
+    """One series per exhaustion reason."""
+    return f"SELECT SUM({contract.IP_EXHAUSTION_EVENTS}) FROM {_event_schema(namespace)} GROUP BY Reason"

@@ -20,3 +20,9 @@ ENI_TASK_CAPACITY = "EniTaskCapacity"
 ENI_UTILIZATION = "EniUtilization"
 UNTRUNKED_INSTANCES = "UntrunkedInstances"
 CLUSTER_DIMENSIONS = ("ClusterName",)
+
+# Per exhaustion event caught by the event handler (one data point per event); dimension exactly (Reason).
+IP_EXHAUSTION_EVENTS = "IpExhaustionEvents"
+EVENT_DIMENSIONS = ("Reason",)
+# Per event the handler could not parse (no dimension); the event itself is kept in the dead-letter queue.
+UNPARSED_EVENTS = "UnparsedEvents"

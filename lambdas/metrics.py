@@ -62,3 +62,13 @@ def batches(points: Sequence[MetricPoint], size: int = MAX_METRIC_DATA_PER_CALL)
     """Split points into the fewest PutMetricData-sized batches."""
     for start in range(0, len(points), size):
         yield points[start : start + size]
+
+
+def exhaustion_event_point(reason: str) -> MetricPoint:
+    """One data point per exhaustion event, whether or not it was emailed."""
+    return MetricPoint(contract.IP_EXHAUSTION_EVENTS, 1, contract.UNIT_COUNT, (("Reason", reason),))
+
+
+def unparsed_event_point() -> MetricPoint:
+    """One data point per event the handler could not parse (the event is in the dead-letter queue)."""
+    return MetricPoint(contract.UNPARSED_EVENTS, 1, contract.UNIT_COUNT, ())

@@ -64,3 +64,13 @@ class EcsCollectorSettings(_Settings):
 
     metric_namespace: str = Field(alias="METRIC_NAMESPACE", min_length=1, max_length=255)
     cluster_names: CommaSeparated = Field(alias="CLUSTER_NAMES")  # empty string: every cluster
+
+
+class EventHandlerSettings(_Settings):
+    """Environment of the exhaustion-event handler. Every key is set by the stack; none has a default."""
+
+    metric_namespace: str = Field(alias="METRIC_NAMESPACE", min_length=1, max_length=255)
+    topic_arn: str = Field(alias="TOPIC_ARN", pattern=r"^arn:aws[a-z-]*:sns:")
+    incident_table_name: str = Field(alias="INCIDENT_TABLE_NAME", min_length=3, max_length=255)
+    dedupe_window_minutes: int = Field(alias="DEDUPE_WINDOW_MINUTES", ge=1, le=1440)
+    dead_letter_queue_url: str = Field(alias="DEAD_LETTER_QUEUE_URL", pattern=r"^https://")

@@ -65,3 +65,14 @@ def _default_card_interfaces(network_info: dict[str, Any]) -> int:
         if card.get("NetworkCardIndex") == default_index:
             return int(card["MaximumNetworkInterfaces"])
     return int(network_info.get("MaximumNetworkInterfaces", 1))
+
+
+def describe_subnet(ec2: Any, subnet_id: str) -> Subnet:
+    """One subnet as it is now; raise AwsReadError if it cannot be read (deleted, denied)."""
+    try:
+        subnets = ec2.describe_subnets(SubnetIds=[subnet_id]).get("Subnets", [])
+    except AWS_ERRORS as err:
+        raise AwsReadError.wrap("DescribeSubnets", err, {"subnet": subnet_id}) from err
+    if not subnets:
+        raise AwsReadError("DescribeSubnets", "NotFound", "no such subnet", {"subnet": subnet_id})
+    return _subnet(subnets[0])

@@ -33,9 +33,9 @@ def fill_subnet(ec2: Any, subnet_id: str, enis: int) -> None:
         ec2.create_network_interface(SubnetId=subnet_id)
 
 
-def metric_values(cloudwatch: Any, name: str, dimensions: dict[str, str]) -> list[float]:
-    """Every value published for one series of the test namespace in the last hour."""
-    return read_values(cloudwatch, NAMESPACE, name, dimensions, "Maximum")
+def metric_values(cloudwatch: Any, name: str, dimensions: dict[str, str], stat: str = "Maximum") -> list[float]:
+    """Every per-minute value (stat) of one series of the test namespace in the last hour."""
+    return read_values(cloudwatch, NAMESPACE, name, dimensions, stat)
 
 
 def published_series(cloudwatch: Any, name: str) -> list[dict[str, str]]:

@@ -1,0 +1,175 @@
+"""Event watching: the four exhaustion rules, the event handler, its incident table and dead-letter queue."""
+
+from __future__ import annotations
+
+from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra import queries
+from infra.alarms import query_alarm
+from infra.alerting import Alerting
+from infra.config import MonitorConfig
+from infra.event_patterns import EXHAUSTION_RULES
+from infra.lambda_defaults import grant_read_and_publish, monitor_function
+from lambdas.aws.dynamodb import EXPIRES_AT, KEY
+
+# The exhaustion alarm looks at 5 minutes whatever the collectors' schedule: an event is news at once.
+EVENT_ALARM_PERIOD = Duration.minutes(5)
+# EventBridge retries delivery (throttled or unavailable Lambda) with backoff before the DLQ.
+DELIVERY_RETRIES = 8
+DELIVERY_MAX_AGE = Duration.hours(2)
+
+
+class EventWatching(Construct):
+    """Counts IP and ENI exhaustion events as they happen and emails one alert per incident window."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, config: MonitorConfig, alerting: Alerting) -> None:
+        super().__init__(scope, construct_id)
+        self.dead_letter_queue = sqs.Queue(
+            self,
+            "DeadLetterQueue",
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=alerting.key,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        Validations.of(self.dead_letter_queue).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions::AwsSolutions-SQS3",
+                reason="This queue is itself the dead-letter queue of the event rules and the event handler.",
+            )
+        )
+        # EventBridge sends undeliverable events to the encrypted queue only if it may use the key.
+        alerting.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal("events.amazonaws.com")],
+                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                resources=["*"],  # in a key policy, "*" means this key
+                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
+            )
+        )
+        self.incident_table = dynamodb.Table(
+            self,
+            "IncidentWindows",
+            partition_key=dynamodb.Attribute(name=KEY, type=dynamodb.AttributeType.STRING),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            time_to_live_attribute=EXPIRES_AT,
+            encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
+            encryption_key=alerting.key,
+            # Only short-lived email-dedupe claims: nothing to keep when the stack goes.
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        Validations.of(self.incident_table).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions::AwsSolutions-DDB3",
+                reason=(
+                    "The table holds only email-dedupe claims that expire within the dedupe window; restoring "
+                    "it would at most suppress one duplicate email, so point-in-time recovery buys nothing."
+                ),
+            )
+        )
+        self.function, role = monitor_function(
+            self,
+            "Handler",
+            handler="lambdas.handlers.exhaustion_events.handler",
+            description="Subnet IP Monitor: counts IP/ENI exhaustion events and emails one alert per incident",
+            environment={
+                "METRIC_NAMESPACE": config.namespace,
+                "TOPIC_ARN": alerting.topic.topic_arn,
+                "INCIDENT_TABLE_NAME": self.incident_table.table_name,
+                "DEDUPE_WINDOW_MINUTES": str(config.dedupe_window_minutes),
+                "DEAD_LETTER_QUEUE_URL": self.dead_letter_queue.queue_url,
+            },
+            timeout=Duration.seconds(30),
+            memory_size=256,
+            log_retention_days=config.log_retention_days,
+            # A crash (not a handled failure) is retried twice, then the event goes to the queue intact.
+            retry_attempts=2,
+            dead_letter_queue=self.dead_letter_queue,
+        )
+        grant_read_and_publish(
+            self,
+            role,
+            namespace=config.namespace,
+            reads=[iam.PolicyStatement(actions=["ec2:DescribeSubnets"], resources=["*"])],
+            why="ec2:DescribeSubnets (the subnet's free count at send time) supports no resource-level permissions",
+        )
+        alerting.topic.grant_publish(role)
+        self.incident_table.grant(role, "dynamodb:PutItem", "dynamodb:DeleteItem")
+        # sqs:SendMessage on the queue comes with dead_letter_queue= on the function.
+        for action in ("kms:GenerateDataKey*", "kms:ReEncrypt*"):
+            Validations.of(role).acknowledge(
+                Acknowledgment(
+                    id=f"AwsSolutions::AwsSolutions-IAM5[Action::{action}]",
+                    reason=(
+                        "Written by CDK's grants for the encrypted dead-letter queue and incident table; the "
+                        "resource is this app's own KMS key alone, never '*'."
+                    ),
+                )
+            )
+        self.rules = [
+            events.Rule(
+                self,
+                rule_id,
+                description=f"Subnet IP Monitor: {rule_id} events to the exhaustion-event handler",
+                event_pattern=events.EventPattern(
+                    source=pattern["source"], detail_type=pattern["detail-type"], detail=pattern["detail"]
+                ),
+                targets=[
+                    targets.LambdaFunction(
+                        self.function,
+                        retry_attempts=DELIVERY_RETRIES,
+                        max_event_age=DELIVERY_MAX_AGE,
+                        dead_letter_queue=self.dead_letter_queue,
+                    )
+                ],
+            )
+            for rule_id, pattern in EXHAUSTION_RULES.items()
+        ]
+        self.alarms = [
+            query_alarm(
+                self,
+                "ExhaustionEventsAlarm",
+                name="ip-exhaustion-events",
+                description=(
+                    "ECS or Auto Scaling reported an IP or ENI exhaustion failure in the last 5 minutes "
+                    "(IpExhaustionEvents, any Reason). The first event of each incident is emailed with the "
+                    "cluster, service, subnet and what to do; the dashboard shows counts by reason."
+                ),
+                query=queries.exhaustion_events_total(config.namespace),
+                label="IpExhaustionEvents",
+                period=EVENT_ALARM_PERIOD,
+                threshold=1,
+                comparison=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                alerting=alerting,
+            ),
+            self._dead_letter_alarm(alerting),
+        ]
+
+    def _dead_letter_alarm(self, alerting: Alerting) -> cloudwatch.Alarm:
+        alarm = cloudwatch.Alarm(
+            self,
+            "DeadLetterQueueAlarm",
+            alarm_name=f"{Stack.of(self).stack_name}-events-dead-letter-queue",
+            alarm_description=(
+                "An exhaustion event could not be handled and is kept in the dead-letter queue: it did not parse "
+                "(UnparsedEvents), its email could not be sent, or the handler failed after its retries. Each "
+                "message is the event as delivered; its Reason attribute says why (none for Lambda's own "
+                "retries). See the README, 'Dead-letter queue', to read and replay them."
+            ),
+            metric=self.dead_letter_queue.metric_approximate_number_of_messages_visible(
+                period=EVENT_ALARM_PERIOD, statistic="Maximum"
+            ),
+            threshold=1,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        alerting.notify(alarm)
+        return alarm

@@ -1,0 +1,234 @@
+"""The exhaustion-event handler against moto: metrics, emails (read back through an SQS subscription),
+the incident table, and the dead-letter queue."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from lambdas.event_handling import EventClients, handle_exhaustion_event
+from lambdas.settings import EventHandlerSettings, load_settings
+from tests.event_fixtures import EXPECTED_REASONS, NEAR_MISSES, load_event
+from tests.integration.conftest import fill_subnet, metric_values, regional_client
+
+FIXTURE_SUBNETS = ("subnet-0a1b2c3d4e5f60718", "subnet-0b2c3d4e5f6071829")
+
+
+@dataclass
+class EventWorld:
+    """The handler's AWS resources in moto, and ways to look at what it did."""
+
+    subnet_id: str
+    inbox_url: str
+    dead_letter_url: str
+    table: str
+
+    def event(self, name: str, **detail: Any) -> dict[str, Any]:
+        """A fixture whose subnets are this world's subnet (moto makes its own ids)."""
+        text = json.dumps(load_event(name))
+        for fixture_subnet in FIXTURE_SUBNETS:
+            text = text.replace(fixture_subnet, self.subnet_id)
+        event = json.loads(text)
+        event["detail"].update(detail)
+        return dict(event)
+
+    def emails(self) -> list[dict[str, str]]:
+        """Every notification the topic delivered so far (Subject and Message)."""
+        return [json.loads(m["Body"]) for m in _drain(self.inbox_url)]
+
+    def dead_letters(self) -> list[dict[str, Any]]:
+        return _drain(self.dead_letter_url)
+
+
+def _drain(queue_url: str) -> list[dict[str, Any]]:
+    sqs = regional_client("sqs")
+    messages: list[dict[str, Any]] = []
+    while batch := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]).get(
+        "Messages", []
+    ):
+        messages += batch
+        for m in batch:
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=m["ReceiptHandle"])
+    return messages
+
+
+@pytest.fixture
+def world(aws, monkeypatch) -> EventWorld:
+    ec2, sns, sqs, dynamodb = (regional_client(s) for s in ("ec2", "sns", "sqs", "dynamodb"))
+    vpc_id = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.20.16.0/28", AvailabilityZone="us-east-1a")["Subnet"][
+        "SubnetId"
+    ]
+    ec2.create_tags(Resources=[subnet_id], Tags=[{"Key": "Name", "Value": "tasks-1a"}])
+    fill_subnet(ec2, subnet_id, 9)
+    topic_arn = sns.create_topic(Name="alerts")["TopicArn"]
+    inbox_url = sqs.create_queue(QueueName="inbox")["QueueUrl"]
+    inbox_arn = sqs.get_queue_attributes(QueueUrl=inbox_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=inbox_arn)
+    dead_letter_url = sqs.create_queue(QueueName="events-dlq")["QueueUrl"]
+    dynamodb.create_table(
+        TableName="incident-windows",
+        KeySchema=[{"AttributeName": "incident", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "incident", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    for key, value in {
+        "METRIC_NAMESPACE": "SubnetIpMonitorTest",
+        "TOPIC_ARN": topic_arn,
+        "INCIDENT_TABLE_NAME": "incident-windows",
+        "DEDUPE_WINDOW_MINUTES": "30",
+        "DEAD_LETTER_QUEUE_URL": dead_letter_url,
+    }.items():
+        monkeypatch.setenv(key, value)
+    return EventWorld(subnet_id, inbox_url, dead_letter_url, "incident-windows")
+
+
+def handle(event: Any, now: datetime | None = None, **overrides: str) -> dict[str, Any]:
+    """Run the pipeline as the handler does, at a chosen time, with optional settings overrides."""
+    settings = load_settings(EventHandlerSettings, {**os.environ, **overrides})
+    clients = EventClients(*(regional_client(s) for s in ("cloudwatch", "sns", "dynamodb", "sqs", "ec2")))
+    outcome = handle_exhaustion_event(event, clients, settings, now or datetime.now(UTC))
+    return {"status": outcome.status, "reason": outcome.reason, "problems": outcome.problems}
+
+
+def event_count(reason: str) -> float:
+    return sum(metric_values(regional_client("cloudwatch"), "IpExhaustionEvents", {"Reason": reason}, "Sum"))
+
+
+@pytest.mark.parametrize(("name", "reason"), sorted(EXPECTED_REASONS.items()))
+def test_given_each_failure_when_handled_then_one_email_and_one_data_point(world, lambda_context, name, reason):
+    from lambdas.handlers.exhaustion_events import handler
+
+    result = handler(world.event(name), lambda_context)
+
+    emails = world.emails()
+    assert result["status"] == "notified"
+    assert len(emails) == 1
+    assert len(emails[0]["Subject"]) < 100
+    assert "WHAT TO DO" in emails[0]["Message"]
+    assert event_count(reason) == 1
+    assert world.dead_letters() == []
+
+
+def test_given_a_task_event_then_the_email_shows_the_subnet_free_count_looked_up_at_send_time(world):
+    handle(world.event("task_stopped_no_addresses_ec2"))
+
+    (email,) = world.emails()
+    assert email["Subject"] == f"ECS task could not start: subnet {world.subnet_id} (tasks-1a) is out of IP addresses"
+    # /28 = 11 usable, 9 ENIs taken: AvailableIpAddressCount is 2.
+    assert "Free addresses now: 2 (read at" in email["Message"]
+    assert "CIDR: 10.20.16.0/28 (11 usable)" in email["Message"]
+
+
+def test_given_a_burst_of_identical_failures_then_one_email_and_every_event_counted(world):
+    now = datetime.now(UTC)
+    statuses = [
+        handle(world.event("task_stopped_no_addresses_ec2", taskArn=f"arn:aws:ecs:eu-west-1:1:task/prod/{n}"), now)[
+            "status"
+        ]
+        for n in range(12)
+    ]
+
+    assert statuses == ["notified"] + ["duplicate"] * 11
+    assert len(world.emails()) == 1
+    assert event_count("SubnetAddressesExhausted") == 12
+
+
+def test_given_the_window_has_passed_when_the_incident_recurs_then_a_second_email_is_sent(world):
+    first = datetime.now(UTC) - timedelta(minutes=31)
+    handle(world.event("task_stopped_no_addresses_ec2"), first)
+    assert handle(world.event("task_stopped_no_addresses_ec2"), first + timedelta(minutes=29))["status"] == "duplicate"
+
+    assert handle(world.event("task_stopped_no_addresses_ec2"), first + timedelta(minutes=31))["status"] == "notified"
+    assert len(world.emails()) == 2
+
+
+def test_given_two_services_in_the_same_subnet_then_each_gets_its_own_email(world):
+    handle(world.event("task_stopped_no_addresses_ec2"))
+    handle(world.event("task_stopped_no_addresses_ec2", group="service:payments"))
+
+    subjects_and_services = sorted(
+        next(line for line in e["Message"].splitlines() if line.startswith("Service: ")) for e in world.emails()
+    )
+    assert subjects_and_services == ["Service: checkout", "Service: payments"]
+
+
+@pytest.mark.parametrize("name", NEAR_MISSES)
+def test_given_a_near_miss_that_reaches_the_handler_then_nothing_is_sent_or_counted(world, name):
+    assert handle(world.event(name))["status"] == "ignored"
+
+    assert world.emails() == []
+    assert world.dead_letters() == []
+    assert published_metric_names() == []
+
+
+def published_metric_names() -> list[str]:
+    metrics = regional_client("cloudwatch").list_metrics(Namespace="SubnetIpMonitorTest")["Metrics"]
+    return sorted({m["MetricName"] for m in metrics})
+
+
+def test_given_a_malformed_event_then_it_is_counted_kept_intact_in_the_dead_letter_queue_and_not_emailed(world):
+    event = world.event("malformed_task_missing_cluster")
+
+    result = handle(event)
+
+    assert result["status"] == "unparsed"
+    assert sum(metric_values(regional_client("cloudwatch"), "UnparsedEvents", {}, "Sum")) == 1
+    (kept,) = world.dead_letters()
+    assert json.loads(kept["Body"]) == event
+    assert kept["MessageAttributes"]["EventId"]["StringValue"] == event["id"]
+    assert "detail.clusterArn" in kept["MessageAttributes"]["Reason"]["StringValue"]
+    assert world.emails() == []
+
+
+def test_given_the_topic_rejects_the_email_then_the_event_goes_to_the_dead_letter_queue_and_the_window_reopens(
+    world,
+):
+    event = world.event("service_action_resource_eni")
+    missing_topic = "arn:aws:sns:us-east-1:123456789012:deleted-topic"
+
+    result = handle(event, TOPIC_ARN=missing_topic)
+
+    assert result["status"] == "dead-lettered"
+    assert [p["operation"] for p in result["problems"]] == ["Publish"]
+    (kept,) = world.dead_letters()
+    assert json.loads(kept["Body"]) == event
+    assert kept["MessageAttributes"]["Reason"]["StringValue"].startswith("notification failed")
+    assert event_count("TaskPlacementEniExhausted") == 1
+    # The claim was released, so the next event of the incident emails once the topic works again.
+    assert handle(world.event("service_action_resource_eni"))["status"] == "notified"
+    assert len(world.emails()) == 1
+
+
+def test_given_neither_topic_nor_dead_letter_queue_work_then_the_handler_raises_so_lambda_retries(world):
+    from lambdas.errors import DeadLetterError
+
+    with pytest.raises(DeadLetterError):
+        handle(
+            world.event("service_action_resource_eni"),
+            TOPIC_ARN="arn:aws:sns:us-east-1:123456789012:deleted-topic",
+            DEAD_LETTER_QUEUE_URL="https://sqs.us-east-1.amazonaws.com/123456789012/deleted-queue",
+        )
+
+
+def test_given_the_incident_table_fails_then_the_email_is_sent_anyway(world):
+    result = handle(world.event("task_stopped_no_addresses_ec2"), INCIDENT_TABLE_NAME="missing-table")
+
+    assert result["status"] == "notified"
+    assert [p["operation"] for p in result["problems"]] == ["PutItem"]
+    assert len(world.emails()) == 1
+
+
+def test_given_the_subnet_is_gone_then_the_email_still_goes_and_says_the_count_is_unknown(world):
+    event = world.event("task_stopped_no_addresses_ec2")
+    event["detail"]["stoppedReason"] = event["detail"]["stoppedReason"].replace(world.subnet_id, "subnet-0deadbeef")
+
+    handle(event)
+
+    (email,) = world.emails()
+    assert "Free addresses now: unknown (DescribeSubnets failed: InvalidSubnetID.NotFound)" in email["Message"]
