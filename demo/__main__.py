@@ -1,10 +1,10 @@
-"""`make demo`: seed moto, run the real subnet collector handler, show what a platform team would see."""
+"""`make demo`: seed moto, run the real collectors and the event handler, show what a platform team would see."""
 
 from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
@@ -12,12 +12,23 @@ from unittest.mock import patch
 import boto3
 from moto import mock_aws
 
-from demo.environment import ECS_CLUSTER, ECS_PLANS, REGION, SeededNetwork, seed_ecs_cluster, seed_network
-from demo.readback import latest_value
+from demo.environment import (
+    ECS_CLUSTER,
+    ECS_PLANS,
+    REGION,
+    EventResources,
+    SeededNetwork,
+    seed_ecs_cluster,
+    seed_event_resources,
+    seed_network,
+)
+from demo.events import Burst, incident_burst, matching_rule
+from demo.readback import latest_value, metric_values
 from infra.config import MonitorConfig, config_from_context
 from lambdas import contract
 from lambdas.aws.clients import aws_client
 from lambdas.eni import ClusterEniCapacity, LimitBasis
+from lambdas.incidents import Reason
 from lambdas.subnets import Subnet, SubnetThresholds, breached_thresholds, subnet_headroom
 from lambdas.trunk_table import trunk_task_limits
 
@@ -52,6 +63,16 @@ def main() -> None:
             task_subnet=network.subnet_ids["tasks-1c"],
         )
         os.environ["VPC_IDS"] = network.vpc_id
+        resources = seed_event_resources(
+            boto3.client("sns", region_name=REGION),
+            boto3.client("sqs", region_name=REGION),
+            boto3.client("dynamodb", region_name=REGION),
+        )
+        os.environ.update(
+            TOPIC_ARN=resources.topic_arn,
+            INCIDENT_TABLE_NAME=resources.incident_table,
+            DEAD_LETTER_QUEUE_URL=resources.dead_letter_queue_url,
+        )
         calls = _count_calls()
 
         # Imported once the environment is set: Powertools reads its settings at import time.
@@ -82,6 +103,14 @@ def main() -> None:
         )
         for finding in ecs_report.findings:
             print(f"Finding: {finding}")
+        burst = Burst(
+            REGION,
+            ECS_CLUSTER,
+            network.subnet_ids["tasks-1a"],
+            network.subnet_ids["instances-1a"],
+            start=datetime.now(UTC) - timedelta(minutes=10),
+        )
+        _replay_events(incident_burst(burst), resources, cloudwatch, config)
         print(
             "(moto does not evaluate alarms or send email; the demo applies the alarm thresholds to the "
             "metrics it read back. In AWS the alarms send these to the SNS topic.)"
@@ -100,6 +129,7 @@ def _demo_environment(config: MonitorConfig) -> dict[str, str]:
         "METRIC_NAMESPACE": config.namespace,
         "SUBNET_TAG_FILTER": config.subnet_tag_filter,
         "CLUSTER_NAMES": ",".join(config.cluster_names),
+        "DEDUPE_WINDOW_MINUTES": str(config.dedupe_window_minutes),
     }
 
 
@@ -165,6 +195,71 @@ def _print_clusters(
         if config.untrunked_instances_alarm and (read[contract.UNTRUNKED_INSTANCES] or 0) >= 1:
             alarms.append("ecs-untrunked-instances")
         print(f"  Alarms that would fire: {', '.join(alarms) or 'none'}")
+
+
+def _replay_events(
+    events: list[dict[str, Any]], resources: EventResources, cloudwatch: Any, config: MonitorConfig
+) -> None:
+    """Deliver each event as the rules would (moto never invokes Lambda targets), then show the outcome."""
+    from lambdas.handlers import exhaustion_events  # noqa: PLC0415
+
+    delivered: dict[str, int] = {}
+    outcomes: dict[str, int] = {}
+    for event in events:
+        rule = matching_rule(event) or "(no rule matches: never delivered)"
+        delivered[rule] = delivered.get(rule, 0) + 1
+        if rule.startswith("("):
+            continue
+        outcome = exhaustion_events.handler(event, _Context())  # type: ignore[arg-type]
+        outcomes[outcome["status"]] = outcomes.get(outcome["status"], 0) + 1
+    print(f"\nExhaustion events: a burst of {len(events)} ECS events, as EventBridge would deliver them")
+    for rule, count in delivered.items():
+        print(f"  {rule:<45}{count:>3}")
+    print(f"Handler outcomes: {', '.join(f'{status} {n}' for status, n in outcomes.items())}")
+    counts = {
+        reason: sum(
+            metric_values(cloudwatch, config.namespace, contract.IP_EXHAUSTION_EVENTS, {"Reason": reason}, "Sum")
+        )
+        for reason in (r.value for r in Reason)
+    }
+    unparsed = sum(metric_values(cloudwatch, config.namespace, contract.UNPARSED_EVENTS, {}, "Sum"))
+    print(
+        f"{contract.IP_EXHAUSTION_EVENTS} read back (Sum): "
+        + ", ".join(f"{reason}={count:.0f}" for reason, count in counts.items())
+    )
+    dead_letters = _drain(resources.dead_letter_queue_url)
+    print(f"{contract.UNPARSED_EVENTS} read back: {unparsed:.0f}; dead-letter queue: {len(dead_letters)} message(s)")
+    for message in dead_letters:
+        print(
+            f"  kept intact: event {message['MessageAttributes']['EventId']['StringValue']}: "
+            f"{message['MessageAttributes']['Reason']['StringValue']}"
+        )
+    firing = []
+    if sum(counts.values()) >= 1:
+        firing.append(f"ip-exhaustion-events ({sum(counts.values()):.0f} events >= 1 in 5 min)")
+    if dead_letters:
+        firing.append(f"events-dead-letter-queue ({len(dead_letters)} >= 1)")
+    print(f"Alarms that would fire: {', '.join(firing) or 'none'}")
+    emails = [json.loads(m["Body"]) for m in _drain(resources.inbox_url)]
+    window = config.dedupe_window_minutes
+    print(f"\nEmails sent to the alert topic: {len(emails)} (one per incident and {window}-minute window)")
+    for email in emails:
+        print("\n" + "=" * 100)
+        print(f"Subject: {email['Subject']}\n")
+        print(email["Message"].rstrip())
+    print("=" * 100)
+
+
+def _drain(queue_url: str) -> list[dict[str, Any]]:
+    sqs = boto3.client("sqs", region_name=REGION)
+    messages: list[dict[str, Any]] = []
+    while batch := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]).get(
+        "Messages", []
+    ):
+        messages += batch
+        for message in batch:
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+    return messages
 
 
 def _print_subnets(ec2: Any, cloudwatch: Any, network: SeededNetwork, config: MonitorConfig) -> None:

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from lambdas.aws.dynamodb import KEY as INCIDENT_KEY
 from lambdas.eni import TRUNK_ATTRIBUTE
 
 REGION = "eu-west-1"
@@ -150,3 +151,30 @@ def seed_ecs_cluster(
 
 def _vpc_of(ec2: Any, subnet_id: str) -> str:
     return str(ec2.describe_subnets(SubnetIds=[subnet_id])["Subnets"][0]["VpcId"])
+
+
+@dataclass(frozen=True)
+class EventResources:
+    """What the stack creates for the event handler, plus an SQS inbox subscribed to the topic to read emails."""
+
+    topic_arn: str
+    inbox_url: str
+    incident_table: str
+    dead_letter_queue_url: str
+
+
+def seed_event_resources(sns: Any, sqs: Any, dynamodb: Any) -> EventResources:
+    """Create the alert topic (with a readable inbox), the incident table and the dead-letter queue."""
+    topic_arn = sns.create_topic(Name="subnet-ip-monitor-alerts")["TopicArn"]
+    inbox_url = sqs.create_queue(QueueName="demo-inbox")["QueueUrl"]
+    inbox_arn = sqs.get_queue_attributes(QueueUrl=inbox_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    # In AWS the subscribers are email addresses; an SQS subscription lets the demo read what they would get.
+    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=inbox_arn)
+    dynamodb.create_table(
+        TableName="incident-windows",
+        KeySchema=[{"AttributeName": INCIDENT_KEY, "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": INCIDENT_KEY, "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    dead_letter_queue_url = sqs.create_queue(QueueName="events-dead-letter")["QueueUrl"]
+    return EventResources(topic_arn, inbox_url, "incident-windows", dead_letter_queue_url)

@@ -26,3 +26,21 @@ def test_given_the_seeded_network_when_the_demo_runs_then_the_full_task_subnet_i
     assert re.search(r"m5-before-opt-in +m5\.large +no +2/2 +FULL: .*RESOURCE:ENI; UNTRUNKED: .* gets 10 slots", out)
     assert re.search(r"m5-after-opt-in +m5\.large +yes +4/10 +ok", out)
     assert "Alarms that would fire: ecs-untrunked-instances" in out
+    # And the event burst: 15 of 20 events reach the handler, every one is counted, 3 incidents are emailed
+    assert re.search(
+        r"TaskStoppedNoAddresses +9\n +ServiceTaskPlacementEni +5\n +ContainerInstanceRegistrationFailed +1\n"
+        r" +\(no rule matches: never delivered\) +5\n",
+        out,
+    )
+    assert "Handler outcomes: notified 3, duplicate 11, unparsed 1" in out
+    assert (
+        "IpExhaustionEvents read back (Sum): SubnetAddressesExhausted=8, ContainerInstanceRegistrationFailed=1, "
+        "TaskPlacementEniExhausted=5, AutoScalingLaunchNoAddresses=0" in out
+    )
+    assert "UnparsedEvents read back: 1; dead-letter queue: 1 message(s)" in out
+    subjects = re.findall(r"^Subject: (.*)$", out, re.MULTILINE)
+    assert len(subjects) == 3
+    assert re.fullmatch(
+        r"ECS task could not start: subnet subnet-[0-9a-f]+ \(tasks-1a\) is out of IP addresses", subjects[0]
+    )
+    assert "Free addresses now: 5 (read at" in out

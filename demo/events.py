@@ -1,0 +1,129 @@
+"""A burst of ECS events as EventBridge would see them during an exhaustion incident, and their delivery.
+
+The shapes follow the ECS developer guide's event examples (trimmed to the fields that matter here);
+tests/events holds the full fixtures.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from moto.events.models import EventPattern
+
+from infra.event_patterns import EXHAUSTION_RULES
+
+ACCOUNT = "123456789012"  # moto's account
+
+
+@dataclass(frozen=True)
+class Burst:
+    """Where the incident happens."""
+
+    region: str
+    cluster: str
+    task_subnet: str
+    instance_subnet: str
+    start: datetime
+
+
+def _event(burst: Burst, number: int, detail_type: str, resources: list[str], detail: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "version": "0",
+        "id": f"de000000-0000-4000-8000-{number:012d}",
+        "detail-type": detail_type,
+        "source": "aws.ecs",
+        "account": ACCOUNT,
+        "time": f"{burst.start + timedelta(seconds=20 * number):%Y-%m-%dT%H:%M:%SZ}",
+        "region": burst.region,
+        "resources": resources,
+        "detail": detail,
+    }
+
+
+def _stopped_task(burst: Burst, number: int, service: str, reason: str) -> dict[str, Any]:
+    prefix = f"arn:aws:ecs:{burst.region}:{ACCOUNT}"
+    task_arn = f"{prefix}:task/{burst.cluster}/{number:032x}"
+    return _event(
+        burst,
+        number,
+        "ECS Task State Change",
+        [task_arn],
+        {
+            "clusterArn": f"{prefix}:cluster/{burst.cluster}",
+            "taskArn": task_arn,
+            "taskDefinitionArn": f"{prefix}:task-definition/{service}:7",
+            "group": f"service:{service}",
+            "launchType": "EC2",
+            "lastStatus": "STOPPED",
+            "desiredStatus": "STOPPED",
+            "stopCode": "TaskFailedToStart",
+            "stoppedReason": reason,
+            "attachments": [{"type": "eni", "details": [{"name": "subnetId", "value": burst.task_subnet}]}],
+        },
+    )
+
+
+def _service_action(burst: Burst, number: int, service: str, reason: str) -> dict[str, Any]:
+    prefix = f"arn:aws:ecs:{burst.region}:{ACCOUNT}"
+    return _event(
+        burst,
+        number,
+        "ECS Service Action",
+        [f"{prefix}:service/{burst.cluster}/{service}"],
+        {
+            "eventType": "WARN",
+            "eventName": "SERVICE_TASK_PLACEMENT_FAILURE",
+            "clusterArn": f"{prefix}:cluster/{burst.cluster}",
+            "reason": reason,
+        },
+    )
+
+
+def _registration_failed(burst: Burst, number: int) -> dict[str, Any]:
+    prefix = f"arn:aws:ecs:{burst.region}:{ACCOUNT}"
+    instance_arn = f"{prefix}:container-instance/{burst.cluster}/{number:032x}"
+    return _event(
+        burst,
+        number,
+        "ECS Container Instance State Change",
+        [instance_arn],
+        {
+            "clusterArn": f"{prefix}:cluster/{burst.cluster}",
+            "containerInstanceArn": instance_arn,
+            "ec2InstanceId": "i-0demo000000000001",
+            "status": "REGISTRATION_FAILED",
+            # Illustrative wording: AWS does not document the statusReason texts.
+            "statusReason": "Unable to provision the trunk network interface: the instance type t3.medium does "
+            "not support ENI trunking",
+            "attributes": [{"name": "ecs.subnet-id", "value": burst.instance_subnet}],
+        },
+    )
+
+
+def incident_burst(burst: Burst) -> list[dict[str, Any]]:
+    """What one bad quarter of an hour looks like: retries, placement failures, noise and one broken event."""
+    no_addresses = (
+        f"Unexpected EC2 error while attempting to Create Network Interface in subnet '{burst.task_subnet}' "
+        "with public IP assignment disabled: InsufficientFreeAddressesInSubnet"
+    )
+    events = [_stopped_task(burst, n, "orders-api", no_addresses) for n in range(1, 9)]
+    events += [_service_action(burst, n, "orders-worker", "RESOURCE:ENI") for n in range(9, 14)]
+    events.append(_registration_failed(burst, 14))
+    events += [_stopped_task(burst, n, "orders-api", "Task stopped by user") for n in range(15, 18)]
+    events += [_service_action(burst, n, "orders-worker", "RESOURCE:CPU") for n in range(18, 20)]
+    broken = _stopped_task(burst, 20, "orders-api", no_addresses)
+    del broken["detail"]["clusterArn"]  # matches its rule, but the handler cannot say where
+    events.append(broken)
+    return events
+
+
+def matching_rule(event: dict[str, Any]) -> str | None:
+    """The exhaustion rule that would deliver event, evaluated with moto's EventBridge pattern matcher."""
+    for rule_id, pattern in EXHAUSTION_RULES.items():
+        # moto types the event as its own TypedDict; any EventBridge-shaped dict is what it evaluates.
+        if EventPattern.load(json.dumps(pattern)).matches_event(cast(Any, event)):
+            return rule_id
+    return None
