@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra import queries
 from infra.config import MonitorConfig
+from infra.health import HEARTBEAT_MISSED_RUNS, LAMBDA_ALARM_PERIOD, heartbeat_metric
 from lambdas import contract
 
 WIDTH = 24
@@ -18,7 +22,14 @@ class MonitorDashboard(Construct):
     """One dashboard for the platform team: worst subnets first."""
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, config: MonitorConfig, dead_letter_queue: sqs.IQueue
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: MonitorConfig,
+        dead_letter_queue: sqs.IQueue,
+        collectors: Mapping[str, lambda_.IFunction],
+        event_handler: lambda_.IFunction,
     ) -> None:
         super().__init__(scope, construct_id)
         period = Duration.seconds(config.schedule_seconds)
@@ -95,6 +106,69 @@ class MonitorDashboard(Construct):
         )
 
         self._add_event_row(config, dead_letter_queue)
+        self._add_health_row(config, collectors, event_handler)
+
+    def _add_health_row(
+        self, config: MonitorConfig, collectors: Mapping[str, lambda_.IFunction], event_handler: lambda_.IFunction
+    ) -> None:
+        period = Duration.seconds(config.schedule_seconds)
+        functions = {**collectors, "events": event_handler}
+        self.dashboard.add_widgets(
+            cloudwatch.TextWidget(
+                markdown=(
+                    "## The monitor's own health\n"
+                    f"Each collector run publishes one heartbeat; {HEARTBEAT_MISSED_RUNS} missed runs in a row "
+                    "alarm. Errors and throttles of every function alarm at the first one."
+                ),
+                width=WIDTH,
+                height=2,
+            )
+        )
+        self.dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="Collector runs and failed AWS calls per run",
+                left=[heartbeat_metric(config.namespace, c, period) for c in collectors],
+                right=[
+                    cloudwatch.Metric(
+                        namespace=config.namespace,
+                        metric_name=contract.COLLECTOR_FAILURES,
+                        dimensions_map={"Collector": c},
+                        statistic="Sum",
+                        period=period,
+                        label=f"{c} failed calls",
+                    )
+                    for c in collectors
+                ],
+                left_y_axis=cloudwatch.YAxisProps(min=0),
+                right_y_axis=cloudwatch.YAxisProps(min=0),
+                width=WIDTH // 3,
+                height=6,
+            ),
+            cloudwatch.GraphWidget(
+                title="Lambda errors and throttles",
+                left=[
+                    metric
+                    for name, fn in functions.items()
+                    for metric in (
+                        fn.metric_errors(period=LAMBDA_ALARM_PERIOD, statistic="Sum", label=f"{name} errors"),
+                        fn.metric_throttles(period=LAMBDA_ALARM_PERIOD, statistic="Sum", label=f"{name} throttles"),
+                    )
+                ],
+                left_y_axis=cloudwatch.YAxisProps(min=0),
+                width=WIDTH // 3,
+                height=6,
+            ),
+            cloudwatch.GraphWidget(
+                title="Lambda duration, maximum (ms)",
+                left=[
+                    fn.metric_duration(period=LAMBDA_ALARM_PERIOD, statistic="Maximum", label=name)
+                    for name, fn in functions.items()
+                ],
+                left_y_axis=cloudwatch.YAxisProps(min=0),
+                width=WIDTH // 3,
+                height=6,
+            ),
+        )
 
     def _add_event_row(self, config: MonitorConfig, dead_letter_queue: sqs.IQueue) -> None:
         every_five_minutes = Duration.minutes(5)

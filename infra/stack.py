@@ -12,6 +12,7 @@ from infra.config import MonitorConfig
 from infra.dashboard import MonitorDashboard
 from infra.ecs_collection import EcsCollection
 from infra.event_watching import EventWatching
+from infra.health import MonitorHealth
 from infra.subnet_collection import SubnetCollection
 
 
@@ -24,6 +25,20 @@ class SubnetIpMonitorStack(Stack):
         self.subnets = SubnetCollection(self, "SubnetCollection", config=config, alerting=self.alerting)
         self.ecs = EcsCollection(self, "EcsCollection", config=config, alerting=self.alerting)
         self.events = EventWatching(self, "EventWatching", config=config, alerting=self.alerting)
+        collectors = {"subnets": self.subnets.function, "ecs": self.ecs.function}
+        self.health = MonitorHealth(
+            self,
+            "Health",
+            config=config,
+            alerting=self.alerting,
+            collectors=collectors,
+            event_handler=self.events.function,
+        )
         self.dashboard = MonitorDashboard(
-            self, "Dashboard", config=config, dead_letter_queue=self.events.dead_letter_queue
+            self,
+            "Dashboard",
+            config=config,
+            dead_letter_queue=self.events.dead_letter_queue,
+            collectors=collectors,
+            event_handler=self.events.function,
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -11,9 +11,21 @@ from aws_lambda_powertools import Logger
 
 from lambdas.aws.cloudwatch import put_metric_batch
 from lambdas.errors import AwsCallError, PublishError
-from lambdas.metrics import MetricPoint, batches, collector_failure_point
+from lambdas.metrics import MetricPoint, batches, collector_failure_point, heartbeat_point
 
 logger = Logger(child=True)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """Stop reading when the invocation has reserve_ms left, so what was read is still published in time."""
+
+    remaining_ms: Callable[[], int]
+    reserve_ms: int
+
+    def near(self) -> bool:
+        """True once the time left is within the reserve."""
+        return self.remaining_ms() <= self.reserve_ms
 
 
 @dataclass
@@ -40,6 +52,15 @@ class RunReport:
             "AWS call failed; continuing with the other resources", extra={"failure": failure, "error": str(err)}
         )
 
+    def stop_early(self, left_unread: str, deadline: Deadline) -> None:
+        """Record that the run stopped reading to publish before its timeout (a partial run, alarmed)."""
+        failure = {"operation": "Run", "code": "DeadlineNear", "leftUnread": left_unread}
+        self.failures.append(failure)
+        logger.warning(
+            "stopping early to publish before the Lambda timeout",
+            extra={"failure": failure, "remainingMs": deadline.remaining_ms()},
+        )
+
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready summary, status included."""
         return {"status": self.status, **asdict(self)}
@@ -48,8 +69,8 @@ class RunReport:
 def publish_points(
     cloudwatch: Any, namespace: str, points: Sequence[MetricPoint], timestamp: datetime, report: RunReport
 ) -> None:
-    """Publish points in batches of 1,000; a failed batch is recorded and the others still go out."""
-    for batch in batches(points):
+    """Publish points and the run's heartbeat in batches of 1,000; a failed batch does not stop the others."""
+    for batch in batches([*points, heartbeat_point(report.collector)]):
         report.put_metric_data_calls += 1
         try:
             put_metric_batch(cloudwatch, namespace, batch, timestamp)

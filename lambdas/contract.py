@@ -10,6 +10,8 @@ SUBNET_DIMENSIONS = ("VpcId", "SubnetId", "AvailabilityZone")
 # Per run of a collector, published only when a run had failures (so a healthy run costs no extra call).
 COLLECTOR_FAILURES = "CollectorFailures"
 COLLECTOR_DIMENSIONS = ("Collector",)
+# Per run of a collector, always (1), in the run's last PutMetricData batch: its absence is the alarm.
+COLLECTOR_HEARTBEAT = "CollectorHeartbeat"
 
 UNIT_COUNT = "Count"
 UNIT_PERCENT = "Percent"

@@ -14,7 +14,7 @@ from lambdas.aws.ecs import (
     iter_running_tasks,
     list_cluster_arns,
 )
-from lambdas.collection import RunReport, publish_points
+from lambdas.collection import Deadline, RunReport, publish_points
 from lambdas.eni import (
     ClusterEniCapacity,
     ContainerInstance,
@@ -33,13 +33,23 @@ logger = Logger(child=True)
 ClusterReading = tuple[str, list[ContainerInstance], list[RunningTask]]
 
 
+# Time kept back for DescribeInstanceTypes and publishing once the clusters are read.
+PUBLISH_RESERVE_MS = 20_000
+
+
 def collect_ecs_metrics(
-    ecs: Any, ec2: Any, cloudwatch: Any, settings: EcsCollectorSettings, now: datetime
+    ecs: Any,
+    ec2: Any,
+    cloudwatch: Any,
+    settings: EcsCollectorSettings,
+    now: datetime,
+    *,
+    deadline: Deadline | None = None,
 ) -> tuple[RunReport, list[ClusterEniCapacity]]:
-    """One scheduled run: every readable cluster is published even if another one fails."""
+    """One scheduled run: every readable cluster is published even if another one fails or time runs short."""
     report = RunReport(collector="ecs")
     trunking = _trunking_setting(ecs, report)
-    readings = [r for r in (_read_cluster(ecs, c, report) for c in _clusters(ecs, settings, report)) if r]
+    readings = _read_clusters(ecs, _clusters(ecs, settings, report), report, deadline)
     # An instance whose agent reports no type is left out (and logged) rather than failing the one
     # DescribeInstanceTypes call that every cluster's capacity depends on.
     instance_types = {i.instance_type for _, instances, _ in readings for i in instances if i.instance_type}
@@ -82,6 +92,17 @@ def _clusters(ecs: Any, settings: EcsCollectorSettings, report: RunReport) -> li
     except AwsReadError as err:
         report.record_failure(err)
         return []
+
+
+def _read_clusters(ecs: Any, clusters: list[str], report: RunReport, deadline: Deadline | None) -> list[ClusterReading]:
+    readings = []
+    for index, cluster in enumerate(clusters):
+        if deadline and deadline.near():
+            report.stop_early(f"{len(clusters) - index} of {len(clusters)} clusters", deadline)
+            break
+        if reading := _read_cluster(ecs, cluster, report):
+            readings.append(reading)
+    return readings
 
 
 def _read_cluster(ecs: Any, cluster: str, report: RunReport) -> ClusterReading | None:

@@ -53,6 +53,11 @@ def cluster_metric_points(capacities: Iterable[ClusterEniCapacity]) -> list[Metr
     return points
 
 
+def heartbeat_point(collector: str) -> MetricPoint:
+    """One point per run, even a partial one, so the heartbeat alarm hears from every collector run."""
+    return MetricPoint(contract.COLLECTOR_HEARTBEAT, 1, contract.UNIT_COUNT, (("Collector", collector),))
+
+
 def collector_failure_point(collector: str, failures: int) -> MetricPoint:
     """The run-level failure count that the self-monitoring alarm watches."""
     return MetricPoint(contract.COLLECTOR_FAILURES, failures, contract.UNIT_COUNT, (("Collector", collector),))

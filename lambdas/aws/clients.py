@@ -10,9 +10,10 @@ from botocore.config import Config
 
 # "standard" retry mode retries throttling (RequestLimitExceeded, ThrottlingException) and transient
 # errors with exponential backoff and jitter, and stops retrying early when a client-side retry quota
-# is spent, so a throttling storm is not made worse. Five attempts ride out a burst of the EC2/ECS
-# token buckets (refill 20/s) without pushing a scheduled run past its timeout.
-RETRY_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=30)
+# is spent, so a throttling storm is not made worse. Five attempts in all (botocore's `max_attempts`
+# would count retries only) ride out a burst of the EC2/ECS token buckets (refill 20/s) without pushing a
+# scheduled run past its timeout.
+RETRY_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 5}, connect_timeout=5, read_timeout=30)
 
 
 @functools.cache

@@ -18,7 +18,7 @@ def test_given_the_seeded_network_when_the_demo_runs_then_the_full_task_subnet_i
     assert re.search(r"tasks-1c .* 123 +48 +75 +39\.0  ok", out)
     assert "free addresses 5 <= 8" in out
     assert (
-        "Subnet collector run: complete, 6 subnets, 12 data points; API calls: DescribeSubnets x1, PutMetricData x1"
+        "Subnet collector run: complete, 6 subnets, 13 data points; API calls: DescribeSubnets x1, PutMetricData x1"
         in out
     )
     # And the trunking story: the m5.large launched before the opt-in is full at 2 of 2 and untrunked

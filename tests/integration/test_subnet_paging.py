@@ -43,10 +43,10 @@ def _stub_pages(stubber: Stubber, pages: list[list[dict]]) -> None:
         stubber.add_response("describe_subnets", response, expected)
 
 
-def test_given_2500_subnets_when_collecting_then_3_pages_of_1000_and_exactly_5_put_metric_data_calls():
-    # Given real EC2's answer to MaxResults=1000: pages of 1000, 1000 and 500
+def test_given_2400_subnets_when_collecting_then_3_pages_of_1000_and_exactly_5_put_metric_data_calls():
+    # Given real EC2's answer to MaxResults=1000: pages of 1000, 1000 and 400
     ec2, cloudwatch = regional_client("ec2"), regional_client("cloudwatch")
-    subnets = [_subnet(i) for i in range(2500)]
+    subnets = [_subnet(i) for i in range(2400)]
     put_calls = count_calls(cloudwatch, "PutMetricData")
     with Stubber(ec2) as stubber:
         _stub_pages(stubber, [subnets[:1000], subnets[1000:2000], subnets[2000:]])
@@ -54,10 +54,11 @@ def test_given_2500_subnets_when_collecting_then_3_pages_of_1000_and_exactly_5_p
         report = collect_subnet_metrics(ec2, cloudwatch, SETTINGS, datetime.now(UTC))
         # Then every stubbed page (with its MaxResults and NextToken) was asked for, and no more
         stubber.assert_no_pending_responses()
-    assert len(put_calls) == 5
-    assert [len(call["MetricData"]) for call in put_calls] == [1000] * 5
+    # 4,800 subnet points and the run's heartbeat: ceil(4,801 / 1,000) = 5 calls.
+    assert [len(call["MetricData"]) for call in put_calls] == [1000, 1000, 1000, 1000, 801]
     assert report.put_metric_data_calls == 5
-    assert len(published_series(cloudwatch, "IpUtilization")) == 2500
+    assert len(published_series(cloudwatch, "IpUtilization")) == 2400
+    assert published_series(cloudwatch, "CollectorHeartbeat") == [{"Collector": "subnets"}]
     assert report.status == "complete"
 
 
@@ -86,7 +87,7 @@ def test_given_a_subnet_listed_on_two_pages_when_collecting_then_it_is_published
         _stub_pages(stubber, [[_subnet(0), _subnet(1)], [_subnet(1), _subnet(2)]])
         report = collect_subnet_metrics(ec2, cloudwatch, SETTINGS, datetime.now(UTC))
     assert report.resources == 3
-    assert sum(len(call["MetricData"]) for call in put_calls) == 6
+    assert sum(len(call["MetricData"]) for call in put_calls) == 6 + 1  # and the heartbeat
 
 
 def test_given_an_ipv6_only_subnet_when_collecting_then_it_publishes_nothing():
@@ -101,9 +102,9 @@ def test_given_an_ipv6_only_subnet_when_collecting_then_it_publishes_nothing():
 
 
 def test_given_one_put_metric_data_batch_fails_when_publishing_then_the_other_batches_still_go_out():
-    # Given 1,500 subnets (3 batches) and CloudWatch refusing the second batch
+    # Given 1,499 subnets (2,998 points and the heartbeat: 3 batches) and CloudWatch refusing the second batch
     ec2, cloudwatch = regional_client("ec2"), regional_client("cloudwatch")
-    subnets = [_subnet(i) for i in range(1500)]
+    subnets = [_subnet(i) for i in range(1499)]
     with Stubber(ec2) as ec2_stub, Stubber(cloudwatch) as cw_stub:
         _stub_pages(ec2_stub, [subnets[:1000], subnets[1000:]])
         cw_stub.add_response("put_metric_data", {})
@@ -112,8 +113,8 @@ def test_given_one_put_metric_data_batch_fails_when_publishing_then_the_other_ba
         cw_stub.add_response("put_metric_data", {})  # the CollectorFailures point
         # When
         report = collect_subnet_metrics(ec2, cloudwatch, SETTINGS, datetime.now(UTC))
-        # Then all four calls were made: batch 3 was not dropped because batch 2 failed
+        # Then all four calls were made: batch 3 (1,000 points and the heartbeat) was not dropped
         cw_stub.assert_no_pending_responses()
-    assert report.metric_points == 2000
+    assert report.metric_points == 1999
     assert report.failures == [{"operation": "PutMetricData", "code": "InternalServiceError", "points": "1000"}]
     assert report.status == "partial"

@@ -1,0 +1,232 @@
+"""Faults injected below botocore's retry logic (a `before-send` hook answers instead of moto), so the
+project's real retry configuration is what handles them; everything else is moto.
+
+botocore's Stubber answers before retries happen, so it cannot show that throttling is retried; this can.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from botocore.awsrequest import AWSResponse
+
+from demo.environment import ECS_PLANS, REGION, seed_ecs_cluster, seed_network
+from lambdas.aws.clients import aws_client
+from lambdas.collection import Deadline
+from lambdas.ecs_collection import collect_ecs_metrics
+from lambdas.settings import EcsCollectorSettings, SubnetCollectorSettings
+from lambdas.subnet_collection import collect_subnet_metrics
+from tests.integration.conftest import NAMESPACE, published_series
+
+pytestmark = pytest.mark.usefixtures("aws")
+
+SUBNET_SETTINGS = SubnetCollectorSettings.model_validate(
+    {"METRIC_NAMESPACE": NAMESPACE, "VPC_IDS": "", "SUBNET_TAG_FILTER": ""}
+)
+ECS_SETTINGS = EcsCollectorSettings.model_validate({"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": ""})
+EC2_THROTTLED = (
+    400,
+    b"<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded."
+    b"</Message></Error></Errors><RequestID>fault</RequestID></Response>",
+)
+ECS_THROTTLED = (400, b'{"__type": "ThrottlingException", "message": "Rate exceeded"}')
+ECS_DENIED = (400, b'{"__type": "AccessDeniedException", "message": "not authorized to perform ecs:ListTasks"}')
+SERVER_ERROR = (500, b"")
+
+
+class _Body:
+    def __init__(self, body: bytes):
+        self._body = body
+
+    def stream(self, **_: Any) -> Any:
+        yield self._body
+
+
+class Faults:
+    """Answer chosen calls with an error before moto sees them; count every attempt."""
+
+    def __init__(self, client: Any, operation: str, fault: tuple[int, bytes], when: Callable[[int, bytes], bool]):
+        self.attempts = 0
+        self.injected = 0
+        self._fault = fault
+        self._when = when
+        client.meta.events.register_first(f"before-send.{client.meta.service_model.service_name}.{operation}", self)
+
+    def __call__(self, request: Any, **_: Any) -> AWSResponse | None:
+        self.attempts += 1
+        body = request.body if isinstance(request.body, bytes) else str(request.body or "").encode()
+        if not self._when(self.attempts, body):
+            return None
+        self.injected += 1
+        status, payload = self._fault
+        return AWSResponse(request.url, status, {}, _Body(payload))
+
+
+@pytest.fixture
+def sleeps(monkeypatch) -> list[float]:
+    """botocore's backoff delays, recorded instead of slept."""
+    recorded: list[float] = []
+    monkeypatch.setattr("botocore.endpoint.time", types.SimpleNamespace(sleep=recorded.append, time=lambda: 0.0))
+    return recorded
+
+
+@pytest.fixture
+def project_clients(monkeypatch):
+    """The clients the handlers use (standard retries, 5 attempts), in the region the demo world is seeded in."""
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    return {s: aws_client(s) for s in ("ec2", "ecs", "cloudwatch")}
+
+
+def _two_clusters(clients: dict[str, Any]) -> None:
+    network = seed_network(clients["ec2"])
+    for cluster in ("orders", "payments"):
+        seed_ecs_cluster(
+            clients["ec2"],
+            clients["ecs"],
+            cluster=cluster,
+            plans=ECS_PLANS[:1],
+            instance_subnet=network.subnet_ids["instances-1a"],
+            task_subnet=network.subnet_ids["tasks-1c"],
+        )
+
+
+def test_given_describe_subnets_is_throttled_twice_then_it_is_retried_and_the_run_is_complete(project_clients, sleeps):
+    seed_network(project_clients["ec2"])
+    faults = Faults(project_clients["ec2"], "DescribeSubnets", EC2_THROTTLED, lambda attempt, _: attempt <= 2)
+
+    report = collect_subnet_metrics(
+        project_clients["ec2"], project_clients["cloudwatch"], SUBNET_SETTINGS, datetime.now(UTC)
+    )
+
+    assert (faults.injected, faults.attempts) == (2, 3)
+    assert len(sleeps) == 2  # backed off before each retry
+    assert report.status == "complete"
+    every_subnet = project_clients["ec2"].describe_subnets()["Subnets"]  # 6 seeded and moto's default VPC's
+    assert len(published_series(project_clients["cloudwatch"], "IpUtilization")) == len(every_subnet)
+
+
+def test_given_list_tasks_is_throttled_then_it_is_retried_and_every_cluster_is_published(project_clients, sleeps):
+    _two_clusters(project_clients)
+    faults = Faults(project_clients["ecs"], "ListTasks", ECS_THROTTLED, lambda attempt, _: attempt in {1, 3})
+
+    report, _ = collect_ecs_metrics(
+        project_clients["ecs"], project_clients["ec2"], project_clients["cloudwatch"], ECS_SETTINGS, datetime.now(UTC)
+    )
+
+    assert faults.injected == 2
+    assert report.status == "complete"
+    assert sorted(d["ClusterName"] for d in published_series(project_clients["cloudwatch"], "EniUtilization")) == [
+        "orders",
+        "payments",
+    ]
+
+
+def test_given_one_cluster_is_throttled_beyond_retries_then_the_other_is_published_and_the_failure_counted(
+    project_clients, sleeps
+):
+    _two_clusters(project_clients)
+    faults = Faults(project_clients["ecs"], "ListTasks", ECS_THROTTLED, lambda _, body: b'"payments"' in body)
+
+    report, _ = collect_ecs_metrics(
+        project_clients["ecs"], project_clients["ec2"], project_clients["cloudwatch"], ECS_SETTINGS, datetime.now(UTC)
+    )
+
+    assert faults.injected == 5  # the configured max_attempts, then the error is the cluster's, not the run's
+    assert report.status == "partial"
+    assert report.failures == [{"operation": "ListTasks", "code": "ThrottlingException", "cluster": "payments"}]
+    cloudwatch = project_clients["cloudwatch"]
+    assert [d["ClusterName"] for d in published_series(cloudwatch, "EniUtilization")] == ["orders"]
+    assert published_series(cloudwatch, "CollectorFailures") == [{"Collector": "ecs"}]
+    # A partial run still beats: the heartbeat alarm stays quiet while the failures alarm speaks.
+    assert published_series(cloudwatch, "CollectorHeartbeat") == [{"Collector": "ecs"}]
+
+
+def test_given_access_denied_is_not_retried_then_the_other_cluster_is_published(project_clients, sleeps):
+    _two_clusters(project_clients)
+    faults = Faults(project_clients["ecs"], "ListTasks", ECS_DENIED, lambda _, body: b'"orders"' in body)
+
+    report, _ = collect_ecs_metrics(
+        project_clients["ecs"], project_clients["ec2"], project_clients["cloudwatch"], ECS_SETTINGS, datetime.now(UTC)
+    )
+
+    assert faults.injected == 1
+    assert sleeps == []
+    assert report.failures == [{"operation": "ListTasks", "code": "AccessDeniedException", "cluster": "orders"}]
+    assert [d["ClusterName"] for d in published_series(project_clients["cloudwatch"], "EniUtilization")] == ["payments"]
+
+
+def test_given_put_metric_data_fails_once_on_one_batch_then_that_batch_is_retried_and_nothing_is_lost(
+    project_clients, sleeps
+):
+    # 600 subnets: 1,201 points in 2 batches; the second batch's first attempt gets a 500.
+    ec2 = project_clients["ec2"]
+    vpc = ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
+    for i in range(600):
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.30.{i // 4}.{i % 4 * 64}/26", AvailabilityZone=f"{REGION}a")
+    settings = SUBNET_SETTINGS.model_copy(update={"vpc_ids": (vpc,)})
+    faults = Faults(project_clients["cloudwatch"], "PutMetricData", SERVER_ERROR, lambda attempt, _: attempt == 2)
+
+    report = collect_subnet_metrics(ec2, project_clients["cloudwatch"], settings, datetime.now(UTC))
+
+    assert (faults.injected, faults.attempts) == (1, 3)
+    assert report.status == "complete"
+    assert report.metric_points == 1201
+    # Distinct series: here moto's ListMetrics returned 700 entries for the 600 series (repeats across pages).
+    series = {d["SubnetId"] for d in published_series(project_clients["cloudwatch"], "AvailableIpAddressCount")}
+    assert len(series) == 600
+
+
+def test_given_the_timeout_nears_between_clusters_then_what_was_read_is_published_and_the_run_is_partial(
+    project_clients,
+):
+    _two_clusters(project_clients)
+    remaining = iter([60_000, 5_000])  # plenty before the first cluster, within the reserve before the second
+
+    report, _ = collect_ecs_metrics(
+        project_clients["ecs"],
+        project_clients["ec2"],
+        project_clients["cloudwatch"],
+        ECS_SETTINGS,
+        datetime.now(UTC),
+        deadline=Deadline(lambda: next(remaining, 5_000), reserve_ms=20_000),
+    )
+
+    assert report.failures == [{"operation": "Run", "code": "DeadlineNear", "leftUnread": "1 of 2 clusters"}]
+    cloudwatch = project_clients["cloudwatch"]
+    assert [d["ClusterName"] for d in published_series(cloudwatch, "EniUtilization")] == ["orders"]
+    assert published_series(cloudwatch, "CollectorFailures") == [{"Collector": "ecs"}]
+
+
+def test_given_the_timeout_nears_after_a_page_then_that_page_is_published(project_clients):
+    seed_network(project_clients["ec2"])
+
+    report = collect_subnet_metrics(
+        project_clients["ec2"],
+        project_clients["cloudwatch"],
+        SUBNET_SETTINGS,
+        datetime.now(UTC),
+        Deadline(lambda: 1_000, reserve_ms=15_000),
+    )
+
+    assert report.failures == [
+        {"operation": "Run", "code": "DeadlineNear", "leftUnread": "the remaining DescribeSubnets pages"}
+    ]
+    # moto answers in one page, so that page (every subnet) is published before the run stops.
+    every_subnet = project_clients["ec2"].describe_subnets()["Subnets"]
+    assert len(published_series(project_clients["cloudwatch"], "IpUtilization")) == len(every_subnet)
+
+
+def test_given_a_handler_invocation_then_the_deadline_comes_from_the_lambda_context(lambda_context, monkeypatch):
+    # The fake context reports 120 s left, far above the reserve: the run is complete.
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    for key, value in {"METRIC_NAMESPACE": NAMESPACE, "VPC_IDS": "", "SUBNET_TAG_FILTER": ""}.items():
+        monkeypatch.setenv(key, value)
+    seed_network(aws_client("ec2"))
+    from lambdas.handlers.subnet_collector import handler
+
+    assert json.loads(json.dumps(handler({}, lambda_context)))["status"] == "complete"
