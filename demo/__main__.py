@@ -43,6 +43,10 @@ class _Context:
     invoked_function_arn = f"arn:aws:lambda:{REGION}:123456789012:function:demo-collector"
     aws_request_id = "demo"
 
+    def get_remaining_time_in_millis(self) -> int:
+        """As if just invoked with the collectors' 2-minute timeout."""
+        return 120_000
+
 
 def main() -> None:
     """Run the demo end to end inside one in-process emulator; nothing is left running."""

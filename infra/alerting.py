@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import Stack
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_iam as iam
@@ -24,6 +24,9 @@ class Alerting(Construct):
             "TopicKey",
             enable_key_rotation=True,
             description="Encrypts the Subnet IP Monitor alert topic, events dead-letter queue and incident table",
+            # What it encrypts goes with the stack, so the key does too (KMS waits 7 days before deleting it).
+            removal_policy=RemovalPolicy.DESTROY,
+            pending_window=Duration.days(7),
         )
         # CloudWatch alarms publish to an encrypted topic only if they may use its key.
         self.key.add_to_resource_policy(

@@ -127,7 +127,7 @@ class MonitorDashboard(Construct):
         self.dashboard.add_widgets(
             cloudwatch.GraphWidget(
                 title="Collector runs and failed AWS calls per run",
-                left=[heartbeat_metric(config.namespace, c, period) for c in collectors],
+                left=[heartbeat_metric(config.namespace, c, period, f"{c} runs") for c in collectors],
                 right=[
                     cloudwatch.Metric(
                         namespace=config.namespace,

@@ -102,14 +102,24 @@ class EventWatching(Construct):
         )
         alerting.topic.grant_publish(role)
         self.incident_table.grant(role, "dynamodb:PutItem", "dynamodb:DeleteItem")
-        # sqs:SendMessage on the queue comes with dead_letter_queue= on the function.
+        # Reading and writing items of a table encrypted with a customer-managed key uses that key through
+        # DynamoDB: the same key actions CDK grants for data access, and only when the call comes via DynamoDB.
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+                resources=[alerting.key.key_arn],
+                conditions={"StringEquals": {"kms:ViaService": f"dynamodb.{Stack.of(self).region}.amazonaws.com"}},
+            )
+        )
+        # sqs:SendMessage on the queue (and the key's Decrypt/GenerateDataKey*) come with dead_letter_queue= on
+        # the function, and serve the handler's own sends too.
         for action in ("kms:GenerateDataKey*", "kms:ReEncrypt*"):
             Validations.of(role).acknowledge(
                 Acknowledgment(
                     id=f"AwsSolutions::AwsSolutions-IAM5[Action::{action}]",
                     reason=(
-                        "Written by CDK's grants for the encrypted dead-letter queue and incident table; the "
-                        "resource is this app's own KMS key alone, never '*'."
+                        "KMS data-key actions on this app's own key alone (never '*'), for the encrypted topic, "
+                        "dead-letter queue and (via DynamoDB only) the incident table."
                     ),
                 )
             )

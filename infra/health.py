@@ -19,7 +19,7 @@ HEARTBEAT_MISSED_RUNS = 3
 LAMBDA_ALARM_PERIOD = Duration.minutes(5)
 
 
-def heartbeat_metric(namespace: str, collector: str, period: Duration) -> cloudwatch.Metric:
+def heartbeat_metric(namespace: str, collector: str, period: Duration, label: str | None = None) -> cloudwatch.Metric:
     """Runs of collector per period (each run publishes one CollectorHeartbeat point)."""
     return cloudwatch.Metric(
         namespace=namespace,
@@ -27,7 +27,7 @@ def heartbeat_metric(namespace: str, collector: str, period: Duration) -> cloudw
         dimensions_map={"Collector": collector},
         statistic="SampleCount",
         period=period,
-        label=f"{collector} runs",
+        label=label,
     )
 
 

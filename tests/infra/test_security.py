@@ -1,0 +1,183 @@
+"""Least privilege and encryption, read from every policy and resource of the synthesized template."""
+
+from typing import Any
+
+import pytest
+
+from infra.ecs_collection import ECS_READ_ACTIONS
+from lambdas.contract import DEFAULT_NAMESPACE
+
+LOGS = {"logs:CreateLogStream", "logs:PutLogEvents"}
+KMS_USE = {"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"}
+# The explicit allow-list: construct -> action -> the resource kinds it may name ("*" or a resource type).
+ALLOWED: dict[str, dict[str, set[str]]] = {
+    "SubnetCollection": {
+        **{a: {"AWS::Logs::LogGroup"} for a in LOGS},
+        "ec2:DescribeSubnets": {"*"},
+        "cloudwatch:PutMetricData": {"*"},
+    },
+    "EcsCollection": {
+        **{a: {"AWS::Logs::LogGroup"} for a in LOGS},
+        **{a: {"*"} for a in ECS_READ_ACTIONS},
+        "cloudwatch:PutMetricData": {"*"},
+    },
+    "EventWatching": {
+        **{a: {"AWS::Logs::LogGroup"} for a in LOGS},
+        "ec2:DescribeSubnets": {"*"},
+        "cloudwatch:PutMetricData": {"*"},
+        "sns:Publish": {"AWS::SNS::Topic"},
+        "dynamodb:PutItem": {"AWS::DynamoDB::Table"},
+        "dynamodb:DeleteItem": {"AWS::DynamoDB::Table"},
+        "sqs:SendMessage": {"AWS::SQS::Queue"},
+        **{a: {"AWS::KMS::Key"} for a in KMS_USE},
+    },
+}
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _resource_kind(resource: Any, resources: dict[str, Any]) -> str:
+    if resource == "*":
+        return "*"
+    if isinstance(resource, dict) and ("Ref" in resource or "Fn::GetAtt" in resource):
+        logical_id = resource.get("Ref") or resource["Fn::GetAtt"][0]
+        return str(resources[logical_id]["Type"])
+    return f"unexpected resource {resource!r}"
+
+
+def _identity_statements(synthesized) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (logical_id, statement)
+        for logical_id, policy in synthesized.of_type("AWS::IAM::Policy").items()
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
+
+
+def test_given_every_identity_policy_then_each_action_and_resource_is_on_the_allow_list(synthesized):
+    resources = synthesized.resources
+    outside = []
+    for logical_id, statement in _identity_statements(synthesized):
+        construct = next((c for c in ALLOWED if logical_id.startswith(c)), None)
+        allowed = ALLOWED.get(construct or "", {})
+        for action in _listed(statement["Action"]):
+            for resource in _listed(statement["Resource"]):
+                kind = _resource_kind(resource, resources)
+                if statement["Effect"] != "Allow" or kind not in allowed.get(action, set()):
+                    outside.append((logical_id, action, kind))
+    assert outside == []
+    # And the allow-list is not wider than what is used: every listed action is granted somewhere.
+    granted = {a for _, s in _identity_statements(synthesized) for a in _listed(s["Action"])}
+    assert {a for actions in ALLOWED.values() for a in actions} == granted
+
+
+def test_given_every_role_then_it_belongs_to_one_function_and_has_no_managed_or_inline_policy(synthesized):
+    roles = synthesized.of_type("AWS::IAM::Role")
+    functions = synthesized.of_type("AWS::Lambda::Function").values()
+
+    assert sorted(f["Properties"]["Role"]["Fn::GetAtt"][0] for f in functions) == sorted(roles)
+    for role in roles.values():
+        assert set(role["Properties"]) == {"AssumeRolePolicyDocument", "Description"}
+        (trust,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+        assert trust["Principal"] == {"Service": "lambda.amazonaws.com"}
+
+
+def test_given_put_metric_data_then_every_grant_is_limited_to_the_namespace(synthesized):
+    grants = [s for _, s in _identity_statements(synthesized) if "cloudwatch:PutMetricData" in _listed(s["Action"])]
+
+    assert len(grants) == 3
+    assert all(s["Condition"] == {"StringEquals": {"cloudwatch:namespace": DEFAULT_NAMESPACE}} for s in grants)
+    assert all(_listed(s["Action"]) == ["cloudwatch:PutMetricData"] for s in grants)
+
+
+def test_given_the_key_policy_then_services_may_use_the_key_only_from_this_account(synthesized):
+    (key,) = synthesized.of_type("AWS::KMS::Key").values()
+    statements = key["Properties"]["KeyPolicy"]["Statement"]
+
+    assert key["Properties"]["EnableKeyRotation"] is True
+    assert key["DeletionPolicy"] == "Delete"
+    assert key["Properties"]["PendingWindowInDays"] == 7
+    services = {s["Principal"]["Service"]: s for s in statements if "Service" in s["Principal"]}
+    assert sorted(services) == ["cloudwatch.amazonaws.com", "events.amazonaws.com"]
+    for statement in services.values():
+        assert statement["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
+        assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+    # The rest is CDK's default: the account's own IAM policies decide (no other principal is named).
+    others = [s for s in statements if "Service" not in s["Principal"]]
+    assert [s["Principal"]["AWS"]["Fn::Join"][1][-1] for s in others] == [":root"]
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "key_property"),
+    [("AWS::SNS::Topic", "KmsMasterKeyId"), ("AWS::SQS::Queue", "KmsMasterKeyId")],
+)
+def test_given_topic_and_queue_then_they_use_the_app_key(synthesized, resource_type, key_property):
+    (key_id,) = synthesized.of_type("AWS::KMS::Key")
+    for resource in synthesized.of_type(resource_type).values():
+        assert resource["Properties"][key_property] == {"Fn::GetAtt": [key_id, "Arn"]}
+
+
+def test_given_the_handler_then_it_may_use_the_key_for_the_table_only_through_dynamodb(synthesized):
+    statements = [s for _, s in _identity_statements(synthesized) if "kms:Encrypt" in _listed(s["Action"])]
+
+    (statement,) = statements
+    assert statement["Condition"] == {
+        "StringEquals": {"kms:ViaService": {"Fn::Join": ["", ["dynamodb.", {"Ref": "AWS::Region"}, ".amazonaws.com"]]}}
+    }
+
+
+def test_given_the_incident_table_then_it_uses_the_app_key(synthesized):
+    (key_id,) = synthesized.of_type("AWS::KMS::Key")
+    (table,) = synthesized.of_type("AWS::DynamoDB::Table").values()
+
+    assert table["Properties"]["SSESpecification"] == {
+        "KMSMasterKeyId": {"Fn::GetAtt": [key_id, "Arn"]},
+        "SSEEnabled": True,
+        "SSEType": "KMS",
+    }
+
+
+def test_given_every_log_group_then_it_has_the_retention_and_goes_with_the_stack(synthesized):
+    groups = synthesized.of_type("AWS::Logs::LogGroup").values()
+
+    assert len(groups) == 3
+    assert all(g["Properties"]["RetentionInDays"] == 30 and g["DeletionPolicy"] == "Delete" for g in groups)
+
+
+def _alarms(synthesized) -> dict[str, dict[str, Any]]:
+    return {
+        a["Properties"]["AlarmName"]: a["Properties"] for a in synthesized.of_type("AWS::CloudWatch::Alarm").values()
+    }
+
+
+@pytest.mark.parametrize("collector", ["subnets", "ecs"])
+def test_given_each_collector_then_a_heartbeat_alarm_fires_after_3_silent_runs(synthesized, collector):
+    (topic_id,) = synthesized.of_type("AWS::SNS::Topic")
+
+    heartbeat = _alarms(synthesized)[f"SubnetIpMonitor-{collector}-collector-heartbeat"]
+
+    assert (heartbeat["MetricName"], heartbeat["Statistic"]) == ("CollectorHeartbeat", "SampleCount")
+    assert heartbeat["Dimensions"] == [{"Name": "Collector", "Value": collector}]
+    assert (heartbeat["Period"], heartbeat["EvaluationPeriods"], heartbeat["DatapointsToAlarm"]) == (300, 3, 3)
+    assert (heartbeat["ComparisonOperator"], heartbeat["Threshold"]) == ("LessThanThreshold", 1)
+    assert heartbeat["TreatMissingData"] == "breaching"
+    assert heartbeat["AlarmActions"] == heartbeat["OKActions"] == [{"Ref": topic_id}]
+
+
+def test_given_every_function_then_its_errors_and_throttles_alarm_to_the_topic(synthesized):
+    (topic_id,) = synthesized.of_type("AWS::SNS::Topic")
+    alarms = _alarms(synthesized)
+    functions = set(synthesized.of_type("AWS::Lambda::Function"))
+
+    for metric in ("Errors", "Throttles"):
+        watched = {
+            a["Dimensions"][0]["Value"]["Ref"]
+            for a in alarms.values()
+            if a.get("Namespace") == "AWS/Lambda" and a.get("MetricName") == metric
+        }
+        assert watched == functions, metric
+    lambda_alarms = [a for a in alarms.values() if a.get("Namespace") == "AWS/Lambda"]
+    assert len(lambda_alarms) == 7  # errors and throttles of 3 functions, and the handler's DeadLetterErrors
+    assert all(a["AlarmActions"] == [{"Ref": topic_id}] for a in lambda_alarms)
+    assert all(a["AlarmActions"] == [{"Ref": topic_id}] for a in alarms.values())
