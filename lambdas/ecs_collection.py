@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +36,9 @@ ClusterReading = tuple[str, list[ContainerInstance], list[RunningTask]]
 
 # Time kept back for DescribeInstanceTypes and publishing once the clusters are read.
 PUBLISH_RESERVE_MS = 20_000
+# Clusters are read in parallel: with ~50-100 ms per ECS call, 4 threads can outrun the collector's ECS call
+# budget (lambdas.aws.clients), which then sets the pace; more threads would only wait on it.
+CLUSTER_WORKERS = 4
 
 
 def collect_ecs_metrics(
@@ -95,14 +99,17 @@ def _clusters(ecs: Any, settings: EcsCollectorSettings, report: RunReport) -> li
 
 
 def _read_clusters(ecs: Any, clusters: list[str], report: RunReport, deadline: Deadline | None) -> list[ClusterReading]:
-    readings = []
-    for index, cluster in enumerate(clusters):
+    def read(cluster: str) -> ClusterReading | bool | None:
         if deadline and deadline.near():
-            report.stop_early(f"{len(clusters) - index} of {len(clusters)} clusters", deadline)
-            break
-        if reading := _read_cluster(ecs, cluster, report):
-            readings.append(reading)
-    return readings
+            return False  # not read: the run must publish now
+        return _read_cluster(ecs, cluster, report)
+
+    with ThreadPoolExecutor(max_workers=CLUSTER_WORKERS) as pool:
+        results = list(pool.map(read, clusters))
+    unread = results.count(False)
+    if unread and deadline:
+        report.stop_early(f"{unread} of {len(clusters)} clusters", deadline)
+    return [r for r in results if isinstance(r, tuple)]
 
 
 def _read_cluster(ecs: Any, cluster: str, report: RunReport) -> ClusterReading | None:

@@ -41,11 +41,12 @@ def lambda_context() -> FakeLambdaContext:
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> Iterator[None]:
     """Clients and settings are cached per container in Lambda; each test is a new container."""
-    from lambdas.aws.clients import aws_client
+    from lambdas.aws.clients import aws_client, ecs_read_budget
     from lambdas.settings import _load_from_process_environment
 
-    aws_client.cache_clear()
-    _load_from_process_environment.cache_clear()
+    caches = (aws_client, ecs_read_budget, _load_from_process_environment)
+    for cache in caches:
+        cache.cache_clear()
     yield
-    aws_client.cache_clear()
-    _load_from_process_environment.cache_clear()
+    for cache in caches:
+        cache.cache_clear()

@@ -19,6 +19,13 @@ pytestmark = pytest.mark.usefixtures("aws")
 SETTINGS = EcsCollectorSettings.model_validate({"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": ""})
 
 
+@pytest.fixture(autouse=True)
+def _one_cluster_at_a_time(monkeypatch):
+    # Stubber answers in the order responses were added, so clusters are read one at a time here;
+    # the parallel reads run against moto in test_fault_tolerance.py.
+    monkeypatch.setattr("lambdas.ecs_collection.CLUSTER_WORKERS", 1)
+
+
 @pytest.fixture
 def clients():
     import boto3
