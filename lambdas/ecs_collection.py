@@ -36,9 +36,10 @@ ClusterReading = tuple[str, list[ContainerInstance], list[RunningTask]]
 
 # Time kept back for DescribeInstanceTypes and publishing once the clusters are read.
 PUBLISH_RESERVE_MS = 20_000
-# Clusters are read in parallel: with ~50-100 ms per ECS call, 4 threads can outrun the collector's ECS call
-# budget (lambdas.aws.clients), which then sets the pace; more threads would only wait on it.
-CLUSTER_WORKERS = 4
+# Clusters are read in parallel: with up to 200 ms per ECS call, 2 threads already outrun the collector's
+# ECS call budget (10 per second, lambdas.aws.clients), which then sets the pace; more threads would only
+# wait on it and cost CPU in contention (the benchmark measured +50% CPU with 4).
+CLUSTER_WORKERS = 2
 
 
 def collect_ecs_metrics(

@@ -8,6 +8,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from lambdas.aws.lean_parsing import parse_lean
 from lambdas.aws.rate_limit import TokenBucket
 
 # "standard" retry mode retries throttling (RequestLimitExceeded, ThrottlingException) and transient
@@ -41,4 +42,5 @@ def aws_client(service: str) -> Any:
     client = boto3.client(service, config=RETRY_CONFIG)  # type: ignore[call-overload]
     if service == "ecs":
         client.meta.events.register("before-call.ecs", ecs_read_budget().before_call)
+        parse_lean(client)
     return client
