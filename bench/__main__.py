@@ -1,0 +1,224 @@
+"""`make bench`: seed moto at sizes S, M and L, run the real collector handlers and a naive baseline, and
+print (and with --write, save to BENCHMARKS.md) calls against the floor, time and memory."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from unittest.mock import patch
+
+import boto3
+from moto import mock_aws
+from moto.cloudwatch.models import cloudwatch_backends
+from moto.core.models import DEFAULT_ACCOUNT_ID
+
+from bench.emulator import aws_like_emulator
+from bench.measure import Measurement, count_calls, measure, peak_python_mb, replay
+from bench.naive import naive_ecs, naive_subnets
+from bench.seed import INSTANCE_TYPES, REGION, seed
+from bench.sizes import SIZES, Size, ecs_floor, subnet_floor
+from lambdas.aws.clients import aws_client, ecs_read_budget
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+NAMESPACE = "SubnetIpMonitorBench"
+NAIVE_SIZES = {"XS", "S", "M"}  # at L the naive baseline would make ~110,000 calls to the emulator
+
+
+class _Context:
+    function_name = "bench"
+    memory_limit_in_mb = 512
+    invoked_function_arn = f"arn:aws:lambda:{REGION}:123456789012:function:bench"
+    aws_request_id = "bench"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 300_000
+
+
+@dataclass
+class SizeResult:
+    """Everything measured at one size."""
+
+    size: Size
+    subnets_in_scope: int
+    subnets: Measurement
+    ecs: Measurement
+    subnet_floor: dict[str, int]
+    ecs_floor: dict[str, int]
+    naive_subnet_calls: int | None
+    naive_ecs_calls: int | None
+    custom_metrics: int
+    points: int
+
+
+def run_size(size: Size) -> SizeResult:
+    """Seed one environment and measure both collectors (and the naive baseline) against it."""
+    environment = {
+        "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "POWERTOOLS_SERVICE_NAME": "subnet-ip-monitor-bench",
+        "POWERTOOLS_LOG_LEVEL": "ERROR",
+        "METRIC_NAMESPACE": NAMESPACE,
+        "VPC_IDS": "",
+        "SUBNET_TAG_FILTER": "",
+        "CLUSTER_NAMES": "",
+    }
+    with mock_aws(), aws_like_emulator(), patch.dict(os.environ, environment):
+        ec2, ecs = boto3.client("ec2", region_name=REGION), boto3.client("ecs", region_name=REGION)
+        seed(size, ec2, ecs)
+        subnets_in_scope = sum(len(p["Subnets"]) for p in ec2.get_paginator("describe_subnets").paginate())
+        from lambdas.handlers import ecs_collector, subnet_collector  # noqa: PLC0415 - after the environment
+
+        subnet_run, ecs_run = _measured_handler(subnet_collector.handler), _measured_handler(ecs_collector.handler)
+        naive_subnet_calls = naive_ecs_calls = None
+        if size.name in NAIVE_SIZES:
+            naive_subnet_calls, naive_ecs_calls = _naive_calls()
+        # Read from moto's store: its ListMetrics is quadratic at 20,000 series and repeats series with
+        # several dimensions (its dimension comparison is wrong), so it can neither be waited for nor trusted.
+        series = {
+            (datum.name, tuple(sorted((d.name, d.value) for d in datum.dimensions)))
+            for datum in cloudwatch_backends[DEFAULT_ACCOUNT_ID][REGION].metric_data
+            if datum.namespace == NAMESPACE
+        }
+    return SizeResult(
+        size=size,
+        subnets_in_scope=subnets_in_scope,
+        subnets=subnet_run,
+        ecs=ecs_run,
+        subnet_floor=subnet_floor(subnets_in_scope),
+        ecs_floor=ecs_floor(size, instance_types=len(INSTANCE_TYPES)),
+        naive_subnet_calls=naive_subnet_calls,
+        naive_ecs_calls=naive_ecs_calls,
+        custom_metrics=len(series),
+        points=0,
+    )
+
+
+def _measured_handler(handler: Any) -> Measurement:
+    aws_client.cache_clear()
+    ecs_read_budget.cache_clear()
+    calls: Counter[str] = Counter()
+    count_calls([aws_client(s) for s in ("ec2", "ecs", "cloudwatch")], calls)
+    result, answers = measure(lambda: handler({}, _Context()), calls, lambda: ecs_read_budget().waited_seconds)
+    # The memory run repeats the handler on moto's recorded answers, so only the handler's own allocations
+    # (botocore parsing included) are traced, and without the ECS call budget: sleeping allocates nothing.
+    aws_client.cache_clear()
+    ecs_read_budget.cache_clear()
+    with (
+        patch("lambdas.aws.clients.ECS_READ_RATE_PER_SECOND", 1e9),
+        patch("lambdas.aws.clients.ECS_READ_BURST", 10**9),
+        replay([aws_client(s) for s in ("ec2", "ecs", "cloudwatch")], answers),  # clients made unlimited
+    ):
+        result.peak_python_mb = peak_python_mb(lambda: handler({}, _Context()))
+    aws_client.cache_clear()
+    ecs_read_budget.cache_clear()
+    return result
+
+
+def _naive_calls() -> tuple[int, int]:
+    clients = {s: boto3.client(s, region_name=REGION) for s in ("ec2", "ecs", "cloudwatch")}
+    subnet_calls: Counter[str] = Counter()
+    count_calls(list(clients.values()), subnet_calls)
+    naive_subnets(clients["ec2"], clients["cloudwatch"])
+    clients = {s: boto3.client(s, region_name=REGION) for s in ("ec2", "ecs", "cloudwatch")}
+    ecs_calls: Counter[str] = Counter()
+    count_calls(list(clients.values()), ecs_calls)
+    naive_ecs(clients["ecs"], clients["ec2"], clients["cloudwatch"])
+    return sum(subnet_calls.values()), sum(ecs_calls.values())
+
+
+def _ratio(measured: int, floor: int) -> str:
+    return f"{measured / floor:.2f}" if floor else ("1.00" if measured == 0 else "inf")
+
+
+def render(results: list[SizeResult]) -> str:
+    """The markdown tables of BENCHMARKS.md."""
+    lines = [
+        "### API calls per run, against the floor the APIs allow",
+        "",
+        "| size | operation | calls | floor | calls / floor | per 1,000 resources |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        for collector, measured, floor, resources in (
+            ("subnets", r.subnets, r.subnet_floor, r.subnets_in_scope),
+            ("ecs", r.ecs, r.ecs_floor, r.size.instances + r.size.tasks),
+        ):
+            for operation in sorted(set(floor) | set(measured.calls)):
+                calls = measured.calls.get(operation, 0)
+                lines.append(
+                    f"| {r.size.name} | {collector}: {operation} | {calls:,} | {floor.get(operation, 0):,} | "
+                    f"{_ratio(calls, floor.get(operation, 0))} | {1000 * calls / resources:.2f} |"
+                )
+    lines += [
+        "",
+        "### Totals, the naive baseline, time and memory",
+        "",
+        "| size | subnets / clusters / instances / tasks | collector | calls | floor | calls / floor | naive calls "
+        "| naive / ours | wall s | handler CPU s | emulator CPU s | ECS budget wait s (all threads) | peak Python MB "
+        "| process peak RSS MB |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        shape = f"{r.subnets_in_scope:,} / {r.size.clusters} / {r.size.instances:,} / {r.size.tasks:,}"
+        for collector, measured, floor, naive in (
+            ("subnets", r.subnets, r.subnet_floor, r.naive_subnet_calls),
+            ("ecs", r.ecs, r.ecs_floor, r.naive_ecs_calls),
+        ):
+            calls, floor_total = sum(measured.calls.values()), sum(floor.values())
+            naive_cells = f"{naive:,} | {naive / calls:.1f}x" if naive is not None else "not run | -"
+            m = measured
+            lines.append(
+                f"| {r.size.name} | {shape} | {collector} | {calls:,} | {floor_total:,} | "
+                f"{_ratio(calls, floor_total)} | {naive_cells} | {m.wall_s:.2f} | {m.handler_cpu_s:.2f} | "
+                f"{m.emulator_cpu_s:.2f} | {m.budget_wait_s:.1f} | {m.peak_python_mb:.1f} | {m.rss_peak_mb:.0f} |"
+            )
+    lines += [
+        "",
+        "### Custom metrics created",
+        "",
+        "| size | measured (distinct series) | expected: 2 x subnets + 4 x clusters + 2 heartbeats |",
+        "| --- | ---: | ---: |",
+    ]
+    for r in results:
+        expected = 2 * r.subnets_in_scope + 4 * r.size.clusters + 2
+        lines.append(f"| {r.size.name} | {r.custom_metrics:,} | {expected:,} |")
+    return "\n".join(lines) + "\n"
+
+
+def _machine() -> str:
+    cpus = os.cpu_count()
+    return f"{platform.system()} {platform.machine()}, {cpus} CPUs, Python {platform.python_version()}"
+
+
+def main() -> None:
+    """Run the sizes asked for, print the tables, and save them with --write."""
+    parser = argparse.ArgumentParser(prog="make bench")
+    parser.add_argument("--sizes", default="S,M,L", help="comma-separated: XS, S, M, L")
+    parser.add_argument("--write", action="store_true", help="also write BENCHMARKS.md")
+    args = parser.parse_args()
+    results = []
+    for name in args.sizes.split(","):
+        print(f"size {name}: seeding and measuring...", file=sys.stderr, flush=True)
+        results.append(run_size(SIZES[name]))
+    tables = render(results)
+    print(tables)
+    if args.write:
+        header = (
+            "# Benchmarks\n\n"
+            f"Produced by `make bench` on {datetime.now(UTC):%Y-%m-%d} on {_machine()}, against moto "
+            "(in process, paging like AWS: see `bench/emulator.py`). How to read it: `docs/benchmarks.md`.\n\n"
+        )
+        (REPO_ROOT / "BENCHMARKS.md").write_text(header + tables)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""Benchmark sizes, the environments they seed, and the fewest API calls the APIs allow for them."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Size:
+    """One generated environment."""
+
+    name: str
+    subnets: int
+    clusters: int
+    instances: int  # container instances in all, spread evenly over the clusters
+    tasks: int  # awsvpc tasks in all, spread evenly over the clusters
+
+    @property
+    def instances_per_cluster(self) -> int:
+        """Container instances in each cluster."""
+        return self.instances // self.clusters
+
+    @property
+    def tasks_per_cluster(self) -> int:
+        """Running awsvpc tasks in each cluster."""
+        return self.tasks // self.clusters
+
+
+SIZES = {
+    "XS": Size("XS", 20, 2, 4, 20),  # the smoke test in tests/, not part of `make bench`
+    "S": Size("S", 100, 5, 50, 500),
+    "M": Size("M", 1_000, 20, 500, 5_000),
+    "L": Size("L", 10_000, 100, 5_000, 50_000),
+}
+
+DESCRIBE_SUBNETS_PAGE = 1_000
+ECS_PAGE = 100
+METRIC_DATA_PER_CALL = 1_000
+INSTANCE_TYPES_PER_CALL = 100
+
+
+def _pages(items: int, per_page: int) -> int:
+    return math.ceil(items / per_page)
+
+
+def subnet_floor(subnets: int) -> dict[str, int]:
+    """Fewest calls for one subnet run: pages of 1,000 subnets; 2 points a subnet and 1 heartbeat a call of 1,000."""
+    return {
+        "ec2.DescribeSubnets": max(1, _pages(subnets, DESCRIBE_SUBNETS_PAGE)),
+        "cloudwatch.PutMetricData": _pages(2 * subnets + 1, METRIC_DATA_PER_CALL),
+    }
+
+
+def ecs_floor(size: Size, instance_types: int) -> dict[str, int]:
+    """Fewest calls for one ECS run: ECS pages of 100 per cluster, 100 types a call, 4 points a cluster + heartbeat."""
+    per_cluster_instances = size.instances_per_cluster
+    per_cluster_tasks = size.tasks_per_cluster
+    with_instances = size.clusters if per_cluster_instances else 0
+    return {
+        "ecs.ListAccountSettings": 1,
+        "ecs.ListClusters": max(1, _pages(size.clusters, ECS_PAGE)),
+        "ecs.ListContainerInstances": size.clusters * max(1, _pages(per_cluster_instances, ECS_PAGE)),
+        "ecs.DescribeContainerInstances": size.clusters * _pages(per_cluster_instances, ECS_PAGE),
+        "ecs.ListTasks": with_instances * max(1, _pages(per_cluster_tasks, ECS_PAGE)),
+        "ecs.DescribeTasks": with_instances * _pages(per_cluster_tasks, ECS_PAGE),
+        "ec2.DescribeInstanceTypes": _pages(instance_types, INSTANCE_TYPES_PER_CALL),
+        "cloudwatch.PutMetricData": _pages(4 * with_instances + 1, METRIC_DATA_PER_CALL),
+    }
