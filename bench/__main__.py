@@ -24,6 +24,7 @@ from bench.measure import Measurement, count_calls, measure, peak_python_mb, rep
 from bench.naive import naive_ecs, naive_subnets
 from bench.seed import INSTANCE_TYPES, REGION, seed
 from bench.sizes import SIZES, Size, ecs_floor, subnet_floor
+from demo.lambda_context import LocalLambdaContext
 from lambdas.aws.clients import aws_client, ecs_read_budget
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -31,14 +32,8 @@ NAMESPACE = "SubnetIpMonitorBench"
 NAIVE_SIZES = {"XS", "S", "M"}  # at L the naive baseline would make ~110,000 calls to the emulator
 
 
-class _Context:
-    function_name = "bench"
-    memory_limit_in_mb = 512
-    invoked_function_arn = f"arn:aws:lambda:{REGION}:123456789012:function:bench"
-    aws_request_id = "bench"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 300_000
+# As if just invoked with the ECS collector's 5-minute timeout: the deadline never cuts a benchmark run short.
+CONTEXT = LocalLambdaContext(function_name="bench", memory_limit_in_mb=512, remaining_ms=300_000)
 
 
 @dataclass
@@ -107,7 +102,7 @@ def _measured_handler(handler: Any) -> Measurement:
     ecs_read_budget.cache_clear()
     calls: Counter[str] = Counter()
     count_calls([aws_client(s) for s in ("ec2", "ecs", "cloudwatch")], calls)
-    result, answers = measure(lambda: handler({}, _Context()), calls, lambda: ecs_read_budget().waited_seconds)
+    result, answers = measure(lambda: handler({}, CONTEXT), calls, lambda: ecs_read_budget().waited_seconds)
     # The memory run repeats the handler on moto's recorded answers, so only the handler's own allocations
     # (botocore parsing included) are traced, and without the ECS call budget: sleeping allocates nothing.
     aws_client.cache_clear()
@@ -117,7 +112,7 @@ def _measured_handler(handler: Any) -> Measurement:
         patch("lambdas.aws.clients.ECS_READ_BURST", 10**9),
         replay([aws_client(s) for s in ("ec2", "ecs", "cloudwatch")], answers),  # clients made unlimited
     ):
-        result.peak_python_mb = peak_python_mb(lambda: handler({}, _Context()))
+        result.peak_python_mb = peak_python_mb(lambda: handler({}, CONTEXT))
     aws_client.cache_clear()
     ecs_read_budget.cache_clear()
     return result

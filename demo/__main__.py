@@ -23,7 +23,8 @@ from demo.environment import (
     seed_network,
 )
 from demo.events import Burst, incident_burst, matching_rule
-from demo.readback import latest_value, metric_values
+from demo.lambda_context import LocalLambdaContext
+from demo.readback import drain_queue, latest_value, metric_values
 from infra.config import MonitorConfig, config_from_context
 from lambdas import contract
 from lambdas.aws.clients import aws_client
@@ -33,19 +34,9 @@ from lambdas.subnets import Subnet, SubnetThresholds, breached_thresholds, subne
 from lambdas.trunk_table import trunk_task_limits
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-class _Context:
-    """The bits of a Lambda context the handlers' logger reads."""
-
-    function_name = "demo-collector"
-    memory_limit_in_mb = 256
-    invoked_function_arn = f"arn:aws:lambda:{REGION}:123456789012:function:demo-collector"
-    aws_request_id = "demo"
-
-    def get_remaining_time_in_millis(self) -> int:
-        """As if just invoked with the collectors' 2-minute timeout."""
-        return 120_000
+CONTEXT = LocalLambdaContext(
+    function_name="demo", invoked_function_arn=f"arn:aws:lambda:{REGION}:123456789012:function:demo"
+)
 
 
 def main() -> None:
@@ -84,7 +75,7 @@ def main() -> None:
         from lambdas.handlers import subnet_collector  # noqa: PLC0415
         from lambdas.settings import EcsCollectorSettings, load_settings  # noqa: PLC0415
 
-        report = subnet_collector.handler({}, _Context())  # type: ignore[arg-type]
+        report = subnet_collector.handler({}, CONTEXT)  # type: ignore[arg-type]
         cloudwatch = boto3.client("cloudwatch", region_name=REGION)
         _print_subnets(ec2, cloudwatch, network, config)
         print(
@@ -214,7 +205,7 @@ def _replay_events(
         delivered[rule] = delivered.get(rule, 0) + 1
         if rule.startswith("("):
             continue
-        outcome = exhaustion_events.handler(event, _Context())  # type: ignore[arg-type]
+        outcome = exhaustion_events.handler(event, CONTEXT)  # type: ignore[arg-type]
         outcomes[outcome["status"]] = outcomes.get(outcome["status"], 0) + 1
     print(f"\nExhaustion events: a burst of {len(events)} ECS events, as EventBridge would deliver them")
     for rule, count in delivered.items():
@@ -231,7 +222,7 @@ def _replay_events(
         f"{contract.IP_EXHAUSTION_EVENTS} read back (Sum): "
         + ", ".join(f"{reason}={count:.0f}" for reason, count in counts.items())
     )
-    dead_letters = _drain(resources.dead_letter_queue_url)
+    dead_letters = drain_queue(boto3.client("sqs", region_name=REGION), resources.dead_letter_queue_url)
     print(f"{contract.UNPARSED_EVENTS} read back: {unparsed:.0f}; dead-letter queue: {len(dead_letters)} message(s)")
     for message in dead_letters:
         print(
@@ -244,7 +235,7 @@ def _replay_events(
     if dead_letters:
         firing.append(f"events-dead-letter-queue ({len(dead_letters)} >= 1)")
     print(f"Alarms that would fire: {', '.join(firing) or 'none'}")
-    emails = [json.loads(m["Body"]) for m in _drain(resources.inbox_url)]
+    emails = [json.loads(m["Body"]) for m in drain_queue(boto3.client("sqs", region_name=REGION), resources.inbox_url)]
     window = config.dedupe_window_minutes
     print(f"\nEmails sent to the alert topic: {len(emails)} (one per incident and {window}-minute window)")
     for email in emails:
@@ -252,18 +243,6 @@ def _replay_events(
         print(f"Subject: {email['Subject']}\n")
         print(email["Message"].rstrip())
     print("=" * 100)
-
-
-def _drain(queue_url: str) -> list[dict[str, Any]]:
-    sqs = boto3.client("sqs", region_name=REGION)
-    messages: list[dict[str, Any]] = []
-    while batch := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]).get(
-        "Messages", []
-    ):
-        messages += batch
-        for message in batch:
-            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-    return messages
 
 
 def _print_subnets(ec2: Any, cloudwatch: Any, network: SeededNetwork, config: MonitorConfig) -> None:

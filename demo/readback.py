@@ -34,3 +34,15 @@ def latest_value(cloudwatch: Any, namespace: str, name: str, dimensions: dict[st
     """The most recent value of one series, None if nothing was published."""
     values = metric_values(cloudwatch, namespace, name, dimensions, stat)
     return values[0] if values else None
+
+
+def drain_queue(sqs: Any, queue_url: str) -> list[dict[str, Any]]:
+    """Receive and delete every message of a queue (with its attributes): what an SQS reader would see."""
+    messages: list[dict[str, Any]] = []
+    while batch := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]).get(
+        "Messages", []
+    ):
+        messages += batch
+        for message in batch:
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+    return messages

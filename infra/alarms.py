@@ -1,4 +1,4 @@
-"""Alarm helpers shared by the collection constructs: one shape for every query alarm and failure alarm."""
+"""Alarm helpers: every alarm of the app has one shape, is named after the stack and notifies the topic."""
 
 from __future__ import annotations
 
@@ -8,6 +8,36 @@ from constructs import Construct
 
 from infra.alerting import Alerting
 from lambdas import contract
+
+
+def threshold_alarm(
+    scope: Construct,
+    construct_id: str,
+    *,
+    name: str,
+    description: str,
+    metric: cloudwatch.IMetric,
+    alerting: Alerting,
+    threshold: float = 1,
+    comparison: cloudwatch.ComparisonOperator = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluation_periods: int = 1,
+    missing: cloudwatch.TreatMissingData = cloudwatch.TreatMissingData.NOT_BREACHING,
+) -> cloudwatch.Alarm:
+    """An alarm (by default: >= 1 in one period, missing data not breaching) on ALARM and OK to the topic."""
+    alarm = cloudwatch.Alarm(
+        scope,
+        construct_id,
+        alarm_name=f"{Stack.of(scope).stack_name}-{name}",
+        alarm_description=description,
+        metric=metric,
+        threshold=threshold,
+        comparison_operator=comparison,
+        evaluation_periods=evaluation_periods,
+        datapoints_to_alarm=evaluation_periods,
+        treat_missing_data=missing,
+    )
+    alerting.notify(alarm)
+    return alarm
 
 
 def query_alarm(
@@ -24,34 +54,31 @@ def query_alarm(
     alerting: Alerting,
 ) -> cloudwatch.Alarm:
     """A Metrics Insights (multi-time-series) alarm wired to the topic; missing data is not breaching."""
-    alarm = cloudwatch.Alarm(
+    # A deleted subnet or cluster stops reporting; that is not a reason to page anyone (the default).
+    return threshold_alarm(
         scope,
         construct_id,
-        alarm_name=f"{Stack.of(scope).stack_name}-{name}",
-        alarm_description=description,
+        name=name,
+        description=description,
         metric=cloudwatch.MathExpression(expression=query, label=label, period=period, using_metrics={}),
+        alerting=alerting,
         threshold=threshold,
-        evaluation_periods=1,
-        comparison_operator=comparison,
-        # A deleted subnet or cluster stops reporting; that is not a reason to page anyone.
-        treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        comparison=comparison,
     )
-    alerting.notify(alarm)
-    return alarm
 
 
 def collector_failures_alarm(
     scope: Construct, *, collector: str, namespace: str, period: Duration, alerting: Alerting
 ) -> cloudwatch.Alarm:
     """Fires on the first run of `collector` that could not read or publish everything."""
-    alarm = cloudwatch.Alarm(
+    return threshold_alarm(
         scope,
         "CollectorFailuresAlarm",
-        alarm_name=f"{Stack.of(scope).stack_name}-{collector}-collector-failures",
-        alarm_description=(
+        name=f"{collector}-collector-failures",
+        description=(
             f"The {collector} collector could not read or publish everything in a run (AccessDenied, throttling "
-            "beyond retries, a failed PutMetricData batch). Everything else was published. The collector's log "
-            "group has the failing call and its context."
+            "beyond retries, a failed PutMetricData batch, or it stopped near its timeout). Everything else was "
+            "published. The collector's log group has the failing call and its context."
         ),
         metric=cloudwatch.Metric(
             namespace=namespace,
@@ -60,10 +87,5 @@ def collector_failures_alarm(
             statistic="Sum",
             period=period,
         ),
-        threshold=1,
-        evaluation_periods=1,
-        comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        alerting=alerting,
     )
-    alerting.notify(alarm)
-    return alarm

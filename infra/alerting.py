@@ -29,14 +29,7 @@ class Alerting(Construct):
             pending_window=Duration.days(7),
         )
         # CloudWatch alarms publish to an encrypted topic only if they may use its key.
-        self.key.add_to_resource_policy(
-            iam.PolicyStatement(
-                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
-                resources=["*"],  # in a key policy, "*" means this key
-                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
-            )
-        )
+        self.let_service_use_key("cloudwatch.amazonaws.com")
         self.topic = sns.Topic(
             self,
             "Topic",
@@ -47,6 +40,17 @@ class Alerting(Construct):
         for email in emails:
             self.topic.add_subscription(subscriptions.EmailSubscription(email))
         self._action = cloudwatch_actions.SnsAction(self.topic)
+
+    def let_service_use_key(self, service: str) -> None:
+        """Let an AWS service encrypt with the app's key on this account's behalf only (aws:SourceAccount)."""
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal(service)],
+                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                resources=["*"],  # in a key policy, "*" means this key
+                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
+            )
+        )
 
     def notify(self, alarm: cloudwatch.Alarm) -> None:
         """Send the alarm's ALARM and OK transitions to the topic."""

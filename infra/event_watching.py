@@ -12,7 +12,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra import queries
-from infra.alarms import query_alarm
+from infra.alarms import query_alarm, threshold_alarm
 from infra.alerting import Alerting
 from infra.config import MonitorConfig
 from infra.event_patterns import EXHAUSTION_RULES
@@ -46,14 +46,7 @@ class EventWatching(Construct):
             )
         )
         # EventBridge sends undeliverable events to the encrypted queue only if it may use the key.
-        alerting.key.add_to_resource_policy(
-            iam.PolicyStatement(
-                principals=[iam.ServicePrincipal("events.amazonaws.com")],
-                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
-                resources=["*"],  # in a key policy, "*" means this key
-                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
-            )
-        )
+        alerting.let_service_use_key("events.amazonaws.com")
         self.incident_table = dynamodb.Table(
             self,
             "IncidentWindows",
@@ -163,11 +156,11 @@ class EventWatching(Construct):
         ]
 
     def _dead_letter_alarm(self, alerting: Alerting) -> cloudwatch.Alarm:
-        alarm = cloudwatch.Alarm(
+        return threshold_alarm(
             self,
             "DeadLetterQueueAlarm",
-            alarm_name=f"{Stack.of(self).stack_name}-events-dead-letter-queue",
-            alarm_description=(
+            name="events-dead-letter-queue",
+            description=(
                 "An exhaustion event could not be handled and is kept in the dead-letter queue: it did not parse "
                 "(UnparsedEvents), its email could not be sent, or the handler failed after its retries. Each "
                 "message is the event as delivered; its Reason attribute says why (none for Lambda's own "
@@ -176,10 +169,5 @@ class EventWatching(Construct):
             metric=self.dead_letter_queue.metric_approximate_number_of_messages_visible(
                 period=EVENT_ALARM_PERIOD, statistic="Maximum"
             ),
-            threshold=1,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            alerting=alerting,
         )
-        alerting.notify(alarm)
-        return alarm

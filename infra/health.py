@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
+from infra.alarms import threshold_alarm
 from infra.alerting import Alerting
 from infra.config import MonitorConfig
 from lambdas import contract
@@ -46,7 +48,6 @@ class MonitorHealth(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self._alerting = alerting
-        self._prefix = Stack.of(self).stack_name
         period = Duration.seconds(config.schedule_seconds)
         self.alarms: list[cloudwatch.Alarm] = []
         for collector in collectors:
@@ -69,26 +70,28 @@ class MonitorHealth(Construct):
                 )
             )
         for name, function in {**collectors, "events": event_handler}.items():
-            self.alarms += [
-                self._alarm(
-                    f"{name.capitalize()}ErrorsAlarm",
-                    name=f"{name}-lambda-errors",
-                    description=(
-                        f"The {name} function failed (an unhandled error or a timeout). Its log group has the "
-                        "traceback; handled AWS errors are reported as partial runs instead."
-                    ),
-                    metric=function.metric_errors(period=LAMBDA_ALARM_PERIOD, statistic="Sum"),
+            for kind, metric, what in (
+                (
+                    "errors",
+                    function.metric_errors(period=LAMBDA_ALARM_PERIOD, statistic="Sum"),
+                    "failed (an unhandled error or a timeout). Its log group has the traceback; handled AWS "
+                    "errors are reported as partial runs instead.",
                 ),
-                self._alarm(
-                    f"{name.capitalize()}ThrottlesAlarm",
-                    name=f"{name}-lambda-throttles",
-                    description=(
-                        f"Invocations of the {name} function were throttled (account or function concurrency "
-                        "limit). Scheduled runs are skipped; events are retried by EventBridge and Lambda."
-                    ),
-                    metric=function.metric_throttles(period=LAMBDA_ALARM_PERIOD, statistic="Sum"),
+                (
+                    "throttles",
+                    function.metric_throttles(period=LAMBDA_ALARM_PERIOD, statistic="Sum"),
+                    "was throttled (account or function concurrency limit). Scheduled runs are skipped; events "
+                    "are retried by EventBridge and Lambda.",
                 ),
-            ]
+            ):
+                self.alarms.append(
+                    self._alarm(
+                        f"{name.capitalize()}{kind.capitalize()}Alarm",
+                        name=f"{name}-lambda-{kind}",
+                        description=f"The {name} function {what}",
+                        metric=metric,
+                    )
+                )
         self.alarms.append(
             self._alarm(
                 "EventsDeadLetterErrorsAlarm",
@@ -101,29 +104,5 @@ class MonitorHealth(Construct):
             )
         )
 
-    def _alarm(
-        self,
-        construct_id: str,
-        *,
-        name: str,
-        description: str,
-        metric: cloudwatch.IMetric,
-        threshold: float = 1,
-        comparison: cloudwatch.ComparisonOperator = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluation_periods: int = 1,
-        missing: cloudwatch.TreatMissingData = cloudwatch.TreatMissingData.NOT_BREACHING,
-    ) -> cloudwatch.Alarm:
-        alarm = cloudwatch.Alarm(
-            self,
-            construct_id,
-            alarm_name=f"{self._prefix}-{name}",
-            alarm_description=description,
-            metric=metric,
-            threshold=threshold,
-            comparison_operator=comparison,
-            evaluation_periods=evaluation_periods,
-            datapoints_to_alarm=evaluation_periods,
-            treat_missing_data=missing,
-        )
-        self._alerting.notify(alarm)
-        return alarm
+    def _alarm(self, construct_id: str, **kwargs: Any) -> cloudwatch.Alarm:
+        return threshold_alarm(self, construct_id, alerting=self._alerting, **kwargs)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
+
+from demo.lambda_context import LocalLambdaContext
+
+FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:test-function"
 
 # Set before any boto3 client exists: tests never see real credentials or a real region.
 os.environ.update(
@@ -20,22 +23,9 @@ os.environ.update(
 )
 
 
-@dataclass
-class FakeLambdaContext:
-    """The attributes Powertools' inject_lambda_context reads."""
-
-    function_name: str = "test-function"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:test-function"
-    aws_request_id: str = "00000000-0000-0000-0000-000000000000"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 120_000
-
-
 @pytest.fixture
-def lambda_context() -> FakeLambdaContext:
-    return FakeLambdaContext()
+def lambda_context() -> LocalLambdaContext:
+    return LocalLambdaContext(function_name="test-function", invoked_function_arn=FUNCTION_ARN)
 
 
 @pytest.fixture(autouse=True)

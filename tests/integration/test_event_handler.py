@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from demo.readback import drain_queue
 from lambdas.event_handling import EventClients, handle_exhaustion_event
 from lambdas.settings import EventHandlerSettings, load_settings
 from tests.event_fixtures import EXPECTED_REASONS, NEAR_MISSES, load_event
@@ -39,22 +40,10 @@ class EventWorld:
 
     def emails(self) -> list[dict[str, str]]:
         """Every notification the topic delivered so far (Subject and Message)."""
-        return [json.loads(m["Body"]) for m in _drain(self.inbox_url)]
+        return [json.loads(m["Body"]) for m in drain_queue(regional_client("sqs"), self.inbox_url)]
 
     def dead_letters(self) -> list[dict[str, Any]]:
-        return _drain(self.dead_letter_url)
-
-
-def _drain(queue_url: str) -> list[dict[str, Any]]:
-    sqs = regional_client("sqs")
-    messages: list[dict[str, Any]] = []
-    while batch := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]).get(
-        "Messages", []
-    ):
-        messages += batch
-        for m in batch:
-            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=m["ReceiptHandle"])
-    return messages
+        return drain_queue(regional_client("sqs"), self.dead_letter_url)
 
 
 @pytest.fixture
