@@ -121,11 +121,12 @@ def _notify(
         return
     except NotifyError as err:
         outcome.record(err)
+        why = f"notification failed: {err}"
     try:
         release_incident_window(clients.dynamodb, settings.incident_table_name, incident.dedupe_key)
     except DedupeError as err:
         outcome.record(err)
-    _keep(raw, f"notification failed: {outcome.problems[-1]}", clients, settings, outcome)
+    _keep(raw, why, clients, settings, outcome)
 
 
 def _subnet_now(ec2: Any, subnet_id: str | None, outcome: EventOutcome) -> SubnetNow:

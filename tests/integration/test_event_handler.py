@@ -221,3 +221,15 @@ def test_given_the_subnet_is_gone_then_the_email_still_goes_and_says_the_count_i
 
     (email,) = world.emails()
     assert "Free addresses now: unknown (DescribeSubnets failed: InvalidSubnetID.NotFound)" in email["Message"]
+
+
+def test_given_topic_and_table_both_fail_then_the_kept_event_says_the_notification_failed(world):
+    result = handle(
+        world.event("task_stopped_no_addresses_ec2"),
+        TOPIC_ARN="arn:aws:sns:us-east-1:123456789012:deleted-topic",
+        INCIDENT_TABLE_NAME="missing-table",
+    )
+
+    assert [p["operation"] for p in result["problems"]] == ["PutItem", "Publish", "DeleteItem"]
+    (kept,) = world.dead_letters()
+    assert kept["MessageAttributes"]["Reason"]["StringValue"].startswith("notification failed: Publish failed")
