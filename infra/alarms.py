@@ -7,7 +7,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from constructs import Construct
 
 from infra.alerting import Alerting
-from lambdas import contract
+from infra.monitor_metrics import collector_failures_metric
 
 
 def threshold_alarm(
@@ -80,12 +80,6 @@ def collector_failures_alarm(
             "beyond retries, a failed PutMetricData batch, or it stopped near its timeout). Everything else was "
             "published. The collector's log group has the failing call and its context."
         ),
-        metric=cloudwatch.Metric(
-            namespace=namespace,
-            metric_name=contract.COLLECTOR_FAILURES,
-            dimensions_map={"Collector": collector},
-            statistic="Sum",
-            period=period,
-        ),
+        metric=collector_failures_metric(namespace, collector, period),
         alerting=alerting,
     )

@@ -12,7 +12,8 @@ from constructs import Construct
 
 from infra import queries
 from infra.config import MonitorConfig
-from infra.health import HEARTBEAT_MISSED_RUNS, LAMBDA_ALARM_PERIOD, heartbeat_metric
+from infra.health import HEARTBEAT_MISSED_RUNS, LAMBDA_ALARM_PERIOD
+from infra.monitor_metrics import collector_failures_metric, heartbeat_metric
 from lambdas import contract
 
 WIDTH = 24
@@ -128,17 +129,7 @@ class MonitorDashboard(Construct):
             cloudwatch.GraphWidget(
                 title="Collector runs and failed AWS calls per run",
                 left=[heartbeat_metric(config.namespace, c, period, f"{c} runs") for c in collectors],
-                right=[
-                    cloudwatch.Metric(
-                        namespace=config.namespace,
-                        metric_name=contract.COLLECTOR_FAILURES,
-                        dimensions_map={"Collector": c},
-                        statistic="Sum",
-                        period=period,
-                        label=f"{c} failed calls",
-                    )
-                    for c in collectors
-                ],
+                right=[collector_failures_metric(config.namespace, c, period, f"{c} failed calls") for c in collectors],
                 left_y_axis=cloudwatch.YAxisProps(min=0),
                 right_y_axis=cloudwatch.YAxisProps(min=0),
                 width=WIDTH // 3,

@@ -13,24 +13,12 @@ from constructs import Construct
 from infra.alarms import threshold_alarm
 from infra.alerting import Alerting
 from infra.config import MonitorConfig
-from lambdas import contract
+from infra.monitor_metrics import heartbeat_metric
 
 # A collector that missed this many runs in a row is silent, not slow: every threshold alarm would be
 # sitting in INSUFFICIENT_DATA (treated as not breaching) while nothing is watched.
 HEARTBEAT_MISSED_RUNS = 3
 LAMBDA_ALARM_PERIOD = Duration.minutes(5)
-
-
-def heartbeat_metric(namespace: str, collector: str, period: Duration, label: str | None = None) -> cloudwatch.Metric:
-    """Runs of collector per period (each run publishes one CollectorHeartbeat point)."""
-    return cloudwatch.Metric(
-        namespace=namespace,
-        metric_name=contract.COLLECTOR_HEARTBEAT,
-        dimensions_map={"Collector": collector},
-        statistic="SampleCount",
-        period=period,
-        label=label,
-    )
 
 
 class MonitorHealth(Construct):
