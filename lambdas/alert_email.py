@@ -87,7 +87,8 @@ WHAT_HAPPENED: dict[Reason, str] = {
 
 def render_email(incident: Incident, subnet: SubnetNow, window_minutes: int, now: datetime) -> Email:
     """The email for the first event of an incident window."""
-    return Email(_fit_subject(_subject(incident, subnet)), _body(incident, subnet, window_minutes, now))
+    subject = _subject(incident, subnet)
+    return Email(_fit_subject(subject), _body(subject, incident, subnet, window_minutes, now))
 
 
 def subnet_label(subnet_id: str, subnet: SubnetNow) -> str:
@@ -116,9 +117,9 @@ def _fit_subject(text: str) -> str:
     return printable[: MAX_SUBJECT_LENGTH - 3].rstrip() + "..."
 
 
-def _body(incident: Incident, subnet: SubnetNow, window_minutes: int, now: datetime) -> str:
+def _body(subject: str, incident: Incident, subnet: SubnetNow, window_minutes: int, now: datetime) -> str:
     sections = [
-        _subject(incident, subnet),
+        subject,  # the full text, in case the subject line had to be cut
         "WHAT HAPPENED\n" + WHAT_HAPPENED[incident.reason],
         "WHERE\n" + "\n".join(f"{label}: {value}" for label, value in _where(incident, subnet, now) if value),
         "AWS SAID\n" + incident.aws_message,

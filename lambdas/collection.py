@@ -46,7 +46,7 @@ class RunReport:
 
     def record_failure(self, err: AwsCallError) -> None:
         """Keep the failure with its context and log it; the run goes on with the other resources."""
-        failure = {"operation": err.operation, "code": err.code, **err.context}
+        failure = err.as_failure()
         self.failures.append(failure)
         logger.error(
             "AWS call failed; continuing with the other resources", extra={"failure": failure, "error": str(err)}

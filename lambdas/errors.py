@@ -24,6 +24,10 @@ class AwsCallError(MonitorError):
         self.context = context or {}
         super().__init__(f"{operation} failed ({code}): {message}")
 
+    def as_failure(self) -> dict[str, str]:
+        """The call, the error code and the context, as run reports and event outcomes record them."""
+        return {"operation": self.operation, "code": self.code, **self.context}
+
     @classmethod
     def wrap(cls, operation: str, err: Exception, context: dict[str, str] | None = None) -> Self:
         """Build the project error from a botocore ClientError or BotoCoreError."""

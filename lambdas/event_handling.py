@@ -50,7 +50,7 @@ class EventOutcome:
 
     def record(self, err: AwsCallError) -> None:
         """Keep a failed call with its context and log it; the event goes on."""
-        problem = {"operation": err.operation, "code": err.code, **err.context}
+        problem = err.as_failure()
         self.problems.append(problem)
         logger.error("AWS call failed while handling an event", extra={"event_id": self.event_id, "failure": problem})
 
