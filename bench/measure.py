@@ -81,6 +81,11 @@ class _Body:
         yield self._body
 
 
+def canned_response(url: str, status: int, headers: dict[str, str], body: bytes) -> AWSResponse:
+    """An HTTP answer for botocore to parse as if the service had sent it (a `before-send` hook's return)."""
+    return AWSResponse(url, status, headers, _Body(body))
+
+
 @contextmanager
 def replay(clients: list[Any], answers: Answers) -> Iterator[None]:
     """Within the block, answer every call of clients from recorded answers, and moto does no work at all.
@@ -89,7 +94,7 @@ def replay(clients: list[Any], answers: Answers) -> Iterator[None]:
 
     def answer(event_name: str, request: Any, **_: Any) -> AWSResponse:
         status, headers, body = answers[_answer_key(event_name, request)]
-        return AWSResponse(request.url, status, headers, _Body(body))
+        return canned_response(request.url, status, headers, body)
 
     for client in clients:
         client.meta.events.register_first(f"before-send.{client.meta.service_model.service_id.hyphenize()}", answer)

@@ -36,15 +36,11 @@ class MonitorDashboard(Construct):
         period = Duration.seconds(config.schedule_seconds)
         self.dashboard = cloudwatch.Dashboard(self, "Dashboard", default_interval=Duration.hours(3))
         self.dashboard.add_widgets(
-            cloudwatch.TextWidget(
-                markdown=(
-                    "## Subnet IP headroom\n"
-                    f"Utilization alarm at **{config.utilization_threshold_percent:g}%**, free-address alarm at "
-                    f"**{config.free_address_floor}** or fewer. Subnets are published every "
-                    f"{config.schedule_minutes} min by the subnet collector."
-                ),
-                width=WIDTH,
-                height=2,
+            _heading(
+                "## Subnet IP headroom\n"
+                f"Utilization alarm at **{config.utilization_threshold_percent:g}%**, free-address alarm at "
+                f"**{config.free_address_floor}** or fewer. Subnets are published every "
+                f"{config.schedule_minutes} min by the subnet collector."
             )
         )
         self.dashboard.add_widgets(
@@ -68,14 +64,10 @@ class MonitorDashboard(Construct):
             )
         )
         self.dashboard.add_widgets(
-            cloudwatch.TextWidget(
-                markdown=(
-                    "## ECS task-ENI capacity (awsvpc tasks on EC2)\n"
-                    f"Utilization alarm at **{config.eni_utilization_threshold_percent:g}%**. An untrunked instance "
-                    "holds MaximumNetworkInterfaces - 1 tasks; see the README's troubleshooting section."
-                ),
-                width=WIDTH,
-                height=2,
+            _heading(
+                "## ECS task-ENI capacity (awsvpc tasks on EC2)\n"
+                f"Utilization alarm at **{config.eni_utilization_threshold_percent:g}%**. An untrunked instance "
+                "holds MaximumNetworkInterfaces - 1 tasks; see the README's troubleshooting section."
             )
         )
         self.dashboard.add_widgets(
@@ -115,14 +107,10 @@ class MonitorDashboard(Construct):
         period = Duration.seconds(config.schedule_seconds)
         functions = {**collectors, "events": event_handler}
         self.dashboard.add_widgets(
-            cloudwatch.TextWidget(
-                markdown=(
-                    "## The monitor's own health\n"
-                    f"Each collector run publishes one heartbeat; {HEARTBEAT_MISSED_RUNS} missed runs in a row "
-                    "alarm. Errors and throttles of every function alarm at the first one."
-                ),
-                width=WIDTH,
-                height=2,
+            _heading(
+                "## The monitor's own health\n"
+                f"Each collector run publishes one heartbeat; {HEARTBEAT_MISSED_RUNS} missed runs in a row "
+                "alarm. Errors and throttles of every function alarm at the first one."
             )
         )
         self.dashboard.add_widgets(
@@ -164,15 +152,11 @@ class MonitorDashboard(Construct):
     def _add_event_row(self, config: MonitorConfig, dead_letter_queue: sqs.IQueue) -> None:
         every_five_minutes = Duration.minutes(5)
         self.dashboard.add_widgets(
-            cloudwatch.TextWidget(
-                markdown=(
-                    "## Exhaustion events (as they happen)\n"
-                    "Tasks stopped for lack of subnet addresses, RESOURCE:ENI placement failures, container "
-                    "instances that failed to register and Auto Scaling launches without addresses. The first event "
-                    f"of an incident is emailed; repeats within {config.dedupe_window_minutes} min are only counted."
-                ),
-                width=WIDTH,
-                height=2,
+            _heading(
+                "## Exhaustion events (as they happen)\n"
+                "Tasks stopped for lack of subnet addresses, RESOURCE:ENI placement failures, container "
+                "instances that failed to register and Auto Scaling launches without addresses. The first event "
+                f"of an incident is emailed; repeats within {config.dedupe_window_minutes} min are only counted."
             )
         )
         self.dashboard.add_widgets(
@@ -203,6 +187,10 @@ class MonitorDashboard(Construct):
                 height=8,
             ),
         )
+
+
+def _heading(markdown: str) -> cloudwatch.TextWidget:
+    return cloudwatch.TextWidget(markdown=markdown, width=WIDTH, height=2)
 
 
 def _query_graph(

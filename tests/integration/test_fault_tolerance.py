@@ -19,6 +19,7 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from moto.core.botocore_stubber import BotocoreStubber
 
+from bench.measure import canned_response
 from demo.environment import ECS_PLANS, REGION, seed_ecs_cluster, seed_network
 from lambdas.aws.clients import aws_client
 from lambdas.collection import Deadline
@@ -43,14 +44,6 @@ ECS_DENIED = (400, b'{"__type": "AccessDeniedException", "message": "not authori
 SERVER_ERROR = (500, b"")
 
 
-class _Body:
-    def __init__(self, body: bytes):
-        self._body = body
-
-    def stream(self, **_: Any) -> Any:
-        yield self._body
-
-
 class Faults:
     """Answer chosen calls with an error before moto sees them; count every attempt."""
 
@@ -69,7 +62,7 @@ class Faults:
         self.injected += 1
         request.fault_injected = True  # read by _moto_skips_faulted_requests
         status, payload = self._fault
-        return AWSResponse(request.url, status, {}, _Body(payload))
+        return canned_response(request.url, status, {}, payload)
 
 
 @pytest.fixture(autouse=True)
