@@ -8,7 +8,7 @@ import sys
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
 
-from infra.config import ConfigError, MonitorConfig, config_from_context
+from infra.core.config import ConfigError, MonitorConfig, config_from_context
 from infra.stack import SubnetIpMonitorStack
 
 STACK_NAME = "SubnetIpMonitor"

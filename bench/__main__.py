@@ -24,8 +24,12 @@ from bench.measure import Measurement, count_calls, measure, peak_python_mb, rep
 from bench.naive import naive_ecs, naive_subnets
 from bench.seed import INSTANCE_TYPES, REGION, seed
 from bench.sizes import SIZES, Size, ecs_floor, subnet_floor
-from demo.lambda_context import LocalLambdaContext
-from lambdas.aws.clients import aws_client, ecs_read_budget
+from lambdas.core.settings import METRIC_NAMESPACE
+from lambdas.core.targets import forget_targets, own_target
+from lambdas.ecs.reads import ecs_read_budget
+from lambdas.ecs.settings import CLUSTER_NAMES
+from lambdas.subnets.settings import SUBNET_TAG_FILTER, VPC_IDS
+from tests.support.lambda_context import LocalLambdaContext, function_arn
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NAMESPACE = "SubnetIpMonitorBench"
@@ -33,7 +37,12 @@ NAIVE_SIZES = {"XS", "S", "M"}  # at L the naive baseline would make ~110,000 ca
 
 
 # As if just invoked with the ECS collector's 5-minute timeout: the deadline never cuts a benchmark run short.
-CONTEXT = LocalLambdaContext(function_name="bench", memory_limit_in_mb=512, remaining_ms=300_000)
+CONTEXT = LocalLambdaContext(
+    function_name="bench",
+    invoked_function_arn=function_arn(REGION, name="bench"),
+    memory_limit_in_mb=512,
+    remaining_ms=300_000,
+)
 
 
 @dataclass
@@ -61,16 +70,17 @@ def run_size(size: Size) -> SizeResult:
         "AWS_REGION": REGION,
         "POWERTOOLS_SERVICE_NAME": "subnet-ip-monitor-bench",
         "POWERTOOLS_LOG_LEVEL": "ERROR",
-        "METRIC_NAMESPACE": NAMESPACE,
-        "VPC_IDS": "",
-        "SUBNET_TAG_FILTER": "",
-        "CLUSTER_NAMES": "",
+        METRIC_NAMESPACE: NAMESPACE,
+        VPC_IDS: "",
+        SUBNET_TAG_FILTER: "",
+        CLUSTER_NAMES: "",
     }
     with mock_aws(), aws_like_emulator(), patch.dict(os.environ, environment):
         ec2, ecs = boto3.client("ec2", region_name=REGION), boto3.client("ecs", region_name=REGION)
         seed(size, ec2, ecs)
         subnets_in_scope = sum(len(p["Subnets"]) for p in ec2.get_paginator("describe_subnets").paginate())
-        from lambdas.handlers import ecs_collector, subnet_collector  # noqa: PLC0415 - after the environment
+        from lambdas.ecs import handler as ecs_collector  # noqa: PLC0415 - after the environment
+        from lambdas.subnets import handler as subnet_collector  # noqa: PLC0415
 
         subnet_run, ecs_run = _measured_handler(subnet_collector.handler), _measured_handler(ecs_collector.handler)
         naive_subnet_calls = naive_ecs_calls = None
@@ -98,23 +108,22 @@ def run_size(size: Size) -> SizeResult:
 
 
 def _measured_handler(handler: Any) -> Measurement:
-    aws_client.cache_clear()
-    ecs_read_budget.cache_clear()
+    forget_targets()  # a cold container: new clients, a full ECS budget
+    target = own_target(CONTEXT)
     calls: Counter[str] = Counter()
-    count_calls([aws_client(s) for s in ("ec2", "ecs", "cloudwatch")], calls)
-    result, answers = measure(lambda: handler({}, CONTEXT), calls, lambda: ecs_read_budget().waited_seconds)
+    count_calls([target.client(s) for s in ("ec2", "ecs", "cloudwatch")], calls)
+    result, answers = measure(lambda: handler({}, CONTEXT), calls, lambda: ecs_read_budget(target).waited_seconds)
     # The memory run repeats the handler on moto's recorded answers, so only the handler's own allocations
     # (botocore parsing included) are traced, and without the ECS call budget: sleeping allocates nothing.
-    aws_client.cache_clear()
-    ecs_read_budget.cache_clear()
+    forget_targets()
+    target = own_target(CONTEXT)
     with (
-        patch("lambdas.aws.clients.ECS_READ_RATE_PER_SECOND", 1e9),
-        patch("lambdas.aws.clients.ECS_READ_BURST", 10**9),
-        replay([aws_client(s) for s in ("ec2", "ecs", "cloudwatch")], answers),  # clients made unlimited
+        patch("lambdas.ecs.reads.ECS_READ_RATE_PER_SECOND", 1e9),
+        patch("lambdas.ecs.reads.ECS_READ_BURST", 10**9),
+        replay([target.client(s) for s in ("ec2", "ecs", "cloudwatch")], answers),  # clients made unlimited
     ):
         result.peak_python_mb = peak_python_mb(lambda: handler({}, CONTEXT))
-    aws_client.cache_clear()
-    ecs_read_budget.cache_clear()
+    forget_targets()
     return result
 
 

@@ -17,6 +17,8 @@ from unittest.mock import patch
 from botocore.awsrequest import AWSResponse
 from moto.core.botocore_stubber import BotocoreStubber
 
+from tests.support.responses import canned_response
+
 
 @dataclass
 class Measurement:
@@ -71,19 +73,6 @@ def _answer_key(event_name: str, request: Any) -> tuple[str, bytes]:
     raw = request.body or b""
     body = b"" if operation == "PutMetricData" else (raw.encode() if isinstance(raw, str) else bytes(raw))
     return operation, body
-
-
-class _Body:
-    def __init__(self, body: bytes):
-        self._body = body
-
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self._body
-
-
-def canned_response(url: str, status: int, headers: dict[str, str], body: bytes) -> AWSResponse:
-    """An HTTP answer for botocore to parse as if the service had sent it (a `before-send` hook's return)."""
-    return AWSResponse(url, status, headers, _Body(body))
 
 
 @contextmanager

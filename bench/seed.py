@@ -14,7 +14,7 @@ from moto.ec2.models import ec2_backends
 from moto.ecs.models import ecs_backends
 
 from bench.sizes import Size
-from lambdas.eni import TRUNK_ATTRIBUTE
+from lambdas.ecs.model import TRUNK_ATTRIBUTE
 
 REGION = "eu-west-1"
 AZS = ("eu-west-1a", "eu-west-1b", "eu-west-1c")

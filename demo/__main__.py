@@ -12,7 +12,23 @@ from unittest.mock import patch
 import boto3
 from moto import mock_aws
 
-from demo.environment import (
+from demo.events import Burst, incident_burst, matching_rule
+from demo.thresholds import SubnetThresholds, breached_thresholds
+from infra.core.config import MonitorConfig, config_from_context
+from lambdas.core import contract
+from lambdas.core.network import Subnet
+from lambdas.core.settings import METRIC_NAMESPACE
+from lambdas.core.targets import own_target
+from lambdas.ecs import settings as ecs_settings
+from lambdas.ecs.model import ClusterEniCapacity, LimitBasis
+from lambdas.ecs.trunk_table import trunk_task_limits
+from lambdas.events import settings as event_settings
+from lambdas.events.kinds import registry
+from lambdas.subnets import settings as subnet_settings
+from lambdas.subnets.model import subnet_headroom
+from tests.support.lambda_context import LocalLambdaContext, function_arn
+from tests.support.readback import drain_queue, latest_value, metric_values
+from tests.support.scenario import (
     ECS_CLUSTER,
     ECS_PLANS,
     REGION,
@@ -22,21 +38,9 @@ from demo.environment import (
     seed_event_resources,
     seed_network,
 )
-from demo.events import Burst, incident_burst, matching_rule
-from demo.lambda_context import LocalLambdaContext
-from demo.readback import drain_queue, latest_value, metric_values
-from infra.config import MonitorConfig, config_from_context
-from lambdas import contract
-from lambdas.aws.clients import aws_client
-from lambdas.eni import ClusterEniCapacity, LimitBasis
-from lambdas.incidents import Reason
-from lambdas.subnets import Subnet, SubnetThresholds, breached_thresholds, subnet_headroom
-from lambdas.trunk_table import trunk_task_limits
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-CONTEXT = LocalLambdaContext(
-    function_name="demo", invoked_function_arn=f"arn:aws:lambda:{REGION}:123456789012:function:demo"
-)
+CONTEXT = LocalLambdaContext(function_name="demo", invoked_function_arn=function_arn(REGION, name="demo"))
 
 
 def main() -> None:
@@ -57,23 +61,26 @@ def main() -> None:
             instance_subnet=network.subnet_ids["instances-1a"],
             task_subnet=network.subnet_ids["tasks-1c"],
         )
-        os.environ["VPC_IDS"] = network.vpc_id
+        os.environ[subnet_settings.VPC_IDS] = network.vpc_id
         resources = seed_event_resources(
             boto3.client("sns", region_name=REGION),
             boto3.client("sqs", region_name=REGION),
             boto3.client("dynamodb", region_name=REGION),
         )
         os.environ.update(
-            TOPIC_ARN=resources.topic_arn,
-            INCIDENT_TABLE_NAME=resources.incident_table,
-            DEAD_LETTER_QUEUE_URL=resources.dead_letter_queue_url,
+            {
+                event_settings.TOPIC_ARN: resources.topic_arn,
+                event_settings.INCIDENT_TABLE_NAME: resources.incident_table,
+                event_settings.DEAD_LETTER_QUEUE_URL: resources.dead_letter_queue_url,
+            }
         )
         calls = _count_calls()
 
         # Imported once the environment is set: Powertools reads its settings at import time.
-        from lambdas.ecs_collection import collect_ecs_metrics  # noqa: PLC0415
-        from lambdas.handlers import subnet_collector  # noqa: PLC0415
-        from lambdas.settings import EcsCollectorSettings, load_settings  # noqa: PLC0415
+        from lambdas.core.settings import load_settings  # noqa: PLC0415
+        from lambdas.ecs.pipeline import collect_ecs  # noqa: PLC0415
+        from lambdas.ecs.settings import EcsCollectorSettings  # noqa: PLC0415
+        from lambdas.subnets import handler as subnet_collector  # noqa: PLC0415
 
         report = subnet_collector.handler({}, CONTEXT)  # type: ignore[arg-type]
         cloudwatch = boto3.client("cloudwatch", region_name=REGION)
@@ -84,13 +91,8 @@ def main() -> None:
         )
         calls.clear()
         # The ECS handler returns only its report; the pipeline also hands back the per-instance detail to print.
-        ecs_report, capacities = collect_ecs_metrics(
-            aws_client("ecs"),
-            aws_client("ec2"),
-            aws_client("cloudwatch"),
-            load_settings(EcsCollectorSettings),
-            datetime.now(UTC),
-        )
+        ecs_run = collect_ecs(own_target(CONTEXT), load_settings(EcsCollectorSettings), datetime.now(UTC))
+        ecs_report, capacities = ecs_run.report, ecs_run.resources
         _print_clusters(cloudwatch, capacities, {v: k for k, v in instance_names.items()}, config)
         print(
             f"\nECS collector run: {ecs_report.status}, {ecs_report.resources} cluster(s) with EC2 instances, "
@@ -121,10 +123,10 @@ def _demo_environment(config: MonitorConfig) -> dict[str, str]:
         "AWS_REGION": REGION,
         "POWERTOOLS_SERVICE_NAME": "subnet-ip-monitor-demo",
         "POWERTOOLS_LOG_LEVEL": os.environ.get("DEMO_LOG_LEVEL", "ERROR"),
-        "METRIC_NAMESPACE": config.namespace,
-        "SUBNET_TAG_FILTER": config.subnet_tag_filter,
-        "CLUSTER_NAMES": ",".join(config.cluster_names),
-        "DEDUPE_WINDOW_MINUTES": str(config.dedupe_window_minutes),
+        METRIC_NAMESPACE: config.namespace,
+        subnet_settings.SUBNET_TAG_FILTER: config.subnet_tag_filter,
+        ecs_settings.CLUSTER_NAMES: ",".join(config.cluster_names),
+        event_settings.DEDUPE_WINDOW_MINUTES: str(config.dedupe_window_minutes),
     }
 
 
@@ -136,7 +138,7 @@ def _count_calls() -> dict[str, int]:
         counts[operation] = counts.get(operation, 0) + 1
 
     for service in ("ec2", "ecs", "cloudwatch"):
-        aws_client(service).meta.events.register(f"before-call.{service}", record)
+        own_target(CONTEXT).client(service).meta.events.register(f"before-call.{service}", record)
     return counts
 
 
@@ -152,10 +154,10 @@ def _print_clusters(
         "and on any untrunked trunk-capable instance)"
     )
     for capacity in capacities:
-        dims = {"ClusterName": capacity.cluster_name}
+        dims = {contract.CLUSTER_NAME: capacity.cluster_name}
         read = {
-            name: latest_value(cloudwatch, config.namespace, name, dims, "Maximum")
-            for name in (
+            metric.name: latest_value(cloudwatch, config.namespace, metric.name, dims, "Maximum")
+            for metric in (
                 contract.ENI_TASKS_RUNNING,
                 contract.ENI_TASK_CAPACITY,
                 contract.ENI_UTILIZATION,
@@ -163,9 +165,9 @@ def _print_clusters(
             )
         }
         print(
-            f"\ncluster {capacity.cluster_name} (read back*): {read[contract.ENI_TASKS_RUNNING]:.0f} tasks / "
-            f"{read[contract.ENI_TASK_CAPACITY]:.0f} slots = {read[contract.ENI_UTILIZATION]:.1f}%, "
-            f"{read[contract.UNTRUNKED_INSTANCES]:.0f} untrunked instance(s)"
+            f"\ncluster {capacity.cluster_name} (read back*): {read[contract.ENI_TASKS_RUNNING.name]:.0f} tasks / "
+            f"{read[contract.ENI_TASK_CAPACITY.name]:.0f} slots = {read[contract.ENI_UTILIZATION.name]:.1f}%, "
+            f"{read[contract.UNTRUNKED_INSTANCES.name]:.0f} untrunked instance(s)"
         )
         print(f"  {'instance':<18}{'type':<10}{'trunk':<7}{'slots used/limit':<18}note")
         order = {arn: index for index, arn in enumerate(names)}
@@ -185,9 +187,9 @@ def _print_clusters(
                 f"{'; '.join(notes) or 'ok'}"
             )
         alarms = []
-        if (read[contract.ENI_UTILIZATION] or 0) >= config.eni_utilization_threshold_percent:
+        if (read[contract.ENI_UTILIZATION.name] or 0) >= config.eni_utilization_threshold_percent:
             alarms.append("ecs-eni-utilization")
-        if config.untrunked_instances_alarm and (read[contract.UNTRUNKED_INSTANCES] or 0) >= 1:
+        if config.untrunked_instances_alarm and (read[contract.UNTRUNKED_INSTANCES.name] or 0) >= 1:
             alarms.append("ecs-untrunked-instances")
         print(f"  Alarms that would fire: {', '.join(alarms) or 'none'}")
 
@@ -196,7 +198,7 @@ def _replay_events(
     events: list[dict[str, Any]], resources: EventResources, cloudwatch: Any, config: MonitorConfig
 ) -> None:
     """Deliver each event as the rules would (moto never invokes Lambda targets), then show the outcome."""
-    from lambdas.handlers import exhaustion_events  # noqa: PLC0415
+    from lambdas.events import handler as exhaustion_events  # noqa: PLC0415
 
     delivered: dict[str, int] = {}
     outcomes: dict[str, int] = {}
@@ -213,17 +215,21 @@ def _replay_events(
     print(f"Handler outcomes: {', '.join(f'{status} {n}' for status, n in outcomes.items())}")
     counts = {
         reason: sum(
-            metric_values(cloudwatch, config.namespace, contract.IP_EXHAUSTION_EVENTS, {"Reason": reason}, "Sum")
+            metric_values(
+                cloudwatch, config.namespace, contract.IP_EXHAUSTION_EVENTS.name, {contract.REASON: reason}, "Sum"
+            )
         )
-        for reason in (r.value for r in Reason)
+        for reason in (kind.reason for kind in registry.KINDS)
     }
-    unparsed = sum(metric_values(cloudwatch, config.namespace, contract.UNPARSED_EVENTS, {}, "Sum"))
+    unparsed = sum(metric_values(cloudwatch, config.namespace, contract.UNPARSED_EVENTS.name, {}, "Sum"))
     print(
-        f"{contract.IP_EXHAUSTION_EVENTS} read back (Sum): "
+        f"{contract.IP_EXHAUSTION_EVENTS.name} read back (Sum): "
         + ", ".join(f"{reason}={count:.0f}" for reason, count in counts.items())
     )
     dead_letters = drain_queue(boto3.client("sqs", region_name=REGION), resources.dead_letter_queue_url)
-    print(f"{contract.UNPARSED_EVENTS} read back: {unparsed:.0f}; dead-letter queue: {len(dead_letters)} message(s)")
+    print(
+        f"{contract.UNPARSED_EVENTS.name} read back: {unparsed:.0f}; dead-letter queue: {len(dead_letters)} message(s)"
+    )
     for message in dead_letters:
         print(
             f"  kept intact: event {message['MessageAttributes']['EventId']['StringValue']}: "
@@ -260,9 +266,13 @@ def _print_subnets(ec2: Any, cloudwatch: Any, network: SeededNetwork, config: Mo
     names = {s["SubnetId"]: next(t["Value"] for t in s["Tags"] if t["Key"] == "Name") for s in subnets}
     for raw in sorted(subnets, key=lambda s: names[s["SubnetId"]]):
         name = names[raw["SubnetId"]]
-        dims = {"VpcId": raw["VpcId"], "SubnetId": raw["SubnetId"], "AvailabilityZone": raw["AvailabilityZone"]}
-        free = latest_value(cloudwatch, config.namespace, contract.AVAILABLE_IP_ADDRESS_COUNT, dims, "Minimum")
-        utilization = latest_value(cloudwatch, config.namespace, contract.IP_UTILIZATION, dims, "Maximum")
+        dims = {
+            contract.VPC_ID: raw["VpcId"],
+            contract.SUBNET_ID: raw["SubnetId"],
+            contract.AVAILABILITY_ZONE: raw["AvailabilityZone"],
+        }
+        free = latest_value(cloudwatch, config.namespace, contract.AVAILABLE_IP_ADDRESS_COUNT.name, dims, "Minimum")
+        utilization = latest_value(cloudwatch, config.namespace, contract.IP_UTILIZATION.name, dims, "Maximum")
         if free is None or utilization is None:
             print(f"{name:<14}{raw['SubnetId']:<26}  NOT PUBLISHED")
             continue
@@ -279,7 +289,7 @@ def _print_subnets(ec2: Any, cloudwatch: Any, network: SeededNetwork, config: Mo
         )
     print(
         "\n* free and util% are the values read back from the emulator's CloudWatch "
-        f"({contract.AVAILABLE_IP_ADDRESS_COUNT}, {contract.IP_UTILIZATION})."
+        f"({contract.AVAILABLE_IP_ADDRESS_COUNT.name}, {contract.IP_UTILIZATION.name})."
     )
     print("\nAlarms that would fire (SNS email to the alert topic):")
     for name, subnet_id, breach in firing:

@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from moto.events.models import EventPattern
 
-from infra.event_patterns import EXHAUSTION_RULES
+from lambdas.events.kinds import registry
 
 ACCOUNT = "123456789012"  # moto's account
 
@@ -122,8 +122,8 @@ def incident_burst(burst: Burst) -> list[dict[str, Any]]:
 
 def matching_rule(event: dict[str, Any]) -> str | None:
     """The exhaustion rule that would deliver event, evaluated with moto's EventBridge pattern matcher."""
-    for rule_id, pattern in EXHAUSTION_RULES.items():
+    for kind in registry.KINDS:
         # moto types the event as its own TypedDict; any EventBridge-shaped dict is what it evaluates.
-        if EventPattern.load(json.dumps(pattern)).matches_event(cast(Any, event)):
-            return rule_id
+        if EventPattern.load(json.dumps(kind.pattern)).matches_event(cast(Any, event)):
+            return kind.rule_id
     return None

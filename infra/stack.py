@@ -1,19 +1,41 @@
-"""The stack only composes the capabilities; each construct owns its resources and wiring."""
+"""The stack only composes: the app key, alerting, the capabilities in a list, health and the dashboard."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from aws_cdk import Stack
+from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
-from infra.alerting import Alerting
-from infra.config import MonitorConfig
-from infra.dashboard import MonitorDashboard
-from infra.ecs_collection import EcsCollection
-from infra.event_watching import EventWatching
-from infra.health import MonitorHealth
-from infra.subnet_collection import SubnetCollection
+from infra.core.alerting import Alerting
+from infra.core.config import MonitorConfig
+from infra.core.dashboard import MonitorDashboard, Section
+from infra.core.health import MonitorHealth
+from infra.core.keys import AppKey
+from infra.core.scheduled_collector import ScheduledCollector
+from infra.ecs import EcsCollection
+from infra.events import EventWatching
+from infra.subnets import SubnetCollection
+
+
+class Capability(Protocol):
+    """What the stack needs of a capability's construct to watch it and show it."""
+
+    @property
+    def functions(self) -> Mapping[str, lambda_.IFunction]:
+        """Its functions by short name (health alarms and graphs)."""
+        ...
+
+    @property
+    def collectors(self) -> Sequence[ScheduledCollector]:
+        """Its scheduled collectors (heartbeat graphs)."""
+        ...
+
+    def dashboard_section(self) -> Section:
+        """Its rows of the dashboard."""
+        ...
 
 
 class SubnetIpMonitorStack(Stack):
@@ -21,24 +43,22 @@ class SubnetIpMonitorStack(Stack):
 
     def __init__(self, scope: Construct, construct_id: str, *, config: MonitorConfig, **kwargs: Any) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        self.alerting = Alerting(self, "Alerting", emails=config.alert_emails)
-        self.subnets = SubnetCollection(self, "SubnetCollection", config=config, alerting=self.alerting)
-        self.ecs = EcsCollection(self, "EcsCollection", config=config, alerting=self.alerting)
-        self.events = EventWatching(self, "EventWatching", config=config, alerting=self.alerting)
-        collectors = {"subnets": self.subnets.function, "ecs": self.ecs.function}
-        self.health = MonitorHealth(
+        key = AppKey(self, "AppKey")
+        alerting = Alerting(self, "Alerting", key=key, emails=config.alert_emails)
+        self.capabilities: list[Capability] = [
+            SubnetCollection(self, "SubnetCollection", config=config, alerting=alerting),
+            EcsCollection(self, "EcsCollection", config=config, alerting=alerting),
+            EventWatching(self, "EventWatching", config=config, key=key, alerting=alerting),
+        ]
+        health = MonitorHealth(
             self,
             "Health",
-            config=config,
-            alerting=self.alerting,
-            collectors=collectors,
-            event_handler=self.events.function,
+            alerting=alerting,
+            functions={name: fn for c in self.capabilities for name, fn in c.functions.items()},
+            collectors=[collector for c in self.capabilities for collector in c.collectors],
         )
-        self.dashboard = MonitorDashboard(
+        MonitorDashboard(
             self,
             "Dashboard",
-            config=config,
-            dead_letter_queue=self.events.dead_letter_queue,
-            collectors=collectors,
-            event_handler=self.events.function,
+            sections=[*(c.dashboard_section() for c in self.capabilities), health.dashboard_section()],
         )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from demo.lambda_context import LocalLambdaContext
+from tests.support.lambda_context import LocalLambdaContext
 
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:test-function"
 
@@ -31,12 +31,11 @@ def lambda_context() -> LocalLambdaContext:
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> Iterator[None]:
     """Clients and settings are cached per container in Lambda; each test is a new container."""
-    from lambdas.aws.clients import aws_client, ecs_read_budget
-    from lambdas.settings import _load_from_process_environment
+    from lambdas.core.settings import _load_from_process_environment
+    from lambdas.core.targets import forget_targets
 
-    caches = (aws_client, ecs_read_budget, _load_from_process_environment)
-    for cache in caches:
-        cache.cache_clear()
+    forget_targets()
+    _load_from_process_environment.cache_clear()
     yield
-    for cache in caches:
-        cache.cache_clear()
+    forget_targets()
+    _load_from_process_environment.cache_clear()

@@ -12,7 +12,7 @@ import pytest
 from aws_cdk.assertions import Template
 
 from app import build_app
-from infra.config import config_from_context
+from infra.core.config import config_from_context
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONTEXT = json.loads((REPO_ROOT / "cdk.json").read_text())["context"]

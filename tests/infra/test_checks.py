@@ -37,8 +37,12 @@ def test_given_the_lambda_asset_then_it_holds_the_lambdas_package_and_nothing_el
     assets = [p for p in synthesized.outdir.iterdir() if p.name.startswith("asset.") and p.is_dir()]
     assert len(assets) == 1
     shipped = sorted(str(p.relative_to(assets[0])) for p in assets[0].rglob("*") if p.is_file())
-    assert "lambdas/handlers/subnet_collector.py" in shipped
     assert all(path.startswith("lambdas/") and "__pycache__" not in path for path in shipped), shipped
+    # Every function's handler is in the asset, and so is the trunk table the ECS collector reads.
+    handlers = {f["Properties"]["Handler"] for f in synthesized.of_type("AWS::Lambda::Function").values()}
+    assert {h.rsplit(".", 1)[0].replace(".", "/") + ".py" for h in handlers} <= set(shipped)
+    assert len(handlers) == 3
+    assert "lambdas/ecs/data/eni_trunking_limits.json" in shipped
 
 
 def test_given_a_bad_threshold_when_running_the_cdk_app_then_it_exits_naming_the_key(tmp_path):

@@ -2,7 +2,7 @@
 
 import json
 
-from infra.ecs_collection import ECS_READ_ACTIONS
+from infra.ecs import ECS_READ_ACTIONS
 from tests.infra.conftest import synthesize
 
 
@@ -16,7 +16,7 @@ def test_given_defaults_then_the_ecs_collector_runs_on_the_schedule_with_its_set
     functions = [
         (k, f["Properties"])
         for k, f in synthesized.of_type("AWS::Lambda::Function").items()
-        if f["Properties"]["Handler"] == "lambdas.handlers.ecs_collector.handler"
+        if f["Properties"]["Handler"] == "lambdas.ecs.handler.handler"
     ]
     assert len(functions) == 1
     logical_id, props = functions[0]

@@ -5,18 +5,14 @@ import json
 import pytest
 from moto.events.models import EventPattern
 
-from infra.event_patterns import EXHAUSTION_RULES
-from tests.event_fixtures import EXPECTED_REASONS, NEAR_MISSES, fixture_names, load_event
+from lambdas.events.kinds import registry
 from tests.infra.conftest import synthesize
+from tests.support.event_fixtures import EXPECTED_REASONS, NEAR_MISSES, fixture_names, load_event
 
-HANDLER = "lambdas.handlers.exhaustion_events.handler"
-# Fixture reason -> the rule that must deliver it.
-RULE_OF_REASON = {
-    "SubnetAddressesExhausted": "TaskStoppedNoAddresses",
-    "ContainerInstanceRegistrationFailed": "ContainerInstanceRegistrationFailed",
-    "TaskPlacementEniExhausted": "ServiceTaskPlacementEni",
-    "AutoScalingLaunchNoAddresses": "AutoScalingLaunchNoAddresses",
-}
+HANDLER = "lambdas.events.handler.handler"
+# Fixture reason -> the rule that must deliver it: the rule of the kind with that reason.
+RULE_OF_REASON = {kind.reason: kind.rule_id for kind in registry.KINDS}
+PATTERN_OF_RULE = {kind.rule_id: kind.pattern for kind in registry.KINDS}
 
 
 def _handler(synthesized):
@@ -32,7 +28,7 @@ def _exhaustion_rules(synthesized):
     """Synthesized rule construct id -> its properties, for the rules that target the event handler."""
     logical_id, _ = _handler(synthesized)
     return {
-        next(r for r in EXHAUSTION_RULES if k.startswith(f"EventWatching{r}")): rule["Properties"]
+        next(r for r in PATTERN_OF_RULE if k.startswith(f"EventWatching{r}")): rule["Properties"]
         for k, rule in synthesized.of_type("AWS::Events::Rule").items()
         if rule["Properties"]["Targets"][0]["Arn"] == {"Fn::GetAtt": [logical_id, "Arn"]}
     }
@@ -55,9 +51,9 @@ def test_given_the_stack_then_four_rules_carry_the_patterns_and_deliver_with_ret
 ):
     rules = _exhaustion_rules(synthesized)
 
-    assert sorted(rules) == sorted(EXHAUSTION_RULES)
+    assert sorted(rules) == sorted(PATTERN_OF_RULE)
     for rule_id, props in rules.items():
-        assert props["EventPattern"] == EXHAUSTION_RULES[rule_id]
+        assert props["EventPattern"] == PATTERN_OF_RULE[rule_id]
         (target,) = props["Targets"]
         assert target["RetryPolicy"] == {"MaximumEventAgeInSeconds": 7200, "MaximumRetryAttempts": 8}
         assert "DeadLetterConfig" in target
@@ -169,7 +165,7 @@ def test_given_the_handler_role_then_it_writes_only_to_its_topic_table_and_queue
 
 
 def test_given_a_zero_dedupe_window_then_synth_fails_naming_the_key(tmp_path):
-    from infra.config import ConfigError
+    from infra.core.config import ConfigError
 
     with pytest.raises(ConfigError, match=r"^monitor:dedupeWindowMinutes: Input should be greater than or equal to 1"):
         synthesize(tmp_path, dedupeWindowMinutes=0)

@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from infra.ecs_collection import ECS_READ_ACTIONS
-from lambdas.contract import DEFAULT_NAMESPACE
+from infra.ecs import ECS_READ_ACTIONS
+from lambdas.core.contract import DEFAULT_NAMESPACE
 
 LOGS = {"logs:CreateLogStream", "logs:PutLogEvents"}
 KMS_USE = {"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"}

@@ -17,7 +17,7 @@ def _collector_id(synthesized):
     return _logical_id(
         synthesized,
         "AWS::Lambda::Function",
-        lambda p: p["Handler"] == "lambdas.handlers.subnet_collector.handler",
+        lambda p: p["Handler"] == "lambdas.subnets.handler.handler",
     )
 
 
@@ -25,7 +25,7 @@ def test_given_defaults_then_the_collector_runs_python_3_14_with_powertools_and_
     synthesized.template.has_resource_properties(
         "AWS::Lambda::Function",
         {
-            "Handler": "lambdas.handlers.subnet_collector.handler",
+            "Handler": "lambdas.subnets.handler.handler",
             "Runtime": "python3.14",
             "Architectures": ["arm64"],
             "Environment": {

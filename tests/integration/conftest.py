@@ -9,9 +9,12 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from demo.readback import metric_values as read_values
+from lambdas.core.targets import Target
+from tests.support.readback import metric_values as read_values
 
 NAMESPACE = "SubnetIpMonitorTest"
+# moto's default account, where every client of these tests lands.
+ACCOUNT_ID = "123456789012"
 
 
 @pytest.fixture
@@ -60,3 +63,8 @@ def count_calls(client: Any, operation: str) -> list[dict[str, Any]]:
 
 def regional_client(service: str) -> Any:
     return boto3.client(service, region_name="us-east-1")
+
+
+def target_with(region: str = "us-east-1", **clients: Any) -> Target:
+    """A target in moto's account whose clients are the given ones (moto's, Stubber-wrapped, or fakes)."""
+    return Target(ACCOUNT_ID, region, clients=dict(clients))

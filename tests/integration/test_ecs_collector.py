@@ -9,11 +9,12 @@ from datetime import UTC, datetime
 import pytest
 from botocore.stub import ANY, Stubber
 
-from demo.environment import ECS_CLUSTER, ECS_PLANS, REGION, seed_ecs_cluster, seed_network
-from lambdas.ecs_collection import collect_ecs_metrics
-from lambdas.handlers.ecs_collector import handler
-from lambdas.settings import EcsCollectorSettings
-from tests.integration.conftest import NAMESPACE, count_calls, metric_values, published_series
+from lambdas.ecs.handler import handler
+from lambdas.ecs.pipeline import collect_ecs
+from lambdas.ecs.settings import EcsCollectorSettings
+from tests.integration.conftest import NAMESPACE, count_calls, metric_values, published_series, target_with
+from tests.support.lambda_context import LocalLambdaContext, function_arn
+from tests.support.scenario import ECS_CLUSTER, ECS_PLANS, REGION, seed_ecs_cluster, seed_network
 
 pytestmark = pytest.mark.usefixtures("aws")
 SETTINGS = EcsCollectorSettings.model_validate({"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": ""})
@@ -23,7 +24,7 @@ SETTINGS = EcsCollectorSettings.model_validate({"METRIC_NAMESPACE": NAMESPACE, "
 def _one_cluster_at_a_time(monkeypatch):
     # Stubber answers in the order responses were added, so clusters are read one at a time here;
     # the parallel reads run against moto in test_fault_tolerance.py.
-    monkeypatch.setattr("lambdas.ecs_collection.CLUSTER_WORKERS", 1)
+    monkeypatch.setattr("lambdas.ecs.pipeline.CLUSTER_WORKERS", 1)
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def clients():
 
 
 def test_given_the_trunking_story_cluster_when_the_handler_runs_then_its_four_metrics_read_back_right(
-    clients, lambda_context, monkeypatch
+    clients, monkeypatch
 ):
     # Given an m5.large without trunk (2 tasks), an m5.large with trunk (4 tasks), a c5.large without trunk
     # (1 task) and a Fargate task, in the emulator
@@ -51,8 +52,8 @@ def test_given_the_trunking_story_cluster_when_the_handler_runs_then_its_four_me
         task_subnet=network.subnet_ids["tasks-1c"],
     )
     clients["ecs"].create_cluster(clusterName="fargate-only")
-    # When
-    report = handler({}, lambda_context)
+    # When the function runs in the scenario's region
+    report = handler({}, LocalLambdaContext(invoked_function_arn=function_arn(REGION)))  # type: ignore[arg-type]
     # Then: 7 ENI tasks of 2 + 10 + 2 slots; the old m5 and the c5 could have a trunk and do not
     dims = {"ClusterName": ECS_CLUSTER}
     cloudwatch = clients["cloudwatch"]
@@ -159,7 +160,8 @@ def test_given_250_instances_and_1000_tasks_then_calls_grow_with_pages_not_with_
             {"InstanceTypes": ["m5.large"]},
         )
         # When
-        report, capacities = collect_ecs_metrics(ecs, ec2, clients["cloudwatch"], settings, datetime.now(UTC))
+        run = collect_ecs(target_with(REGION, **clients), settings, datetime.now(UTC))
+        report, capacities = run.report, run.resources
         ecs_stub.assert_no_pending_responses()
     # Then: 3 list/describe pairs for instances, 10 for tasks, one DescribeInstanceTypes for one type
     assert {op: len(c) for op, c in calls.items()} == {
@@ -192,7 +194,7 @@ def test_given_a_cluster_that_vanishes_mid_run_then_it_is_skipped_and_the_others
         )
         ecs_stub.add_client_error("describe_container_instances", "ClusterNotFoundException", "Cluster not found.", 400)
         _stub_one_instance_cluster(ecs_stub, ec2_stub, instance)
-        report, _ = collect_ecs_metrics(ecs, ec2, cloudwatch, settings, datetime.now(UTC))
+        report = collect_ecs(target_with(REGION, **clients), settings, datetime.now(UTC)).report
     assert report.status == "complete"  # a deleted cluster is not a monitor failure
     assert published_series(cloudwatch, "EniTaskCapacity") == [{"ClusterName": "big"}]
     assert metric_values(cloudwatch, "EniTaskCapacity", {"ClusterName": "big"}) == [10.0]
@@ -210,7 +212,7 @@ def test_given_access_denied_on_one_cluster_then_the_other_is_published_and_the_
         )
         ecs_stub.add_client_error("list_container_instances", "AccessDeniedException", "not authorized", 400)
         _stub_one_instance_cluster(ecs_stub, ec2_stub, instance)
-        report, _ = collect_ecs_metrics(ecs, ec2, cloudwatch, settings, datetime.now(UTC))
+        report = collect_ecs(target_with(REGION, **clients), settings, datetime.now(UTC)).report
     assert report.status == "partial"
     assert report.failures == [
         {"operation": "ListContainerInstances", "code": "AccessDeniedException", "cluster": "locked"}
@@ -254,7 +256,7 @@ def test_given_an_instance_without_a_type_attribute_then_it_is_left_out_and_the_
         )
         # Then only the known type is described (the helper expects DescribeInstanceTypes for m5.large alone)
         _stub_one_instance_cluster(ecs_stub, ec2_stub, typed, untyped)
-        report, _ = collect_ecs_metrics(ecs, ec2, cloudwatch, settings, datetime.now(UTC))
+        report = collect_ecs(target_with(REGION, **clients), settings, datetime.now(UTC)).report
         ec2_stub.assert_no_pending_responses()
     assert report.status == "complete"
     assert metric_values(cloudwatch, "EniTaskCapacity", {"ClusterName": "big"}) == [10.0]

@@ -11,11 +11,14 @@ from typing import Any
 
 import pytest
 
-from demo.readback import drain_queue
-from lambdas.event_handling import EventClients, handle_exhaustion_event
-from lambdas.settings import EventHandlerSettings, load_settings
-from tests.event_fixtures import EXPECTED_REASONS, NEAR_MISSES, load_event
-from tests.integration.conftest import fill_subnet, metric_values, regional_client
+from lambdas.core.settings import load_settings
+from lambdas.events.errors import DeadLetterError
+from lambdas.events.handler import handler
+from lambdas.events.pipeline import handle_exhaustion_event
+from lambdas.events.settings import EventHandlerSettings
+from tests.integration.conftest import fill_subnet, metric_values, regional_client, target_with
+from tests.support.event_fixtures import EXPECTED_REASONS, NEAR_MISSES, load_event
+from tests.support.readback import drain_queue
 
 FIXTURE_SUBNETS = ("subnet-0a1b2c3d4e5f60718", "subnet-0b2c3d4e5f6071829")
 
@@ -80,8 +83,8 @@ def world(aws, monkeypatch) -> EventWorld:
 def handle(event: Any, now: datetime | None = None, **overrides: str) -> dict[str, Any]:
     """Run the pipeline as the handler does, at a chosen time, with optional settings overrides."""
     settings = load_settings(EventHandlerSettings, {**os.environ, **overrides})
-    clients = EventClients(*(regional_client(s) for s in ("cloudwatch", "sns", "dynamodb", "sqs", "ec2")))
-    outcome = handle_exhaustion_event(event, clients, settings, now or datetime.now(UTC))
+    target = target_with(**{s: regional_client(s) for s in ("cloudwatch", "sns", "dynamodb", "sqs", "ec2")})
+    outcome = handle_exhaustion_event(event, target, settings, now or datetime.now(UTC))
     return {"status": outcome.status, "reason": outcome.reason, "problems": outcome.problems}
 
 
@@ -91,8 +94,6 @@ def event_count(reason: str) -> float:
 
 @pytest.mark.parametrize(("name", "reason"), sorted(EXPECTED_REASONS.items()))
 def test_given_each_failure_when_handled_then_one_email_and_one_data_point(world, lambda_context, name, reason):
-    from lambdas.handlers.exhaustion_events import handler
-
     result = handler(world.event(name), lambda_context)
 
     emails = world.emails()
@@ -195,8 +196,6 @@ def test_given_the_topic_rejects_the_email_then_the_event_goes_to_the_dead_lette
 
 
 def test_given_neither_topic_nor_dead_letter_queue_work_then_the_handler_raises_so_lambda_retries(world):
-    from lambdas.errors import DeadLetterError
-
     with pytest.raises(DeadLetterError):
         handle(
             world.event("service_action_resource_eni"),

@@ -15,9 +15,10 @@ from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lambdas.event_handling import EventClients, handle_exhaustion_event
-from lambdas.settings import EventHandlerSettings
-from tests.event_fixtures import EVENTS_DIR, fixture_names, load_event
+from lambdas.core.targets import Target
+from lambdas.events.pipeline import handle_exhaustion_event
+from lambdas.events.settings import EventHandlerSettings
+from tests.support.event_fixtures import EVENTS_DIR, fixture_names, load_event
 
 SETTINGS = EventHandlerSettings.model_validate(
     {
@@ -70,12 +71,14 @@ class FakeAws:
     def describe_subnets(self, **call: Any) -> dict[str, Any]:
         raise _error("InvalidSubnetID.NotFound", "DescribeSubnets")
 
-    def clients(self) -> EventClients:
-        return EventClients(cloudwatch=self, sns=self, dynamodb=self, sqs=self, ec2=self)
+    def target(self) -> Target:
+        return Target(
+            "123456789012", "us-east-1", clients=dict.fromkeys(("cloudwatch", "sns", "dynamodb", "sqs", "ec2"), self)
+        )
 
 
 def _check_nothing_lost(raw: Any, aws: FakeAws) -> None:
-    outcome = handle_exhaustion_event(raw, aws.clients(), SETTINGS, NOW)
+    outcome = handle_exhaustion_event(raw, aws.target(), SETTINGS, NOW)
 
     assert outcome.status in HANDLED
     counted = [d["MetricName"] for call in aws.metric_calls for d in call["MetricData"]]

@@ -19,14 +19,16 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from moto.core.botocore_stubber import BotocoreStubber
 
-from bench.measure import canned_response
-from demo.environment import ECS_PLANS, REGION, seed_ecs_cluster, seed_network
-from lambdas.aws.clients import aws_client
-from lambdas.collection import Deadline
-from lambdas.ecs_collection import collect_ecs_metrics
-from lambdas.settings import EcsCollectorSettings, SubnetCollectorSettings
-from lambdas.subnet_collection import collect_subnet_metrics
-from tests.integration.conftest import NAMESPACE, published_series
+from lambdas.core.run import Deadline
+from lambdas.core.targets import Target, own_target
+from lambdas.ecs.pipeline import collect_ecs
+from lambdas.ecs.settings import EcsCollectorSettings
+from lambdas.subnets.pipeline import collect_subnets
+from lambdas.subnets.settings import SubnetCollectorSettings
+from tests.integration.conftest import ACCOUNT_ID, NAMESPACE, published_series
+from tests.support.lambda_context import LocalLambdaContext, function_arn
+from tests.support.responses import canned_response
+from tests.support.scenario import ECS_PLANS, REGION, seed_ecs_cluster, seed_network
 
 pytestmark = pytest.mark.usefixtures("aws")
 
@@ -86,10 +88,15 @@ def sleeps(monkeypatch) -> list[float]:
 
 
 @pytest.fixture
-def project_clients(monkeypatch):
-    """The clients the handlers use (standard retries, 5 attempts), in the region the demo world is seeded in."""
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    return {s: aws_client(s) for s in ("ec2", "ecs", "cloudwatch")}
+def target() -> Target:
+    """A target as the handlers make it (standard retries, 5 attempts), in the region the demo world is seeded in."""
+    return Target(ACCOUNT_ID, REGION)
+
+
+@pytest.fixture
+def project_clients(target):
+    """The target's own clients, which the pipelines use."""
+    return {s: target.client(s) for s in ("ec2", "ecs", "cloudwatch")}
 
 
 def _two_clusters(clients: dict[str, Any]) -> None:
@@ -105,13 +112,13 @@ def _two_clusters(clients: dict[str, Any]) -> None:
         )
 
 
-def test_given_describe_subnets_is_throttled_twice_then_it_is_retried_and_the_run_is_complete(project_clients, sleeps):
+def test_given_describe_subnets_is_throttled_twice_then_it_is_retried_and_the_run_is_complete(
+    target, project_clients, sleeps
+):
     seed_network(project_clients["ec2"])
     faults = Faults(project_clients["ec2"], "DescribeSubnets", EC2_THROTTLED, lambda attempt, _: attempt <= 2)
 
-    report = collect_subnet_metrics(
-        project_clients["ec2"], project_clients["cloudwatch"], SUBNET_SETTINGS, datetime.now(UTC)
-    )
+    report = collect_subnets(target, SUBNET_SETTINGS, datetime.now(UTC)).report
 
     assert (faults.injected, faults.attempts) == (2, 3)
     assert len(sleeps) == 2  # backed off before each retry
@@ -120,13 +127,13 @@ def test_given_describe_subnets_is_throttled_twice_then_it_is_retried_and_the_ru
     assert len(published_series(project_clients["cloudwatch"], "IpUtilization")) == len(every_subnet)
 
 
-def test_given_list_tasks_is_throttled_then_it_is_retried_and_every_cluster_is_published(project_clients, sleeps):
+def test_given_list_tasks_is_throttled_then_it_is_retried_and_every_cluster_is_published(
+    target, project_clients, sleeps
+):
     _two_clusters(project_clients)
     faults = Faults(project_clients["ecs"], "ListTasks", ECS_THROTTLED, lambda attempt, _: attempt in {1, 3})
 
-    report, _ = collect_ecs_metrics(
-        project_clients["ecs"], project_clients["ec2"], project_clients["cloudwatch"], ECS_SETTINGS, datetime.now(UTC)
-    )
+    report = collect_ecs(target, ECS_SETTINGS, datetime.now(UTC)).report
 
     assert faults.injected == 2
     assert report.status == "complete"
@@ -137,14 +144,12 @@ def test_given_list_tasks_is_throttled_then_it_is_retried_and_every_cluster_is_p
 
 
 def test_given_one_cluster_is_throttled_beyond_retries_then_the_other_is_published_and_the_failure_counted(
-    project_clients, sleeps
+    target, project_clients, sleeps
 ):
     _two_clusters(project_clients)
     faults = Faults(project_clients["ecs"], "ListTasks", ECS_THROTTLED, lambda _, body: b'"payments"' in body)
 
-    report, _ = collect_ecs_metrics(
-        project_clients["ecs"], project_clients["ec2"], project_clients["cloudwatch"], ECS_SETTINGS, datetime.now(UTC)
-    )
+    report = collect_ecs(target, ECS_SETTINGS, datetime.now(UTC)).report
 
     assert faults.injected == 5  # the configured max_attempts, then the error is the cluster's, not the run's
     assert report.status == "partial"
@@ -156,13 +161,11 @@ def test_given_one_cluster_is_throttled_beyond_retries_then_the_other_is_publish
     assert published_series(cloudwatch, "CollectorHeartbeat") == [{"Collector": "ecs"}]
 
 
-def test_given_access_denied_is_not_retried_then_the_other_cluster_is_published(project_clients, sleeps):
+def test_given_access_denied_is_not_retried_then_the_other_cluster_is_published(target, project_clients, sleeps):
     _two_clusters(project_clients)
     faults = Faults(project_clients["ecs"], "ListTasks", ECS_DENIED, lambda _, body: b'"orders"' in body)
 
-    report, _ = collect_ecs_metrics(
-        project_clients["ecs"], project_clients["ec2"], project_clients["cloudwatch"], ECS_SETTINGS, datetime.now(UTC)
-    )
+    report = collect_ecs(target, ECS_SETTINGS, datetime.now(UTC)).report
 
     assert faults.injected == 1
     assert sleeps == []
@@ -171,7 +174,7 @@ def test_given_access_denied_is_not_retried_then_the_other_cluster_is_published(
 
 
 def test_given_put_metric_data_fails_once_on_one_batch_then_that_batch_is_retried_and_nothing_is_lost(
-    project_clients, sleeps
+    target, project_clients, sleeps
 ):
     # 600 subnets: 1,201 points in 2 batches; the second batch's first attempt gets a 500.
     ec2 = project_clients["ec2"]
@@ -181,7 +184,7 @@ def test_given_put_metric_data_fails_once_on_one_batch_then_that_batch_is_retrie
     settings = SUBNET_SETTINGS.model_copy(update={"vpc_ids": (vpc,)})
     faults = Faults(project_clients["cloudwatch"], "PutMetricData", SERVER_ERROR, lambda attempt, _: attempt == 2)
 
-    report = collect_subnet_metrics(ec2, project_clients["cloudwatch"], settings, datetime.now(UTC))
+    report = collect_subnets(target, settings, datetime.now(UTC)).report
 
     assert (faults.injected, faults.attempts) == (1, 3)
     assert report.status == "complete"
@@ -192,19 +195,13 @@ def test_given_put_metric_data_fails_once_on_one_batch_then_that_batch_is_retrie
 
 
 def test_given_the_timeout_nears_between_clusters_then_what_was_read_is_published_and_the_run_is_partial(
-    project_clients,
+    target, project_clients
 ):
     _two_clusters(project_clients)
     remaining = iter([60_000, 5_000])  # plenty before the first cluster, within the reserve before the second
 
-    report, _ = collect_ecs_metrics(
-        project_clients["ecs"],
-        project_clients["ec2"],
-        project_clients["cloudwatch"],
-        ECS_SETTINGS,
-        datetime.now(UTC),
-        deadline=Deadline(lambda: next(remaining, 5_000), reserve_ms=20_000),
-    )
+    deadline = Deadline(lambda: next(remaining, 5_000), reserve_ms=20_000)
+    report = collect_ecs(target, ECS_SETTINGS, datetime.now(UTC), deadline).report
 
     assert report.failures == [{"operation": "Run", "code": "DeadlineNear", "leftUnread": "1 of 2 clusters"}]
     cloudwatch = project_clients["cloudwatch"]
@@ -212,16 +209,12 @@ def test_given_the_timeout_nears_between_clusters_then_what_was_read_is_publishe
     assert published_series(cloudwatch, "CollectorFailures") == [{"Collector": "ecs"}]
 
 
-def test_given_the_timeout_nears_after_a_page_then_that_page_is_published(project_clients):
+def test_given_the_timeout_nears_after_a_page_then_that_page_is_published(target, project_clients):
     seed_network(project_clients["ec2"])
 
-    report = collect_subnet_metrics(
-        project_clients["ec2"],
-        project_clients["cloudwatch"],
-        SUBNET_SETTINGS,
-        datetime.now(UTC),
-        Deadline(lambda: 1_000, reserve_ms=15_000),
-    )
+    report = collect_subnets(
+        target, SUBNET_SETTINGS, datetime.now(UTC), Deadline(lambda: 1_000, reserve_ms=15_000)
+    ).report
 
     assert report.failures == [
         {"operation": "Run", "code": "DeadlineNear", "leftUnread": "the remaining DescribeSubnets pages"}
@@ -231,12 +224,12 @@ def test_given_the_timeout_nears_after_a_page_then_that_page_is_published(projec
     assert len(published_series(project_clients["cloudwatch"], "IpUtilization")) == len(every_subnet)
 
 
-def test_given_a_handler_invocation_then_the_deadline_comes_from_the_lambda_context(lambda_context, monkeypatch):
+def test_given_a_handler_invocation_then_the_deadline_comes_from_the_lambda_context(monkeypatch):
     # The fake context reports 120 s left, far above the reserve: the run is complete.
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    context = LocalLambdaContext(invoked_function_arn=function_arn(REGION))
     for key, value in {"METRIC_NAMESPACE": NAMESPACE, "VPC_IDS": "", "SUBNET_TAG_FILTER": ""}.items():
         monkeypatch.setenv(key, value)
-    seed_network(aws_client("ec2"))
-    from lambdas.handlers.subnet_collector import handler
+    seed_network(own_target(context).client("ec2"))
+    from lambdas.subnets.handler import handler
 
-    assert json.loads(json.dumps(handler({}, lambda_context)))["status"] == "complete"
+    assert json.loads(json.dumps(handler({}, context)))["status"] == "complete"  # type: ignore[arg-type]

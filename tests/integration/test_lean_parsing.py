@@ -5,8 +5,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from demo.environment import ECS_CLUSTER, ECS_PLANS, REGION, seed_ecs_cluster, seed_network
-from lambdas.aws.lean_parsing import KEPT_FIELDS, parse_lean
+from lambdas.ecs.lean_parsing import KEPT_FIELDS, parse_lean
+from tests.support.scenario import ECS_CLUSTER, ECS_PLANS, REGION, seed_ecs_cluster, seed_network
 
 pytestmark = pytest.mark.usefixtures("aws")
 

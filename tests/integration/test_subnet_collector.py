@@ -2,7 +2,9 @@
 
 import pytest
 
-from lambdas.handlers.subnet_collector import handler
+from lambdas.core.errors import SettingsError
+from lambdas.core.targets import own_target
+from lambdas.subnets.handler import handler
 from tests.integration.conftest import (
     count_calls,
     fill_subnet,
@@ -67,7 +69,7 @@ def test_given_a_vpc_and_tag_scope_when_collecting_then_only_matching_subnets_ar
     ec2.create_tags(Resources=[tasks, other], Tags=[{"Key": "Purpose", "Value": "ecs-tasks"}])
     monkeypatch.setenv("VPC_IDS", vpc)
     monkeypatch.setenv("SUBNET_TAG_FILTER", "Purpose=ecs-tasks")
-    describe_calls = count_calls(_collector_client("ec2"), "DescribeSubnets")
+    describe_calls = count_calls(own_target(lambda_context).client("ec2"), "DescribeSubnets")
     # When
     handler({}, lambda_context)
     # Then only the tagged subnet of the chosen VPC, and EC2 did the filtering
@@ -80,14 +82,6 @@ def test_given_a_vpc_and_tag_scope_when_collecting_then_only_matching_subnets_ar
 
 
 def test_given_a_missing_namespace_setting_when_invoked_then_the_error_names_the_key(lambda_context, monkeypatch):
-    from lambdas.errors import SettingsError
-
     monkeypatch.delenv("METRIC_NAMESPACE")
     with pytest.raises(SettingsError, match="METRIC_NAMESPACE"):
         handler({}, lambda_context)
-
-
-def _collector_client(service: str):
-    from lambdas.aws.clients import aws_client
-
-    return aws_client(service)

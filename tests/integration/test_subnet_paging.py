@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 import pytest
 from botocore.stub import Stubber
 
-from lambdas.settings import SubnetCollectorSettings
-from lambdas.subnet_collection import collect_subnet_metrics
-from tests.integration.conftest import NAMESPACE, count_calls, published_series, regional_client
+from lambdas.subnets.pipeline import collect_subnets
+from lambdas.subnets.settings import SubnetCollectorSettings
+from tests.integration.conftest import NAMESPACE, count_calls, published_series, regional_client, target_with
 
 pytestmark = pytest.mark.usefixtures("aws")
 
@@ -51,7 +51,7 @@ def test_given_2400_subnets_when_collecting_then_3_pages_of_1000_and_exactly_5_p
     with Stubber(ec2) as stubber:
         _stub_pages(stubber, [subnets[:1000], subnets[1000:2000], subnets[2000:]])
         # When
-        report = collect_subnet_metrics(ec2, cloudwatch, SETTINGS, datetime.now(UTC))
+        report = collect_subnets(target_with(ec2=ec2, cloudwatch=cloudwatch), SETTINGS, datetime.now(UTC)).report
         # Then every stubbed page (with its MaxResults and NextToken) was asked for, and no more
         stubber.assert_no_pending_responses()
     # 4,800 subnet points and the run's heartbeat: ceil(4,801 / 1,000) = 5 calls.
@@ -71,7 +71,7 @@ def test_given_page_2_fails_when_collecting_then_page_1_is_published_and_the_run
             {"Filters": [], "MaxResults": 1000},
         )
         stubber.add_client_error("describe_subnets", "UnauthorizedOperation", "You are not authorized", 403)
-        report = collect_subnet_metrics(ec2, cloudwatch, SETTINGS, datetime.now(UTC))
+        report = collect_subnets(target_with(ec2=ec2, cloudwatch=cloudwatch), SETTINGS, datetime.now(UTC)).report
     assert report.status == "partial"
     assert report.failures == [{"operation": "DescribeSubnets", "code": "UnauthorizedOperation", "page": "2"}]
     assert len(published_series(cloudwatch, "AvailableIpAddressCount")) == 3
@@ -85,7 +85,7 @@ def test_given_a_subnet_listed_on_two_pages_when_collecting_then_it_is_published
     put_calls = count_calls(cloudwatch, "PutMetricData")
     with Stubber(ec2) as stubber:
         _stub_pages(stubber, [[_subnet(0), _subnet(1)], [_subnet(1), _subnet(2)]])
-        report = collect_subnet_metrics(ec2, cloudwatch, SETTINGS, datetime.now(UTC))
+        report = collect_subnets(target_with(ec2=ec2, cloudwatch=cloudwatch), SETTINGS, datetime.now(UTC)).report
     assert report.resources == 3
     assert sum(len(call["MetricData"]) for call in put_calls) == 6 + 1  # and the heartbeat
 
@@ -96,7 +96,7 @@ def test_given_an_ipv6_only_subnet_when_collecting_then_it_publishes_nothing():
     del ipv6_only["CidrBlock"]
     with Stubber(ec2) as stubber:
         _stub_pages(stubber, [[_subnet(0), ipv6_only]])
-        report = collect_subnet_metrics(ec2, cloudwatch, SETTINGS, datetime.now(UTC))
+        report = collect_subnets(target_with(ec2=ec2, cloudwatch=cloudwatch), SETTINGS, datetime.now(UTC)).report
     assert [d["SubnetId"] for d in published_series(cloudwatch, "IpUtilization")] == [_subnet(0)["SubnetId"]]
     assert report.resources == 1
 
@@ -112,7 +112,7 @@ def test_given_one_put_metric_data_batch_fails_when_publishing_then_the_other_ba
         cw_stub.add_response("put_metric_data", {})
         cw_stub.add_response("put_metric_data", {})  # the CollectorFailures point
         # When
-        report = collect_subnet_metrics(ec2, cloudwatch, SETTINGS, datetime.now(UTC))
+        report = collect_subnets(target_with(ec2=ec2, cloudwatch=cloudwatch), SETTINGS, datetime.now(UTC)).report
         # Then all four calls were made: batch 3 (1,000 points and the heartbeat) was not dropped
         cw_stub.assert_no_pending_responses()
     assert report.metric_points == 1999

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from infra.config import ConfigError, config_from_context
+from infra.core.config import ConfigError, config_from_context
 
 CDK_JSON = Path(__file__).resolve().parents[2] / "cdk.json"
 

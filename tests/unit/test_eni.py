@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from lambdas import contract
-from lambdas.eni import (
+from lambdas.core import contract
+from lambdas.ecs.model import (
     ContainerInstance,
     LimitBasis,
     RunningTask,
@@ -13,8 +13,8 @@ from lambdas.eni import (
     task_eni_limit,
     trunking_findings,
 )
-from lambdas.metrics import cluster_metric_points
-from lambdas.trunk_table import TABLE_PATH, trunk_task_limits
+from lambdas.ecs.points import cluster_metric_points
+from lambdas.ecs.trunk_table import TABLE_PATH, trunk_task_limits
 
 # MaximumNetworkInterfaces as DescribeInstanceTypes reports it for these types.
 MAX_ENIS = {"m5.large": 3, "c5.large": 3, "t3.medium": 3, "x9.large": 4}
@@ -122,10 +122,10 @@ def test_given_a_cluster_then_four_points_with_only_the_cluster_dimension():
     assert capacity is not None
     points = {p.name: p for p in cluster_metric_points([capacity])}
     assert {n: p.value for n, p in points.items()} == {
-        contract.ENI_TASKS_RUNNING: 5,
-        contract.ENI_TASK_CAPACITY: 10,
-        contract.ENI_UTILIZATION: 50.0,
-        contract.UNTRUNKED_INSTANCES: 0,
+        contract.ENI_TASKS_RUNNING.name: 5,
+        contract.ENI_TASK_CAPACITY.name: 10,
+        contract.ENI_UTILIZATION.name: 50.0,
+        contract.UNTRUNKED_INSTANCES.name: 0,
     }
     assert {p.dimensions for p in points.values()} == {(("ClusterName", "orders"),)}
-    assert points[contract.ENI_UTILIZATION].unit == "Percent"
+    assert points[contract.ENI_UTILIZATION.name].unit == "Percent"

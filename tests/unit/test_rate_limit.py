@@ -1,7 +1,7 @@
 """The ECS call budget, on a fake clock."""
 
-from lambdas.aws.clients import ECS_READ_BURST, ECS_READ_RATE_PER_SECOND
-from lambdas.aws.rate_limit import TokenBucket
+from lambdas.core.aws.rate_limit import TokenBucket
+from lambdas.ecs.reads import ECS_READ_BURST, ECS_READ_RATE_PER_SECOND
 
 
 class FakeClock:

@@ -2,8 +2,9 @@
 
 import pytest
 
-from lambdas.errors import SettingsError
-from lambdas.settings import SubnetCollectorSettings, load_settings
+from lambdas.core.errors import SettingsError
+from lambdas.core.settings import load_settings
+from lambdas.subnets.settings import SubnetCollectorSettings
 
 GOOD = {"METRIC_NAMESPACE": "SubnetIpMonitor", "VPC_IDS": "vpc-1, vpc-2", "SUBNET_TAG_FILTER": "Purpose=tasks"}
 

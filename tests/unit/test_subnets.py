@@ -2,16 +2,10 @@
 
 import pytest
 
-from lambdas.subnets import (
-    Subnet,
-    SubnetThresholds,
-    breached_thresholds,
-    describe_subnets_filters,
-    ipv4_headroom,
-    parse_tag_filter,
-    subnet_headroom,
-    usable_addresses,
-)
+from demo.thresholds import SubnetThresholds, breached_thresholds
+from lambdas.core.network import Subnet, usable_addresses
+from lambdas.core.settings import parse_tag_filter
+from lambdas.subnets.model import describe_subnets_filters, ipv4_headroom, subnet_headroom
 
 
 def _subnet(cidr: str | None, available: int, subnet_id: str = "subnet-1") -> Subnet:

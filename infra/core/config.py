@@ -1,0 +1,145 @@
+"""Deploy-time configuration: `monitor:*` keys of the CDK context, validated before anything is synthesized."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from lambdas.core.contract import DEFAULT_NAMESPACE
+
+# `cdk deploy -c monitor:alertEmails=a@x.org,b@y.org` arrives as one string, cdk.json gives a list: the
+# Lambda settings parse their comma-separated variables the same way.
+from lambdas.core.settings import CommaSeparated, parse_tag_filter
+
+CONTEXT_PREFIX = "monitor:"
+EMAIL_PATTERN = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
+VPC_ID_PATTERN = re.compile(r"^vpc-[0-9a-f]{8}([0-9a-f]{9})?$")
+# CloudWatch namespaces: letters, digits and . - _ / # : (and "AWS/" is reserved for AWS).
+NAMESPACE_PATTERN = re.compile(r"^[A-Za-z0-9.\-_/#:]{1,255}$")
+CLUSTER_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
+# The retention periods CloudWatch Logs accepts.
+LOG_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+
+
+class ConfigError(ValueError):
+    """A configuration value is wrong; the message names the key and what is allowed."""
+
+
+def _all_match(values: tuple[str, ...], pattern: re.Pattern[str], what: str) -> tuple[str, ...]:
+    bad = [v for v in values if not pattern.match(v)]
+    if bad:
+        raise ValueError(f"{what}: {', '.join(bad)}")
+    return values
+
+
+class MonitorConfig(BaseModel):
+    """Every knob a platform team can set; each field's alias is its context key without the prefix."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    alert_emails: CommaSeparated = Field(default=(), alias="alertEmails")
+    namespace: str = Field(default=DEFAULT_NAMESPACE, alias="namespace")
+    schedule_minutes: int = Field(default=5, alias="scheduleMinutes", ge=1, le=60)
+    utilization_threshold_percent: float = Field(default=80.0, alias="utilizationThresholdPercent", gt=0, le=100)
+    free_address_floor: int = Field(default=8, alias="freeAddressFloor", ge=0, le=65531)
+    vpc_ids: CommaSeparated = Field(default=(), alias="vpcIds")
+    subnet_tag_filter: str = Field(default="", alias="subnetTagFilter")
+    alarm_per_vpc: bool = Field(default=False, alias="alarmPerVpc")
+    log_retention_days: int = Field(default=30, alias="logRetentionDays")
+    cluster_names: CommaSeparated = Field(default=(), alias="clusterNames")
+    eni_utilization_threshold_percent: float = Field(default=80.0, alias="eniUtilizationThresholdPercent", gt=0, le=100)
+    untrunked_instances_alarm: bool = Field(default=True, alias="untrunkedInstancesAlarm")
+    dedupe_window_minutes: int = Field(default=30, alias="dedupeWindowMinutes", ge=1, le=1440)
+
+    @field_validator("alert_emails")
+    @classmethod
+    def _emails(cls, emails: tuple[str, ...]) -> tuple[str, ...]:
+        return _all_match(emails, EMAIL_PATTERN, "not an email address")
+
+    @field_validator("cluster_names")
+    @classmethod
+    def _cluster_names(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        return _all_match(names, CLUSTER_NAME_PATTERN, "not an ECS cluster name (1-255 of A-Z a-z 0-9 - _)")
+
+    @field_validator("namespace")
+    @classmethod
+    def _namespace(cls, namespace: str) -> str:
+        if not NAMESPACE_PATTERN.match(namespace) or namespace.startswith("AWS/"):
+            raise ValueError("1-255 of A-Z a-z 0-9 . - _ / # : and not starting with 'AWS/'")
+        return namespace
+
+    @field_validator("vpc_ids")
+    @classmethod
+    def _vpc_ids(cls, vpc_ids: tuple[str, ...]) -> tuple[str, ...]:
+        return _all_match(vpc_ids, VPC_ID_PATTERN, "not a VPC id (vpc- and 8 or 17 hex digits)")
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _retention(cls, days: int) -> int:
+        if days not in LOG_RETENTION_DAYS:
+            raise ValueError(f"must be one of {', '.join(map(str, LOG_RETENTION_DAYS))}")
+        return days
+
+    @field_validator("subnet_tag_filter")
+    @classmethod
+    def _tag_filter(cls, text: str) -> str:
+        parse_tag_filter(text)
+        return text
+
+    @model_validator(mode="after")
+    def _per_vpc_needs_vpcs(self) -> MonitorConfig:
+        if self.alarm_per_vpc and not self.vpc_ids:
+            raise ValueError("monitor:alarmPerVpc needs monitor:vpcIds (the VPCs to give alarms of their own)")
+        return self
+
+    @property
+    def schedule_seconds(self) -> int:
+        """Collector period, also the alarms' evaluation period."""
+        return self.schedule_minutes * 60
+
+
+def config_from_context(context: Mapping[str, Any]) -> MonitorConfig:
+    """Validate the `monitor:*` context keys; raise ConfigError with one line per bad key."""
+    values = {
+        key.removeprefix(CONTEXT_PREFIX): value for key, value in context.items() if key.startswith(CONTEXT_PREFIX)
+    }
+    try:
+        return MonitorConfig.model_validate(values)
+    except ValidationError as err:
+        raise ConfigError("\n".join(_describe(e) for e in err.errors())) from None
+
+
+def _describe(error: Any) -> str:
+    loc = [str(part) for part in error["loc"] if not isinstance(part, int)]
+    key = f"{CONTEXT_PREFIX}{loc[0]}" if loc else "configuration"
+    if error["type"] == "extra_forbidden":
+        allowed = ", ".join(CONTEXT_PREFIX + f.alias for f in MonitorConfig.model_fields.values() if f.alias)
+        return f"{key}: unknown configuration key (allowed: {allowed})"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{key}: {message} (got {error.get('input')!r})" if loc else message

@@ -1,0 +1,53 @@
+"""The dashboard: stacks the sections each capability returns, plus the widget shapes they share.
+
+Graphs are built on Metrics Insights queries, so new subnets and clusters appear without a redeploy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cloudwatch
+from constructs import Construct
+
+WIDTH = 24
+
+# A section is rows of widgets, top to bottom.
+Section = list[list[cloudwatch.IWidget]]
+
+
+class MonitorDashboard(Construct):
+    """One dashboard for the platform team, sections in the order given (worst subnets first)."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, sections: Sequence[Section]) -> None:
+        super().__init__(scope, construct_id)
+        self.dashboard = cloudwatch.Dashboard(self, "Dashboard", default_interval=Duration.hours(3))
+        for section in sections:
+            for row in section:
+                self.dashboard.add_widgets(*row)
+
+
+def heading(markdown: str) -> cloudwatch.TextWidget:
+    """A full-width text row that opens a section."""
+    return cloudwatch.TextWidget(markdown=markdown, width=WIDTH, height=2)
+
+
+def query_series(query: str, period: Duration, label: str = "") -> cloudwatch.MathExpression:
+    """The series of a Metrics Insights query (one per group)."""
+    return cloudwatch.MathExpression(expression=query, period=period, using_metrics={}, label=label)
+
+
+def query_graph(
+    title: str, query: str, period: Duration, *, threshold: float | None = None, y_max: float | None = None
+) -> cloudwatch.GraphWidget:
+    """A half-width graph of one query, with the alarm threshold drawn when there is one."""
+    annotations = [cloudwatch.HorizontalAnnotation(value=threshold, label="alarm")] if threshold is not None else None
+    return cloudwatch.GraphWidget(
+        title=title,
+        left=[query_series(query, period)],
+        left_annotations=annotations,
+        left_y_axis=cloudwatch.YAxisProps(min=0, max=y_max),
+        width=WIDTH // 2,
+        height=8,
+    )

@@ -1,0 +1,35 @@
+"""The app's one customer-managed KMS key, handed to every construct that encrypts something."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from constructs import Construct
+
+
+class AppKey(Construct):
+    """Encrypts the alert topic, the events dead-letter queue and the incident table."""
+
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        self.key = kms.Key(
+            self,
+            "Key",
+            enable_key_rotation=True,
+            description="Encrypts the Subnet IP Monitor alert topic, events dead-letter queue and incident table",
+            # What it encrypts goes with the stack, so the key does too (KMS waits 7 days before deleting it).
+            removal_policy=RemovalPolicy.DESTROY,
+            pending_window=Duration.days(7),
+        )
+
+    def let_service_use_key(self, service: str) -> None:
+        """Let an AWS service encrypt with the app's key on this account's behalf only (aws:SourceAccount)."""
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal(service)],
+                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                resources=["*"],  # in a key policy, "*" means this key
+                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
+            )
+        )

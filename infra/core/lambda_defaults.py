@@ -1,0 +1,116 @@
+"""The one place that says how every function of this app is built."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import cast
+
+from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+RUNTIME = lambda_.Runtime.PYTHON_3_14
+# Powertools for AWS Lambda (Python) v3 public layer (includes pydantic for this runtime and architecture).
+# Version 27 is the one published in the Powertools docs we checked; bump it here to upgrade.
+POWERTOOLS_LAYER_VERSION = 27
+POWERTOOLS_LAYER_ACCOUNT = "017000801446"
+
+
+def lambda_asset() -> lambda_.Code:
+    """The `lambdas` package alone (no tests, infra or caches), so handler paths read lambdas.<capability>.handler."""
+    return lambda_.Code.from_asset(
+        str(REPO_ROOT),
+        exclude=["*", ".*", "!lambdas", "!lambdas/**", "**/__pycache__", "**/*.pyc"],
+    )
+
+
+def monitor_function(
+    scope: Construct,
+    construct_id: str,
+    *,
+    handler: str,
+    description: str,
+    environment: dict[str, str],
+    timeout: Duration,
+    memory_size: int,
+    log_retention_days: int,
+    retry_attempts: int,
+    dead_letter_queue: sqs.IQueue | None = None,
+) -> tuple[lambda_.Function, iam.Role]:
+    """A function with its own role (returned too, for grants), its own log group and the Powertools layer."""
+    # Logs hold run reports, not user data: they go with the stack.
+    log_group = logs.LogGroup(scope, f"{construct_id}Logs", removal_policy=RemovalPolicy.DESTROY)
+    # Days as configured (validated against CloudWatch's allowed values in infra.config).
+    cast(logs.CfnLogGroup, log_group.node.default_child).retention_in_days = log_retention_days
+    role = iam.Role(
+        scope,
+        f"{construct_id}Role",
+        assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+        description=f"{description} (read-only AWS access, see README)",
+    )
+    # Instead of AWSLambdaBasicExecutionRole (logs:* on every group): write to this function's group only.
+    role.add_to_policy(
+        iam.PolicyStatement(
+            actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+            resources=[log_group.log_group_arn],
+        )
+    )
+    layer = lambda_.LayerVersion.from_layer_version_arn(
+        scope,
+        f"{construct_id}Powertools",
+        f"arn:{Stack.of(scope).partition}:lambda:{Stack.of(scope).region}:{POWERTOOLS_LAYER_ACCOUNT}:layer:"
+        f"AWSLambdaPowertoolsPythonV3-{RUNTIME.name.replace('.', '')}-arm64:{POWERTOOLS_LAYER_VERSION}",
+    )
+    function = lambda_.Function(
+        scope,
+        construct_id,
+        runtime=RUNTIME,
+        architecture=lambda_.Architecture.ARM_64,
+        code=lambda_asset(),
+        handler=handler,
+        description=description,
+        role=role,
+        log_group=log_group,
+        layers=[layer],
+        timeout=timeout,
+        memory_size=memory_size,
+        retry_attempts=retry_attempts,
+        # Where an asynchronous invocation goes, intact, once its retries are spent.
+        dead_letter_queue=dead_letter_queue,
+        environment={"POWERTOOLS_SERVICE_NAME": "subnet-ip-monitor", "POWERTOOLS_LOG_LEVEL": "INFO", **environment},
+    )
+    return function, role
+
+
+def grant_read_and_publish(
+    scope: Construct, role: iam.Role, *, namespace: str, reads: list[iam.PolicyStatement], why: str
+) -> iam.Policy:
+    """Attach the collector's read-only AWS actions and PutMetricData limited to the app's namespace."""
+    policy = iam.Policy(
+        scope,
+        "ReadAndPublishMetrics",
+        statements=[
+            *reads,
+            iam.PolicyStatement(
+                actions=["cloudwatch:PutMetricData"],
+                resources=["*"],
+                conditions={"StringEquals": {"cloudwatch:namespace": namespace}},
+            ),
+        ],
+    )
+    policy.attach_to_role(role)
+    Validations.of(policy).acknowledge(
+        Acknowledgment(
+            id="AwsSolutions::AwsSolutions-IAM5[Resource::*]",
+            reason=(
+                f"Read-only actions whose resource must be '*' ({why}); cloudwatch:PutMetricData has no "
+                "resource-level permissions and is limited to this app's namespace by the cloudwatch:namespace "
+                "condition. No write action on EC2 or ECS is granted."
+            ),
+        )
+    )
+    return policy

@@ -1,0 +1,15 @@
+"""What every Metrics Insights query shares; each capability writes its own queries from the metric contract."""
+
+from __future__ import annotations
+
+from lambdas.core.contract import Metric
+
+# A Metrics Insights query returns at most 500 series; ORDER BY makes them the 500 worst, which are the
+# only ones that can breach a threshold. It also processes at most 10,000 metrics per metric name:
+# beyond 10,000 subnets use per-VPC alarms (monitor:alarmPerVpc).
+MAX_SERIES_PER_QUERY = 500
+
+
+def schema(namespace: str, metric: Metric) -> str:
+    """The exact dimension set of metric's family; Metrics Insights lists it alphabetically."""
+    return f'SCHEMA("{namespace}", {", ".join(sorted(metric.dimensions))})'

@@ -1,0 +1,121 @@
+"""The one shape of every collector: a function on a schedule, read-only grants, heartbeat and failure alarms."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from infra.core.alarms import threshold_alarm
+from infra.core.alerting import Alerting
+from infra.core.config import MonitorConfig
+from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
+from lambdas.core import contract
+from lambdas.core.settings import METRIC_NAMESPACE
+
+# A collector that missed this many runs in a row is silent, not slow: every threshold alarm would be
+# sitting in INSUFFICIENT_DATA (treated as not breaching) while nothing is watched.
+HEARTBEAT_MISSED_RUNS = 3
+
+
+class ScheduledCollector(Construct):
+    """Runs handler every monitor:scheduleMinutes; alarms when a run fails a call or when runs stop.
+
+    name is the Collector dimension and the alarms' name part ("subnets"); title is for people ("the subnet
+    collector").
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        name: str,
+        title: str,
+        handler: str,
+        description: str,
+        environment: dict[str, str],
+        timeout: Duration,
+        memory_size: int,
+        reads: list[iam.PolicyStatement],
+        why_any_resource: str,
+        config: MonitorConfig,
+        alerting: Alerting,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.name = name
+        self._namespace = config.namespace
+        self.period = Duration.seconds(config.schedule_seconds)
+        self.function, self.role = monitor_function(
+            self,
+            "Function",
+            handler=handler,
+            description=description,
+            environment={METRIC_NAMESPACE: config.namespace, **environment},
+            timeout=timeout,
+            memory_size=memory_size,
+            log_retention_days=config.log_retention_days,
+            # A failed scheduled run is not retried: the next one is minutes away and reads everything again.
+            retry_attempts=0,
+        )
+        grant_read_and_publish(self, self.role, namespace=config.namespace, reads=reads, why=why_any_resource)
+        events.Rule(
+            self,
+            "Schedule",
+            description=f"Runs {title} every {config.schedule_minutes} minutes",
+            schedule=events.Schedule.rate(Duration.minutes(config.schedule_minutes)),
+            targets=[targets.LambdaFunction(self.function, retry_attempts=0)],
+        )
+        self.alarms = [
+            threshold_alarm(
+                self,
+                "FailuresAlarm",
+                name=f"{name}-collector-failures",
+                description=(
+                    f"The {name} collector could not read or publish everything in a run (AccessDenied, throttling "
+                    "beyond retries, a failed PutMetricData batch, or it stopped near its timeout). Everything "
+                    "else was published. The collector's log group has the failing call and its context."
+                ),
+                metric=self.failures_metric(),
+                alerting=alerting,
+            ),
+            threshold_alarm(
+                self,
+                "HeartbeatAlarm",
+                name=f"{name}-collector-heartbeat",
+                description=(
+                    f"The {name} collector has not published for {HEARTBEAT_MISSED_RUNS} runs in a row "
+                    f"({HEARTBEAT_MISSED_RUNS * config.schedule_minutes} min): its metrics are stale and its "
+                    "alarms cannot fire. Check the function's errors, throttles and log group, its schedule "
+                    "rule, and whether its role lost a permission."
+                ),
+                metric=self.heartbeat_metric(),
+                threshold=1,
+                comparison=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+                evaluation_periods=HEARTBEAT_MISSED_RUNS,
+                # No data at all is exactly the failure this alarm exists for.
+                missing=cloudwatch.TreatMissingData.BREACHING,
+                alerting=alerting,
+            ),
+        ]
+
+    def heartbeat_metric(self, label: str | None = None) -> cloudwatch.Metric:
+        """Runs per period (each run publishes one CollectorHeartbeat point)."""
+        return self._metric(contract.COLLECTOR_HEARTBEAT, "SampleCount", label)
+
+    def failures_metric(self, label: str | None = None) -> cloudwatch.Metric:
+        """AWS calls that failed per period (published only by runs that had failures)."""
+        return self._metric(contract.COLLECTOR_FAILURES, "Sum", label)
+
+    def _metric(self, metric: contract.Metric, statistic: str, label: str | None) -> cloudwatch.Metric:
+        return cloudwatch.Metric(
+            namespace=self._namespace,
+            metric_name=metric.name,
+            dimensions_map={contract.COLLECTOR: self.name},
+            statistic=statistic,
+            period=self.period,
+            label=label,
+        )

@@ -1,0 +1,159 @@
+"""ECS collection: the scheduled ENI collector, its queries, the per-cluster alarms and the ECS dashboard section."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from infra.core.alarms import query_alarm
+from infra.core.alerting import Alerting
+from infra.core.config import MonitorConfig
+from infra.core.dashboard import WIDTH, Section, heading, query_graph, query_series
+from infra.core.queries import MAX_SERIES_PER_QUERY, schema
+from infra.core.scheduled_collector import ScheduledCollector
+from lambdas.core import contract
+from lambdas.ecs.settings import CLUSTER_NAMES, COLLECTOR
+
+# Read-only calls the collector makes; ECS and EC2 describe/list calls are named one by one.
+ECS_READ_ACTIONS = [
+    "ecs:ListClusters",
+    "ecs:ListContainerInstances",
+    "ecs:DescribeContainerInstances",
+    "ecs:ListTasks",
+    "ecs:DescribeTasks",
+    "ecs:ListAccountSettings",
+    "ec2:DescribeInstanceTypes",
+]
+
+
+def _worst_clusters(namespace: str, metric: contract.Metric, limit: int) -> str:
+    return (
+        f"SELECT MAX({metric.name}) FROM {schema(namespace, metric)} "
+        f"GROUP BY {contract.CLUSTER_NAME} ORDER BY MAX() DESC LIMIT {limit}"
+    )
+
+
+def worst_cluster_eni_utilization(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
+    """Highest EniUtilization per cluster, worst first."""
+    return _worst_clusters(namespace, contract.ENI_UTILIZATION, limit)
+
+
+def untrunked_instances_per_cluster(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
+    """Untrunked trunk-capable instances per cluster, most first."""
+    return _worst_clusters(namespace, contract.UNTRUNKED_INSTANCES, limit)
+
+
+def cluster_sum(namespace: str, metric: contract.Metric) -> str:
+    """One series per cluster of a per-cluster count (tasks or capacity)."""
+    return f"SELECT SUM({metric.name}) FROM {schema(namespace, metric)} GROUP BY {contract.CLUSTER_NAME}"
+
+
+class EcsCollection(Construct):
+    """Publishes EniTasksRunning, EniTaskCapacity, EniUtilization and UntrunkedInstances per cluster."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, config: MonitorConfig, alerting: Alerting) -> None:
+        super().__init__(scope, construct_id)
+        self._config = config
+        self.collector = ScheduledCollector(
+            self,
+            "Collector",
+            name=COLLECTOR,
+            title="the ECS ENI collector",
+            handler="lambdas.ecs.handler.handler",
+            description="Subnet IP Monitor: publishes task-ENI use and capacity per ECS cluster",
+            environment={CLUSTER_NAMES: ",".join(config.cluster_names)},
+            timeout=Duration.minutes(5),
+            memory_size=512,
+            reads=[iam.PolicyStatement(actions=ECS_READ_ACTIONS, resources=["*"])],
+            why_any_resource=(
+                "ListClusters, ListAccountSettings and ec2:DescribeInstanceTypes support no resource scoping, and "
+                "the clusters are discovered at run time"
+            ),
+            config=config,
+            alerting=alerting,
+        )
+        self.collectors = [self.collector]
+        self.functions = {COLLECTOR: self.collector.function}
+        period = self.collector.period
+        self.alarms: list[cloudwatch.Alarm] = [
+            query_alarm(
+                self,
+                "EniUtilizationAlarm",
+                name="ecs-eni-utilization",
+                description=(
+                    f"An ECS cluster uses {config.eni_utilization_threshold_percent:g}% or more of its container "
+                    "instances' task-ENI slots (awsvpc tasks). Past 100% new tasks fail placement with RESOURCE:ENI "
+                    "even with CPU and memory free. Add instances, enable awsvpcTrunking for the role that registers "
+                    "instances and replace untrunked ones, or move tasks to bridge/host mode or Fargate."
+                ),
+                query=worst_cluster_eni_utilization(config.namespace),
+                label=contract.ENI_UTILIZATION.name,
+                period=period,
+                threshold=config.eni_utilization_threshold_percent,
+                comparison=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                alerting=alerting,
+            )
+        ]
+        if config.untrunked_instances_alarm:
+            self.alarms.append(
+                query_alarm(
+                    self,
+                    "UntrunkedInstancesAlarm",
+                    name="ecs-untrunked-instances",
+                    description=(
+                        "An ECS cluster has container instances whose type supports ENI trunking but that run "
+                        "without a trunk, so they hold only MaximumNetworkInterfaces - 1 awsvpc tasks (2 on a "
+                        "c5.large instead of 10). Trunks are attached only to instances launched after the "
+                        "awsvpcTrunking opt-in of the role that registers them: enable it for that role, then "
+                        "replace the instances (instance refresh)."
+                    ),
+                    query=untrunked_instances_per_cluster(config.namespace),
+                    label=contract.UNTRUNKED_INSTANCES.name,
+                    period=period,
+                    threshold=1,
+                    comparison=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                    alerting=alerting,
+                )
+            )
+
+    def dashboard_section(self) -> Section:
+        """ENI utilization and untrunked instances per cluster, tasks against capacity."""
+        config, period = self._config, self.collector.period
+        return [
+            [
+                heading(
+                    "## ECS task-ENI capacity (awsvpc tasks on EC2)\n"
+                    f"Utilization alarm at **{config.eni_utilization_threshold_percent:g}%**. An untrunked instance "
+                    "holds MaximumNetworkInterfaces - 1 tasks; see the README's troubleshooting section."
+                )
+            ],
+            [
+                query_graph(
+                    "ENI utilization per cluster (%)",
+                    worst_cluster_eni_utilization(config.namespace, limit=20),
+                    period,
+                    threshold=config.eni_utilization_threshold_percent,
+                    y_max=100,
+                ),
+                query_graph(
+                    "Untrunked trunk-capable instances per cluster",
+                    untrunked_instances_per_cluster(config.namespace, limit=20),
+                    period,
+                    threshold=1,
+                ),
+            ],
+            [
+                cloudwatch.GraphWidget(
+                    title="ENI tasks running vs task-ENI capacity per cluster",
+                    left=[
+                        query_series(cluster_sum(config.namespace, contract.ENI_TASKS_RUNNING), period, "tasks "),
+                        query_series(cluster_sum(config.namespace, contract.ENI_TASK_CAPACITY), period, "capacity "),
+                    ],
+                    left_y_axis=cloudwatch.YAxisProps(min=0),
+                    width=WIDTH,
+                    height=8,
+                )
+            ],
+        ]

@@ -1,0 +1,262 @@
+"""Event watching: one rule per event kind, the event handler, its incident table, dead-letter queue, alarms,
+queries and dashboard section."""
+
+from __future__ import annotations
+
+from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra.core.alarms import query_alarm, threshold_alarm
+from infra.core.alerting import Alerting
+from infra.core.config import MonitorConfig
+from infra.core.dashboard import WIDTH, Section, heading, query_series
+from infra.core.keys import AppKey
+from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
+from infra.core.queries import schema
+from infra.core.scheduled_collector import ScheduledCollector
+from lambdas.core import contract
+from lambdas.core.settings import METRIC_NAMESPACE
+from lambdas.events.aws.dynamodb import EXPIRES_AT, KEY
+from lambdas.events.kinds import registry
+from lambdas.events.settings import DEAD_LETTER_QUEUE_URL, DEDUPE_WINDOW_MINUTES, INCIDENT_TABLE_NAME, TOPIC_ARN
+
+# The exhaustion alarm looks at 5 minutes whatever the collectors' schedule: an event is news at once.
+EVENT_ALARM_PERIOD = Duration.minutes(5)
+# EventBridge retries delivery (throttled or unavailable Lambda) with backoff before the DLQ.
+DELIVERY_RETRIES = 8
+DELIVERY_MAX_AGE = Duration.hours(2)
+# The name the event handler goes by in the health alarms and dashboard.
+FUNCTION_NAME = "events"
+
+
+def exhaustion_events_total(namespace: str) -> str:
+    """All exhaustion events, every reason, as one series."""
+    metric = contract.IP_EXHAUSTION_EVENTS
+    return f"SELECT SUM({metric.name}) FROM {schema(namespace, metric)}"
+
+
+def exhaustion_events_by_reason(namespace: str) -> str:
+    """One series per exhaustion reason."""
+    return f"{exhaustion_events_total(namespace)} GROUP BY {contract.REASON}"
+
+
+def _either(words: list[str]) -> str:
+    return ", ".join(words[:-1]) + f" or {words[-1]}" if len(words) > 1 else "".join(words)
+
+
+def _all_of(words: list[str]) -> str:
+    return ", ".join(words[:-1]) + f" and {words[-1]}" if len(words) > 1 else "".join(words)
+
+
+class EventWatching(Construct):
+    """Counts IP and ENI exhaustion events as they happen and emails one alert per incident window."""
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, config: MonitorConfig, key: AppKey, alerting: Alerting
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self._config = config
+        self.dead_letter_queue = sqs.Queue(
+            self,
+            "DeadLetterQueue",
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=key.key,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        Validations.of(self.dead_letter_queue).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions::AwsSolutions-SQS3",
+                reason="This queue is itself the dead-letter queue of the event rules and the event handler.",
+            )
+        )
+        # EventBridge sends undeliverable events to the encrypted queue only if it may use the key.
+        key.let_service_use_key("events.amazonaws.com")
+        self.incident_table = dynamodb.Table(
+            self,
+            "IncidentWindows",
+            partition_key=dynamodb.Attribute(name=KEY, type=dynamodb.AttributeType.STRING),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            time_to_live_attribute=EXPIRES_AT,
+            encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
+            encryption_key=key.key,
+            # Only short-lived email-dedupe claims: nothing to keep when the stack goes.
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        Validations.of(self.incident_table).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions::AwsSolutions-DDB3",
+                reason=(
+                    "The table holds only email-dedupe claims that expire within the dedupe window; restoring "
+                    "it would at most suppress one duplicate email, so point-in-time recovery buys nothing."
+                ),
+            )
+        )
+        self.function, role = monitor_function(
+            self,
+            "Handler",
+            handler="lambdas.events.handler.handler",
+            description="Subnet IP Monitor: counts IP/ENI exhaustion events and emails one alert per incident",
+            environment={
+                METRIC_NAMESPACE: config.namespace,
+                TOPIC_ARN: alerting.topic.topic_arn,
+                INCIDENT_TABLE_NAME: self.incident_table.table_name,
+                DEDUPE_WINDOW_MINUTES: str(config.dedupe_window_minutes),
+                DEAD_LETTER_QUEUE_URL: self.dead_letter_queue.queue_url,
+            },
+            timeout=Duration.seconds(30),
+            memory_size=256,
+            log_retention_days=config.log_retention_days,
+            # A crash (not a handled failure) is retried twice, then the event goes to the queue intact.
+            retry_attempts=2,
+            dead_letter_queue=self.dead_letter_queue,
+        )
+        grant_read_and_publish(
+            self,
+            role,
+            namespace=config.namespace,
+            reads=[iam.PolicyStatement(actions=["ec2:DescribeSubnets"], resources=["*"])],
+            why="ec2:DescribeSubnets (the subnet's free count at send time) supports no resource-level permissions",
+        )
+        alerting.topic.grant_publish(role)
+        self.incident_table.grant(role, "dynamodb:PutItem", "dynamodb:DeleteItem")
+        # Reading and writing items of a table encrypted with a customer-managed key uses that key through
+        # DynamoDB: the same key actions CDK grants for data access, and only when the call comes via DynamoDB.
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+                resources=[key.key.key_arn],
+                conditions={"StringEquals": {"kms:ViaService": f"dynamodb.{Stack.of(self).region}.amazonaws.com"}},
+            )
+        )
+        # sqs:SendMessage on the queue (and the key's Decrypt/GenerateDataKey*) come with dead_letter_queue= on
+        # the function, and serve the handler's own sends too.
+        for action in ("kms:GenerateDataKey*", "kms:ReEncrypt*"):
+            Validations.of(role).acknowledge(
+                Acknowledgment(
+                    id=f"AwsSolutions::AwsSolutions-IAM5[Action::{action}]",
+                    reason=(
+                        "KMS data-key actions on this app's own key alone (never '*'), for the encrypted topic, "
+                        "dead-letter queue and (via DynamoDB only) the incident table."
+                    ),
+                )
+            )
+        self.functions = {FUNCTION_NAME: self.function}
+        self.collectors: list[ScheduledCollector] = []
+        self.rules = [
+            events.Rule(
+                self,
+                kind.rule_id,
+                description=f"Subnet IP Monitor: {kind.rule_id} events to the exhaustion-event handler",
+                event_pattern=events.EventPattern(
+                    source=kind.pattern["source"],
+                    detail_type=kind.pattern["detail-type"],
+                    detail=kind.pattern["detail"],
+                ),
+                targets=[
+                    targets.LambdaFunction(
+                        self.function,
+                        retry_attempts=DELIVERY_RETRIES,
+                        max_event_age=DELIVERY_MAX_AGE,
+                        dead_letter_queue=self.dead_letter_queue,
+                    )
+                ],
+            )
+            for kind in registry.KINDS
+        ]
+        self.alarms = [
+            query_alarm(
+                self,
+                "ExhaustionEventsAlarm",
+                name="ip-exhaustion-events",
+                description=(
+                    f"{_either(list(dict.fromkeys(k.service for k in registry.KINDS)))} reported an IP or ENI "
+                    "exhaustion failure in the last 5 minutes (IpExhaustionEvents, any Reason). The first event of "
+                    "each incident is emailed with the cluster, service, subnet and what to do; the dashboard shows "
+                    "counts by reason."
+                ),
+                query=exhaustion_events_total(config.namespace),
+                label=contract.IP_EXHAUSTION_EVENTS.name,
+                period=EVENT_ALARM_PERIOD,
+                threshold=1,
+                comparison=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                alerting=alerting,
+            ),
+            self._dead_letter_alarm(alerting),
+            threshold_alarm(
+                self,
+                "DeadLetterErrorsAlarm",
+                name="events-lambda-dead-letter-errors",
+                description=(
+                    "Lambda could not write a failed exhaustion event to the dead-letter queue: that event is "
+                    "only in the event handler's log group now. Check the queue's key policy and the role."
+                ),
+                metric=self.function.metric("DeadLetterErrors", period=EVENT_ALARM_PERIOD, statistic="Sum"),
+                alerting=alerting,
+            ),
+        ]
+
+    def _dead_letter_alarm(self, alerting: Alerting) -> cloudwatch.Alarm:
+        return threshold_alarm(
+            self,
+            "DeadLetterQueueAlarm",
+            name="events-dead-letter-queue",
+            description=(
+                "An exhaustion event could not be handled and is kept in the dead-letter queue: it did not parse "
+                "(UnparsedEvents), its email could not be sent, or the handler failed after its retries. Each "
+                "message is the event as delivered; its Reason attribute says why (none for Lambda's own "
+                "retries). See the README, 'Dead-letter queue', to read and replay them."
+            ),
+            metric=self.dead_letter_queue.metric_approximate_number_of_messages_visible(
+                period=EVENT_ALARM_PERIOD, statistic="Maximum"
+            ),
+            alerting=alerting,
+        )
+
+    def dashboard_section(self) -> Section:
+        """Exhaustion events by reason, and the events not handled."""
+        every_five_minutes = Duration.minutes(5)
+        titles = _all_of([kind.title for kind in registry.KINDS])
+        return [
+            [
+                heading(
+                    "## Exhaustion events (as they happen)\n"
+                    f"{titles[0].upper()}{titles[1:]}. The first event of an incident is emailed; repeats within "
+                    f"{self._config.dedupe_window_minutes} min are only counted."
+                )
+            ],
+            [
+                cloudwatch.GraphWidget(
+                    title="Exhaustion events by reason (per 5 min)",
+                    left=[query_series(exhaustion_events_by_reason(self._config.namespace), every_five_minutes)],
+                    left_y_axis=cloudwatch.YAxisProps(min=0),
+                    stacked=True,
+                    width=WIDTH // 2,
+                    height=8,
+                ),
+                cloudwatch.GraphWidget(
+                    title="Events not handled: unparsed, and waiting in the dead-letter queue",
+                    left=[
+                        cloudwatch.Metric(
+                            namespace=self._config.namespace,
+                            metric_name=contract.UNPARSED_EVENTS.name,
+                            statistic="Sum",
+                            period=every_five_minutes,
+                            label="unparsed events",
+                        ),
+                        self.dead_letter_queue.metric_approximate_number_of_messages_visible(
+                            period=every_five_minutes, statistic="Maximum", label="in the dead-letter queue"
+                        ),
+                    ],
+                    left_y_axis=cloudwatch.YAxisProps(min=0),
+                    width=WIDTH // 2,
+                    height=8,
+                ),
+            ],
+        ]

@@ -1,0 +1,149 @@
+"""Subnet collection: the scheduled collector, its queries, the subnet alarms and the subnet dashboard section."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from infra.core.alarms import query_alarm
+from infra.core.alerting import Alerting
+from infra.core.config import MonitorConfig
+from infra.core.dashboard import Section, heading, query_graph
+from infra.core.queries import MAX_SERIES_PER_QUERY, schema
+from infra.core.scheduled_collector import ScheduledCollector
+from lambdas.core import contract
+from lambdas.subnets.settings import COLLECTOR, SUBNET_TAG_FILTER, VPC_IDS
+
+SUBNET_REMEDY = (
+    "Free addresses (delete unused ENIs, endpoints or load balancers), add a subnet to the ECS service or "
+    "Auto Scaling group, or add a secondary CIDR to the VPC and new subnets in it. The alarm's contributors "
+    "name the subnets; the Subnet IP Monitor dashboard shows their trend."
+)
+
+
+def _where_vpc(vpc_id: str | None) -> str:
+    return f" WHERE {contract.VPC_ID} = '{vpc_id}'" if vpc_id else ""
+
+
+def worst_subnet_utilization(namespace: str, vpc_id: str | None = None, limit: int = MAX_SERIES_PER_QUERY) -> str:
+    """Highest IpUtilization per subnet, worst first."""
+    metric = contract.IP_UTILIZATION
+    return (
+        f"SELECT MAX({metric.name}) FROM {schema(namespace, metric)}{_where_vpc(vpc_id)} "
+        f"GROUP BY {contract.SUBNET_ID} ORDER BY MAX() DESC LIMIT {limit}"
+    )
+
+
+def fewest_free_addresses(namespace: str, vpc_id: str | None = None, limit: int = MAX_SERIES_PER_QUERY) -> str:
+    """Lowest AvailableIpAddressCount per subnet, fewest first."""
+    metric = contract.AVAILABLE_IP_ADDRESS_COUNT
+    return (
+        f"SELECT MIN({metric.name}) FROM {schema(namespace, metric)}{_where_vpc(vpc_id)} "
+        f"GROUP BY {contract.SUBNET_ID} ORDER BY MIN() ASC LIMIT {limit}"
+    )
+
+
+def free_addresses_per_vpc(namespace: str) -> str:
+    """Free addresses summed over each VPC's subnets."""
+    metric = contract.AVAILABLE_IP_ADDRESS_COUNT
+    return f"SELECT SUM({metric.name}) FROM {schema(namespace, metric)} GROUP BY {contract.VPC_ID} ORDER BY SUM() ASC"
+
+
+class SubnetCollection(Construct):
+    """Publishes AvailableIpAddressCount and IpUtilization per subnet and alarms on them."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, config: MonitorConfig, alerting: Alerting) -> None:
+        super().__init__(scope, construct_id)
+        self._config = config
+        self.collector = ScheduledCollector(
+            self,
+            "Collector",
+            name=COLLECTOR,
+            title="the subnet collector",
+            handler="lambdas.subnets.handler.handler",
+            description="Subnet IP Monitor: publishes free IPv4 addresses and utilization per subnet",
+            environment={VPC_IDS: ",".join(config.vpc_ids), SUBNET_TAG_FILTER: config.subnet_tag_filter},
+            timeout=Duration.minutes(2),
+            memory_size=256,
+            reads=[iam.PolicyStatement(actions=["ec2:DescribeSubnets"], resources=["*"])],
+            why_any_resource="ec2:DescribeSubnets supports no resource-level permissions",
+            config=config,
+            alerting=alerting,
+        )
+        self.collectors = [self.collector]
+        self.functions = {COLLECTOR: self.collector.function}
+        self.alarms: list[cloudwatch.Alarm] = []
+        for vpc_id in config.vpc_ids if config.alarm_per_vpc else (None,):
+            self._threshold_alarms(vpc_id, alerting)
+
+    def _threshold_alarms(self, vpc_id: str | None, alerting: Alerting) -> None:
+        config = self._config
+        scope = f" in {vpc_id}" if vpc_id else ""
+        suffix = f"-{vpc_id}" if vpc_id else ""
+        self.alarms.append(
+            query_alarm(
+                self,
+                f"UtilizationAlarm{vpc_id or ''}",
+                name=f"subnet-ip-utilization{suffix}",
+                description=(
+                    f"A subnet{scope} uses {config.utilization_threshold_percent:g}% or more of its usable IPv4 "
+                    f"addresses. New ECS tasks, instances and load balancer nodes will fail to get an address "
+                    f"when it reaches 100%. {SUBNET_REMEDY}"
+                ),
+                query=worst_subnet_utilization(config.namespace, vpc_id),
+                label=contract.IP_UTILIZATION.name,
+                period=self.collector.period,
+                threshold=config.utilization_threshold_percent,
+                comparison=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                alerting=alerting,
+            )
+        )
+        self.alarms.append(
+            query_alarm(
+                self,
+                f"FreeAddressesAlarm{vpc_id or ''}",
+                name=f"subnet-free-addresses{suffix}",
+                description=(
+                    f"A subnet{scope} has {config.free_address_floor} or fewer free IPv4 addresses "
+                    f"(an Elastic Load Balancer needs 8 free to scale). {SUBNET_REMEDY}"
+                ),
+                query=fewest_free_addresses(config.namespace, vpc_id),
+                label=contract.AVAILABLE_IP_ADDRESS_COUNT.name,
+                period=self.collector.period,
+                threshold=config.free_address_floor,
+                comparison=cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
+                alerting=alerting,
+            )
+        )
+
+    def dashboard_section(self) -> Section:
+        """Worst subnets by utilization and by free addresses, and free addresses per VPC."""
+        config, period = self._config, self.collector.period
+        return [
+            [
+                heading(
+                    "## Subnet IP headroom\n"
+                    f"Utilization alarm at **{config.utilization_threshold_percent:g}%**, free-address alarm at "
+                    f"**{config.free_address_floor}** or fewer. Subnets are published every "
+                    f"{config.schedule_minutes} min by the subnet collector."
+                )
+            ],
+            [
+                query_graph(
+                    "Worst 10 subnets by IP utilization (%)",
+                    worst_subnet_utilization(config.namespace, limit=10),
+                    period,
+                    threshold=config.utilization_threshold_percent,
+                    y_max=100,
+                ),
+                query_graph(
+                    "Fewest free addresses: 20 lowest subnets",
+                    fewest_free_addresses(config.namespace, limit=20),
+                    period,
+                    threshold=config.free_address_floor,
+                ),
+            ],
+            [query_graph("Free addresses per VPC (sum of subnets)", free_addresses_per_vpc(config.namespace), period)],
+        ]

@@ -1,0 +1,76 @@
+"""The metric contract: every metric's name, unit and exact dimensions, used by the publishers and the queries.
+
+A point can only be built through its metric, which checks the dimensions, so a publisher cannot drift from
+what the alarms and the dashboard query. Capabilities exchange data through this contract, never by importing
+one another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DEFAULT_NAMESPACE = "SubnetIpMonitor"
+
+UNIT_COUNT = "Count"
+UNIT_PERCENT = "Percent"
+
+# Dimension names.
+VPC_ID = "VpcId"
+SUBNET_ID = "SubnetId"
+AVAILABILITY_ZONE = "AvailabilityZone"
+CLUSTER_NAME = "ClusterName"
+REASON = "Reason"
+COLLECTOR = "Collector"
+
+SUBNET_DIMENSIONS = (VPC_ID, SUBNET_ID, AVAILABILITY_ZONE)
+CLUSTER_DIMENSIONS = (CLUSTER_NAME,)
+EVENT_DIMENSIONS = (REASON,)
+COLLECTOR_DIMENSIONS = (COLLECTOR,)
+
+
+@dataclass(frozen=True)
+class MetricPoint:
+    """One CloudWatch data point, independent of boto3's wire shape."""
+
+    name: str
+    value: float
+    unit: str
+    dimensions: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A metric of the contract: its name, unit and the exact set of dimensions every point carries."""
+
+    name: str
+    unit: str
+    dimensions: tuple[str, ...]
+
+    def point(self, value: float, dimensions: Mapping[str, str] | None = None) -> MetricPoint:
+        """A point of this metric; raise ValueError unless dimensions name exactly this metric's dimensions."""
+        given = dimensions or {}
+        if len(given) != len(self.dimensions) or not all(name in given for name in self.dimensions):
+            raise ValueError(f"{self.name} takes dimensions {self.dimensions}, got {tuple(given)}")
+        return MetricPoint(self.name, value, self.unit, tuple((name, given[name]) for name in self.dimensions))
+
+
+# Per subnet.
+AVAILABLE_IP_ADDRESS_COUNT = Metric("AvailableIpAddressCount", UNIT_COUNT, SUBNET_DIMENSIONS)
+IP_UTILIZATION = Metric("IpUtilization", UNIT_PERCENT, SUBNET_DIMENSIONS)
+
+# Per ECS cluster with EC2 container instances.
+ENI_TASKS_RUNNING = Metric("EniTasksRunning", UNIT_COUNT, CLUSTER_DIMENSIONS)
+ENI_TASK_CAPACITY = Metric("EniTaskCapacity", UNIT_COUNT, CLUSTER_DIMENSIONS)
+ENI_UTILIZATION = Metric("EniUtilization", UNIT_PERCENT, CLUSTER_DIMENSIONS)
+UNTRUNKED_INSTANCES = Metric("UntrunkedInstances", UNIT_COUNT, CLUSTER_DIMENSIONS)
+
+# Per exhaustion event caught by the event handler (one data point per event).
+IP_EXHAUSTION_EVENTS = Metric("IpExhaustionEvents", UNIT_COUNT, EVENT_DIMENSIONS)
+# Per event the handler could not parse; the event itself is kept in the dead-letter queue.
+UNPARSED_EVENTS = Metric("UnparsedEvents", UNIT_COUNT, ())
+
+# Per collector run, always (1), in the run's last PutMetricData batch: its absence is the alarm.
+COLLECTOR_HEARTBEAT = Metric("CollectorHeartbeat", UNIT_COUNT, COLLECTOR_DIMENSIONS)
+# Per collector run, only when the run had failures (so a healthy run costs no extra call).
+COLLECTOR_FAILURES = Metric("CollectorFailures", UNIT_COUNT, COLLECTOR_DIMENSIONS)

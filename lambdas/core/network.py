@@ -1,0 +1,30 @@
+"""Pure facts about VPC networking that several capabilities read: a subnet as EC2 describes it, usable addresses."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+# AWS keeps the network address, the VPC router, DNS, one for future use and the broadcast address.
+AWS_RESERVED_ADDRESSES_PER_SUBNET = 5
+
+# Task attachments that take an ENI; ECS APIs say "ElasticNetworkInterface", ECS events say "eni".
+ENI_ATTACHMENT_TYPES = frozenset({"ElasticNetworkInterface", "eni"})
+
+
+@dataclass(frozen=True)
+class Subnet:
+    """One subnet as EC2 describes it; cidr_block is None for an IPv6-only subnet."""
+
+    subnet_id: str
+    vpc_id: str
+    availability_zone: str
+    cidr_block: str | None
+    available_ip_address_count: int
+    name: str | None = None
+
+
+def usable_addresses(cidr_block: str) -> int:
+    """Addresses a subnet can hand out: 2^(32 - prefix) minus the 5 AWS reserves."""
+    prefix = ipaddress.IPv4Network(cidr_block).prefixlen
+    return int(2 ** (32 - prefix)) - AWS_RESERVED_ADDRESSES_PER_SUBNET

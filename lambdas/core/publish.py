@@ -1,0 +1,61 @@
+"""Publishing metric points in the fewest PutMetricData calls, with each collector run's heartbeat."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from aws_lambda_powertools import Logger
+
+from lambdas.core import contract
+from lambdas.core.aws.cloudwatch import put_metric_batch
+from lambdas.core.contract import MetricPoint
+from lambdas.core.errors import PublishError
+
+if TYPE_CHECKING:  # run.py calls publish_run: a runtime import would be circular
+    from lambdas.core.run import RunReport
+
+logger = Logger(child=True)
+
+# PutMetricData accepts up to 1,000 metric data per call (and 1 MB); fewer calls means fewer requests billed.
+MAX_METRIC_DATA_PER_CALL = 1000
+
+
+def batches(points: Sequence[MetricPoint], size: int = MAX_METRIC_DATA_PER_CALL) -> Iterator[Sequence[MetricPoint]]:
+    """Split points into the fewest PutMetricData-sized batches."""
+    for start in range(0, len(points), size):
+        yield points[start : start + size]
+
+
+def heartbeat_point(collector: str) -> MetricPoint:
+    """One point per run, even a partial one, so the heartbeat alarm hears from every collector run."""
+    return contract.COLLECTOR_HEARTBEAT.point(1, {contract.COLLECTOR: collector})
+
+
+def collector_failure_point(collector: str, failures: int) -> MetricPoint:
+    """The run-level failure count that the self-monitoring alarm watches."""
+    return contract.COLLECTOR_FAILURES.point(failures, {contract.COLLECTOR: collector})
+
+
+def publish_run(
+    cloudwatch: Any, namespace: str, points: Sequence[MetricPoint], timestamp: datetime, report: RunReport
+) -> None:
+    """Publish points and the run's heartbeat in batches of 1,000; a failed batch does not stop the others."""
+    for batch in batches([*points, heartbeat_point(report.collector)]):
+        report.put_metric_data_calls += 1
+        try:
+            put_metric_batch(cloudwatch, namespace, batch, timestamp)
+            report.metric_points += len(batch)
+        except PublishError as err:
+            report.record_failure(err)
+    if report.failures:
+        # One extra call, only on a bad run, so an alarm can see partial failures.
+        report.put_metric_data_calls += 1
+        try:
+            put_metric_batch(
+                cloudwatch, namespace, [collector_failure_point(report.collector, len(report.failures))], timestamp
+            )
+        except PublishError as err:
+            report.record_failure(err)
+    logger.info("collector run finished", extra={"report": report.as_dict()})

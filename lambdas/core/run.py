@@ -1,0 +1,93 @@
+"""What every collector run shares: its deadline, its report, and the one shape of a run (read, publish, report)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from aws_lambda_powertools import Logger
+
+from lambdas.core.contract import MetricPoint
+from lambdas.core.errors import AwsCallError
+from lambdas.core.publish import publish_run
+
+logger = Logger(child=True)
+
+Resource = TypeVar("Resource")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """Stop reading when the invocation has reserve_ms left, so what was read is still published in time."""
+
+    remaining_ms: Callable[[], int]
+    reserve_ms: int
+
+    def near(self) -> bool:
+        """True once the time left is within the reserve."""
+        return self.remaining_ms() <= self.reserve_ms
+
+
+@dataclass
+class RunReport:
+    """What one collector run did; returned by the handler and logged, so a partial run is never silent."""
+
+    collector: str
+    resources: int = 0
+    metric_points: int = 0
+    put_metric_data_calls: int = 0
+    failures: list[dict[str, str]] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """'complete' or 'partial' (some AWS call failed; everything else was still published)."""
+        return "partial" if self.failures else "complete"
+
+    def record_failure(self, err: AwsCallError) -> None:
+        """Keep the failure with its context and log it; the run goes on with the other resources."""
+        failure = err.as_failure()
+        self.failures.append(failure)
+        logger.error(
+            "AWS call failed; continuing with the other resources", extra={"failure": failure, "error": str(err)}
+        )
+
+    def stop_early(self, left_unread: str, deadline: Deadline) -> None:
+        """Record that the run stopped reading to publish before its timeout (a partial run, alarmed)."""
+        failure = {"operation": "Run", "code": "DeadlineNear", "leftUnread": left_unread}
+        self.failures.append(failure)
+        logger.warning(
+            "stopping early to publish before the Lambda timeout",
+            extra={"failure": failure, "remainingMs": deadline.remaining_ms()},
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready summary, status included."""
+        return {"status": self.status, **asdict(self)}
+
+
+@dataclass(frozen=True)
+class CollectorRun(Generic[Resource]):
+    """A finished run: its report (what the handler returns) and what it computed (for the demo and tests)."""
+
+    report: RunReport
+    resources: list[Resource]
+
+
+def run_collector(
+    collector: str,
+    *,
+    read: Callable[[RunReport], list[Resource]],
+    points: Callable[[Sequence[Resource]], list[MetricPoint]],
+    cloudwatch: Any,
+    namespace: str,
+    now: datetime,
+) -> CollectorRun[Resource]:
+    """One run of any collector: read what it can (recording failures in the report), then publish it all."""
+    report = RunReport(collector=collector)
+    resources = read(report)
+    report.resources = len(resources)
+    publish_run(cloudwatch, namespace, points(resources), now, report)
+    return CollectorRun(report, resources)

@@ -1,0 +1,67 @@
+"""Settings base: one validated model per function, read once from the environment the stack sets.
+
+Each environment variable's name is a constant next to the model that reads it; the CDK constructs set
+the variables through the same constants, and tests/infra checks every function's synthesized
+environment against its model.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Mapping
+from typing import Annotated, Final, TypeVar, cast
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from lambdas.core.errors import SettingsError
+
+METRIC_NAMESPACE: Final = "METRIC_NAMESPACE"
+
+
+def _comma_separated(value: object) -> object:
+    if isinstance(value, str):
+        return tuple(item.strip() for item in value.split(",") if item.strip())
+    return value
+
+
+# "a,b" (environment, `cdk deploy -c key=a,b`) or a list (cdk.json): the same tuple either way.
+CommaSeparated = Annotated[tuple[str, ...], BeforeValidator(_comma_separated)]
+
+
+def parse_tag_filter(text: str) -> tuple[str, str] | None:
+    """Parse 'Key=Value' (empty means no tag filter); raise ValueError on anything else."""
+    if not text:
+        return None
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip() or not value.strip():
+        raise ValueError(f"expected 'Key=Value', got {text!r}")
+    return key.strip(), value.strip()
+
+
+class MonitorSettings(BaseModel):
+    """What every function reads: the metric namespace. Every key is set by the stack; none has a default."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    metric_namespace: str = Field(alias=METRIC_NAMESPACE, min_length=1, max_length=255)
+
+
+SettingsModel = TypeVar("SettingsModel", bound=MonitorSettings)
+
+
+def load_settings(model: type[SettingsModel], environ: Mapping[str, str] | None = None) -> SettingsModel:
+    """Validate the environment against model; raise SettingsError naming the bad keys."""
+    if environ is None:
+        return cast(SettingsModel, _load_from_process_environment(model))
+    try:
+        return model.model_validate(dict(environ))
+    except ValidationError as err:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors())
+        raise SettingsError(f"invalid {model.__name__} environment: {problems}") from err
+
+
+@functools.cache
+def _load_from_process_environment(model: type[MonitorSettings]) -> MonitorSettings:
+    # Read once per Lambda container: the environment does not change between invocations.
+    return load_settings(model, os.environ)

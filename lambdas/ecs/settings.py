@@ -1,0 +1,20 @@
+"""Environment of the ECS ENI collector."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from pydantic import Field
+
+from lambdas.core.settings import CommaSeparated, MonitorSettings
+
+CLUSTER_NAMES: Final = "CLUSTER_NAMES"
+
+# The Collector dimension of its heartbeat and failures, and the name part of its alarms.
+COLLECTOR = "ecs"
+
+
+class EcsCollectorSettings(MonitorSettings):
+    """The clusters in scope. Every key is set by the stack; none has a default."""
+
+    cluster_names: CommaSeparated = Field(alias=CLUSTER_NAMES)  # empty string: every cluster

@@ -1,0 +1,147 @@
+"""Pure rendering of the incident email: a subject that says what broke and where, a plain-text body for a phone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+from lambdas.core import contract
+from lambdas.core.network import Subnet, usable_addresses
+from lambdas.events.model import EventKind, Incident
+
+# SNS email subjects: ASCII, no line breaks, fewer than 100 characters.
+MAX_SUBJECT_LENGTH = 99
+
+
+@dataclass(frozen=True)
+class SubnetNow:
+    """The incident's subnet as DescribeSubnets returned it at send time, or why it could not be read."""
+
+    subnet: Subnet | None
+    lookup_problem: str | None = None
+
+
+@dataclass(frozen=True)
+class Email:
+    """What goes to SNS: Subject and Message."""
+
+    subject: str
+    body: str
+
+
+def render_email(
+    kind: EventKind[Any], incident: Incident, subnet: SubnetNow, window_minutes: int, now: datetime
+) -> Email:
+    """The email for the first event of an incident window: the kind's subject, story and remedies."""
+    where = subnet_label(incident.subnet_id, subnet) if incident.subnet_id else "its subnet"
+    subject = kind.subject(incident, where)
+    return Email(
+        _fit_subject(subject), _body(subject, kind, incident, subnet=subnet, window_minutes=window_minutes, now=now)
+    )
+
+
+def subnet_label(subnet_id: str, subnet: SubnetNow) -> str:
+    """'subnet-0abc (tasks-1a)', or the id alone when the subnet has no Name tag or could not be read."""
+    name = subnet.subnet.name if subnet.subnet else None
+    return f"{subnet_id} ({name})" if name else subnet_id
+
+
+def _fit_subject(text: str) -> str:
+    printable = "".join(c if 32 <= ord(c) < 127 else "?" for c in text)  # ASCII printable only
+    if len(printable) <= MAX_SUBJECT_LENGTH:
+        return printable
+    return printable[: MAX_SUBJECT_LENGTH - 3].rstrip() + "..."
+
+
+def _body(
+    subject: str, kind: EventKind[Any], incident: Incident, *, subnet: SubnetNow, window_minutes: int, now: datetime
+) -> str:
+    sections = [
+        subject,  # the full text, in case the subject line had to be cut
+        "WHAT HAPPENED\n" + kind.what_happened,
+        "WHERE\n" + "\n".join(f"{label}: {value}" for label, value in _where(incident, subnet, now) if value),
+        "AWS SAID\n" + incident.aws_message,
+        "WHAT TO DO\n" + "\n".join(f"{n}. {step}" for n, step in enumerate(kind.remedies, start=1)),
+        "OPEN IN THE CONSOLE\n" + "\n".join(f"{label}: {url}" for label, url in console_links(incident)),
+        _dedupe_note(incident, window_minutes, now),
+    ]
+    return "\n\n".join(sections) + "\n"
+
+
+def _where(incident: Incident, subnet: SubnetNow, now: datetime) -> list[tuple[str, str | None]]:
+    return [
+        ("Account", incident.origin.account),
+        ("Region", incident.origin.region),
+        ("Cluster", incident.cluster),
+        ("Service", incident.service),
+        ("Task group", incident.task_group if not incident.service else None),
+        ("Task definition", incident.task_definition),
+        ("Launch type", incident.launch_type),
+        ("Auto Scaling group", incident.auto_scaling_group),
+        ("EC2 instance", incident.ec2_instance_id),
+        ("Container instance", incident.container_instance),
+        ("Availability Zone", incident.availability_zone),
+        *(_subnet_lines(incident.subnet_id, subnet, now) if incident.subnet_id else []),
+        ("When", f"{incident.origin.time:%Y-%m-%d %H:%M:%S} UTC"),
+    ]
+
+
+def _subnet_lines(subnet_id: str, subnet: SubnetNow, now: datetime) -> list[tuple[str, str | None]]:
+    found = subnet.subnet
+    if found is None:
+        return [("Subnet", subnet_id), ("Free addresses now", f"unknown ({subnet.lookup_problem})")]
+    cidr = f"{found.cidr_block} ({usable_addresses(found.cidr_block)} usable)" if found.cidr_block else None
+    return [
+        ("Subnet", subnet_label(subnet_id, subnet)),
+        ("VPC", found.vpc_id),
+        ("CIDR", cidr),
+        ("Free addresses now", f"{found.available_ip_address_count} (read at {now:%H:%M} UTC)"),
+    ]
+
+
+def console_links(incident: Incident) -> list[tuple[str, str]]:
+    """AWS console pages for what the incident names (commercial partition URLs)."""
+    region = incident.origin.region
+    console = f"https://{region}.console.aws.amazon.com"
+    links = []
+    if incident.cluster and incident.service:
+        links.append(
+            (
+                "Service",
+                f"{console}/ecs/v2/clusters/{quote(incident.cluster)}/services/{quote(incident.service)}"
+                f"/health?region={region}",
+            )
+        )
+    elif incident.cluster:
+        links.append(("Cluster", f"{console}/ecs/v2/clusters/{quote(incident.cluster)}/services?region={region}"))
+    if incident.auto_scaling_group:
+        links.append(
+            (
+                "Auto Scaling group",
+                f"{console}/ec2/home?region={region}#AutoScalingGroupDetails:id={quote(incident.auto_scaling_group)}"
+                ";view=activity",
+            )
+        )
+    if incident.ec2_instance_id:
+        links.append(
+            (
+                "EC2 instance",
+                f"{console}/ec2/home?region={region}#InstanceDetails:instanceId={incident.ec2_instance_id}",
+            )
+        )
+    if incident.subnet_id:
+        links.append(
+            ("Subnet", f"{console}/vpcconsole/home?region={region}#SubnetDetails:subnetId={incident.subnet_id}")
+        )
+    return links
+
+
+def _dedupe_note(incident: Incident, window_minutes: int, now: datetime) -> str:
+    until = now + timedelta(minutes=window_minutes)
+    return (
+        f"Event {incident.origin.event_id}. Further events of this incident are counted in "
+        f"{contract.IP_EXHAUSTION_EVENTS.name} ({contract.REASON}={incident.reason}) but not emailed again "
+        f"before {until:%H:%M} UTC."
+    )

@@ -1,0 +1,26 @@
+"""The event capability's own errors; its adapters raise them and the pipeline maps them by type."""
+
+from __future__ import annotations
+
+from lambdas.core.errors import AwsCallError, MonitorError
+
+
+class UnparsableEvent(MonitorError):
+    """An event that does not have the shape its source and detail-type promise; it is kept, not retried."""
+
+    def __init__(self, event_id: str, reason: str):
+        self.event_id = event_id
+        self.reason = reason
+        super().__init__(f"event {event_id}: {reason}")
+
+
+class NotifyError(AwsCallError):
+    """The SNS notification could not be sent."""
+
+
+class DedupeError(AwsCallError):
+    """The incident-window table could not be read or written."""
+
+
+class DeadLetterError(AwsCallError):
+    """The event could not be put in the dead-letter queue."""

@@ -1,0 +1,36 @@
+"""Every event kind the monitor handles. The CDK rules, the handler, the dashboard and the tests iterate over KINDS.
+
+Adding a kind: one module beside this one (pattern, model, classify, email text) and one line here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from lambdas.events.kinds import (
+    autoscaling_launch_no_addresses,
+    container_instance_registration_failed,
+    service_task_placement_eni,
+    task_stopped_no_addresses,
+)
+from lambdas.events.model import EventKind
+
+KINDS: tuple[EventKind[Any], ...] = (
+    task_stopped_no_addresses.KIND,
+    container_instance_registration_failed.KIND,
+    service_task_placement_eni.KIND,
+    autoscaling_launch_no_addresses.KIND,
+)
+
+
+def check_unique(kinds: Sequence[EventKind[Any]]) -> None:
+    """Raise ValueError if two kinds share a rule id or a reason (a rule or a metric series would merge)."""
+    for what, values in (("rule_id", [k.rule_id for k in kinds]), ("reason", [k.reason for k in kinds])):
+        repeated = [value for value, count in Counter(values).items() if count > 1]
+        if repeated:
+            raise ValueError(f"event kinds share a {what}: {', '.join(repeated)}")
+
+
+check_unique(KINDS)

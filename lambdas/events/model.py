@@ -1,0 +1,149 @@
+"""What an event kind is, and the pure data every kind shares: detail models, the incident, its origin.
+
+A kind (one module in lambdas/events/kinds/) is everything the monitor knows about one EventBridge rule:
+the pattern the rule matches, the typed model of the events it delivers, how such an event becomes an
+incident, and what the email says about it. The models name only the fields this project reads; AWS
+adds fields over time, so extra fields are ignored rather than rejected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
+from pydantic import BaseModel, ConfigDict, Field
+
+SUBNET_ID = re.compile(r"\bsubnet-[0-9a-f]{8,17}\b")
+# A reason is a CloudWatch dimension value and a rule id is a CDK construct id: keep both plain.
+PLAIN_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]{2,63}$")
+
+Event = TypeVar("Event", bound=EventBridgeModel)
+
+
+class Detail(BaseModel):
+    """Base of every `detail` model: extra fields ignored, snake_case fields filled from AWS's names."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, frozen=True)
+
+
+class NameValue(Detail):
+    """An attachment detail or container-instance attribute (value may be absent)."""
+
+    name: str
+    value: str | None = None
+
+
+class Attachment(Detail):
+    """An ENI (or other) attachment; tasks say type "eni" in events and "ElasticNetworkInterface" in APIs."""
+
+    type: str | None = None
+    details: list[NameValue] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EventOrigin:
+    """Which event reported the incident, from which account and region, and when."""
+
+    event_id: str
+    account: str
+    region: str
+    time: datetime
+
+    @classmethod
+    def of(cls, event: EventBridgeModel) -> EventOrigin:
+        """The origin fields of any EventBridge event."""
+        return cls(event.id, event.account, event.region, event.time)
+
+
+@dataclass(frozen=True)
+class Incident:
+    """One exhaustion failure, with everything the email names; None where the event does not say."""
+
+    reason: str
+    origin: EventOrigin
+    aws_message: str
+    cluster: str | None = None
+    service: str | None = None
+    task_group: str | None = None  # "service:x" or "family:y" for tasks not started by a service
+    task_definition: str | None = None
+    launch_type: str | None = None
+    container_instance: str | None = None
+    ec2_instance_id: str | None = None
+    auto_scaling_group: str | None = None
+    subnet_id: str | None = None
+    availability_zone: str | None = None
+
+    @property
+    def dedupe_key(self) -> str:
+        """At most one email per (account, region, reason, cluster, service or group, subnet) per window."""
+        owner = self.service or self.auto_scaling_group or self.task_group
+        return "|".join(
+            (
+                self.origin.account,
+                self.origin.region,
+                self.reason,
+                self.cluster or "-",
+                owner or "-",
+                self.subnet_id or "-",
+            )
+        )
+
+
+@dataclass(frozen=True)
+class EventKind(Generic[Event]):
+    """One EventBridge rule and everything about the events it delivers; see lambdas/events/kinds/."""
+
+    rule_id: str  # the rule's construct id
+    reason: str  # the Reason dimension of IpExhaustionEvents
+    service: str  # who reports it, for alarm text ("ECS", "Auto Scaling")
+    title: str  # what it catches, for the dashboard heading
+    pattern: dict[str, Any]  # the rule's event pattern, filtering as much as EventBridge can
+    model: type[Event]
+    classify: Callable[[Event], Incident | None]  # None: delivered, but not an exhaustion failure
+    subject: Callable[[Incident, str], str]  # (incident, "subnet-… (name)" or "its subnet") -> email subject
+    what_happened: str
+    remedies: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        problems = []
+        if not PLAIN_NAME.match(self.rule_id) or not PLAIN_NAME.match(self.reason):
+            problems.append("rule_id and reason must be 3-64 letters and digits")
+        for key in ("source", "detail-type"):
+            if len(self.pattern.get(key, [])) != 1:
+                problems.append(f"the pattern must name exactly one {key}")
+        if "detail" not in self.pattern:
+            problems.append("the pattern must filter on detail (so the handler is not invoked for every event)")
+        if not self.what_happened.strip() or not self.remedies or not all(r.strip() for r in self.remedies):
+            problems.append("an email needs what_happened and at least one remedy")
+        if problems:
+            raise ValueError(f"event kind {self.rule_id!r}: {'; '.join(problems)}")
+
+    @property
+    def source(self) -> str:
+        """The event source the rule matches (aws.ecs, aws.autoscaling...)."""
+        return str(self.pattern["source"][0])
+
+    @property
+    def detail_type(self) -> str:
+        """The detail-type the rule matches."""
+        return str(self.pattern["detail-type"][0])
+
+
+def resource_name(arn: str) -> str:
+    """Last path part of an ARN: cluster/prod -> prod, service/prod/web -> web, task-definition/web:3 -> web:3."""
+    return arn.rsplit("/", 1)[-1] if "/" in arn else arn.rsplit(":", 1)[-1]
+
+
+def first_subnet_id(text: str) -> str | None:
+    """The first subnet id written in text (AWS messages name the subnet inline)."""
+    match = SUBNET_ID.search(text)
+    return match.group(0) if match else None
+
+
+def attribute(attributes: list[NameValue], name: str) -> str | None:
+    """The value of the named attribute, if present and not empty."""
+    return next((a.value for a in attributes if a.name == name and a.value), None)

@@ -1,0 +1,148 @@
+"""Exhaustion-event pipeline: recognise, count every event, email once per incident window.
+
+Nothing is lost silently: an unparsable event and an event whose email could not be sent are kept intact
+in the dead-letter queue, and if even that fails the handler raises so Lambda retries and keeps it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from lambdas.core import contract
+from lambdas.core.aws.cloudwatch import put_metric_batch
+from lambdas.core.aws.ec2 import describe_subnet
+from lambdas.core.contract import MetricPoint
+from lambdas.core.errors import AwsCallError, AwsReadError
+from lambdas.core.targets import Target
+from lambdas.events.aws.dynamodb import claim_incident_window, release_incident_window
+from lambdas.events.aws.sns import publish_email
+from lambdas.events.aws.sqs import keep_in_dead_letter_queue
+from lambdas.events.email import SubnetNow, render_email
+from lambdas.events.errors import DeadLetterError, DedupeError, NotifyError, UnparsableEvent
+from lambdas.events.model import EventKind, Incident
+from lambdas.events.parsing import recognise
+from lambdas.events.settings import EventHandlerSettings
+
+logger = Logger(child=True)
+
+
+@dataclass
+class EventOutcome:
+    """What became of one event; returned by the handler and logged."""
+
+    event_id: str
+    status: str  # unparsed | ignored | duplicate | notified | dead-lettered
+    reason: str | None = None
+    incident: str | None = None
+    problems: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class EventHandling:
+    """One event on its way through: the raw event, where its writes go, and its outcome so far."""
+
+    raw: Any
+    target: Target
+    settings: EventHandlerSettings
+    now: datetime
+    outcome: EventOutcome
+
+    def record(self, err: AwsCallError) -> None:
+        """Keep a failed call with its context and log it; the event goes on."""
+        problem = err.as_failure()
+        self.outcome.problems.append(problem)
+        logger.error(
+            "AWS call failed while handling an event", extra={"event_id": self.outcome.event_id, "failure": problem}
+        )
+
+    def count(self, point: MetricPoint) -> None:
+        """One data point for this event; a failed PutMetricData does not stop the email."""
+        try:
+            put_metric_batch(self.target.client("cloudwatch"), self.settings.metric_namespace, [point], self.now)
+        except AwsCallError as err:
+            self.record(err)
+
+    def claim(self, incident: Incident) -> bool:
+        """True if this event opens the incident's window (it is emailed); open on a table failure."""
+        until = self.now + timedelta(minutes=self.settings.dedupe_window_minutes)
+        try:
+            return claim_incident_window(
+                self.target.client("dynamodb"), self.settings.incident_table_name, incident.dedupe_key, self.now, until
+            )
+        except DedupeError as err:
+            # Fail open: a duplicate email is better than none for an outage.
+            self.record(err)
+            return True
+
+    def notify(self, kind: EventKind[Any], incident: Incident) -> None:
+        """Email the incident; if that fails, release its window and keep the event."""
+        email = render_email(
+            kind, incident, self._subnet_now(incident.subnet_id), self.settings.dedupe_window_minutes, self.now
+        )
+        try:
+            publish_email(self.target.client("sns"), self.settings.topic_arn, email.subject, email.body)
+            self.outcome.status = "notified"
+            return
+        except NotifyError as err:
+            self.record(err)
+            why = f"notification failed: {err}"
+        try:
+            release_incident_window(
+                self.target.client("dynamodb"), self.settings.incident_table_name, incident.dedupe_key
+            )
+        except DedupeError as err:
+            self.record(err)
+        self.keep(why)
+
+    def keep(self, why: str) -> None:
+        """Put the event, intact, in the dead-letter queue with why; raise if even that fails."""
+        try:
+            keep_in_dead_letter_queue(
+                self.target.client("sqs"), self.settings.dead_letter_queue_url, self.raw, why, self.outcome.event_id
+            )
+        except DeadLetterError:
+            # Raising makes Lambda retry the invocation and, after its retries, send the event to the
+            # function's own dead-letter queue; the log keeps it too.
+            logger.exception("could not keep the event in the dead-letter queue", extra={"event": self.raw, "why": why})
+            raise
+        if self.outcome.status != "unparsed":
+            self.outcome.status = "dead-lettered"
+
+    def _subnet_now(self, subnet_id: str | None) -> SubnetNow:
+        if subnet_id is None:
+            return SubnetNow(None, "no subnet in the event")
+        try:
+            return SubnetNow(describe_subnet(self.target.client("ec2"), subnet_id))
+        except AwsReadError as err:
+            self.record(err)
+            return SubnetNow(None, f"DescribeSubnets failed: {err.code}")
+
+
+def handle_exhaustion_event(raw: Any, target: Target, settings: EventHandlerSettings, now: datetime) -> EventOutcome:
+    """Handle one event as EventBridge delivers it; target is where the handler runs (its writes and lookups)."""
+    try:
+        recognised = recognise(raw)
+    except UnparsableEvent as err:
+        handling = EventHandling(raw, target, settings, now, EventOutcome(err.event_id, "unparsed"))
+        logger.error(
+            "unparsable event: counted and kept in the dead-letter queue",
+            extra={"event_id": err.event_id, "why": err.reason},
+        )
+        handling.count(contract.UNPARSED_EVENTS.point(1))
+        handling.keep(f"unparsed: {err.reason}")
+        return handling.outcome
+    incident = recognised.incident
+    if incident is None:
+        logger.info("event matched a rule but reports no exhaustion; ignored", extra={"event_id": recognised.event.id})
+        return EventOutcome(recognised.event.id, "ignored")
+    outcome = EventOutcome(recognised.event.id, "duplicate", incident.reason, incident.dedupe_key)
+    handling = EventHandling(raw, target, settings, now, outcome)
+    handling.count(contract.IP_EXHAUSTION_EVENTS.point(1, {contract.REASON: incident.reason}))
+    if handling.claim(incident):
+        handling.notify(recognised.kind, incident)
+    logger.info("exhaustion event handled", extra={"outcome": asdict(outcome)})
+    return outcome

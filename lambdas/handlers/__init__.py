@@ -1,1 +1,0 @@
-"""Lambda entry points: parse input, load settings, call the pipeline, return."""

@@ -1,0 +1,24 @@
+"""Scheduled subnet collector (EventBridge rule, every few minutes)."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from lambdas.core.run import Deadline
+from lambdas.core.settings import load_settings
+from lambdas.core.targets import own_target
+from lambdas.subnets.pipeline import PUBLISH_RESERVE_MS, collect_subnets
+from lambdas.subnets.settings import SubnetCollectorSettings
+
+logger = Logger()
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Publish headroom metrics for every subnet in scope and return the run report."""
+    settings = load_settings(SubnetCollectorSettings)
+    deadline = Deadline(context.get_remaining_time_in_millis, PUBLISH_RESERVE_MS)
+    run = collect_subnets(own_target(context), settings, datetime.now(UTC), deadline)
+    return run.report.as_dict()

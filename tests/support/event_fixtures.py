@@ -1,0 +1,35 @@
+"""The JSON event fixtures under tests/events."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+EVENTS_DIR = Path(__file__).resolve().parents[1] / "events"
+
+
+def load_event(name: str) -> dict[str, Any]:
+    """One fixture by file name without .json (a fresh copy each time)."""
+    return dict(json.loads((EVENTS_DIR / f"{name}.json").read_text()))
+
+
+def fixture_names(prefix: str = "") -> list[str]:
+    """Fixture names starting with prefix, sorted."""
+    return sorted(p.stem for p in EVENTS_DIR.glob(f"{prefix}*.json"))
+
+
+# Fixture -> the Reason its incident has (every fixture the rules deliver and the handler emails).
+EXPECTED_REASONS = {
+    "task_stopped_no_addresses_ec2": "SubnetAddressesExhausted",
+    "task_stopped_no_addresses_fargate": "SubnetAddressesExhausted",
+    "task_stopped_no_addresses_minimal": "SubnetAddressesExhausted",
+    "task_stopped_no_addresses_run_task": "SubnetAddressesExhausted",
+    "container_instance_registration_failed": "ContainerInstanceRegistrationFailed",
+    "container_instance_registration_failed_no_reason": "ContainerInstanceRegistrationFailed",
+    "service_action_resource_eni": "TaskPlacementEniExhausted",
+    "service_action_resource_eni_capacity_provider": "TaskPlacementEniExhausted",
+    "autoscaling_launch_insufficient_free_addresses": "AutoScalingLaunchNoAddresses",
+    "autoscaling_launch_not_enough_free_addresses": "AutoScalingLaunchNoAddresses",
+}
+NEAR_MISSES = fixture_names("near_miss_")

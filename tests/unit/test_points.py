@@ -1,0 +1,63 @@
+"""The metric contract, metric points and batching, with no AWS."""
+
+import pytest
+
+from lambdas.core import contract
+from lambdas.core.network import Subnet
+from lambdas.core.publish import MAX_METRIC_DATA_PER_CALL, batches, collector_failure_point
+from lambdas.subnets.model import ipv4_headroom
+from lambdas.subnets.points import subnet_metric_points
+
+
+def _subnets(n: int) -> list[Subnet]:
+    return [Subnet(f"subnet-{i:05d}", "vpc-1", "us-east-1a", "10.0.0.0/24", 51) for i in range(n)]
+
+
+def test_given_one_subnet_then_two_points_with_exactly_the_three_contract_dimensions():
+    points = subnet_metric_points(ipv4_headroom(_subnets(1)))
+    assert [(p.name, p.unit) for p in points] == [
+        ("AvailableIpAddressCount", "Count"),
+        ("IpUtilization", "Percent"),
+    ]
+    for point in points:
+        assert dict(point.dimensions) == {
+            "VpcId": "vpc-1",
+            "SubnetId": "subnet-00000",
+            "AvailabilityZone": "us-east-1a",
+        }
+    assert points[0].value == 51
+
+
+@pytest.mark.parametrize(
+    "dimensions",
+    [
+        {"VpcId": "vpc-1", "SubnetId": "subnet-1"},  # one missing
+        {"VpcId": "vpc-1", "SubnetId": "subnet-1", "AvailabilityZone": "a", "Extra": "x"},  # one too many
+        {"VpcId": "vpc-1", "SubnetId": "subnet-1", "Az": "a"},  # a misspelt one
+    ],
+)
+def test_given_dimensions_other_than_the_contracts_then_no_point_is_built(dimensions):
+    with pytest.raises(ValueError, match="AvailableIpAddressCount takes dimensions"):
+        contract.AVAILABLE_IP_ADDRESS_COUNT.point(1, dimensions)
+
+
+def test_given_dimensions_in_any_order_then_the_point_carries_them_in_the_contracts_order():
+    point = contract.IP_UTILIZATION.point(5.0, {"AvailabilityZone": "a", "SubnetId": "s", "VpcId": "v"})
+    assert point.dimensions == (("VpcId", "v"), ("SubnetId", "s"), ("AvailabilityZone", "a"))
+
+
+def test_given_2500_subnets_then_5000_points_fit_in_5_batches_of_at_most_1000():
+    points = subnet_metric_points(ipv4_headroom(_subnets(2500)))
+    sizes = [len(b) for b in batches(points)]
+    assert sizes == [1000, 1000, 1000, 1000, 1000]
+    assert max(sizes) <= MAX_METRIC_DATA_PER_CALL
+
+
+def test_given_no_points_then_no_batches_and_an_odd_count_leaves_a_short_last_batch():
+    assert list(batches([])) == []
+    assert [len(b) for b in batches(subnet_metric_points(ipv4_headroom(_subnets(501))))] == [1000, 2]
+
+
+def test_given_failures_then_the_failure_point_names_the_collector():
+    point = collector_failure_point("subnets", 2)
+    assert (point.name, point.value, point.dimensions) == ("CollectorFailures", 2, (("Collector", "subnets"),))
