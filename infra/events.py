@@ -46,12 +46,9 @@ def exhaustion_events_by_reason(namespace: str) -> str:
     return f"{exhaustion_events_total(namespace)} GROUP BY {contract.REASON}"
 
 
-def _either(words: list[str]) -> str:
-    return ", ".join(words[:-1]) + f" or {words[-1]}" if len(words) > 1 else "".join(words)
-
-
-def _all_of(words: list[str]) -> str:
-    return ", ".join(words[:-1]) + f" and {words[-1]}" if len(words) > 1 else "".join(words)
+def _listed(words: list[str], last: str) -> str:
+    """'a, b or c' (last='or') or 'a, b and c' (last='and')."""
+    return ", ".join(words[:-1]) + f" {last} {words[-1]}" if len(words) > 1 else "".join(words)
 
 
 class EventWatching(Construct):
@@ -176,7 +173,7 @@ class EventWatching(Construct):
                 "ExhaustionEventsAlarm",
                 name="ip-exhaustion-events",
                 description=(
-                    f"{_either(list(dict.fromkeys(k.service for k in registry.KINDS)))} reported an IP or ENI "
+                    f"{_listed(list(dict.fromkeys(k.service for k in registry.KINDS)), 'or')} reported an IP or ENI "
                     "exhaustion failure in the last 5 minutes (IpExhaustionEvents, any Reason). The first event of "
                     "each incident is emailed with the cluster, service, subnet and what to do; the dashboard shows "
                     "counts by reason."
@@ -222,7 +219,7 @@ class EventWatching(Construct):
     def dashboard_section(self) -> Section:
         """Exhaustion events by reason, and the events not handled."""
         every_five_minutes = Duration.minutes(5)
-        titles = _all_of([kind.title for kind in registry.KINDS])
+        titles = _listed([kind.title for kind in registry.KINDS], "and")
         return [
             [
                 heading(
