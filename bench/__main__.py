@@ -23,17 +23,19 @@ from bench.emulator import aws_like_emulator
 from bench.measure import Measurement, count_calls, measure, peak_python_mb, replay
 from bench.naive import naive_ecs, naive_subnets
 from bench.seed import INSTANCE_TYPES, REGION, seed
-from bench.sizes import SIZES, Size, ecs_floor, subnet_floor
-from lambdas.core.settings import METRIC_NAMESPACE
+from bench.sizes import SIZES, Size, census_floor, ecs_floor, subnet_floor
+from lambdas.census.settings import SNAPSHOT_BUCKET
+from lambdas.core.settings import METRIC_NAMESPACE, SUBNET_TAG_FILTER, VPC_IDS
 from lambdas.core.targets import forget_targets, own_target
 from lambdas.ecs.reads import ecs_read_budget
 from lambdas.ecs.settings import CLUSTER_NAMES
-from lambdas.subnets.settings import SUBNET_TAG_FILTER, VPC_IDS
 from tests.support.lambda_context import LocalLambdaContext, function_arn
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NAMESPACE = "SubnetIpMonitorBench"
-NAIVE_SIZES = {"XS", "S", "M"}  # at L the naive baseline would make ~110,000 calls to the emulator
+NAIVE_SIZES = {"XS", "S", "M"}
+MEASURED_SERVICES = ("ec2", "ecs", "cloudwatch", "s3")
+CENSUS_BUCKET = "subnet-ip-monitor-bench"  # at L the naive baseline would make ~110,000 calls to the emulator
 
 
 # As if just invoked with the ECS collector's 5-minute timeout: the deadline never cuts a benchmark run short.
@@ -53,11 +55,14 @@ class SizeResult:
     subnets_in_scope: int
     subnets: Measurement
     ecs: Measurement
+    census: Measurement
     subnet_floor: dict[str, int]
     ecs_floor: dict[str, int]
+    census_floor: dict[str, int]
     naive_subnet_calls: int | None
     naive_ecs_calls: int | None
     custom_metrics: int
+    vpcs: int
     points: int
 
 
@@ -74,15 +79,23 @@ def run_size(size: Size) -> SizeResult:
         VPC_IDS: "",
         SUBNET_TAG_FILTER: "",
         CLUSTER_NAMES: "",
+        SNAPSHOT_BUCKET: CENSUS_BUCKET,
     }
     with mock_aws(), aws_like_emulator(), patch.dict(os.environ, environment):
         ec2, ecs = boto3.client("ec2", region_name=REGION), boto3.client("ecs", region_name=REGION)
         seed(size, ec2, ecs)
-        subnets_in_scope = sum(len(p["Subnets"]) for p in ec2.get_paginator("describe_subnets").paginate())
-        from lambdas.ecs import handler as ecs_collector  # noqa: PLC0415 - after the environment
+        subnet_pages = list(ec2.get_paginator("describe_subnets").paginate())
+        subnets_in_scope = sum(len(p["Subnets"]) for p in subnet_pages)
+        vpcs = len({s["VpcId"] for p in subnet_pages for s in p["Subnets"]})
+        boto3.client("s3", region_name=REGION).create_bucket(
+            Bucket=CENSUS_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
+        )
+        from lambdas.census import handler as census_collector  # noqa: PLC0415 - after the environment
+        from lambdas.ecs import handler as ecs_collector  # noqa: PLC0415
         from lambdas.subnets import handler as subnet_collector  # noqa: PLC0415
 
         subnet_run, ecs_run = _measured_handler(subnet_collector.handler), _measured_handler(ecs_collector.handler)
+        census_run = _measured_handler(census_collector.handler)
         naive_subnet_calls = naive_ecs_calls = None
         if size.name in NAIVE_SIZES:
             naive_subnet_calls, naive_ecs_calls = _naive_calls()
@@ -98,11 +111,14 @@ def run_size(size: Size) -> SizeResult:
         subnets_in_scope=subnets_in_scope,
         subnets=subnet_run,
         ecs=ecs_run,
+        census=census_run,
         subnet_floor=subnet_floor(subnets_in_scope),
         ecs_floor=ecs_floor(size, instance_types=len(INSTANCE_TYPES)),
+        census_floor=census_floor(size, vpcs=vpcs, eks_clusters=1),
         naive_subnet_calls=naive_subnet_calls,
         naive_ecs_calls=naive_ecs_calls,
         custom_metrics=len(series),
+        vpcs=vpcs,
         points=0,
     )
 
@@ -111,16 +127,18 @@ def _measured_handler(handler: Any) -> Measurement:
     forget_targets()  # a cold container: new clients, a full ECS budget
     target = own_target(CONTEXT)
     calls: Counter[str] = Counter()
-    count_calls([target.client(s) for s in ("ec2", "ecs", "cloudwatch")], calls)
+    count_calls([target.client(s) for s in MEASURED_SERVICES], calls)
     result, answers = measure(lambda: handler({}, CONTEXT), calls, lambda: ecs_read_budget(target).waited_seconds)
     # The memory run repeats the handler on moto's recorded answers, so only the handler's own allocations
-    # (botocore parsing included) are traced, and without the ECS call budget: sleeping allocates nothing.
+    # (botocore parsing included) are traced, and without the call budgets: sleeping allocates nothing.
     forget_targets()
     target = own_target(CONTEXT)
     with (
         patch("lambdas.ecs.reads.ECS_READ_RATE_PER_SECOND", 1e9),
         patch("lambdas.ecs.reads.ECS_READ_BURST", 10**9),
-        replay([target.client(s) for s in ("ec2", "ecs", "cloudwatch")], answers),  # clients made unlimited
+        patch("lambdas.census.reads.RESERVATION_READS_PER_SECOND", 1e9),
+        patch("lambdas.census.reads.RESERVATION_READS_BURST", 10**9),
+        replay([target.client(s) for s in MEASURED_SERVICES], answers),  # clients made unlimited
     ):
         result.peak_python_mb = peak_python_mb(lambda: handler({}, CONTEXT))
     forget_targets()
@@ -155,6 +173,7 @@ def render(results: list[SizeResult]) -> str:
         for collector, measured, floor, resources in (
             ("subnets", r.subnets, r.subnet_floor, r.subnets_in_scope),
             ("ecs", r.ecs, r.ecs_floor, r.size.instances + r.size.tasks),
+            ("census", r.census, r.census_floor, r.size.interfaces),
         ):
             for operation in sorted(set(floor) | set(measured.calls)):
                 calls = measured.calls.get(operation, 0)
@@ -176,6 +195,7 @@ def render(results: list[SizeResult]) -> str:
         for collector, measured, floor, naive in (
             ("subnets", r.subnets, r.subnet_floor, r.naive_subnet_calls),
             ("ecs", r.ecs, r.ecs_floor, r.naive_ecs_calls),
+            ("census", r.census, r.census_floor, None),
         ):
             calls, floor_total = sum(measured.calls.values()), sum(floor.values())
             naive_cells = f"{naive:,} | {naive / calls:.1f}x" if naive is not None else "not run | -"
@@ -189,11 +209,12 @@ def render(results: list[SizeResult]) -> str:
         "",
         "### Custom metrics created",
         "",
-        "| size | measured (distinct series) | expected: 2 x subnets + 4 x clusters + 2 heartbeats |",
+        "| size | measured (distinct series) | expected: 2 x subnets + 4 x clusters + EKS subnets + VPCs "
+        "+ 1 EKS cluster + 3 heartbeats |",
         "| --- | ---: | ---: |",
     ]
     for r in results:
-        expected = 2 * r.subnets_in_scope + 4 * r.size.clusters + 2
+        expected = 2 * r.subnets_in_scope + 4 * r.size.clusters + r.size.eks_subnets + r.vpcs + 1 + 3
         lines.append(f"| {r.size.name} | {r.custom_metrics:,} | {expected:,} |")
     return "\n".join(lines) + "\n"
 

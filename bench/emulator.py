@@ -1,9 +1,9 @@
 """moto made to page like AWS (so the benchmark counts the calls AWS would receive) and to scale.
 
-moto 5.2.5 answers DescribeSubnets, ListClusters, ListContainerInstances and ListTasks in one page
-whatever MaxResults/maxResults say. Real AWS returns at most MaxResults items (DescribeSubnets: 5-1,000,
-all when it is absent; the ECS list calls: 1-100, default 100) and a token for the rest. This patch
-slices moto's result the same way, with the offset as the token.
+moto 5.2.5 answers DescribeSubnets, DescribeNetworkInterfaces, ListClusters, ListContainerInstances and
+ListTasks in one page whatever MaxResults/maxResults say. Real AWS returns at most MaxResults items (the
+EC2 describe calls: up to 1,000, all when it is absent; the ECS list calls: 1-100, default 100) and a token
+for the rest. This patch slices moto's result the same way, with the offset as the token.
 
 moto's DescribeTasks compares every requested ARN with every task of every cluster (50,000 tasks x 100
 ARNs per call at the L size); an indexed lookup gives the same answer in a fraction of the time, which
@@ -20,6 +20,7 @@ from typing import Any
 from unittest.mock import patch
 
 from moto.core.responses import ActionResult
+from moto.ec2.responses.elastic_network_interfaces import ElasticNetworkInterfaces
 from moto.ec2.responses.subnets import Subnets
 from moto.ecs.exceptions import InvalidParameterException
 from moto.ecs.models import EC2ContainerServiceBackend, Task
@@ -28,6 +29,7 @@ from moto.ecs.responses import EC2ContainerServiceResponse
 # (response class, method, list key, size parameter, token parameter, default page size or None for "all")
 PAGED: tuple[tuple[type, str, str, str, str, int | None], ...] = (
     (Subnets, "describe_subnets", "Subnets", "MaxResults", "NextToken", None),
+    (ElasticNetworkInterfaces, "describe_network_interfaces", "NetworkInterfaces", "MaxResults", "NextToken", None),
     (EC2ContainerServiceResponse, "list_clusters", "clusterArns", "maxResults", "nextToken", 100),
     (EC2ContainerServiceResponse, "list_container_instances", "containerInstanceArns", "maxResults", "nextToken", 100),
     (EC2ContainerServiceResponse, "list_tasks", "taskArns", "maxResults", "nextToken", 100),
@@ -66,7 +68,7 @@ def _indexed_describe_tasks(self: EC2ContainerServiceBackend, cluster_str: str, 
 
 @contextmanager
 def aws_like_emulator() -> Iterator[None]:
-    """Within the block, moto pages the four list calls as AWS does and describes tasks by index."""
+    """Within the block, moto pages the five list calls as AWS does and describes tasks by index."""
     with ExitStack() as stack:
         for cls, name, key, size_param, token_param, default in PAGED:
             stack.enter_context(

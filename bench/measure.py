@@ -67,11 +67,15 @@ class _EmulatorClock:
         return response
 
 
+WRITES = frozenset({"PutMetricData", "PutObject"})
+
+
 def _answer_key(event_name: str, request: Any) -> tuple[str, bytes]:
     operation = event_name.rsplit(".", 1)[-1]
-    # Every PutMetricData answer is the same; its request carries timestamps that differ between runs.
+    # Every PutMetricData and PutObject answer is the same; their requests carry timestamps (and the snapshot's
+    # dated key) that differ between runs.
     raw = request.body or b""
-    body = b"" if operation == "PutMetricData" else (raw.encode() if isinstance(raw, str) else bytes(raw))
+    body = b"" if operation in WRITES else (raw.encode() if isinstance(raw, str) else bytes(raw))
     return operation, body
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import copy
+import ipaddress
 import json
 import uuid
 from typing import Any
@@ -11,9 +12,10 @@ from unittest.mock import patch
 
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ec2.models import ec2_backends
+from moto.ec2.models.elastic_network_interfaces import NetworkInterface
 from moto.ecs.models import ecs_backends
 
-from bench.sizes import Size
+from bench.sizes import EKS_SUBNET_EVERY, Size
 from lambdas.ecs.model import TRUNK_ATTRIBUTE
 
 REGION = "eu-west-1"
@@ -21,6 +23,7 @@ AZS = ("eu-west-1a", "eu-west-1b", "eu-west-1c")
 SUBNETS_PER_VPC = 200  # /26 subnets of a /16 (moto checks each new subnet against its VPC's others)
 INSTANCE_TYPES = ("m5.large", "c5.large", "m6i.large")
 EMULATOR_AMI = "ami-12c6146b"
+BENCH_EKS_CLUSTER = "bench-eks"
 
 
 def seed(size: Size, ec2: Any, ecs: Any) -> None:
@@ -33,19 +36,44 @@ def seed(size: Size, ec2: Any, ecs: Any) -> None:
     # moto checks each new subnet for overlap by filtering every subnet in the region (quadratic: minutes
     # at 10,000); the generated CIDRs are disjoint by construction, so that check is skipped here.
     with patch.object(type(backend), "describe_subnets", lambda *_, **__: []):
-        _seed_subnets(ec2, backend, size.subnets - 1)
+        subnets = _seed_subnets(ec2, backend, size.subnets - 1)
     _seed_ecs(ec2, ecs, size)
+    # The ECS seeding made one instance and one task interface per cluster; the rest go in the other subnets.
+    _seed_interfaces(backend, subnets, size.interfaces - 2 * size.clusters)
 
 
-def _seed_subnets(ec2: Any, backend: Any, count: int) -> None:
+def _seed_subnets(ec2: Any, backend: Any, count: int) -> list[Any]:
+    subnets = []
     for vpc_index in range(0, count, SUBNETS_PER_VPC):
         vpc_id = ec2.create_vpc(CidrBlock=f"10.{vpc_index // SUBNETS_PER_VPC}.0.0/16")["Vpc"]["VpcId"]
         for i in range(min(SUBNETS_PER_VPC, count - vpc_index)):
-            backend.create_subnet(
-                vpc_id=vpc_id,
-                cidr_block=f"10.{vpc_index // SUBNETS_PER_VPC}.{i // 4}.{i % 4 * 64}/26",
-                availability_zone=AZS[i % len(AZS)],
+            subnets.append(
+                backend.create_subnet(
+                    vpc_id=vpc_id,
+                    cidr_block=f"10.{vpc_index // SUBNETS_PER_VPC}.{i // 4}.{i % 4 * 64}/26",
+                    availability_zone=AZS[i % len(AZS)],
+                )
             )
+    return subnets
+
+
+def _seed_interfaces(backend: Any, subnets: list[Any], count: int) -> None:
+    """Interfaces spread round-robin over the subnets, made in the backend (55,000 API calls would take minutes):
+    ECS task interfaces, and in every EKS_SUBNET_EVERY-th subnet an EKS cluster's VPC CNI interfaces."""
+    for number in range(count):
+        index = number % len(subnets)
+        subnet = subnets[index]
+        address = ipaddress.IPv4Network(subnet.cidr_block)[4 + number // len(subnets)]
+        if index % EKS_SUBNET_EVERY == 0:
+            description, tags = f"aws-K8S-i-{number:017x}", {"cluster.k8s.amazonaws.com/name": BENCH_EKS_CLUSTER}
+        else:
+            description = f"arn:aws:ecs:{REGION}:{DEFAULT_ACCOUNT_ID}:attachment/{uuid.uuid4()}"
+            tags = {"aws:ecs:clusterName": "bench", "aws:ecs:serviceName": f"service-{index % 7}"}
+        eni = NetworkInterface(  # type: ignore[abstract]  # moto's CloudFormation hooks, unused here
+            backend, subnet, private_ip_address=str(address), description=description, tags=tags
+        )
+        eni.status, eni.requester_managed = "in-use", True
+        backend.enis[eni.id] = eni
 
 
 def _seed_ecs(ec2: Any, ecs: Any, size: Size) -> None:

@@ -26,6 +26,16 @@ class Size:
         """Running awsvpc tasks in each cluster."""
         return self.tasks // self.clusters
 
+    @property
+    def interfaces(self) -> int:
+        """Network interfaces the census reads: one per container instance and one per awsvpc task."""
+        return self.instances + self.tasks
+
+    @property
+    def eks_subnets(self) -> int:
+        """Subnets whose interfaces belong to an EKS cluster's nodes: every EKS_SUBNET_EVERY-th one."""
+        return math.ceil(self.subnets / EKS_SUBNET_EVERY)
+
 
 SIZES = {
     "XS": Size("XS", 20, 2, 4, 20),  # the smoke test in tests/, not part of `make bench`
@@ -34,7 +44,11 @@ SIZES = {
     "L": Size("L", 10_000, 100, 5_000, 50_000),
 }
 
+# One subnet in ten holds EKS nodes: those get FreePrefixBlocks and a GetSubnetCidrReservations call each.
+EKS_SUBNET_EVERY = 10
 DESCRIBE_SUBNETS_PAGE = 1_000
+DESCRIBE_NETWORK_INTERFACES_PAGE = 1_000
+DESCRIBE_INSTANCES_PAGE = 1_000
 ECS_PAGE = 100
 METRIC_DATA_PER_CALL = 1_000
 INSTANCE_TYPES_PER_CALL = 100
@@ -66,4 +80,19 @@ def ecs_floor(size: Size, instance_types: int) -> dict[str, int]:
         "ecs.DescribeTasks": with_instances * _pages(per_cluster_tasks, ECS_PAGE),
         "ec2.DescribeInstanceTypes": _pages(instance_types, INSTANCE_TYPES_PER_CALL),
         "cloudwatch.PutMetricData": _pages(4 * with_instances + 1, METRIC_DATA_PER_CALL),
+    }
+
+
+def census_floor(size: Size, vpcs: int, eks_clusters: int) -> dict[str, int]:
+    """Fewest calls for one census run: pages of 1,000 subnets, interfaces and EKS instances; one reservation
+    read per subnet whose /28 blocks matter; points for those subnets, each VPC and each EKS cluster, and the
+    heartbeat, 1,000 a call; the snapshot and its dated copy."""
+    points = size.eks_subnets + vpcs + eks_clusters + 1
+    return {
+        "ec2.DescribeSubnets": max(1, _pages(size.subnets, DESCRIBE_SUBNETS_PAGE)),
+        "ec2.DescribeInstances": 1,  # no instance is tagged eks:cluster-name in the benchmark: one empty page
+        "ec2.DescribeNetworkInterfaces": max(1, _pages(size.interfaces, DESCRIBE_NETWORK_INTERFACES_PAGE)),
+        "ec2.GetSubnetCidrReservations": size.eks_subnets,
+        "cloudwatch.PutMetricData": _pages(points, METRIC_DATA_PER_CALL),
+        "s3.PutObject": 2,
     }

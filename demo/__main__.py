@@ -15,31 +15,36 @@ from moto import mock_aws
 from demo.events import Burst, incident_burst, matching_rule
 from demo.thresholds import SubnetThresholds, breached_thresholds
 from infra.core.config import MonitorConfig, config_from_context
+from lambdas.census.settings import SNAPSHOT_BUCKET
 from lambdas.core import contract
 from lambdas.core.network import Subnet
-from lambdas.core.settings import METRIC_NAMESPACE
+from lambdas.core.settings import METRIC_NAMESPACE, SUBNET_TAG_FILTER, VPC_IDS
 from lambdas.core.targets import own_target
 from lambdas.ecs import settings as ecs_settings
 from lambdas.ecs.model import ClusterEniCapacity, LimitBasis
 from lambdas.ecs.trunk_table import trunk_task_limits
 from lambdas.events import settings as event_settings
 from lambdas.events.kinds import registry
-from lambdas.subnets import settings as subnet_settings
 from lambdas.subnets.model import subnet_headroom
+from tests.support.emulator import restore_aws_fields
 from tests.support.lambda_context import LocalLambdaContext, function_arn
 from tests.support.readback import drain_queue, latest_value, metric_values
 from tests.support.scenario import (
     ECS_CLUSTER,
     ECS_PLANS,
     REGION,
+    CensusConsumers,
     EventResources,
     SeededNetwork,
+    seed_census_consumers,
     seed_ecs_cluster,
     seed_event_resources,
     seed_network,
 )
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+CENSUS_BUCKET = "subnet-ip-monitor-census-demo"
+TOP_CONSUMERS = 3
 CONTEXT = LocalLambdaContext(function_name="demo", invoked_function_arn=function_arn(REGION, name="demo"))
 
 
@@ -50,6 +55,7 @@ def main() -> None:
         ec2 = boto3.client("ec2", region_name=REGION)
         ecs = boto3.client("ecs", region_name=REGION)
         network = seed_network(ec2)
+        census_consumers = seed_census_consumers(ec2, network)
         # The opt-in happened between the two m5.large launches: enabled now, but the first has no trunk.
         # (moto implements PutAccountSetting, not PutAccountSettingDefault; the effect on reads is the same.)
         ecs.put_account_setting(name="awsvpcTrunking", value="enabled")
@@ -61,7 +67,13 @@ def main() -> None:
             instance_subnet=network.subnet_ids["instances-1a"],
             task_subnet=network.subnet_ids["tasks-1c"],
         )
-        os.environ[subnet_settings.VPC_IDS] = network.vpc_id
+        os.environ[VPC_IDS] = network.vpc_id
+        boto3.client("s3", region_name=REGION).create_bucket(
+            Bucket=CENSUS_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
+        )
+        os.environ[SNAPSHOT_BUCKET] = CENSUS_BUCKET
+        # moto drops InterfaceType, prefixes and the in-use state of service interfaces: put them back.
+        restore_aws_fields(own_target(CONTEXT).client("ec2"))
         resources = seed_event_resources(
             boto3.client("sns", region_name=REGION),
             boto3.client("sqs", region_name=REGION),
@@ -100,6 +112,15 @@ def main() -> None:
         )
         for finding in ecs_report.findings:
             print(f"Finding: {finding}")
+        calls.clear()
+        from lambdas.census import handler as census_collector  # noqa: PLC0415
+
+        census_report = census_collector.handler({}, CONTEXT)  # type: ignore[arg-type]
+        _print_census(boto3.client("s3", region_name=REGION), network, census_consumers)
+        print(
+            f"\nCensus run: {census_report['status']}, {census_report['resources']} subnets, "
+            f"{census_report['metric_points']} data points; API calls: {_format_calls(calls)}"
+        )
         burst = Burst(
             REGION,
             ECS_CLUSTER,
@@ -124,7 +145,7 @@ def _demo_environment(config: MonitorConfig) -> dict[str, str]:
         "POWERTOOLS_SERVICE_NAME": "subnet-ip-monitor-demo",
         "POWERTOOLS_LOG_LEVEL": os.environ.get("DEMO_LOG_LEVEL", "ERROR"),
         METRIC_NAMESPACE: config.namespace,
-        subnet_settings.SUBNET_TAG_FILTER: config.subnet_tag_filter,
+        SUBNET_TAG_FILTER: config.subnet_tag_filter,
         ecs_settings.CLUSTER_NAMES: ",".join(config.cluster_names),
         event_settings.DEDUPE_WINDOW_MINUTES: str(config.dedupe_window_minutes),
     }
@@ -137,7 +158,7 @@ def _count_calls() -> dict[str, int]:
         operation = event_name.rsplit(".", 1)[-1]
         counts[operation] = counts.get(operation, 0) + 1
 
-    for service in ("ec2", "ecs", "cloudwatch"):
+    for service in ("ec2", "ecs", "cloudwatch", "s3"):
         own_target(CONTEXT).client(service).meta.events.register(f"before-call.{service}", record)
     return counts
 
@@ -249,6 +270,42 @@ def _replay_events(
         print(f"Subject: {email['Subject']}\n")
         print(email["Message"].rstrip())
     print("=" * 100)
+
+
+def _print_census(s3: Any, network: SeededNetwork, seeded: CensusConsumers) -> None:
+    snapshot = json.loads(s3.get_object(Bucket=CENSUS_BUCKET, Key="census/latest.json")["Body"].read())
+    names = {subnet_id: name for name, subnet_id in network.subnet_ids.items()}
+    print(f"\nENI census: who holds each subnet's addresses (read back from s3://{CENSUS_BUCKET}/census/latest.json)")
+    header = f"{'subnet':<14}{'usable':>7}{'free':>6}{'/28 free':>10}  top consumers: category owner addresses"
+    print(header)
+    print("-" * len(header))
+    for subnet in sorted(snapshot["subnets"], key=lambda s: names.get(s["subnetId"], s["subnetId"])):
+        if subnet["subnetId"] not in names:
+            continue
+        blocks = "-" if subnet["freePrefixBlocks"] is None else str(subnet["freePrefixBlocks"])
+        top = [f"{c['category']} {c['owner'] or '-'} {c['addresses']}" for c in subnet["consumers"][:TOP_CONSUMERS]]
+        more = len(subnet["consumers"]) - TOP_CONSUMERS
+        consumers = ", ".join(top) + (f" and {more} more" if more > 0 else "")
+        print(
+            f"{names[subnet['subnetId']]:<14}{subnet['usableAddresses']:>7}{subnet['availableAddresses']:>6}"
+            f"{blocks:>10}  {consumers or 'nothing'}"
+        )
+    for cluster in snapshot["eksClusters"]:
+        where = ", ".join(names.get(s, s) for s in cluster["subnetIds"])
+        print(
+            f"EKS cluster {cluster['clusterName']}: {cluster['addresses']} addresses on {cluster['interfaces']} "
+            f"interfaces ({len(seeded.eks_nodes)} nodes, warm addresses and /28 prefixes) in {where}"
+        )
+    print("Interfaces attached to nothing (they keep their addresses until deleted):")
+    for leaked in snapshot["unattached"]:
+        print(
+            f"  {leaked['networkInterfaceId']} in {names.get(leaked['subnetId'], leaked['subnetId'])}, "
+            f"{leaked['addresses']} address(es): {leaked['description']!r}"
+        )
+    print(
+        "(moto does not take IPv4 prefixes out of a subnet's free count, so eks-1a's free column is 32 too high "
+        "here; AWS's is right. '/28 free' is worked out only where prefixes or EKS nodes are.)"
+    )
 
 
 def _print_subnets(ec2: Any, cloudwatch: Any, network: SeededNetwork, config: MonitorConfig) -> None:

@@ -9,6 +9,7 @@ from aws_cdk import Stack
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
+from infra.census import EniCensus
 from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
 from infra.core.dashboard import MonitorDashboard, Section
@@ -49,6 +50,7 @@ class SubnetIpMonitorStack(Stack):
             SubnetCollection(self, "SubnetCollection", config=config, alerting=alerting),
             EcsCollection(self, "EcsCollection", config=config, alerting=alerting),
             EventWatching(self, "EventWatching", config=config, key=key, alerting=alerting),
+            EniCensus(self, "EniCensus", config=config, key=key, alerting=alerting),
         ]
         health = MonitorHealth(
             self,

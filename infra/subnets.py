@@ -14,7 +14,8 @@ from infra.core.dashboard import Section, heading, query_graph
 from infra.core.queries import MAX_SERIES_PER_QUERY, schema
 from infra.core.scheduled_collector import ScheduledCollector
 from lambdas.core import contract
-from lambdas.subnets.settings import COLLECTOR, SUBNET_TAG_FILTER, VPC_IDS
+from lambdas.core.settings import SUBNET_TAG_FILTER, VPC_IDS
+from lambdas.subnets.settings import COLLECTOR
 
 SUBNET_REMEDY = (
     "Free addresses (delete unused ENIs, endpoints or load balancers), add a subnet to the ECS service or "

@@ -76,6 +76,10 @@ class MonitorConfig(BaseModel):
     eni_utilization_threshold_percent: float = Field(default=80.0, alias="eniUtilizationThresholdPercent", gt=0, le=100)
     untrunked_instances_alarm: bool = Field(default=True, alias="untrunkedInstancesAlarm")
     dedupe_window_minutes: int = Field(default=30, alias="dedupeWindowMinutes", ge=1, le=1440)
+    census_minutes: int = Field(default=15, alias="censusMinutes", ge=5, le=1440)
+    free_prefix_block_floor: int = Field(default=2, alias="freePrefixBlockFloor", ge=0, le=4096)
+    # 0: no alarm (the default); N: alarm when a VPC's unattached interfaces hold N or more addresses.
+    unattached_eni_alarm_threshold: int = Field(default=0, alias="unattachedEniAlarmThreshold", ge=0, le=65531)
 
     @field_validator("alert_emails")
     @classmethod

@@ -22,7 +22,7 @@ HEARTBEAT_MISSED_RUNS = 3
 
 
 class ScheduledCollector(Construct):
-    """Runs handler every monitor:scheduleMinutes; alarms when a run fails a call or when runs stop.
+    """Runs handler on a schedule; alarms when a run fails a call or when runs stop.
 
     name is the Collector dimension and the alarms' name part ("subnets"); title is for people ("the subnet
     collector").
@@ -44,11 +44,14 @@ class ScheduledCollector(Construct):
         why_any_resource: str,
         config: MonitorConfig,
         alerting: Alerting,
+        minutes: int | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.name = name
         self._namespace = config.namespace
-        self.period = Duration.seconds(config.schedule_seconds)
+        # Every monitor:scheduleMinutes unless the collector has a schedule of its own (the census).
+        self.minutes = minutes or config.schedule_minutes
+        self.period = Duration.minutes(self.minutes)
         self.function, self.role = monitor_function(
             self,
             "Function",
@@ -65,8 +68,8 @@ class ScheduledCollector(Construct):
         events.Rule(
             self,
             "Schedule",
-            description=f"Runs {title} every {config.schedule_minutes} minutes",
-            schedule=events.Schedule.rate(Duration.minutes(config.schedule_minutes)),
+            description=f"Runs {title} every {self.minutes} minutes",
+            schedule=events.Schedule.rate(self.period),
             targets=[targets.LambdaFunction(self.function, retry_attempts=0)],
         )
         self.alarms = [
@@ -88,7 +91,7 @@ class ScheduledCollector(Construct):
                 name=f"{name}-collector-heartbeat",
                 description=(
                     f"The {name} collector has not published for {HEARTBEAT_MISSED_RUNS} runs in a row "
-                    f"({HEARTBEAT_MISSED_RUNS * config.schedule_minutes} min): its metrics are stale and its "
+                    f"({HEARTBEAT_MISSED_RUNS * self.minutes} min): its metrics are stale and its "
                     "alarms cannot fire. Check the function's errors, throttles and log group, its schedule "
                     "rule, and whether its role lost a permission."
                 ),

@@ -25,6 +25,7 @@ COLLECTOR = "Collector"
 
 SUBNET_DIMENSIONS = (VPC_ID, SUBNET_ID, AVAILABILITY_ZONE)
 CLUSTER_DIMENSIONS = (CLUSTER_NAME,)
+VPC_DIMENSIONS = (VPC_ID,)
 EVENT_DIMENSIONS = (REASON,)
 COLLECTOR_DIMENSIONS = (COLLECTOR,)
 
@@ -64,6 +65,13 @@ ENI_TASKS_RUNNING = Metric("EniTasksRunning", UNIT_COUNT, CLUSTER_DIMENSIONS)
 ENI_TASK_CAPACITY = Metric("EniTaskCapacity", UNIT_COUNT, CLUSTER_DIMENSIONS)
 ENI_UTILIZATION = Metric("EniUtilization", UNIT_PERCENT, CLUSTER_DIMENSIONS)
 UNTRUNKED_INSTANCES = Metric("UntrunkedInstances", UNIT_COUNT, CLUSTER_DIMENSIONS)
+
+# Per subnet that holds an IPv4 prefix or an EKS node interface (census): aligned, empty /28 blocks left.
+FREE_PREFIX_BLOCKS = Metric("FreePrefixBlocks", UNIT_COUNT, SUBNET_DIMENSIONS)
+# Per VPC in scope (census): addresses held by interfaces in the `available` state (attached to nothing).
+UNATTACHED_ENI_ADDRESSES = Metric("UnattachedEniAddresses", UNIT_COUNT, VPC_DIMENSIONS)
+# Per EKS cluster (census): addresses held by its nodes, pod ENIs and prefixes, warm pools included.
+EKS_ADDRESSES_IN_USE = Metric("EksAddressesInUse", UNIT_COUNT, CLUSTER_DIMENSIONS)
 
 # Per exhaustion event caught by the event handler (one data point per event).
 IP_EXHAUSTION_EVENTS = Metric("IpExhaustionEvents", UNIT_COUNT, EVENT_DIMENSIONS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # AWS keeps the network address, the VPC router, DNS, one for future use and the broadcast address.
@@ -28,3 +29,14 @@ def usable_addresses(cidr_block: str) -> int:
     """Addresses a subnet can hand out: 2^(32 - prefix) minus the 5 AWS reserves."""
     prefix = ipaddress.IPv4Network(cidr_block).prefixlen
     return int(2 ** (32 - prefix)) - AWS_RESERVED_ADDRESSES_PER_SUBNET
+
+
+def describe_subnets_filters(vpc_ids: Iterable[str], tag_filter: tuple[str, str] | None) -> list[dict[str, object]]:
+    """EC2 Filters for the configured scope, so EC2 (not this code) drops out-of-scope subnets."""
+    filters: list[dict[str, object]] = []
+    vpcs = sorted(set(vpc_ids))
+    if vpcs:
+        filters.append({"Name": "vpc-id", "Values": vpcs})
+    if tag_filter:
+        filters.append({"Name": f"tag:{tag_filter[0]}", "Values": [tag_filter[1]]})
+    return filters

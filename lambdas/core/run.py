@@ -84,10 +84,17 @@ def run_collector(
     cloudwatch: Any,
     namespace: str,
     now: datetime,
+    keep: Callable[[list[Resource], RunReport], None] | None = None,
 ) -> CollectorRun[Resource]:
-    """One run of any collector: read what it can (recording failures in the report), then publish it all."""
+    """One run of any collector: read what it can (recording failures in the report), then publish it all.
+
+    keep, if given, stores what the run computed (the census snapshot) before the metrics go out, so a
+    failure to store it is in the run's CollectorFailures count.
+    """
     report = RunReport(collector=collector)
     resources = read(report)
     report.resources = len(resources)
+    if keep is not None:
+        keep(resources, report)
     publish_run(cloudwatch, namespace, points(resources), now, report)
     return CollectorRun(report, resources)

@@ -12,11 +12,13 @@ import os
 from collections.abc import Mapping
 from typing import Annotated, Final, TypeVar, cast
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from lambdas.core.errors import SettingsError
 
 METRIC_NAMESPACE: Final = "METRIC_NAMESPACE"
+VPC_IDS: Final = "VPC_IDS"
+SUBNET_TAG_FILTER: Final = "SUBNET_TAG_FILTER"
 
 
 def _comma_separated(value: object) -> object:
@@ -45,6 +47,18 @@ class MonitorSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     metric_namespace: str = Field(alias=METRIC_NAMESPACE, min_length=1, max_length=255)
+
+
+class SubnetScopeSettings(MonitorSettings):
+    """The subnets in scope, for every collector that reads subnets (monitor:vpcIds, monitor:subnetTagFilter)."""
+
+    vpc_ids: CommaSeparated = Field(alias=VPC_IDS)  # empty string: every VPC
+    subnet_tag_filter: tuple[str, str] | None = Field(alias=SUBNET_TAG_FILTER)  # empty string: no filter
+
+    @field_validator("subnet_tag_filter", mode="before")
+    @classmethod
+    def _parse_tag_filter(cls, value: object) -> object:
+        return parse_tag_filter(value) if isinstance(value, str) else value
 
 
 SettingsModel = TypeVar("SettingsModel", bound=MonitorSettings)

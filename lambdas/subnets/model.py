@@ -40,14 +40,3 @@ def subnet_headroom(subnet: Subnet) -> SubnetHeadroom:
 def ipv4_headroom(subnets: Iterable[Subnet]) -> list[SubnetHeadroom]:
     """Headroom of every subnet that has an IPv4 CIDR (IPv6-only subnets have no IPv4 to run out of)."""
     return [subnet_headroom(s) for s in subnets if s.cidr_block is not None]
-
-
-def describe_subnets_filters(vpc_ids: Iterable[str], tag_filter: tuple[str, str] | None) -> list[dict[str, object]]:
-    """EC2 Filters for the configured scope, so EC2 (not this code) drops out-of-scope subnets."""
-    filters: list[dict[str, object]] = []
-    vpcs = sorted(set(vpc_ids))
-    if vpcs:
-        filters.append({"Name": "vpc-id", "Values": vpcs})
-    if tag_filter:
-        filters.append({"Name": f"tag:{tag_filter[0]}", "Values": [tag_filter[1]]})
-    return filters

@@ -6,10 +6,10 @@ from datetime import datetime
 
 from lambdas.core.aws.ec2 import iter_subnet_pages
 from lambdas.core.errors import AwsReadError
-from lambdas.core.network import Subnet
+from lambdas.core.network import Subnet, describe_subnets_filters
 from lambdas.core.run import CollectorRun, Deadline, RunReport, run_collector
 from lambdas.core.targets import Target
-from lambdas.subnets.model import SubnetHeadroom, describe_subnets_filters, ipv4_headroom
+from lambdas.subnets.model import SubnetHeadroom, ipv4_headroom
 from lambdas.subnets.points import subnet_metric_points
 from lambdas.subnets.settings import COLLECTOR, SubnetCollectorSettings
 

@@ -20,6 +20,7 @@ REF_RETURNS = {
     "AWS::SNS::Topic": "arn:aws:sns:eu-west-1:123456789012:SubnetIpMonitor-Topic-1A2B3C4D",
     "AWS::DynamoDB::Table": "SubnetIpMonitor-IncidentWindows-1A2B3C4D",
     "AWS::SQS::Queue": "https://sqs.eu-west-1.amazonaws.com/123456789012/SubnetIpMonitor-DeadLetterQueue-1A2B3C4D",
+    "AWS::S3::Bucket": "subnetipmonitor-enicensussnapshots-1a2b3c4d",
 }
 # Set for Powertools itself, not read by the project's settings.
 POWERTOOLS_VARIABLES = {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL"}
@@ -60,7 +61,12 @@ def test_given_the_stack_then_each_function_environment_validates_against_its_se
         known = {field.alias for field in model.model_fields.values()}
         assert set(environment) - POWERTOOLS_VARIABLES == known, function["Handler"]
         checked.append(model.__name__)
-    assert sorted(checked) == ["EcsCollectorSettings", "EventHandlerSettings", "SubnetCollectorSettings"]
+    assert sorted(checked) == [
+        "CensusSettings",
+        "EcsCollectorSettings",
+        "EventHandlerSettings",
+        "SubnetCollectorSettings",
+    ]
 
 
 def test_given_scope_keys_then_the_collectors_read_back_exactly_that_scope(tmp_path):
@@ -77,3 +83,5 @@ def test_given_scope_keys_then_the_collectors_read_back_exactly_that_scope(tmp_p
     assert read["SubnetCollectorSettings"]["vpc_ids"] == ("vpc-0123456789abcdef0",)
     assert read["SubnetCollectorSettings"]["subnet_tag_filter"] == ("Purpose", "tasks")
     assert read["EcsCollectorSettings"]["cluster_names"] == ("orders", "pay")
+    assert read["CensusSettings"]["vpc_ids"] == ("vpc-0123456789abcdef0",)
+    assert read["CensusSettings"]["subnet_tag_filter"] == ("Purpose", "tasks")

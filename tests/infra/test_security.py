@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from infra.census import CENSUS_READ_ACTIONS
 from infra.ecs import ECS_READ_ACTIONS
 from lambdas.core.contract import DEFAULT_NAMESPACE
 
@@ -20,6 +21,14 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
         **{a: {"AWS::Logs::LogGroup"} for a in LOGS},
         **{a: {"*"} for a in ECS_READ_ACTIONS},
         "cloudwatch:PutMetricData": {"*"},
+    },
+    "EniCensus": {
+        **{a: {"AWS::Logs::LogGroup"} for a in LOGS},
+        **{a: {"*"} for a in CENSUS_READ_ACTIONS},
+        "cloudwatch:PutMetricData": {"*"},
+        # Its snapshots only: no read, list or delete of the bucket, and the key only for S3's data keys.
+        "s3:PutObject": {"AWS::S3::Bucket/census/*"},
+        "kms:GenerateDataKey": {"AWS::KMS::Key"},
     },
     "EventWatching": {
         **{a: {"AWS::Logs::LogGroup"} for a in LOGS},
@@ -44,6 +53,10 @@ def _resource_kind(resource: Any, resources: dict[str, Any]) -> str:
     if isinstance(resource, dict) and ("Ref" in resource or "Fn::GetAtt" in resource):
         logical_id = resource.get("Ref") or resource["Fn::GetAtt"][0]
         return str(resources[logical_id]["Type"])
+    if isinstance(resource, dict) and "Fn::Join" in resource:
+        # An ARN built from a resource and a literal path, e.g. the bucket's ARN + "/census/*".
+        parts = resource["Fn::Join"][1]
+        return "".join(_resource_kind(p, resources) if isinstance(p, dict) else p for p in parts)
     return f"unexpected resource {resource!r}"
 
 
@@ -86,7 +99,7 @@ def test_given_every_role_then_it_belongs_to_one_function_and_has_no_managed_or_
 def test_given_put_metric_data_then_every_grant_is_limited_to_the_namespace(synthesized):
     grants = [s for _, s in _identity_statements(synthesized) if "cloudwatch:PutMetricData" in _listed(s["Action"])]
 
-    assert len(grants) == 3
+    assert len(grants) == 4  # the three collectors and the event handler
     assert all(s["Condition"] == {"StringEquals": {"cloudwatch:namespace": DEFAULT_NAMESPACE}} for s in grants)
     assert all(_listed(s["Action"]) == ["cloudwatch:PutMetricData"] for s in grants)
 
@@ -141,7 +154,7 @@ def test_given_the_incident_table_then_it_uses_the_app_key(synthesized):
 def test_given_every_log_group_then_it_has_the_retention_and_goes_with_the_stack(synthesized):
     groups = synthesized.of_type("AWS::Logs::LogGroup").values()
 
-    assert len(groups) == 3
+    assert len(groups) == 4
     assert all(g["Properties"]["RetentionInDays"] == 30 and g["DeletionPolicy"] == "Delete" for g in groups)
 
 
@@ -151,15 +164,15 @@ def _alarms(synthesized) -> dict[str, dict[str, Any]]:
     }
 
 
-@pytest.mark.parametrize("collector", ["subnets", "ecs"])
-def test_given_each_collector_then_a_heartbeat_alarm_fires_after_3_silent_runs(synthesized, collector):
+@pytest.mark.parametrize(("collector", "period"), [("subnets", 300), ("ecs", 300), ("census", 900)])
+def test_given_each_collector_then_a_heartbeat_alarm_fires_after_3_silent_runs(synthesized, collector, period):
     (topic_id,) = synthesized.of_type("AWS::SNS::Topic")
 
     heartbeat = _alarms(synthesized)[f"SubnetIpMonitor-{collector}-collector-heartbeat"]
 
     assert (heartbeat["MetricName"], heartbeat["Statistic"]) == ("CollectorHeartbeat", "SampleCount")
     assert heartbeat["Dimensions"] == [{"Name": "Collector", "Value": collector}]
-    assert (heartbeat["Period"], heartbeat["EvaluationPeriods"], heartbeat["DatapointsToAlarm"]) == (300, 3, 3)
+    assert (heartbeat["Period"], heartbeat["EvaluationPeriods"], heartbeat["DatapointsToAlarm"]) == (period, 3, 3)
     assert (heartbeat["ComparisonOperator"], heartbeat["Threshold"]) == ("LessThanThreshold", 1)
     assert heartbeat["TreatMissingData"] == "breaching"
     assert heartbeat["AlarmActions"] == heartbeat["OKActions"] == [{"Ref": topic_id}]
@@ -178,6 +191,6 @@ def test_given_every_function_then_its_errors_and_throttles_alarm_to_the_topic(s
         }
         assert watched == functions, metric
     lambda_alarms = [a for a in alarms.values() if a.get("Namespace") == "AWS/Lambda"]
-    assert len(lambda_alarms) == 7  # errors and throttles of 3 functions, and the handler's DeadLetterErrors
+    assert len(lambda_alarms) == 9  # errors and throttles of 4 functions, and the handler's DeadLetterErrors
     assert all(a["AlarmActions"] == [{"Ref": topic_id}] for a in lambda_alarms)
     assert all(a["AlarmActions"] == [{"Ref": topic_id}] for a in alarms.values())

@@ -18,7 +18,7 @@ def test_given_the_seeded_network_when_the_demo_runs_then_the_full_task_subnet_i
     assert re.search(r"tasks-1c .* 123 +48 +75 +39\.0  ok", out)
     assert "free addresses 5 <= 8" in out
     assert (
-        "Subnet collector run: complete, 6 subnets, 13 data points; API calls: DescribeSubnets x1, PutMetricData x1"
+        "Subnet collector run: complete, 9 subnets, 19 data points; API calls: DescribeSubnets x1, PutMetricData x1"
         in out
     )
     # And the trunking story: the m5.large launched before the opt-in is full at 2 of 2 and untrunked
@@ -26,6 +26,11 @@ def test_given_the_seeded_network_when_the_demo_runs_then_the_full_task_subnet_i
     assert re.search(r"m5-before-opt-in +m5\.large +no +2/2 +FULL: .*RESOURCE:ENI; UNTRUNKED: .* gets 10 slots", out)
     assert re.search(r"m5-after-opt-in +m5\.large +yes +4/10 +ok", out)
     assert "Alarms that would fire: ecs-untrunked-instances" in out
+    # And the census: the full task subnet's 118 used addresses are its two services' task interfaces
+    assert re.search(r"tasks-1a +123 +5 +- +ecs-task orders/checkout 59, ecs-task orders/payments 59\n", out)
+    assert re.search(r"shared-1b +59 +55 +- +unattached - 2, load-balancer app/orders-alb 1, vpc-endpoint vpce-", out)
+    assert "EKS cluster platform-eks: 46 addresses on 4 interfaces" in out
+    assert re.search(r"Census run: complete, 9 subnets, 4 data points; .*PutObject x2", out)
     # And the event burst: 15 of 20 events reach the handler, every one is counted, 3 incidents are emailed
     assert re.search(
         r"TaskStoppedNoAddresses +9\n +ServiceTaskPlacementEni +5\n +ContainerInstanceRegistrationFailed +1\n"

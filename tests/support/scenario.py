@@ -8,6 +8,7 @@ from typing import Any
 
 from lambdas.ecs.model import TRUNK_ATTRIBUTE
 from lambdas.events.aws.dynamodb import KEY as INCIDENT_KEY
+from tests.support.emulator import aws_fields
 
 REGION = "eu-west-1"
 AZS = ("eu-west-1a", "eu-west-1b", "eu-west-1c")
@@ -15,23 +16,32 @@ AZS = ("eu-west-1a", "eu-west-1b", "eu-west-1c")
 
 @dataclass(frozen=True)
 class SubnetPlan:
-    """A subnet to create and how many addresses to take in it (ENIs, as tasks and instances would)."""
+    """A subnet to create and how many addresses to take in it, as ECS task or instance interfaces."""
 
     name: str
     cidr: str
     az: str
     enis: int
+    holder: str = "ecs-task"  # or "instance"; the census subnets are filled by seed_census_consumers
 
 
 # Task subnets are /25 (123 usable). tasks-1a is nearly full, tasks-1b is past the utilization threshold.
+# eks-1a holds an EKS cluster's nodes; shared-1a/1b a Lambda function, a load balancer, a NAT gateway, an
+# endpoint and two interfaces left behind.
 SUBNET_PLANS = (
-    SubnetPlan("instances-1a", "10.20.0.0/24", AZS[0], 6),
-    SubnetPlan("instances-1b", "10.20.1.0/24", AZS[1], 5),
-    SubnetPlan("instances-1c", "10.20.2.0/24", AZS[2], 4),
+    SubnetPlan("instances-1a", "10.20.0.0/24", AZS[0], 6, "instance"),
+    SubnetPlan("instances-1b", "10.20.1.0/24", AZS[1], 5, "instance"),
+    SubnetPlan("instances-1c", "10.20.2.0/24", AZS[2], 4, "instance"),
     SubnetPlan("tasks-1a", "10.20.16.0/25", AZS[0], 118),
     SubnetPlan("tasks-1b", "10.20.16.128/25", AZS[1], 105),
     SubnetPlan("tasks-1c", "10.20.17.0/25", AZS[2], 40),
+    SubnetPlan("eks-1a", "10.20.32.0/24", AZS[0], 0),
+    SubnetPlan("shared-1a", "10.20.33.0/26", AZS[0], 0),
+    SubnetPlan("shared-1b", "10.20.33.64/26", AZS[1], 0),
 )
+# The services whose task interfaces fill the task subnets, in turn (ECS's aws:ecs:* tags name them).
+TASK_SERVICES = ("checkout", "payments")
+EKS_CLUSTER = "platform-eks"
 
 
 @dataclass(frozen=True)
@@ -51,10 +61,103 @@ def seed_network(ec2: Any) -> SeededNetwork:
     for plan in SUBNET_PLANS:
         subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock=plan.cidr, AvailabilityZone=plan.az)["Subnet"]["SubnetId"]
         ec2.create_tags(Resources=[subnet_id], Tags=[{"Key": "Name", "Value": plan.name}])
-        for _ in range(plan.enis):
-            ec2.create_network_interface(SubnetId=subnet_id, Description="awsvpc task ENI (demo)")
+        for number in range(plan.enis):
+            ec2.create_network_interface(SubnetId=subnet_id, **_interface_of(plan, number))
         subnet_ids[plan.name] = subnet_id
     return SeededNetwork(vpc_id, subnet_ids)
+
+
+def _interface_of(plan: SubnetPlan, number: int) -> dict[str, Any]:
+    """How an ECS task's (or an instance's) interface looks in DescribeNetworkInterfaces."""
+    if plan.holder == "instance":
+        tags = aws_fields(status="in-use", instance_id=f"i-{plan.name[-2:]}{number:015x}")
+        return {"Description": "", "TagSpecifications": _tagged(tags)}
+    tags = [
+        {"Key": "aws:ecs:clusterName", "Value": ECS_CLUSTER},
+        {"Key": "aws:ecs:serviceName", "Value": TASK_SERVICES[number % len(TASK_SERVICES)]},
+        *aws_fields(status="in-use", requester_managed=True),
+    ]
+    attachment = f"arn:aws:ecs:{REGION}:123456789012:attachment/{number:08x}-0000-4000-8000-{plan.name[-2:]}0000000000"
+    return {"Description": attachment, "TagSpecifications": _tagged(tags)}
+
+
+def _tagged(tags: list[dict[str, str]]) -> list[dict[str, Any]]:
+    return [{"ResourceType": "network-interface", "Tags": tags}]
+
+
+@dataclass(frozen=True)
+class CensusConsumers:
+    """What seed_census_consumers created, for the demo and the tests to check against."""
+
+    eks_nodes: tuple[str, ...]
+    leaked_interfaces: tuple[str, ...]
+
+
+def seed_census_consumers(ec2: Any, network: SeededNetwork) -> CensusConsumers:
+    """EKS nodes (VPC CNI interfaces with secondary addresses and two /28 prefixes), a Lambda function, a load
+    balancer's two interfaces, a NAT gateway, an endpoint, and two interfaces left `available`."""
+    eks, shared_a, shared_b = (network.subnet_ids[n] for n in ("eks-1a", "shared-1a", "shared-1b"))
+    nodes = []
+    for node in range(2):
+        instance_id = ec2.run_instances(
+            ImageId=EMULATOR_AMI,
+            MinCount=1,
+            MaxCount=1,
+            InstanceType="m5.large",
+            SubnetId=eks,
+            TagSpecifications=[
+                {"ResourceType": "instance", "Tags": [{"Key": "eks:cluster-name", "Value": EKS_CLUSTER}]}
+            ],
+        )["Instances"][0]["InstanceId"]
+        # The VPC CNI's secondary interface: 5 addresses kept warm for pods, and on the second node two /28
+        # prefixes (prefix delegation) near the top of the subnet, where moto does not hand out addresses.
+        prefixes = ("10.20.32.192/28", "10.20.32.208/28") if node else ()
+        cni = ec2.create_network_interface(
+            SubnetId=eks,
+            Description=f"aws-K8S-{instance_id}",
+            SecondaryPrivateIpAddressCount=5,
+            TagSpecifications=_tagged(
+                [
+                    {"Key": "cluster.k8s.amazonaws.com/name", "Value": EKS_CLUSTER},
+                    {"Key": "node.k8s.amazonaws.com/instance_id", "Value": instance_id},
+                    *aws_fields(prefixes=prefixes),
+                ]
+            ),
+        )["NetworkInterface"]["NetworkInterfaceId"]
+        ec2.attach_network_interface(NetworkInterfaceId=cni, InstanceId=instance_id, DeviceIndex=1)
+        nodes.append(instance_id)
+    # An explicit reservation (say, for a future node group's static addresses): no prefix may come from it.
+    ec2.create_subnet_cidr_reservation(SubnetId=eks, Cidr="10.20.32.224/28", ReservationType="explicit")
+    for subnet, description, fields in (
+        (
+            shared_a,
+            "AWS Lambda VPC ENI-orders-api-1b2c3d4e-0a1b-4c2d-8e3f-0123456789ab",
+            aws_fields(interface_type="lambda", requester_managed=True, status="in-use"),
+        ),
+        (shared_a, "ELB app/orders-alb/50dc6c495c0c9188", aws_fields(requester_id="amazon-elb", status="in-use")),
+        (shared_b, "ELB app/orders-alb/50dc6c495c0c9188", aws_fields(requester_id="amazon-elb", status="in-use")),
+        (
+            shared_a,
+            "Interface for NAT Gateway nat-0a1b2c3d4e5f60718",
+            aws_fields(interface_type="natGateway", requester_managed=True, status="in-use"),
+        ),
+        (
+            shared_b,
+            "VPC Endpoint Interface vpce-0123456789abcdef0",
+            aws_fields(interface_type="vpc_endpoint", requester_managed=True, status="in-use"),
+        ),
+    ):
+        ec2.create_network_interface(SubnetId=subnet, Description=description, TagSpecifications=_tagged(fields))
+    leaked = tuple(
+        ec2.create_network_interface(SubnetId=shared_b, Description=description)["NetworkInterface"][
+            "NetworkInterfaceId"
+        ]
+        for description in (
+            "AWS Lambda VPC ENI-retired-job-9f8e7d6c-0a1b-4c2d-8e3f-0123456789ab",
+            "aws-K8S-i-0deadbeef00000001",
+        )
+    )
+    return CensusConsumers(tuple(nodes), leaked)
 
 
 @dataclass(frozen=True)
@@ -146,7 +249,25 @@ def seed_ecs_cluster(
     ecs.run_task(
         cluster=cluster, taskDefinition=f"{cluster}-fargate", launchType="FARGATE", networkConfiguration=network
     )
+    _describe_task_interfaces_as_ecs_does(ec2, ecs, cluster)
     return arns
+
+
+def _describe_task_interfaces_as_ecs_does(ec2: Any, ecs: Any, cluster: str) -> None:
+    """moto describes the interfaces it creates for tasks as 'moto ECS'; ECS writes the attachment's ARN."""
+    task_arns = ecs.list_tasks(cluster=cluster)["taskArns"]
+    for task in ecs.describe_tasks(cluster=cluster, tasks=task_arns)["tasks"]:
+        for attachment in task.get("attachments", []):
+            details = {d["name"]: d["value"] for d in attachment.get("details", [])}
+            if "networkInterfaceId" not in details:
+                continue
+            ec2.modify_network_interface_attribute(
+                NetworkInterfaceId=details["networkInterfaceId"],
+                Description={"Value": f"arn:aws:ecs:{REGION}:123456789012:attachment/{attachment['id']}"},
+            )
+            ec2.create_tags(
+                Resources=[details["networkInterfaceId"]], Tags=[{"Key": "aws:ecs:clusterName", "Value": cluster}]
+            )
 
 
 def _vpc_of(ec2: Any, subnet_id: str) -> str:

@@ -3,9 +3,9 @@
 import pytest
 
 from demo.thresholds import SubnetThresholds, breached_thresholds
-from lambdas.core.network import Subnet, usable_addresses
+from lambdas.core.network import Subnet, describe_subnets_filters, usable_addresses
 from lambdas.core.settings import parse_tag_filter
-from lambdas.subnets.model import describe_subnets_filters, ipv4_headroom, subnet_headroom
+from lambdas.subnets.model import ipv4_headroom, subnet_headroom
 
 
 def _subnet(cidr: str | None, available: int, subnet_id: str = "subnet-1") -> Subnet:

@@ -1,0 +1,208 @@
+"""The ENI census: its scheduled collector, the snapshot bucket, its queries, alarms and dashboard section."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from aws_cdk import Acknowledgment, CfnElement, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from infra.core.alarms import query_alarm
+from infra.core.alerting import Alerting
+from infra.core.config import MonitorConfig
+from infra.core.dashboard import Section, heading, query_graph
+from infra.core.keys import AppKey
+from infra.core.queries import MAX_SERIES_PER_QUERY, schema
+from infra.core.scheduled_collector import ScheduledCollector
+from lambdas.census.settings import COLLECTOR, SNAPSHOT_BUCKET
+from lambdas.core import contract
+from lambdas.core.settings import SUBNET_TAG_FILTER, VPC_IDS
+
+# Read-only calls the census makes; each named, none supports resource-level permissions.
+CENSUS_READ_ACTIONS = [
+    "ec2:DescribeSubnets",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeInstances",
+    "ec2:GetSubnetCidrReservations",
+]
+SNAPSHOT_PREFIX = "census/"
+HISTORY_PREFIX = "census/history/"
+HISTORY_DAYS = 35
+
+
+def fewest_free_prefix_blocks(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
+    """Lowest FreePrefixBlocks per subnet, fewest first."""
+    metric = contract.FREE_PREFIX_BLOCKS
+    return (
+        f"SELECT MIN({metric.name}) FROM {schema(namespace, metric)} "
+        f"GROUP BY {contract.SUBNET_ID} ORDER BY MIN() ASC LIMIT {limit}"
+    )
+
+
+def unattached_addresses_per_vpc(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
+    """Addresses held by unattached interfaces, per VPC, most first."""
+    metric = contract.UNATTACHED_ENI_ADDRESSES
+    return (
+        f"SELECT MAX({metric.name}) FROM {schema(namespace, metric)} "
+        f"GROUP BY {contract.VPC_ID} ORDER BY MAX() DESC LIMIT {limit}"
+    )
+
+
+def eks_addresses_per_cluster(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
+    """Addresses held by each EKS cluster, most first."""
+    metric = contract.EKS_ADDRESSES_IN_USE
+    return (
+        f"SELECT MAX({metric.name}) FROM {schema(namespace, metric)} "
+        f"GROUP BY {contract.CLUSTER_NAME} ORDER BY MAX() DESC LIMIT {limit}"
+    )
+
+
+class EniCensus(Construct):
+    """Attributes every subnet address to who holds it, keeps the snapshot in S3, publishes three metrics."""
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, config: MonitorConfig, key: AppKey, alerting: Alerting
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self._config = config
+        self.bucket = s3.Bucket(
+            self,
+            "Snapshots",
+            encryption=s3.BucketEncryption.KMS,
+            encryption_key=key.key,
+            bucket_key_enabled=True,  # one KMS request per object key's data key, not per PUT
+            enforce_ssl=True,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            lifecycle_rules=[s3.LifecycleRule(prefix=HISTORY_PREFIX, expiration=Duration.days(HISTORY_DAYS))],
+            # The census history is the one thing here worth keeping after `cdk destroy`: delete it by hand.
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        Validations.of(self.bucket).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions::AwsSolutions-S1",
+                reason=(
+                    "Only the census function writes here (its role is the only writer); server access logs "
+                    "would need a second bucket that costs more than the snapshots. CloudTrail data events "
+                    "can audit reads if a team needs that."
+                ),
+            )
+        )
+        self.collector = ScheduledCollector(
+            self,
+            "Collector",
+            name=COLLECTOR,
+            title="the ENI census",
+            handler="lambdas.census.handler.handler",
+            description="Subnet IP Monitor: who holds each subnet's addresses, free /28 blocks, leaked interfaces",
+            environment={
+                VPC_IDS: ",".join(config.vpc_ids),
+                SUBNET_TAG_FILTER: config.subnet_tag_filter,
+                SNAPSHOT_BUCKET: self.bucket.bucket_name,
+            },
+            timeout=Duration.minutes(5),
+            memory_size=512,
+            reads=[iam.PolicyStatement(actions=CENSUS_READ_ACTIONS, resources=["*"])],
+            why_any_resource="EC2 describe calls and GetSubnetCidrReservations support no resource-level permissions",
+            config=config,
+            alerting=alerting,
+            minutes=config.census_minutes,
+        )
+        self._grant_snapshot_writes(key)
+        self.collectors = [self.collector]
+        self.functions = {COLLECTOR: self.collector.function}
+        period = self.collector.period
+        self.alarms: list[cloudwatch.Alarm] = [
+            query_alarm(
+                self,
+                "FreePrefixBlocksAlarm",
+                name="subnet-free-prefix-blocks",
+                description=(
+                    f"A subnet used by EKS nodes or IPv4 prefixes has {config.free_prefix_block_floor} or fewer "
+                    "free aligned /28 blocks. With prefix delegation, new nodes and pods fail with "
+                    "InsufficientCidrBlocks even while the subnet still has free addresses (fragmentation). Add "
+                    "a subnet (or a CIDR reservation of type prefix in a new one) to the node group, or free "
+                    "addresses; the census snapshot (census/latest.json) names who holds the subnet."
+                ),
+                query=fewest_free_prefix_blocks(config.namespace),
+                label=contract.FREE_PREFIX_BLOCKS.name,
+                period=period,
+                threshold=config.free_prefix_block_floor,
+                comparison=cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
+                alerting=alerting,
+            )
+        ]
+        if config.unattached_eni_alarm_threshold:
+            self.alarms.append(
+                query_alarm(
+                    self,
+                    "UnattachedEniAddressesAlarm",
+                    name="unattached-eni-addresses",
+                    description=(
+                        f"Network interfaces attached to nothing hold {config.unattached_eni_alarm_threshold} or "
+                        "more addresses in a VPC. They keep their addresses until deleted. The census snapshot "
+                        "(census/latest.json, 'unattached') lists them; delete the ones no service will reuse."
+                    ),
+                    query=unattached_addresses_per_vpc(config.namespace),
+                    label=contract.UNATTACHED_ENI_ADDRESSES.name,
+                    period=period,
+                    threshold=config.unattached_eni_alarm_threshold,
+                    comparison=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                    alerting=alerting,
+                )
+            )
+
+    def _grant_snapshot_writes(self, key: AppKey) -> None:
+        """PutObject under census/ only, and the key's data keys only through S3 (no read, list or delete)."""
+        role = self.collector.role
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["s3:PutObject"], resources=[self.bucket.arn_for_objects(f"{SNAPSHOT_PREFIX}*")]
+            )
+        )
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["kms:GenerateDataKey"],
+                resources=[key.key.key_arn],
+                conditions={"StringEquals": {"kms:ViaService": f"s3.{Stack.of(self).region}.amazonaws.com"}},
+            )
+        )
+        bucket_id = Stack.of(self).get_logical_id(cast(CfnElement, self.bucket.node.default_child))
+        Validations.of(role).acknowledge(
+            Acknowledgment(
+                id=f"AwsSolutions::AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/{SNAPSHOT_PREFIX}*]",
+                reason="The census writes census/latest.json and one dated copy per run under census/history/.",
+            )
+        )
+
+    def dashboard_section(self) -> Section:
+        """Free /28 blocks, EKS addresses and unattached addresses."""
+        config, period = self._config, self.collector.period
+        return [
+            [
+                heading(
+                    "## ENI census (who holds the addresses)\n"
+                    f"Every {self.collector.minutes} min. Free /28 alarm at **{config.free_prefix_block_floor}** "
+                    f"or fewer blocks. Per-subnet consumers are in s3://{self.bucket.bucket_name}/census/latest.json."
+                )
+            ],
+            [
+                query_graph(
+                    "Fewest free /28 prefix blocks: 20 lowest subnets",
+                    fewest_free_prefix_blocks(config.namespace, limit=20),
+                    period,
+                    threshold=config.free_prefix_block_floor,
+                ),
+                query_graph("Addresses held per EKS cluster", eks_addresses_per_cluster(config.namespace), period),
+            ],
+            [
+                query_graph(
+                    "Addresses held by unattached interfaces, per VPC",
+                    unattached_addresses_per_vpc(config.namespace),
+                    period,
+                    threshold=config.unattached_eni_alarm_threshold or None,
+                )
+            ],
+        ]

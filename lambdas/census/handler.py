@@ -1,0 +1,24 @@
+"""Scheduled census collector (EventBridge rule, every monitor:censusMinutes)."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from lambdas.census.pipeline import PUBLISH_RESERVE_MS, collect_census
+from lambdas.census.settings import CensusSettings
+from lambdas.core.run import Deadline
+from lambdas.core.settings import load_settings
+from lambdas.core.targets import own_target
+
+logger = Logger()
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Attribute every address of every subnet in scope, keep the snapshot, and return the run report."""
+    settings = load_settings(CensusSettings)
+    deadline = Deadline(context.get_remaining_time_in_millis, PUBLISH_RESERVE_MS)
+    run = collect_census(own_target(context), settings, datetime.now(UTC), deadline)
+    return run.report.as_dict()

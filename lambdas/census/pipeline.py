@@ -1,0 +1,120 @@
+"""Census pipeline: read the target's subnets and interfaces, attribute every address, keep the snapshot, publish."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from lambdas.census.model import NetworkInterface
+from lambdas.census.points import census_metric_points
+from lambdas.census.reads import (
+    eks_node_instances,
+    explicit_reservations,
+    interface_filters,
+    iter_interface_pages,
+    pace_reservation_reads,
+    put_snapshot,
+)
+from lambdas.census.settings import COLLECTOR, CensusSettings
+from lambdas.census.snapshot import Held, SubnetCensus, holdings, needs_prefix_blocks, snapshot, take_census
+from lambdas.core.aws.ec2 import iter_subnet_pages
+from lambdas.core.errors import AwsCallError, AwsReadError
+from lambdas.core.network import Subnet, describe_subnets_filters
+from lambdas.core.run import CollectorRun, Deadline, RunReport, run_collector
+from lambdas.core.targets import Target
+
+# Time kept back for the reservations, the snapshot and publishing once the interfaces are read.
+PUBLISH_RESERVE_MS = 30_000
+LATEST_KEY = "census/latest.json"
+
+
+def history_key(now: datetime) -> str:
+    """Where the run's dated copy goes (the bucket's lifecycle expires census/history/ after 35 days)."""
+    return f"census/history/{now:%Y/%m/%d/%H%M%SZ}.json"
+
+
+def collect_census(
+    target: Target, settings: CensusSettings, now: datetime, deadline: Deadline | None = None
+) -> CollectorRun[SubnetCensus]:
+    """One scheduled run: every subnet in scope gets its consumers, even if one read fails or time runs short."""
+
+    def read(report: RunReport) -> list[SubnetCensus]:
+        return _read_census(target, settings, report, deadline)
+
+    def keep(subnets: list[SubnetCensus], report: RunReport) -> None:
+        document = snapshot(subnets, account_id=target.account_id, region=target.region, generated_at=now)
+        try:
+            put_snapshot(target.client("s3"), settings.snapshot_bucket, (LATEST_KEY, history_key(now)), document)
+        except AwsCallError as err:
+            report.record_failure(err)
+
+    return run_collector(
+        COLLECTOR,
+        read=read,
+        points=census_metric_points,
+        cloudwatch=target.client("cloudwatch"),
+        namespace=settings.metric_namespace,
+        now=now,
+        keep=keep,
+    )
+
+
+def _read_census(
+    target: Target, settings: CensusSettings, report: RunReport, deadline: Deadline | None
+) -> list[SubnetCensus]:
+    ec2 = pace_reservation_reads(target)
+    subnets = _read_subnets(ec2, settings, report)
+    if not subnets:
+        return []
+    try:
+        eks_instances = eks_node_instances(ec2)
+    except AwsReadError as err:
+        report.record_failure(err)  # EKS nodes' primary interfaces then count as ec2-instance
+        eks_instances = {}
+    held = holdings(subnets.values(), _read_interfaces(ec2, settings, subnets, report, deadline), eks_instances)
+    return take_census(subnets.values(), held, _read_reservations(ec2, held, report, deadline))
+
+
+def _read_subnets(ec2: Any, settings: CensusSettings, report: RunReport) -> dict[str, Subnet]:
+    subnets: dict[str, Subnet] = {}
+    try:
+        for page in iter_subnet_pages(ec2, describe_subnets_filters(settings.vpc_ids, settings.subnet_tag_filter)):
+            subnets.update((s.subnet_id, s) for s in page if s.cidr_block)
+    except AwsReadError as err:
+        report.record_failure(err)
+    return subnets
+
+
+def _read_interfaces(
+    ec2: Any, settings: CensusSettings, subnets: dict[str, Subnet], report: RunReport, deadline: Deadline | None
+) -> list[NetworkInterface]:
+    # A tag filter narrows the scope to some subnets: ask EC2 for theirs only.
+    subnet_ids = sorted(subnets) if settings.subnet_tag_filter else None
+    interfaces: dict[str, NetworkInterface] = {}
+    try:
+        for filters in interface_filters(settings.vpc_ids, subnet_ids):
+            for page in iter_interface_pages(ec2, filters):
+                interfaces.update((eni.interface_id, eni) for eni in page if eni.subnet_id in subnets)
+                if deadline and deadline.near():
+                    report.stop_early("the remaining DescribeNetworkInterfaces pages", deadline)
+                    return list(interfaces.values())
+    except AwsReadError as err:
+        report.record_failure(err)
+    return list(interfaces.values())
+
+
+def _read_reservations(
+    ec2: Any, held: dict[str, Held], report: RunReport, deadline: Deadline | None
+) -> dict[str, list[str]]:
+    """Explicit CIDR reservations, read only for subnets whose /28 blocks matter (one call per such subnet)."""
+    reservations: dict[str, list[str]] = {}
+    wanted = sorted(s for s, pairs in held.items() if needs_prefix_blocks(pairs))
+    for done, subnet_id in enumerate(wanted):
+        if deadline and deadline.near():
+            report.stop_early(f"reservations of {len(wanted) - done} of {len(wanted)} subnets", deadline)
+            break
+        try:
+            reservations[subnet_id] = explicit_reservations(ec2, subnet_id)
+        except AwsReadError as err:
+            report.record_failure(err)  # its free blocks are then unknown (null), not guessed
+    return reservations

@@ -1,0 +1,37 @@
+"""Pure: the census metrics, only where they pay for themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lambdas.census.model import Category
+from lambdas.census.snapshot import SubnetCensus, classified_interfaces, eks_clusters
+from lambdas.core import contract
+from lambdas.core.contract import MetricPoint
+
+
+def census_metric_points(subnets: Sequence[SubnetCensus]) -> list[MetricPoint]:
+    """FreePrefixBlocks for subnets whose blocks matter, unattached addresses per VPC, EKS addresses per cluster."""
+    points = [
+        contract.FREE_PREFIX_BLOCKS.point(
+            s.free_prefix_blocks,
+            {
+                contract.VPC_ID: s.subnet.vpc_id,
+                contract.SUBNET_ID: s.subnet.subnet_id,
+                contract.AVAILABILITY_ZONE: s.subnet.availability_zone,
+            },
+        )
+        for s in subnets
+        if s.free_prefix_blocks is not None
+    ]
+    # Every VPC in scope gets a value, 0 included, so its alarm can return to OK.
+    unattached: dict[str, int] = dict.fromkeys(sorted({s.subnet.vpc_id for s in subnets}), 0)
+    for eni, consumer in classified_interfaces(subnets):
+        if consumer.category is Category.UNATTACHED:
+            unattached[eni.vpc_id] = unattached.get(eni.vpc_id, 0) + eni.addresses
+    points += [contract.UNATTACHED_ENI_ADDRESSES.point(n, {contract.VPC_ID: vpc}) for vpc, n in unattached.items()]
+    points += [
+        contract.EKS_ADDRESSES_IN_USE.point(c["addresses"], {contract.CLUSTER_NAME: c["clusterName"]})
+        for c in eks_clusters(subnets)
+    ]
+    return points

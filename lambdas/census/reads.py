@@ -1,0 +1,115 @@
+"""EC2 and S3 calls of the census: network interfaces, EKS node instances, CIDR reservations, the snapshot.
+
+Every describe call asks for its largest page (1,000), so calls grow with pages, not with interfaces.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from lambdas.census.model import EKS_INSTANCE_TAG, NetworkInterface
+from lambdas.core.errors import AWS_ERRORS, AwsReadError, PublishError
+from lambdas.core.targets import Target
+
+PAGE_SIZE = 1000
+# GetSubnetCidrReservations takes one subnet a call, so a run makes one per subnet whose /28 blocks matter
+# (1,000 at the benchmark's L size). EC2's API bucket for such reads refills at about 20 a second per account
+# (EC2 API reference, request throttling; a figure read there, not measured); the census takes at most half.
+RESERVATION_READS_PER_SECOND = 10.0
+RESERVATION_READS_BURST = 20
+RESERVATION_BUDGET = "ec2-reservation-reads"
+# Values in one EC2 filter. The EC2 API reference states no maximum for DescribeNetworkInterfaces; 200 is
+# the limit other EC2 describe calls document (a guess here), and the subnet-id filter is only used with a
+# tag filter, so only a large tagged scope makes more than one series of pages.
+FILTER_VALUES_PER_CALL = 200
+
+
+def interface_filters(vpc_ids: Iterable[str], subnet_ids: list[str] | None) -> list[list[dict[str, object]]]:
+    """The Filters of each DescribeNetworkInterfaces series: by VPC, or by subnet when a tag filter narrowed it."""
+    vpc_filter: list[dict[str, object]] = [{"Name": "vpc-id", "Values": sorted(set(vpc_ids))}] if vpc_ids else []
+    if subnet_ids is None:
+        return [vpc_filter]
+    return [
+        [*vpc_filter, {"Name": "subnet-id", "Values": subnet_ids[start : start + FILTER_VALUES_PER_CALL]}]
+        for start in range(0, len(subnet_ids), FILTER_VALUES_PER_CALL)
+    ]
+
+
+def iter_interface_pages(ec2: Any, filters: list[dict[str, object]]) -> Iterator[list[NetworkInterface]]:
+    """Interfaces matching filters, a page at a time; raise AwsReadError if a page cannot be read."""
+    page_number = 0
+    try:
+        pages = ec2.get_paginator("describe_network_interfaces").paginate(
+            Filters=filters, PaginationConfig={"PageSize": PAGE_SIZE}
+        )
+        for page in pages:
+            page_number += 1
+            yield [_interface(raw) for raw in page.get("NetworkInterfaces", [])]
+    except AWS_ERRORS as err:
+        raise AwsReadError.wrap("DescribeNetworkInterfaces", err, {"page": str(page_number + 1)}) from err
+
+
+def _interface(raw: dict[str, Any]) -> NetworkInterface:
+    attachment = raw.get("Attachment") or {}
+    return NetworkInterface(
+        interface_id=raw["NetworkInterfaceId"],
+        subnet_id=raw.get("SubnetId", ""),
+        vpc_id=raw.get("VpcId", ""),
+        status=raw.get("Status", ""),
+        interface_type=raw.get("InterfaceType", "interface"),
+        description=raw.get("Description", ""),
+        requester_id=raw.get("RequesterId"),
+        requester_managed=bool(raw.get("RequesterManaged", False)),
+        instance_id=attachment.get("InstanceId"),
+        private_ips=tuple(a["PrivateIpAddress"] for a in raw.get("PrivateIpAddresses", []) if "PrivateIpAddress" in a),
+        ipv4_prefixes=tuple(p["Ipv4Prefix"] for p in raw.get("Ipv4Prefixes", []) if "Ipv4Prefix" in p),
+        tags={t["Key"]: t["Value"] for t in raw.get("TagSet", [])},
+    )
+
+
+def eks_node_instances(ec2: Any) -> dict[str, str]:
+    """Instance id -> EKS cluster of every instance tagged eks:cluster-name (managed node groups tag theirs)."""
+    try:
+        pages = ec2.get_paginator("describe_instances").paginate(
+            Filters=[{"Name": "tag-key", "Values": [EKS_INSTANCE_TAG]}], PaginationConfig={"PageSize": PAGE_SIZE}
+        )
+        return {
+            instance["InstanceId"]: tags[EKS_INSTANCE_TAG]
+            for page in pages
+            for reservation in page.get("Reservations", [])
+            for instance in reservation.get("Instances", [])
+            if EKS_INSTANCE_TAG in (tags := {t["Key"]: t["Value"] for t in instance.get("Tags", [])})
+        }
+    except AWS_ERRORS as err:
+        raise AwsReadError.wrap("DescribeInstances", err) from err
+
+
+def pace_reservation_reads(target: Target) -> Any:
+    """The target's EC2 client, with GetSubnetCidrReservations held to the census's share of EC2's rate."""
+    ec2 = target.client("ec2")
+    budget = target.budget(RESERVATION_BUDGET, RESERVATION_READS_PER_SECOND, RESERVATION_READS_BURST)
+    ec2.meta.events.register(
+        "before-call.ec2.GetSubnetCidrReservations", budget.before_call, unique_id=RESERVATION_BUDGET
+    )
+    return ec2
+
+
+def explicit_reservations(ec2: Any, subnet_id: str) -> list[str]:
+    """CIDRs of the subnet's explicit reservations (EC2 assigns nothing from them; prefix reservations differ)."""
+    try:
+        response = ec2.get_subnet_cidr_reservations(SubnetId=subnet_id)
+    except AWS_ERRORS as err:
+        raise AwsReadError.wrap("GetSubnetCidrReservations", err, {"subnet": subnet_id}) from err
+    return [r["Cidr"] for r in response.get("SubnetIpv4CidrReservations", []) if r.get("ReservationType") == "explicit"]
+
+
+def put_snapshot(s3: Any, bucket: str, keys: Iterable[str], snapshot: dict[str, Any]) -> None:
+    """Write the snapshot as JSON under each key; raise PublishError naming the key that failed."""
+    body = json.dumps(snapshot, separators=(",", ":")).encode()
+    for key in keys:
+        try:
+            s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType="application/json")
+        except AWS_ERRORS as err:
+            raise PublishError.wrap("PutObject", err, {"bucket": bucket, "key": key}) from err

@@ -1,0 +1,228 @@
+"""The census against moto (what it keeps read back from S3 and CloudWatch) and, for paging, botocore's Stubber.
+
+moto drops InterfaceType, IPv4 prefixes and the in-use state of interfaces no instance holds; the seeds carry
+those fields as tags and tests/support/emulator.py puts them back where AWS does (see its docstring).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from botocore.stub import Stubber
+
+from lambdas.census.pipeline import LATEST_KEY, collect_census, history_key
+from lambdas.census.settings import CensusSettings
+from lambdas.core.targets import Target
+from tests.integration.conftest import ACCOUNT_ID, NAMESPACE, count_calls, metric_values, target_with
+from tests.support.emulator import restore_aws_fields
+from tests.support.scenario import EKS_CLUSTER, REGION, seed_census_consumers, seed_network
+
+pytestmark = pytest.mark.usefixtures("aws")
+BUCKET = "census-snapshots"
+# Now, not a fixed time: the metrics are read back over the last hour.
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+def _settings(**overrides: str) -> CensusSettings:
+    environment = {"METRIC_NAMESPACE": NAMESPACE, "VPC_IDS": "", "SUBNET_TAG_FILTER": "", "SNAPSHOT_BUCKET": BUCKET}
+    return CensusSettings.model_validate({**environment, **overrides})
+
+
+@pytest.fixture
+def world():
+    target = Target(ACCOUNT_ID, REGION)
+    ec2 = target.client("ec2")
+    restore_aws_fields(ec2)
+    network = seed_network(ec2)
+    consumers = seed_census_consumers(ec2, network)
+    target.client("s3").create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    return target, network, consumers
+
+
+def _snapshot(target: Target, key: str = LATEST_KEY) -> dict[str, Any]:
+    return dict(json.loads(target.client("s3").get_object(Bucket=BUCKET, Key=key)["Body"].read()))
+
+
+def _subnet(snapshot: dict[str, Any], subnet_id: str) -> dict[str, Any]:
+    return next(s for s in snapshot["subnets"] if s["subnetId"] == subnet_id)
+
+
+def _consumers(subnet: dict[str, Any]) -> list[tuple[str, str | None, int, int]]:
+    return [(c["category"], c["owner"], c["addresses"], c["interfaces"]) for c in subnet["consumers"]]
+
+
+def test_given_the_demo_vpc_then_every_address_of_the_task_subnet_has_a_category_and_an_owner(world):
+    target, network, _ = world
+
+    report = collect_census(target, _settings(VPC_IDS=network.vpc_id), NOW).report
+
+    assert report.status == "complete"
+    snapshot = _snapshot(target)
+    assert (snapshot["accountId"], snapshot["region"], snapshot["generatedAt"]) == (
+        ACCOUNT_ID,
+        REGION,
+        NOW.isoformat(),
+    )
+    tasks = _subnet(snapshot, network.subnet_ids["tasks-1a"])
+    assert _consumers(tasks) == [("ecs-task", "orders/checkout", 59, 59), ("ecs-task", "orders/payments", 59, 59)]
+    # Every used address is attributed: consumers plus what EC2 says is free make the usable count.
+    assert sum(c["addresses"] for c in tasks["consumers"]) + tasks["availableAddresses"] == tasks["usableAddresses"]
+    assert (tasks["usableAddresses"], tasks["availableAddresses"], tasks["name"]) == (123, 5, "tasks-1a")
+    assert tasks["freePrefixBlocks"] is None  # no prefix and no EKS node here: not worked out, not published
+    # The dated copy is the same document.
+    assert _snapshot(target, history_key(NOW)) == snapshot
+
+
+def test_given_shared_subnets_then_lambda_load_balancer_nat_endpoint_and_leaked_interfaces_are_named(world):
+    target, network, consumers = world
+
+    collect_census(target, _settings(VPC_IDS=network.vpc_id), NOW)
+
+    snapshot = _snapshot(target)
+    assert _consumers(_subnet(snapshot, network.subnet_ids["shared-1a"])) == [
+        ("lambda", "orders-api", 1, 1),
+        ("load-balancer", "app/orders-alb", 1, 1),
+        ("nat-gateway", "nat-0a1b2c3d4e5f60718", 1, 1),
+    ]
+    assert _consumers(_subnet(snapshot, network.subnet_ids["shared-1b"])) == [
+        ("unattached", None, 2, 2),
+        ("load-balancer", "app/orders-alb", 1, 1),
+        ("vpc-endpoint", "vpce-0123456789abcdef0", 1, 1),
+    ]
+    assert sorted(u["networkInterfaceId"] for u in snapshot["unattached"]) == sorted(consumers.leaked_interfaces)
+    instances = _subnet(snapshot, network.subnet_ids["instances-1a"])
+    assert {c["category"] for c in instances["consumers"]} == {"ec2-instance"}
+    cloudwatch = target.client("cloudwatch")
+    assert metric_values(cloudwatch, "UnattachedEniAddresses", {"VpcId": network.vpc_id}) == [2.0]
+
+
+def test_given_eks_nodes_with_prefixes_then_cluster_addresses_and_free_blocks_are_published(world):
+    target, network, _ = world
+    eks_subnet = network.subnet_ids["eks-1a"]
+
+    collect_census(target, _settings(VPC_IDS=network.vpc_id), NOW)
+
+    snapshot = _snapshot(target)
+    # Two nodes: a primary interface (1 address) and a VPC CNI interface (6 addresses) each, and two /28
+    # prefixes (32 addresses) on the second node's CNI interface.
+    assert snapshot["eksClusters"] == [
+        {"clusterName": EKS_CLUSTER, "addresses": 2 * (1 + 6) + 32, "interfaces": 4, "subnetIds": [eks_subnet]}
+    ]
+    assert _consumers(_subnet(snapshot, eks_subnet)) == [("eks-node", EKS_CLUSTER, 46, 4)]
+    # Worked out by hand from what moto assigned: blocks 0 and 15 hold reserved addresses, 12 and 13 are the
+    # prefixes, 14 the explicit reservation, plus every block an assigned address falls in.
+    ec2 = target.client("ec2")
+    assigned = [
+        a["PrivateIpAddress"]
+        for eni in ec2.describe_network_interfaces(Filters=[{"Name": "subnet-id", "Values": [eks_subnet]}])[
+            "NetworkInterfaces"
+        ]
+        for a in eni["PrivateIpAddresses"]
+    ]
+    base = int(ipaddress.IPv4Address("10.20.32.0"))
+    used_blocks = {0, 15, 12, 13, 14} | {(int(ipaddress.IPv4Address(ip)) - base) // 16 for ip in assigned}
+    expected_free = 16 - len(used_blocks)
+    assert _subnet(snapshot, eks_subnet)["freePrefixBlocks"] == expected_free
+    dims = {"VpcId": network.vpc_id, "SubnetId": eks_subnet, "AvailabilityZone": "eu-west-1a"}
+    cloudwatch = target.client("cloudwatch")
+    assert metric_values(cloudwatch, "FreePrefixBlocks", dims) == [float(expected_free)]
+    assert metric_values(cloudwatch, "EksAddressesInUse", {"ClusterName": EKS_CLUSTER}) == [46.0]
+
+
+def test_given_the_bucket_is_gone_then_the_metrics_still_go_out_and_the_run_is_partial(world):
+    target, network, _ = world
+    target.client("s3").delete_bucket(Bucket=BUCKET)
+
+    report = collect_census(target, _settings(VPC_IDS=network.vpc_id), NOW).report
+
+    assert report.status == "partial"
+    assert report.failures[0]["operation"] == "PutObject"
+    assert metric_values(target.client("cloudwatch"), "UnattachedEniAddresses", {"VpcId": network.vpc_id}) == [2.0]
+
+
+def _eni(number: int, subnet: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "NetworkInterfaceId": f"eni-{number:017x}",
+        "SubnetId": subnet,
+        "VpcId": "vpc-0123456789abcdef0",
+        "Status": "in-use",
+        "InterfaceType": "interface",
+        "Description": "",
+        "PrivateIpAddresses": [{"PrivateIpAddress": f"10.1.{number // 250}.{number % 250 + 4}"}],
+        "TagSet": [],
+        **fields,
+    }
+
+
+def test_given_1500_interfaces_then_two_pages_of_1000_and_reservations_only_where_prefixes_are():
+    # Given real EC2's answers (paging at MaxResults=1000, IPv4 prefixes, InterfaceType), which moto cannot give
+    target = target_with(
+        REGION, ec2=Target(ACCOUNT_ID, REGION).client("ec2"), s3=Target(ACCOUNT_ID, REGION).client("s3")
+    )
+    ec2 = target.client("ec2")
+    target.clients["cloudwatch"] = Target(ACCOUNT_ID, REGION).client("cloudwatch")
+    target.client("s3").create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    plain, eks = "subnet-0000000000000000a", "subnet-0000000000000000b"
+    interfaces = [_eni(i, plain) for i in range(1499)] + [
+        _eni(
+            1499,
+            eks,
+            InterfaceType="branch",
+            Description="aws-k8s-branch-eni",
+            Ipv4Prefixes=[{"Ipv4Prefix": "10.2.0.32/28"}],
+        )
+    ]
+    subnets = [
+        {
+            "SubnetId": s,
+            "VpcId": "vpc-0123456789abcdef0",
+            "AvailabilityZone": f"{REGION}a",
+            "CidrBlock": cidr,
+            "AvailableIpAddressCount": 100,
+            "State": "available",
+        }
+        for s, cidr in ((plain, "10.1.0.0/20"), (eks, "10.2.0.0/24"))
+    ]
+    calls = count_calls(ec2, "DescribeNetworkInterfaces")
+    with Stubber(ec2) as stub:
+        stub.add_response("describe_subnets", {"Subnets": subnets}, {"Filters": [], "MaxResults": 1000})
+        stub.add_response(
+            "describe_instances",
+            {"Reservations": []},
+            {"Filters": [{"Name": "tag-key", "Values": ["eks:cluster-name"]}], "MaxResults": 1000},
+        )
+        stub.add_response(
+            "describe_network_interfaces",
+            {"NetworkInterfaces": interfaces[:1000], "NextToken": "t1"},
+            {"Filters": [], "MaxResults": 1000},
+        )
+        stub.add_response(
+            "describe_network_interfaces",
+            {"NetworkInterfaces": interfaces[1000:]},
+            {"Filters": [], "MaxResults": 1000, "NextToken": "t1"},
+        )
+        stub.add_response(
+            "get_subnet_cidr_reservations",
+            {
+                "SubnetIpv4CidrReservations": [
+                    {"Cidr": "10.2.0.64/27", "ReservationType": "explicit"},
+                    {"Cidr": "10.2.0.128/28", "ReservationType": "prefix"},
+                ]
+            },
+            {"SubnetId": eks},
+        )
+        # When
+        run = collect_census(target, _settings(), NOW)
+        # Then exactly these calls, in this order, and no more
+        stub.assert_no_pending_responses()
+    assert len(calls) == 2
+    assert run.report.status == "complete"
+    by_subnet = {s.subnet.subnet_id: s for s in run.resources}
+    # /24: blocks 0 and 15 reserved, 2 the prefix, 4 and 5 the explicit /27; a prefix reservation is no use.
+    assert by_subnet[eks].free_prefix_blocks == 16 - 5
+    assert by_subnet[plain].free_prefix_blocks is None
+    assert sum(share.addresses for share in by_subnet[plain].consumers) == 1499
