@@ -27,7 +27,10 @@ CENSUS_READ_ACTIONS = [
     "ec2:DescribeNetworkInterfaces",
     "ec2:DescribeInstances",
     "ec2:GetSubnetCidrReservations",
+    "eks:ListClusters",
 ]
+# Node group health, scoped to this account and region's EKS resources.
+EKS_NODEGROUP_READ_ACTIONS = ["eks:ListNodegroups", "eks:DescribeNodegroup"]
 SNAPSHOT_PREFIX = "census/"
 HISTORY_PREFIX = "census/history/"
 HISTORY_DAYS = 35
@@ -105,12 +108,16 @@ class EniCensus(Construct):
             timeout=Duration.minutes(5),
             memory_size=512,
             reads=[iam.PolicyStatement(actions=CENSUS_READ_ACTIONS, resources=["*"])],
-            why_any_resource="EC2 describe calls and GetSubnetCidrReservations support no resource-level permissions",
+            why_any_resource=(
+                "EC2 describe calls, GetSubnetCidrReservations and eks:ListClusters support no resource-level "
+                "permissions"
+            ),
             config=config,
             alerting=alerting,
             minutes=config.census_minutes,
         )
         self._grant_snapshot_writes(key)
+        self._grant_node_group_reads_and_events()
         self.collectors = [self.collector]
         self.functions = {COLLECTOR: self.collector.function}
         period = self.collector.period
@@ -176,6 +183,33 @@ class EniCensus(Construct):
                 reason="The census writes census/latest.json and one dated copy per run under census/history/.",
             )
         )
+
+    def _grant_node_group_reads_and_events(self) -> None:
+        """Node group health of this account's clusters, and PutEvents on the default bus only (the shortages)."""
+        stack = Stack.of(self)
+        eks_arn = f"arn:{stack.partition}:eks:{stack.region}:{stack.account}"
+        self.collector.role.add_to_policy(
+            iam.PolicyStatement(
+                actions=EKS_NODEGROUP_READ_ACTIONS, resources=[f"{eks_arn}:cluster/*", f"{eks_arn}:nodegroup/*"]
+            )
+        )
+        self.collector.role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["events:PutEvents"],
+                resources=[f"arn:{stack.partition}:events:{stack.region}:{stack.account}:event-bus/default"],
+            )
+        )
+        tokens = "arn:<AWS::Partition>:eks:<AWS::Region>:<AWS::AccountId>"
+        for resource, reason in (
+            (
+                "cluster/*",
+                "ListNodegroups on every cluster of this account and region; clusters are found at run time.",
+            ),
+            ("nodegroup/*", "DescribeNodegroup on the node groups found at run time, in this account and region only."),
+        ):
+            Validations.of(self.collector.role).acknowledge(
+                Acknowledgment(id=f"AwsSolutions::AwsSolutions-IAM5[Resource::{tokens}:{resource}]", reason=reason)
+            )
 
     def dashboard_section(self) -> Section:
         """Free /28 blocks, EKS addresses and unattached addresses."""

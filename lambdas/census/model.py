@@ -216,3 +216,20 @@ def _ecs_owner(eni: NetworkInterface) -> str | None:
     if cluster and service:
         return f"{cluster}/{service}"
     return cluster
+
+
+# Node group health issue codes that mean the node group's subnets ran out of addresses (EKS API reference,
+# Issue; the cluster-level IpNotAvailable is not read here).
+ADDRESS_ISSUE_CODES = frozenset({"InsufficientFreeAddresses"})
+
+
+@dataclass(frozen=True)
+class NodegroupShortage:
+    """A managed node group whose health says its subnets have no free addresses."""
+
+    cluster: str
+    nodegroup: str
+    nodegroup_arn: str
+    code: str
+    message: str
+    subnet_ids: tuple[str, ...]

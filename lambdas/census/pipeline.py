@@ -5,17 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from lambdas.census.model import NetworkInterface
+from lambdas.census.model import NetworkInterface, NodegroupShortage
 from lambdas.census.points import census_metric_points
 from lambdas.census.reads import (
     eks_node_instances,
     explicit_reservations,
     interface_filters,
     iter_interface_pages,
+    nodegroup_shortages,
     pace_reservation_reads,
+    put_events,
     put_snapshot,
 )
 from lambdas.census.settings import COLLECTOR, CensusSettings
+from lambdas.census.shortages import in_scope, shortage_events
 from lambdas.census.snapshot import Held, SubnetCensus, holdings, needs_prefix_blocks, snapshot, take_census
 from lambdas.core.aws.ec2 import iter_subnet_pages
 from lambdas.core.errors import AwsCallError, AwsReadError
@@ -38,13 +41,21 @@ def collect_census(
 ) -> CollectorRun[SubnetCensus]:
     """One scheduled run: every subnet in scope gets its consumers, even if one read fails or time runs short."""
 
+    shortages: list[NodegroupShortage] = []
+
     def read(report: RunReport) -> list[SubnetCensus]:
-        return _read_census(target, settings, report, deadline)
+        subnets = _read_census(target, settings, report, deadline)
+        shortages.extend(_read_shortages(target, subnets, report))
+        return subnets
 
     def keep(subnets: list[SubnetCensus], report: RunReport) -> None:
         document = snapshot(subnets, account_id=target.account_id, region=target.region, generated_at=now)
         try:
             put_snapshot(target.client("s3"), settings.snapshot_bucket, (LATEST_KEY, history_key(now)), document)
+        except AwsCallError as err:
+            report.record_failure(err)
+        try:
+            put_events(target.client("events"), shortage_events(shortages, subnets))
         except AwsCallError as err:
             report.record_failure(err)
 
@@ -73,6 +84,20 @@ def _read_census(
         eks_instances = {}
     held = holdings(subnets.values(), _read_interfaces(ec2, settings, subnets, report, deadline), eks_instances)
     return take_census(subnets.values(), held, _read_reservations(ec2, held, report, deadline))
+
+
+def _read_shortages(target: Target, subnets: list[SubnetCensus], report: RunReport) -> list[NodegroupShortage]:
+    """Node groups in scope whose health reports no free addresses; a failure here costs only this finding."""
+    try:
+        found = in_scope(nodegroup_shortages(target.client("eks")), subnets)
+    except AwsReadError as err:
+        report.record_failure(err)
+        return []
+    for shortage in found:
+        report.findings.append(
+            f"EKS node group {shortage.cluster}/{shortage.nodegroup}: {shortage.code}: {shortage.message}"
+        )
+    return found
 
 
 def _read_subnets(ec2: Any, settings: CensusSettings, report: RunReport) -> dict[str, Subnet]:

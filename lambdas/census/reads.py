@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from lambdas.census.model import EKS_INSTANCE_TAG, NetworkInterface
+from lambdas.census.model import ADDRESS_ISSUE_CODES, EKS_INSTANCE_TAG, NetworkInterface, NodegroupShortage
 from lambdas.core.errors import AWS_ERRORS, AwsReadError, PublishError
 from lambdas.core.targets import Target
 
@@ -113,3 +113,56 @@ def put_snapshot(s3: Any, bucket: str, keys: Iterable[str], snapshot: dict[str, 
             s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType="application/json")
         except AWS_ERRORS as err:
             raise PublishError.wrap("PutObject", err, {"bucket": bucket, "key": key}) from err
+
+
+EKS_PAGE_SIZE = 100
+# PutEvents takes at most 10 entries a call.
+EVENTS_PER_CALL = 10
+
+
+def nodegroup_shortages(eks: Any) -> list[NodegroupShortage]:
+    """Managed node groups whose health reports an address shortage: ListClusters, then ListNodegroups and one
+    DescribeNodegroup per node group (EKS has no batch describe)."""
+    operation = "ListClusters"
+    try:
+        shortages = []
+        for cluster in _paged(eks, "list_clusters", "clusters"):
+            operation = "ListNodegroups"
+            for nodegroup in _paged(eks, "list_nodegroups", "nodegroups", clusterName=cluster):
+                operation = "DescribeNodegroup"
+                described = eks.describe_nodegroup(clusterName=cluster, nodegroupName=nodegroup)["nodegroup"]
+                shortages += [
+                    NodegroupShortage(
+                        cluster,
+                        nodegroup,
+                        described.get("nodegroupArn", ""),
+                        issue["code"],
+                        issue.get("message", ""),
+                        tuple(described.get("subnets", [])),
+                    )
+                    for issue in described.get("health", {}).get("issues", [])
+                    if issue.get("code") in ADDRESS_ISSUE_CODES
+                ]
+        return shortages
+    except AWS_ERRORS as err:
+        raise AwsReadError.wrap(operation, err) from err
+
+
+def _paged(eks: Any, method: str, key: str, **params: str) -> Iterator[str]:
+    pages = eks.get_paginator(method).paginate(**params, PaginationConfig={"PageSize": EKS_PAGE_SIZE})
+    for page in pages:
+        yield from page.get(key, [])
+
+
+def put_events(events: Any, entries: list[dict[str, Any]]) -> None:
+    """Send entries to the default event bus, 10 a call; raise PublishError if any entry is refused."""
+    for start in range(0, len(entries), EVENTS_PER_CALL):
+        chunk = entries[start : start + EVENTS_PER_CALL]
+        try:
+            response = events.put_events(Entries=chunk)
+        except AWS_ERRORS as err:
+            raise PublishError.wrap("PutEvents", err, {"entries": str(len(chunk))}) from err
+        if response.get("FailedEntryCount"):
+            failed = [e for e in response.get("Entries", []) if e.get("ErrorCode")]
+            code = failed[0]["ErrorCode"] if failed else "FailedEntry"
+            raise PublishError("PutEvents", code, f"{response['FailedEntryCount']} entries refused")

@@ -82,3 +82,10 @@ UNPARSED_EVENTS = Metric("UnparsedEvents", UNIT_COUNT, ())
 COLLECTOR_HEARTBEAT = Metric("CollectorHeartbeat", UNIT_COUNT, COLLECTOR_DIMENSIONS)
 # Per collector run, only when the run had failures (so a healthy run costs no extra call).
 COLLECTOR_FAILURES = Metric("CollectorFailures", UNIT_COUNT, COLLECTOR_DIMENSIONS)
+
+
+# Events the monitor sends itself (PutEvents on the default bus), for capabilities that find an exhaustion
+# condition no AWS event carries; the events capability has a kind for each. Detail shapes are documented
+# with the kind that reads them (lambdas/events/kinds/).
+MONITOR_EVENT_SOURCE = "subnet-ip-monitor"
+EKS_NODEGROUP_ADDRESS_SHORTAGE = "EKS Nodegroup Address Shortage"

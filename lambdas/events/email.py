@@ -80,6 +80,7 @@ def _where(incident: Incident, subnet: SubnetNow, now: datetime) -> list[tuple[s
         ("Task definition", incident.task_definition),
         ("Launch type", incident.launch_type),
         ("Auto Scaling group", incident.auto_scaling_group),
+        ("EKS node group", incident.node_group),
         ("EC2 instance", incident.ec2_instance_id),
         ("Container instance", incident.container_instance),
         ("Availability Zone", incident.availability_zone),
@@ -106,7 +107,15 @@ def console_links(incident: Incident) -> list[tuple[str, str]]:
     region = incident.origin.region
     console = f"https://{region}.console.aws.amazon.com"
     links = []
-    if incident.cluster and incident.service:
+    if incident.cluster and incident.node_group:
+        links.append(
+            (
+                "Node group",
+                f"{console}/eks/home?region={region}#/clusters/{quote(incident.cluster)}"
+                f"/nodegroups/{quote(incident.node_group)}",
+            )
+        )
+    elif incident.cluster and incident.service:
         links.append(
             (
                 "Service",

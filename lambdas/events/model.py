@@ -74,13 +74,14 @@ class Incident:
     container_instance: str | None = None
     ec2_instance_id: str | None = None
     auto_scaling_group: str | None = None
+    node_group: str | None = None
     subnet_id: str | None = None
     availability_zone: str | None = None
 
     @property
     def dedupe_key(self) -> str:
         """At most one email per (account, region, reason, cluster, service or group, subnet) per window."""
-        owner = self.service or self.auto_scaling_group or self.task_group
+        owner = self.service or self.auto_scaling_group or self.node_group or self.task_group
         return "|".join(
             (
                 self.origin.account,

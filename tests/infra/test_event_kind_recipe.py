@@ -89,7 +89,7 @@ def test_given_a_registered_kind_then_its_rule_is_synthesized_and_it_is_on_the_d
     assert "example address shortages" in json.dumps(dashboard["Properties"]["DashboardBody"])
     alarms = [a["Properties"] for a in synthesized.of_type("AWS::CloudWatch::Alarm").values()]
     (events_alarm,) = [a for a in alarms if a["AlarmName"] == "SubnetIpMonitor-ip-exhaustion-events"]
-    assert events_alarm["AlarmDescription"].startswith("ECS, Auto Scaling or Example Service reported")
+    assert events_alarm["AlarmDescription"].startswith("ECS, Auto Scaling, EKS or Example Service reported")
 
 
 @pytest.mark.usefixtures("with_throwaway_kind")

@@ -4,11 +4,12 @@ from typing import Any
 
 import pytest
 
-from infra.census import CENSUS_READ_ACTIONS
+from infra.census import CENSUS_READ_ACTIONS, EKS_NODEGROUP_READ_ACTIONS
 from infra.ecs import ECS_READ_ACTIONS
 from lambdas.core.contract import DEFAULT_NAMESPACE
 
 LOGS = {"logs:CreateLogStream", "logs:PutLogEvents"}
+EKS_ARN = "arn:<AWS::Partition>:eks:<AWS::Region>:<AWS::AccountId>"
 KMS_USE = {"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"}
 # The explicit allow-list: construct -> action -> the resource kinds it may name ("*" or a resource type).
 ALLOWED: dict[str, dict[str, set[str]]] = {
@@ -29,6 +30,9 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
         # Its snapshots only: no read, list or delete of the bucket, and the key only for S3's data keys.
         "s3:PutObject": {"AWS::S3::Bucket/census/*"},
         "kms:GenerateDataKey": {"AWS::KMS::Key"},
+        # Node group health of this account's clusters, and shortage events to the default bus only.
+        **{a: {f"{EKS_ARN}:cluster/*", f"{EKS_ARN}:nodegroup/*"} for a in EKS_NODEGROUP_READ_ACTIONS},
+        "events:PutEvents": {"arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:event-bus/default"},
     },
     "EventWatching": {
         **{a: {"AWS::Logs::LogGroup"} for a in LOGS},
@@ -50,6 +54,8 @@ def _listed(value: Any) -> list[Any]:
 def _resource_kind(resource: Any, resources: dict[str, Any]) -> str:
     if resource == "*":
         return "*"
+    if isinstance(resource, dict) and str(resource.get("Ref", "")).startswith("AWS::"):
+        return f"<{resource['Ref']}>"  # a pseudo parameter (partition, region, account)
     if isinstance(resource, dict) and ("Ref" in resource or "Fn::GetAtt" in resource):
         logical_id = resource.get("Ref") or resource["Fn::GetAtt"][0]
         return str(resources[logical_id]["Type"])

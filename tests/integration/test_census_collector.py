@@ -9,17 +9,22 @@ from __future__ import annotations
 import ipaddress
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from botocore.stub import Stubber
+from moto.events.models import EventPattern
 
 from lambdas.census.pipeline import LATEST_KEY, collect_census, history_key
 from lambdas.census.settings import CensusSettings
 from lambdas.core.targets import Target
+from lambdas.events.kinds import eks_nodegroup_no_addresses
+from lambdas.events.pipeline import handle_exhaustion_event
+from lambdas.events.settings import EventHandlerSettings
 from tests.integration.conftest import ACCOUNT_ID, NAMESPACE, count_calls, metric_values, target_with
 from tests.support.emulator import restore_aws_fields
-from tests.support.scenario import EKS_CLUSTER, REGION, seed_census_consumers, seed_network
+from tests.support.readback import drain_queue
+from tests.support.scenario import EKS_CLUSTER, REGION, seed_census_consumers, seed_event_resources, seed_network
 
 pytestmark = pytest.mark.usefixtures("aws")
 BUCKET = "census-snapshots"
@@ -226,3 +231,99 @@ def test_given_1500_interfaces_then_two_pages_of_1000_and_reservations_only_wher
     assert by_subnet[eks].free_prefix_blocks == 16 - 5
     assert by_subnet[plain].free_prefix_blocks is None
     assert sum(share.addresses for share in by_subnet[plain].consumers) == 1499
+
+
+def _envelope(entry: dict[str, Any], number: int) -> dict[str, Any]:
+    """The event as EventBridge delivers a PutEvents entry to a rule's target."""
+    return {
+        "version": "0",
+        "id": f"ce000000-0000-4000-8000-{number:012d}",
+        "detail-type": entry["DetailType"],
+        "source": entry["Source"],
+        "account": ACCOUNT_ID,
+        "time": f"{NOW:%Y-%m-%dT%H:%M:%SZ}",
+        "region": REGION,
+        "resources": entry["Resources"],
+        "detail": json.loads(entry["Detail"]),
+    }
+
+
+def test_given_a_node_group_short_of_addresses_then_one_email_and_one_event_point(world):
+    # Given EKS reporting InsufficientFreeAddresses on a node group in eks-1a (moto keeps no node group
+    # health, so EKS answers through Stubber in the shape of the EKS API reference)
+    target, network, _ = world
+    eks_subnet = network.subnet_ids["eks-1a"]
+    nodegroup_arn = f"arn:aws:eks:{REGION}:{ACCOUNT_ID}:nodegroup/{EKS_CLUSTER}/system/0ac1"
+    sent: list[dict[str, Any]] = []
+    target.client("events").meta.events.register(
+        "provide-client-params.events.PutEvents", lambda params, **_: sent.extend(params["Entries"])
+    )
+    eks = target.client("eks")
+    with Stubber(eks) as stub:
+        stub.add_response("list_clusters", {"clusters": [EKS_CLUSTER, "elsewhere"]}, {"maxResults": 100})
+        stub.add_response(
+            "list_nodegroups", {"nodegroups": ["system"]}, {"clusterName": EKS_CLUSTER, "maxResults": 100}
+        )
+        stub.add_response(
+            "describe_nodegroup",
+            {
+                "nodegroup": {
+                    "nodegroupName": "system",
+                    "nodegroupArn": nodegroup_arn,
+                    "clusterName": EKS_CLUSTER,
+                    "subnets": [eks_subnet],
+                    "health": {
+                        "issues": [
+                            {
+                                "code": "InsufficientFreeAddresses",
+                                "message": "One or more of the subnets associated with your managed node group "
+                                "does not have enough available IP addresses for new nodes.",
+                                "resourceIds": [eks_subnet],
+                            }
+                        ]
+                    },
+                }
+            },
+            {"clusterName": EKS_CLUSTER, "nodegroupName": "system"},
+        )
+        # The other cluster's node group is healthy, and in no subnet of the scope.
+        stub.add_response("list_nodegroups", {"nodegroups": ["web"]}, {"clusterName": "elsewhere", "maxResults": 100})
+        stub.add_response(
+            "describe_nodegroup",
+            {"nodegroup": {"nodegroupName": "web", "subnets": ["subnet-0ffffffffffffffff"], "health": {"issues": []}}},
+            {"clusterName": "elsewhere", "nodegroupName": "web"},
+        )
+        # When the census runs
+        report = collect_census(target, _settings(VPC_IDS=network.vpc_id), NOW).report
+        stub.assert_no_pending_responses()
+
+    # Then it says so and sends one event, which the kind's rule matches
+    assert any("platform-eks/system: InsufficientFreeAddresses" in f for f in report.findings)
+    (entry,) = sent
+    event = _envelope(entry, 1)
+    assert EventPattern.load(json.dumps(eks_nodegroup_no_addresses.KIND.pattern)).matches_event(cast(Any, event))
+    assert event["detail"]["subnets"][0]["subnetId"] == eks_subnet
+    # And the event path counts it and emails it once; the next run's event is a duplicate of the incident
+    resources = seed_event_resources(target.client("sns"), target.client("sqs"), target.client("dynamodb"))
+    settings = EventHandlerSettings.model_validate(
+        {
+            "METRIC_NAMESPACE": NAMESPACE,
+            "TOPIC_ARN": resources.topic_arn,
+            "INCIDENT_TABLE_NAME": resources.incident_table,
+            "DEDUPE_WINDOW_MINUTES": "30",
+            "DEAD_LETTER_QUEUE_URL": resources.dead_letter_queue_url,
+        }
+    )
+    first = handle_exhaustion_event(event, target, settings, NOW)
+    again = handle_exhaustion_event(_envelope(entry, 2), target, settings, NOW)
+    assert (first.status, again.status) == ("notified", "duplicate")
+    (email,) = [json.loads(m["Body"]) for m in drain_queue(target.client("sqs"), resources.inbox_url)]
+    assert email["Subject"].startswith(
+        f"EKS node group system ({EKS_CLUSTER}) has no free addresses in subnet {eks_subnet}"
+    )
+    assert "EKS node group: system" in email["Message"]
+    assert f"{eks_subnet} (eks-1a): " in email["Message"]
+    points = metric_values(
+        target.client("cloudwatch"), "IpExhaustionEvents", {"Reason": "EksNodegroupNoAddresses"}, "Sum"
+    )
+    assert sum(points) == 2

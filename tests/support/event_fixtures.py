@@ -31,5 +31,6 @@ EXPECTED_REASONS = {
     "service_action_resource_eni_capacity_provider": "TaskPlacementEniExhausted",
     "autoscaling_launch_insufficient_free_addresses": "AutoScalingLaunchNoAddresses",
     "autoscaling_launch_not_enough_free_addresses": "AutoScalingLaunchNoAddresses",
+    "eks_nodegroup_insufficient_free_addresses": "EksNodegroupNoAddresses",
 }
 NEAR_MISSES = fixture_names("near_miss_")

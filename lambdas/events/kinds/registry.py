@@ -12,6 +12,7 @@ from typing import Any
 from lambdas.events.kinds import (
     autoscaling_launch_no_addresses,
     container_instance_registration_failed,
+    eks_nodegroup_no_addresses,
     service_task_placement_eni,
     task_stopped_no_addresses,
 )
@@ -22,6 +23,7 @@ KINDS: tuple[EventKind[Any], ...] = (
     container_instance_registration_failed.KIND,
     service_task_placement_eni.KIND,
     autoscaling_launch_no_addresses.KIND,
+    eks_nodegroup_no_addresses.KIND,
 )
 
 

@@ -1,0 +1,102 @@
+"""An EKS managed node group reports InsufficientFreeAddresses: its subnets cannot give nodes or pods addresses.
+
+No AWS event carries node group health, so the census reads it (DescribeNodegroup `health.issues`) and
+sends this event itself. Its detail:
+`{"clusterName", "nodegroupName", "code", "message", "subnets": [{"subnetId", "name", "availabilityZone",
+"availableAddresses", "freePrefixBlocks"}]}`, the subnets fullest first.
+"""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
+from pydantic import Field
+
+from lambdas.core import contract
+from lambdas.events.model import Detail, EventKind, EventOrigin, Incident
+
+REASON = "EksNodegroupNoAddresses"
+ADDRESS_CODES = ("InsufficientFreeAddresses",)
+
+
+class ShortSubnet(Detail):
+    """One of the node group's subnets as the census saw it."""
+
+    subnet_id: str = Field(alias="subnetId")
+    name: str | None = None
+    availability_zone: str | None = Field(default=None, alias="availabilityZone")
+    available_addresses: int | None = Field(default=None, alias="availableAddresses")
+    free_prefix_blocks: int | None = Field(default=None, alias="freePrefixBlocks")
+
+
+class ShortageDetail(Detail):
+    """`detail` of the census's EKS Nodegroup Address Shortage."""
+
+    cluster_name: str = Field(alias="clusterName")
+    nodegroup_name: str = Field(alias="nodegroupName")
+    code: str
+    message: str = ""
+    subnets: list[ShortSubnet] = Field(default_factory=list)
+
+
+class NodegroupAddressShortage(EventBridgeModel):
+    """EKS Nodegroup Address Shortage (sent by the census)."""
+
+    detail: ShortageDetail
+
+
+def classify(event: NodegroupAddressShortage) -> Incident | None:
+    """Every delivered shortage is an incident; its subnet is the fullest one."""
+    detail = event.detail
+    if detail.code not in ADDRESS_CODES:
+        return None
+    fullest = detail.subnets[0] if detail.subnets else None
+    subnets = "; ".join(
+        f"{s.subnet_id}{f' ({s.name})' if s.name else ''}: {s.available_addresses} free addresses"
+        + (f", {s.free_prefix_blocks} free /28 blocks" if s.free_prefix_blocks is not None else "")
+        for s in detail.subnets
+    )
+    return Incident(
+        reason=REASON,
+        origin=EventOrigin.of(event),
+        aws_message=f"{detail.code}: {detail.message}" + (f"\nThe node group's subnets: {subnets}" if subnets else ""),
+        cluster=detail.cluster_name,
+        node_group=detail.nodegroup_name,
+        subnet_id=fullest.subnet_id if fullest else None,
+        availability_zone=fullest.availability_zone if fullest else None,
+    )
+
+
+def subject(incident: Incident, subnet: str) -> str:
+    """Names the node group, its cluster and its fullest subnet."""
+    return f"EKS node group {incident.node_group} ({incident.cluster}) has no free addresses in subnet {subnet}"
+
+
+KIND = EventKind(
+    rule_id="EksNodegroupNoAddresses",
+    reason=REASON,
+    service="EKS",
+    title="EKS node groups short of addresses",
+    pattern={
+        "source": [contract.MONITOR_EVENT_SOURCE],
+        "detail-type": [contract.EKS_NODEGROUP_ADDRESS_SHORTAGE],
+        "detail": {"code": list(ADDRESS_CODES)},
+    },
+    model=NodegroupAddressShortage,
+    classify=classify,
+    subject=subject,
+    what_happened=(
+        "An EKS managed node group reports InsufficientFreeAddresses: its subnets have no free IPv4 address "
+        "(or, with prefix delegation, no free aligned /28 block) for new nodes or pod addresses. Scaling out "
+        "fails and new pods stay Pending until addresses are freed."
+    ),
+    remedies=(
+        "Free addresses now: delete interfaces left 'available' in these subnets (the census snapshot, "
+        "census/latest.json, lists them under 'unattached').",
+        "Lower the VPC CNI's warm pool (WARM_IP_TARGET / MINIMUM_IP_TARGET instead of WARM_ENI_TARGET) so "
+        "each node holds fewer spare addresses.",
+        "With prefix delegation, scattered addresses leave no /28 free: reserve space with a subnet CIDR "
+        "reservation of type prefix, or add a subnet.",
+        "For good: create a node group in larger subnets (a managed node group's subnets cannot be changed), "
+        "or add a secondary VPC CIDR and custom networking for pods.",
+    ),
+)
