@@ -7,19 +7,21 @@ from typing import cast
 from aws_cdk import Acknowledgment, CfnElement, Duration, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from infra.core.alarms import query_alarm
 from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
-from infra.core.dashboard import Section, heading, query_graph
+from infra.core.dashboard import WIDTH, Section, heading, query_graph
 from infra.core.keys import AppKey
+from infra.core.lambda_defaults import monitor_function
 from infra.core.queries import MAX_SERIES_PER_QUERY, schema
 from infra.core.scheduled_collector import ScheduledCollector
-from lambdas.census.settings import COLLECTOR, SNAPSHOT_BUCKET
+from lambdas.census.settings import COLLECTOR, SNAPSHOT_BUCKET, UTILIZATION_THRESHOLD_PERCENT
 from lambdas.core import contract
-from lambdas.core.settings import SUBNET_TAG_FILTER, VPC_IDS
+from lambdas.core.settings import METRIC_NAMESPACE, SUBNET_TAG_FILTER, VPC_IDS
 
 # Read-only calls the census makes; each named, none supports resource-level permissions.
 CENSUS_READ_ACTIONS = [
@@ -118,8 +120,9 @@ class EniCensus(Construct):
         )
         self._grant_snapshot_writes(key)
         self._grant_node_group_reads_and_events()
+        self.table_function = self._table_function(config, key)
         self.collectors = [self.collector]
-        self.functions = {COLLECTOR: self.collector.function}
+        self.functions = {COLLECTOR: self.collector.function, "census-table": self.table_function}
         period = self.collector.period
         self.alarms: list[cloudwatch.Alarm] = [
             query_alarm(
@@ -184,6 +187,37 @@ class EniCensus(Construct):
             )
         )
 
+    def _table_function(self, config: MonitorConfig, key: AppKey) -> lambda_.Function:
+        """The dashboard's table of the fullest subnets: reads census/latest.json and nothing else."""
+        function, role = monitor_function(
+            self,
+            "TableFunction",
+            handler="lambdas.census.table_handler.handler",
+            description="Subnet IP Monitor: dashboard table of the fullest subnets and who holds them",
+            environment={
+                METRIC_NAMESPACE: config.namespace,
+                SNAPSHOT_BUCKET: self.bucket.bucket_name,
+                UTILIZATION_THRESHOLD_PERCENT: f"{config.utilization_threshold_percent:g}",
+            },
+            timeout=Duration.seconds(10),
+            memory_size=256,
+            log_retention_days=config.log_retention_days,
+            retry_attempts=0,  # a dashboard refresh asks again
+        )
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["s3:GetObject"], resources=[self.bucket.arn_for_objects(f"{SNAPSHOT_PREFIX}latest.json")]
+            )
+        )
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["kms:Decrypt"],
+                resources=[key.key.key_arn],
+                conditions={"StringEquals": {"kms:ViaService": f"s3.{Stack.of(self).region}.amazonaws.com"}},
+            )
+        )
+        return function
+
     def _grant_node_group_reads_and_events(self) -> None:
         """Node group health of this account's clusters, and PutEvents on the default bus only (the shortages)."""
         stack = Stack.of(self)
@@ -220,6 +254,17 @@ class EniCensus(Construct):
                     "## ENI census (who holds the addresses)\n"
                     f"Every {self.collector.minutes} min. Free /28 alarm at **{config.free_prefix_block_floor}** "
                     f"or fewer blocks. Per-subnet consumers are in s3://{self.bucket.bucket_name}/census/latest.json."
+                )
+            ],
+            [
+                cloudwatch.CustomWidget(
+                    function_arn=self.table_function.function_arn,
+                    title="Fullest subnets and who holds their addresses (latest census)",
+                    width=WIDTH,
+                    height=10,
+                    update_on_refresh=True,
+                    update_on_resize=False,
+                    update_on_time_range_change=False,
                 )
             ],
             [

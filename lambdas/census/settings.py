@@ -6,9 +6,10 @@ from typing import Final
 
 from pydantic import Field
 
-from lambdas.core.settings import SubnetScopeSettings
+from lambdas.core.settings import MonitorSettings, SubnetScopeSettings
 
 SNAPSHOT_BUCKET: Final = "SNAPSHOT_BUCKET"
+UTILIZATION_THRESHOLD_PERCENT: Final = "UTILIZATION_THRESHOLD_PERCENT"
 
 # The Collector dimension of its heartbeat and failures, and the name part of its alarms.
 COLLECTOR = "census"
@@ -18,3 +19,10 @@ class CensusSettings(SubnetScopeSettings):
     """The subnets in scope and where the snapshot goes. Every key is set by the stack; none has a default."""
 
     snapshot_bucket: str = Field(alias=SNAPSHOT_BUCKET, min_length=3, max_length=63)
+
+
+class CensusTableSettings(MonitorSettings):
+    """Environment of the dashboard's census table: where the snapshot is, and which utilization is red."""
+
+    snapshot_bucket: str = Field(alias=SNAPSHOT_BUCKET, min_length=3, max_length=63)
+    utilization_threshold_percent: float = Field(alias=UTILIZATION_THRESHOLD_PERCENT, gt=0, le=100)

@@ -63,6 +63,7 @@ def test_given_the_stack_then_each_function_environment_validates_against_its_se
         checked.append(model.__name__)
     assert sorted(checked) == [
         "CensusSettings",
+        "CensusTableSettings",
         "EcsCollectorSettings",
         "EventHandlerSettings",
         "SubnetCollectorSettings",

@@ -33,6 +33,9 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
         # Node group health of this account's clusters, and shortage events to the default bus only.
         **{a: {f"{EKS_ARN}:cluster/*", f"{EKS_ARN}:nodegroup/*"} for a in EKS_NODEGROUP_READ_ACTIONS},
         "events:PutEvents": {"arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:event-bus/default"},
+        # The dashboard table reads the latest snapshot and nothing else.
+        "s3:GetObject": {"AWS::S3::Bucket/census/latest.json"},
+        "kms:Decrypt": {"AWS::KMS::Key"},
     },
     "EventWatching": {
         **{a: {"AWS::Logs::LogGroup"} for a in LOGS},
@@ -160,7 +163,7 @@ def test_given_the_incident_table_then_it_uses_the_app_key(synthesized):
 def test_given_every_log_group_then_it_has_the_retention_and_goes_with_the_stack(synthesized):
     groups = synthesized.of_type("AWS::Logs::LogGroup").values()
 
-    assert len(groups) == 4
+    assert len(groups) == 5
     assert all(g["Properties"]["RetentionInDays"] == 30 and g["DeletionPolicy"] == "Delete" for g in groups)
 
 
@@ -197,6 +200,6 @@ def test_given_every_function_then_its_errors_and_throttles_alarm_to_the_topic(s
         }
         assert watched == functions, metric
     lambda_alarms = [a for a in alarms.values() if a.get("Namespace") == "AWS/Lambda"]
-    assert len(lambda_alarms) == 9  # errors and throttles of 4 functions, and the handler's DeadLetterErrors
+    assert len(lambda_alarms) == 11  # errors and throttles of 5 functions, and the handler's DeadLetterErrors
     assert all(a["AlarmActions"] == [{"Ref": topic_id}] for a in lambda_alarms)
     assert all(a["AlarmActions"] == [{"Ref": topic_id}] for a in alarms.values())

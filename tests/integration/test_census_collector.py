@@ -15,6 +15,7 @@ import pytest
 from botocore.stub import Stubber
 from moto.events.models import EventPattern
 
+from lambdas.census import table_handler
 from lambdas.census.pipeline import LATEST_KEY, collect_census, history_key
 from lambdas.census.settings import CensusSettings
 from lambdas.core.targets import Target
@@ -23,6 +24,7 @@ from lambdas.events.pipeline import handle_exhaustion_event
 from lambdas.events.settings import EventHandlerSettings
 from tests.integration.conftest import ACCOUNT_ID, NAMESPACE, count_calls, metric_values, target_with
 from tests.support.emulator import restore_aws_fields
+from tests.support.lambda_context import LocalLambdaContext, function_arn
 from tests.support.readback import drain_queue
 from tests.support.scenario import EKS_CLUSTER, REGION, seed_census_consumers, seed_event_resources, seed_network
 
@@ -30,6 +32,7 @@ pytestmark = pytest.mark.usefixtures("aws")
 BUCKET = "census-snapshots"
 # Now, not a fixed time: the metrics are read back over the last hour.
 NOW = datetime.now(UTC).replace(microsecond=0)
+TABLE_ENVIRONMENT = {"METRIC_NAMESPACE": NAMESPACE, "SNAPSHOT_BUCKET": BUCKET, "UTILIZATION_THRESHOLD_PERCENT": "80"}
 
 
 def _settings(**overrides: str) -> CensusSettings:
@@ -327,3 +330,27 @@ def test_given_a_node_group_short_of_addresses_then_one_email_and_one_event_poin
         target.client("cloudwatch"), "IpExhaustionEvents", {"Reason": "EksNodegroupNoAddresses"}, "Sum"
     )
     assert sum(points) == 2
+
+
+def test_given_a_census_then_the_dashboard_table_reads_it_back_fullest_first(world, monkeypatch):
+    target, network, _ = world
+    collect_census(target, _settings(VPC_IDS=network.vpc_id), NOW)
+    for key, value in TABLE_ENVIRONMENT.items():
+        monkeypatch.setenv(key, value)
+    context = LocalLambdaContext(invoked_function_arn=function_arn(REGION))
+
+    html = table_handler.handler({}, context)  # type: ignore[arg-type]
+
+    first_row = html.split("<tr>")[2]
+    assert first_row.startswith("<td>tasks-1a<br>")
+    assert '<td class="n hot">118/123 (96%)</td>' in first_row
+    assert "The 15 fullest subnets" in table_handler.handler({"describe": True}, context)  # type: ignore[arg-type]
+
+
+def test_given_no_census_yet_then_the_dashboard_table_says_so(world, monkeypatch):
+    for key, value in TABLE_ENVIRONMENT.items():
+        monkeypatch.setenv(key, value)
+
+    html = table_handler.handler({}, LocalLambdaContext(invoked_function_arn=function_arn(REGION)))  # type: ignore[arg-type]
+
+    assert "No census snapshot yet" in html
