@@ -34,7 +34,7 @@ from tests.support.lambda_context import LocalLambdaContext, function_arn
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NAMESPACE = "SubnetIpMonitorBench"
 NAIVE_SIZES = {"XS", "S", "M"}
-MEASURED_SERVICES = ("ec2", "ecs", "cloudwatch", "s3")
+MEASURED_SERVICES = ("ec2", "ecs", "cloudwatch", "s3", "eks", "events")
 CENSUS_BUCKET = "subnet-ip-monitor-bench"  # at L the naive baseline would make ~110,000 calls to the emulator
 
 

@@ -86,7 +86,7 @@ def ecs_floor(size: Size, instance_types: int) -> dict[str, int]:
 def census_floor(size: Size, vpcs: int, eks_clusters: int) -> dict[str, int]:
     """Fewest calls for one census run: pages of 1,000 subnets, interfaces and EKS instances; one reservation
     read per subnet whose /28 blocks matter; points for those subnets, each VPC and each EKS cluster, and the
-    heartbeat, 1,000 a call; the snapshot and its dated copy."""
+    heartbeat, 1,000 a call; the snapshot and its dated copy; one ListClusters."""
     points = size.eks_subnets + vpcs + eks_clusters + 1
     return {
         "ec2.DescribeSubnets": max(1, _pages(size.subnets, DESCRIBE_SUBNETS_PAGE)),
@@ -95,4 +95,5 @@ def census_floor(size: Size, vpcs: int, eks_clusters: int) -> dict[str, int]:
         "ec2.GetSubnetCidrReservations": size.eks_subnets,
         "cloudwatch.PutMetricData": _pages(points, METRIC_DATA_PER_CALL),
         "s3.PutObject": 2,
+        "eks.ListClusters": 1,  # no EKS cluster in the benchmark: no node group to describe, no shortage event
     }
