@@ -63,6 +63,7 @@ class SizeResult:
     naive_ecs_calls: int | None
     custom_metrics: int
     vpcs: int
+    snapshot_bytes: int
     points: int
 
 
@@ -96,6 +97,9 @@ def run_size(size: Size) -> SizeResult:
 
         subnet_run, ecs_run = _measured_handler(subnet_collector.handler), _measured_handler(ecs_collector.handler)
         census_run = _measured_handler(census_collector.handler)
+        snapshot_bytes = boto3.client("s3", region_name=REGION).head_object(
+            Bucket=CENSUS_BUCKET, Key="census/latest.json"
+        )["ContentLength"]
         naive_subnet_calls = naive_ecs_calls = None
         if size.name in NAIVE_SIZES:
             naive_subnet_calls, naive_ecs_calls = _naive_calls()
@@ -119,6 +123,7 @@ def run_size(size: Size) -> SizeResult:
         naive_ecs_calls=naive_ecs_calls,
         custom_metrics=len(series),
         vpcs=vpcs,
+        snapshot_bytes=snapshot_bytes,
         points=0,
     )
 
@@ -216,6 +221,14 @@ def render(results: list[SizeResult]) -> str:
     for r in results:
         expected = 2 * r.subnets_in_scope + 4 * r.size.clusters + r.size.eks_subnets + r.vpcs + 1 + 3
         lines.append(f"| {r.size.name} | {r.custom_metrics:,} | {expected:,} |")
+    lines += [
+        "",
+        "### Census snapshot",
+        "",
+        "| size | interfaces | census/latest.json bytes |",
+        "| --- | ---: | ---: |",
+    ]
+    lines += [f"| {r.size.name} | {r.size.interfaces:,} | {r.snapshot_bytes:,} |" for r in results]
     return "\n".join(lines) + "\n"
 
 

@@ -172,13 +172,7 @@ class EniCensus(Construct):
                 actions=["s3:PutObject"], resources=[self.bucket.arn_for_objects(f"{SNAPSHOT_PREFIX}*")]
             )
         )
-        role.add_to_policy(
-            iam.PolicyStatement(
-                actions=["kms:GenerateDataKey"],
-                resources=[key.key.key_arn],
-                conditions={"StringEquals": {"kms:ViaService": f"s3.{Stack.of(self).region}.amazonaws.com"}},
-            )
-        )
+        role.add_to_policy(self._key_through_s3(key, "kms:GenerateDataKey"))
         bucket_id = Stack.of(self).get_logical_id(cast(CfnElement, self.bucket.node.default_child))
         Validations.of(role).acknowledge(
             Acknowledgment(
@@ -209,14 +203,16 @@ class EniCensus(Construct):
                 actions=["s3:GetObject"], resources=[self.bucket.arn_for_objects(f"{SNAPSHOT_PREFIX}latest.json")]
             )
         )
-        role.add_to_policy(
-            iam.PolicyStatement(
-                actions=["kms:Decrypt"],
-                resources=[key.key.key_arn],
-                conditions={"StringEquals": {"kms:ViaService": f"s3.{Stack.of(self).region}.amazonaws.com"}},
-            )
-        )
+        role.add_to_policy(self._key_through_s3(key, "kms:Decrypt"))
         return function
+
+    def _key_through_s3(self, key: AppKey, action: str) -> iam.PolicyStatement:
+        """One KMS action on the app's key, and only when S3 asks for it (the bucket's encryption)."""
+        return iam.PolicyStatement(
+            actions=[action],
+            resources=[key.key.key_arn],
+            conditions={"StringEquals": {"kms:ViaService": f"s3.{Stack.of(self).region}.amazonaws.com"}},
+        )
 
     def _grant_node_group_reads_and_events(self) -> None:
         """Node group health of this account's clusters, and PutEvents on the default bus only (the shortages)."""

@@ -61,11 +61,11 @@ def collect_census(
 
     return run_collector(
         COLLECTOR,
+        target,
+        settings,
+        now,
         read=read,
         points=census_metric_points,
-        cloudwatch=target.client("cloudwatch"),
-        namespace=settings.metric_namespace,
-        now=now,
         keep=keep,
     )
 

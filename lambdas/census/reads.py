@@ -10,10 +10,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from lambdas.census.model import ADDRESS_ISSUE_CODES, EKS_INSTANCE_TAG, NetworkInterface, NodegroupShortage
+from lambdas.core.aws.ec2 import DESCRIBE_PAGE_SIZE, iter_describe_pages
 from lambdas.core.errors import AWS_ERRORS, AwsReadError, PublishError
 from lambdas.core.targets import Target
 
-PAGE_SIZE = 1000
 # GetSubnetCidrReservations takes one subnet a call, so a run makes one per subnet whose /28 blocks matter
 # (1,000 at the benchmark's L size). EC2's API bucket for such reads refills at about 20 a second per account
 # (EC2 API reference, request throttling; a figure read there, not measured); the census takes at most half.
@@ -39,16 +39,8 @@ def interface_filters(vpc_ids: Iterable[str], subnet_ids: list[str] | None) -> l
 
 def iter_interface_pages(ec2: Any, filters: list[dict[str, object]]) -> Iterator[list[NetworkInterface]]:
     """Interfaces matching filters, a page at a time; raise AwsReadError if a page cannot be read."""
-    page_number = 0
-    try:
-        pages = ec2.get_paginator("describe_network_interfaces").paginate(
-            Filters=filters, PaginationConfig={"PageSize": PAGE_SIZE}
-        )
-        for page in pages:
-            page_number += 1
-            yield [_interface(raw) for raw in page.get("NetworkInterfaces", [])]
-    except AWS_ERRORS as err:
-        raise AwsReadError.wrap("DescribeNetworkInterfaces", err, {"page": str(page_number + 1)}) from err
+    for page in iter_describe_pages(ec2, "DescribeNetworkInterfaces", "NetworkInterfaces", filters):
+        yield [_interface(raw) for raw in page]
 
 
 def _interface(raw: dict[str, Any]) -> NetworkInterface:
@@ -73,7 +65,8 @@ def eks_node_instances(ec2: Any) -> dict[str, str]:
     """Instance id -> EKS cluster of every instance tagged eks:cluster-name (managed node groups tag theirs)."""
     try:
         pages = ec2.get_paginator("describe_instances").paginate(
-            Filters=[{"Name": "tag-key", "Values": [EKS_INSTANCE_TAG]}], PaginationConfig={"PageSize": PAGE_SIZE}
+            Filters=[{"Name": "tag-key", "Values": [EKS_INSTANCE_TAG]}],
+            PaginationConfig={"PageSize": DESCRIBE_PAGE_SIZE},
         )
         return {
             instance["InstanceId"]: tags[EKS_INSTANCE_TAG]

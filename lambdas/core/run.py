@@ -12,6 +12,8 @@ from aws_lambda_powertools import Logger
 from lambdas.core.contract import MetricPoint
 from lambdas.core.errors import AwsCallError
 from lambdas.core.publish import publish_run
+from lambdas.core.settings import MonitorSettings
+from lambdas.core.targets import Target
 
 logger = Logger(child=True)
 
@@ -78,12 +80,12 @@ class CollectorRun(Generic[Resource]):
 
 def run_collector(
     collector: str,
+    target: Target,
+    settings: MonitorSettings,
+    now: datetime,
     *,
     read: Callable[[RunReport], list[Resource]],
     points: Callable[[Sequence[Resource]], list[MetricPoint]],
-    cloudwatch: Any,
-    namespace: str,
-    now: datetime,
     keep: Callable[[list[Resource], RunReport], None] | None = None,
 ) -> CollectorRun[Resource]:
     """One run of any collector: read what it can (recording failures in the report), then publish it all.
@@ -96,5 +98,5 @@ def run_collector(
     report.resources = len(resources)
     if keep is not None:
         keep(resources, report)
-    publish_run(cloudwatch, namespace, points(resources), now, report)
+    publish_run(target.client("cloudwatch"), settings.metric_namespace, points(resources), now, report)
     return CollectorRun(report, resources)

@@ -62,11 +62,11 @@ def collect_ecs(
 
     return run_collector(
         COLLECTOR,
+        target,
+        settings,
+        now,
         read=read,
         points=cluster_metric_points,
-        cloudwatch=target.client("cloudwatch"),
-        namespace=settings.metric_namespace,
-        now=now,
     )
 
 

@@ -27,11 +27,11 @@ def collect_subnets(
 
     return run_collector(
         COLLECTOR,
+        target,
+        settings,
+        now,
         read=read,
         points=subnet_metric_points,
-        cloudwatch=target.client("cloudwatch"),
-        namespace=settings.metric_namespace,
-        now=now,
     )
 
 

@@ -5,25 +5,37 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from botocore import xform_name
+
 from lambdas.core.errors import AWS_ERRORS, AwsReadError
 from lambdas.core.network import Subnet
 
-# DescribeSubnets' largest page. moto ignores MaxResults and answers in one page; the paging is
-# tested with botocore's Stubber (tests/integration/test_subnet_paging.py).
-DESCRIBE_SUBNETS_PAGE_SIZE = 1000
+# The largest page of DescribeSubnets and DescribeNetworkInterfaces. moto ignores MaxResults and answers in
+# one page; the paging is tested with botocore's Stubber (tests/integration/test_subnet_paging.py and
+# test_census_collector.py).
+DESCRIBE_PAGE_SIZE = 1000
+
+
+def iter_describe_pages(
+    ec2: Any, operation: str, items_key: str, filters: list[dict[str, object]]
+) -> Iterator[list[dict[str, Any]]]:
+    """The raw items of an EC2 Describe* call, 1,000 a page; raise AwsReadError naming the page that failed."""
+    page_number = 0
+    try:
+        pages = ec2.get_paginator(xform_name(operation)).paginate(
+            Filters=filters, PaginationConfig={"PageSize": DESCRIBE_PAGE_SIZE}
+        )
+        for page in pages:
+            page_number += 1
+            yield page.get(items_key, [])
+    except AWS_ERRORS as err:
+        raise AwsReadError.wrap(operation, err, {"page": str(page_number + 1)}) from err
 
 
 def iter_subnet_pages(ec2: Any, filters: list[dict[str, object]]) -> Iterator[list[Subnet]]:
     """Yield the account's subnets page by page; raise AwsReadError if a page cannot be read."""
-    paginator = ec2.get_paginator("describe_subnets")
-    pages = paginator.paginate(Filters=filters, PaginationConfig={"PageSize": DESCRIBE_SUBNETS_PAGE_SIZE})
-    page_number = 0
-    try:
-        for page in pages:
-            page_number += 1
-            yield [_subnet(raw) for raw in page.get("Subnets", [])]
-    except AWS_ERRORS as err:
-        raise AwsReadError.wrap("DescribeSubnets", err, {"page": str(page_number + 1)}) from err
+    for page in iter_describe_pages(ec2, "DescribeSubnets", "Subnets", filters):
+        yield [_subnet(raw) for raw in page]
 
 
 def _subnet(raw: dict[str, Any]) -> Subnet:
