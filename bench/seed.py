@@ -64,13 +64,14 @@ def _seed_interfaces(backend: Any, subnets: list[Any], count: int) -> None:
         index = number % len(subnets)
         subnet = subnets[index]
         address = ipaddress.IPv4Network(subnet.cidr_block)[4 + number // len(subnets)]
+        # No tags: moto looks a resource's tags up by scanning every tag of the region, so 55,000 tagged
+        # interfaces would make every DescribeSubnets quadratic. The descriptions alone say who holds them.
         if index % EKS_SUBNET_EVERY == 0:
-            description, tags = f"aws-K8S-i-{number:017x}", {"cluster.k8s.amazonaws.com/name": BENCH_EKS_CLUSTER}
+            description = f"aws-K8S-i-{number:017x}"
         else:
             description = f"arn:aws:ecs:{REGION}:{DEFAULT_ACCOUNT_ID}:attachment/{uuid.uuid4()}"
-            tags = {"aws:ecs:clusterName": "bench", "aws:ecs:serviceName": f"service-{index % 7}"}
         eni = NetworkInterface(  # type: ignore[abstract]  # moto's CloudFormation hooks, unused here
-            backend, subnet, private_ip_address=str(address), description=description, tags=tags
+            backend, subnet, private_ip_address=str(address), description=description
         )
         eni.status, eni.requester_managed = "in-use", True
         backend.enis[eni.id] = eni

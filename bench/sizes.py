@@ -83,11 +83,11 @@ def ecs_floor(size: Size, instance_types: int) -> dict[str, int]:
     }
 
 
-def census_floor(size: Size, vpcs: int, eks_clusters: int) -> dict[str, int]:
+def census_floor(size: Size, vpcs: int) -> dict[str, int]:
     """Fewest calls for one census run: pages of 1,000 subnets, interfaces and EKS instances; one reservation
     read per subnet whose /28 blocks matter; points for those subnets, each VPC and each EKS cluster, and the
     heartbeat, 1,000 a call; the snapshot and its dated copy; one ListClusters."""
-    points = size.eks_subnets + vpcs + eks_clusters + 1
+    points = size.eks_subnets + vpcs + 1  # no EKS cluster is named (untagged interfaces): no EksAddressesInUse
     return {
         "ec2.DescribeSubnets": max(1, _pages(size.subnets, DESCRIBE_SUBNETS_PAGE)),
         "ec2.DescribeInstances": 1,  # no instance is tagged eks:cluster-name in the benchmark: one empty page

@@ -11,9 +11,9 @@ def test_given_the_xs_environment_when_benchmarked_then_every_call_count_equals_
     assert result.ecs.calls == result.ecs_floor
     assert result.census.calls == result.census_floor
     # 2 per subnet, 4 per cluster, FreePrefixBlocks for the 2 EKS subnets, one UnattachedEniAddresses per VPC
-    # (the generated one and the clusters'), EksAddressesInUse for the one EKS cluster, 3 heartbeats.
+    # (the generated one and the clusters'), 3 heartbeats.
     assert result.vpcs == 2
-    assert result.custom_metrics == 2 * result.subnets_in_scope + 4 * SIZES["XS"].clusters + 2 + 2 + 1 + 3
+    assert result.custom_metrics == 2 * result.subnets_in_scope + 4 * SIZES["XS"].clusters + 2 + 2 + 3
     assert result.naive_subnet_calls is not None
     assert result.naive_subnet_calls > sum(result.subnet_floor.values())
     assert "| XS | subnets: ec2.DescribeSubnets | 1 | 1 | 1.00 |" in render([result])
