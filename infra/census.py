@@ -31,8 +31,8 @@ CENSUS_READ_ACTIONS = [
     "ec2:GetSubnetCidrReservations",
     "eks:ListClusters",
 ]
-# Node group health, scoped to this account and region's EKS resources.
-EKS_NODEGROUP_READ_ACTIONS = ["eks:ListNodegroups", "eks:DescribeNodegroup"]
+# Cluster and node group health, scoped to this account and region's EKS resources.
+EKS_HEALTH_READ_ACTIONS = ["eks:DescribeCluster", "eks:ListNodegroups", "eks:DescribeNodegroup"]
 SNAPSHOT_PREFIX = "census/"
 HISTORY_PREFIX = "census/history/"
 HISTORY_DAYS = 35
@@ -222,7 +222,7 @@ class EniCensus(Construct):
         eks_arn = f"arn:{stack.partition}:eks:{stack.region}:{stack.account}"
         self.collector.role.add_to_policy(
             iam.PolicyStatement(
-                actions=EKS_NODEGROUP_READ_ACTIONS, resources=[f"{eks_arn}:cluster/*", f"{eks_arn}:nodegroup/*"]
+                actions=EKS_HEALTH_READ_ACTIONS, resources=[f"{eks_arn}:cluster/*", f"{eks_arn}:nodegroup/*"]
             )
         )
         self.collector.role.add_to_policy(

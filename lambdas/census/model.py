@@ -218,18 +218,18 @@ def _ecs_owner(eni: NetworkInterface) -> str | None:
     return cluster
 
 
-# Node group health issue codes that mean the node group's subnets ran out of addresses (EKS API reference,
-# Issue; the cluster-level IpNotAvailable is not read here).
+# Health issue codes that mean an EKS cluster's or node group's subnets ran out of addresses (EKS API
+# reference: ClusterIssueCode and NodegroupIssueCode both name it InsufficientFreeAddresses).
 ADDRESS_ISSUE_CODES = frozenset({"InsufficientFreeAddresses"})
 
 
 @dataclass(frozen=True)
-class NodegroupShortage:
-    """A managed node group whose health says its subnets have no free addresses."""
+class EksShortage:
+    """An EKS cluster (nodegroup None: its control plane's subnets) or managed node group short of addresses."""
 
     cluster: str
-    nodegroup: str
-    nodegroup_arn: str
+    nodegroup: str | None
+    arn: str
     code: str
     message: str
     subnet_ids: tuple[str, ...]

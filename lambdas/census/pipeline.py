@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from lambdas.census.model import NetworkInterface, NodegroupShortage
+from lambdas.census.model import EksShortage, NetworkInterface
 from lambdas.census.points import census_metric_points
 from lambdas.census.reads import (
     eks_node_instances,
+    eks_shortages,
     explicit_reservations,
     interface_filters,
     iter_interface_pages,
-    nodegroup_shortages,
     pace_reservation_reads,
     put_events,
     put_snapshot,
@@ -41,7 +41,7 @@ def collect_census(
 ) -> CollectorRun[SubnetCensus]:
     """One scheduled run: every subnet in scope gets its consumers, even if one read fails or time runs short."""
 
-    shortages: list[NodegroupShortage] = []
+    shortages: list[EksShortage] = []
 
     def read(report: RunReport) -> list[SubnetCensus]:
         subnets = _read_census(target, settings, report, deadline)
@@ -86,17 +86,20 @@ def _read_census(
     return take_census(subnets.values(), held, _read_reservations(ec2, held, report, deadline))
 
 
-def _read_shortages(target: Target, subnets: list[SubnetCensus], report: RunReport) -> list[NodegroupShortage]:
-    """Node groups in scope whose health reports no free addresses; a failure here costs only this finding."""
+def _read_shortages(target: Target, subnets: list[SubnetCensus], report: RunReport) -> list[EksShortage]:
+    """Clusters and node groups in scope whose health reports no free addresses; a failure costs only this."""
     try:
-        found = in_scope(nodegroup_shortages(target.client("eks")), subnets)
+        found = in_scope(eks_shortages(target.client("eks")), subnets)
     except AwsReadError as err:
         report.record_failure(err)
         return []
     for shortage in found:
-        report.findings.append(
-            f"EKS node group {shortage.cluster}/{shortage.nodegroup}: {shortage.code}: {shortage.message}"
+        what = (
+            f"node group {shortage.cluster}/{shortage.nodegroup}"
+            if shortage.nodegroup
+            else f"cluster {shortage.cluster}"
         )
+        report.findings.append(f"EKS {what}: {shortage.code}: {shortage.message}")
     return found
 
 

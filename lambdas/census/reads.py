@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from lambdas.census.model import ADDRESS_ISSUE_CODES, EKS_INSTANCE_TAG, NetworkInterface, NodegroupShortage
+from lambdas.census.model import ADDRESS_ISSUE_CODES, EKS_INSTANCE_TAG, EksShortage, NetworkInterface
 from lambdas.core.aws.ec2 import DESCRIBE_PAGE_SIZE, iter_describe_pages
 from lambdas.core.errors import AWS_ERRORS, AwsReadError, PublishError
 from lambdas.core.targets import Target
@@ -125,32 +125,36 @@ EKS_PAGE_SIZE = 100
 EVENTS_PER_CALL = 10
 
 
-def nodegroup_shortages(eks: Any) -> list[NodegroupShortage]:
-    """Managed node groups whose health reports an address shortage: ListClusters, then ListNodegroups and one
-    DescribeNodegroup per node group (EKS has no batch describe)."""
+def eks_shortages(eks: Any) -> list[EksShortage]:
+    """Clusters and managed node groups whose health reports an address shortage: ListClusters, then per cluster
+    DescribeCluster and ListNodegroups, and one DescribeNodegroup per node group (EKS has no batch describe)."""
     operation = "ListClusters"
     try:
         shortages = []
         for cluster in _paged(eks, "list_clusters", "clusters"):
+            operation = "DescribeCluster"
+            described = eks.describe_cluster(name=cluster)["cluster"]
+            subnets = described.get("resourcesVpcConfig", {}).get("subnetIds", [])
+            shortages += _address_issues(cluster, None, described, subnets)
             operation = "ListNodegroups"
             for nodegroup in _paged(eks, "list_nodegroups", "nodegroups", clusterName=cluster):
                 operation = "DescribeNodegroup"
                 described = eks.describe_nodegroup(clusterName=cluster, nodegroupName=nodegroup)["nodegroup"]
-                shortages += [
-                    NodegroupShortage(
-                        cluster,
-                        nodegroup,
-                        described.get("nodegroupArn", ""),
-                        issue["code"],
-                        issue.get("message", ""),
-                        tuple(described.get("subnets", [])),
-                    )
-                    for issue in described.get("health", {}).get("issues", [])
-                    if issue.get("code") in ADDRESS_ISSUE_CODES
-                ]
+                shortages += _address_issues(cluster, nodegroup, described, described.get("subnets", []))
         return shortages
     except AWS_ERRORS as err:
         raise AwsReadError.wrap(operation, err) from err
+
+
+def _address_issues(
+    cluster: str, nodegroup: str | None, described: dict[str, Any], subnets: list[str]
+) -> list[EksShortage]:
+    arn = described.get("nodegroupArn" if nodegroup else "arn", "")
+    return [
+        EksShortage(cluster, nodegroup, arn, issue["code"], issue.get("message", ""), tuple(subnets))
+        for issue in described.get("health", {}).get("issues", [])
+        if issue.get("code") in ADDRESS_ISSUE_CODES
+    ]
 
 
 def _paged(eks: Any, method: str, key: str, **params: str) -> Iterator[str]:

@@ -1,9 +1,10 @@
-"""Pure: the events the census sends for node groups short of addresses, so the event path emails them.
+"""Pure: the events the census sends for EKS clusters and node groups short of addresses, so the event path
+emails them.
 
-No AWS event carries an EKS managed node group's `InsufficientFreeAddresses` health issue; the census reads
-it and sends one event per node group and issue to the default bus, where the events capability's
-EksNodegroupNoAddresses kind picks it up (counted, emailed once per incident window). The detail names the
-node group's subnets with what the census knows of them.
+No AWS event carries an EKS cluster's or managed node group's `InsufficientFreeAddresses` health issue; the
+census reads it and sends one event per cluster or node group and issue to the default bus, where the events
+capability's EksNodegroupNoAddresses kind picks it up (counted, emailed once per incident window). The detail
+names the subnets with what the census knows of them; `nodegroupName` is null for the cluster's own issue.
 """
 
 from __future__ import annotations
@@ -12,18 +13,18 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from lambdas.census.model import NodegroupShortage
+from lambdas.census.model import EksShortage
 from lambdas.census.snapshot import SubnetCensus
 from lambdas.core import contract
 
 
-def in_scope(shortages: Iterable[NodegroupShortage], subnets: Sequence[SubnetCensus]) -> list[NodegroupShortage]:
-    """The shortages of node groups with at least one subnet in the census's scope."""
+def in_scope(shortages: Iterable[EksShortage], subnets: Sequence[SubnetCensus]) -> list[EksShortage]:
+    """The shortages of clusters and node groups with at least one subnet in the census's scope."""
     known = {s.subnet.subnet_id for s in subnets}
     return [s for s in shortages if known.intersection(s.subnet_ids)]
 
 
-def shortage_events(shortages: Iterable[NodegroupShortage], subnets: Sequence[SubnetCensus]) -> list[dict[str, Any]]:
+def shortage_events(shortages: Iterable[EksShortage], subnets: Sequence[SubnetCensus]) -> list[dict[str, Any]]:
     """PutEvents entries, one per node group issue, fullest subnet first in the detail."""
     by_id = {s.subnet.subnet_id: s for s in subnets}
     entries = []
@@ -49,8 +50,8 @@ def shortage_events(shortages: Iterable[NodegroupShortage], subnets: Sequence[Su
         entries.append(
             {
                 "Source": contract.MONITOR_EVENT_SOURCE,
-                "DetailType": contract.EKS_NODEGROUP_ADDRESS_SHORTAGE,
-                "Resources": [shortage.nodegroup_arn] if shortage.nodegroup_arn else [],
+                "DetailType": contract.EKS_ADDRESS_SHORTAGE,
+                "Resources": [shortage.arn] if shortage.arn else [],
                 "Detail": json.dumps(detail),
             }
         )

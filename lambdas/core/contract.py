@@ -88,4 +88,4 @@ COLLECTOR_FAILURES = Metric("CollectorFailures", UNIT_COUNT, COLLECTOR_DIMENSION
 # condition no AWS event carries; the events capability has a kind for each. Detail shapes are documented
 # with the kind that reads them (lambdas/events/kinds/).
 MONITOR_EVENT_SOURCE = "subnet-ip-monitor"
-EKS_NODEGROUP_ADDRESS_SHORTAGE = "EKS Nodegroup Address Shortage"
+EKS_ADDRESS_SHORTAGE = "EKS Address Shortage"

@@ -80,6 +80,7 @@ def _where(incident: Incident, subnet: SubnetNow, now: datetime) -> list[tuple[s
         ("Task definition", incident.task_definition),
         ("Launch type", incident.launch_type),
         ("Auto Scaling group", incident.auto_scaling_group),
+        ("EKS cluster", incident.eks_cluster),
         ("EKS node group", incident.node_group),
         ("EC2 instance", incident.ec2_instance_id),
         ("Container instance", incident.container_instance),
@@ -107,15 +108,12 @@ def console_links(incident: Incident) -> list[tuple[str, str]]:
     region = incident.origin.region
     console = f"https://{region}.console.aws.amazon.com"
     links = []
-    if incident.cluster and incident.node_group:
-        links.append(
-            (
-                "Node group",
-                f"{console}/eks/home?region={region}#/clusters/{quote(incident.cluster)}"
-                f"/nodegroups/{quote(incident.node_group)}",
-            )
-        )
-    elif incident.cluster and incident.service:
+    if incident.eks_cluster:
+        eks = f"{console}/eks/home?region={region}#/clusters/{quote(incident.eks_cluster)}"
+        links.append(("EKS cluster", eks))
+        if incident.node_group:
+            links.append(("Node group", f"{eks}/nodegroups/{quote(incident.node_group)}"))
+    if incident.cluster and incident.service:
         links.append(
             (
                 "Service",

@@ -66,7 +66,7 @@ class Incident:
     reason: str
     origin: EventOrigin
     aws_message: str
-    cluster: str | None = None
+    cluster: str | None = None  # an ECS cluster
     service: str | None = None
     task_group: str | None = None  # "service:x" or "family:y" for tasks not started by a service
     task_definition: str | None = None
@@ -74,6 +74,7 @@ class Incident:
     container_instance: str | None = None
     ec2_instance_id: str | None = None
     auto_scaling_group: str | None = None
+    eks_cluster: str | None = None
     node_group: str | None = None
     subnet_id: str | None = None
     availability_zone: str | None = None
@@ -87,7 +88,7 @@ class Incident:
                 self.origin.account,
                 self.origin.region,
                 self.reason,
-                self.cluster or "-",
+                self.cluster or self.eks_cluster or "-",
                 owner or "-",
                 self.subnet_id or "-",
             )

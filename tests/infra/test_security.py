@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from infra.census import CENSUS_READ_ACTIONS, EKS_NODEGROUP_READ_ACTIONS
+from infra.census import CENSUS_READ_ACTIONS, EKS_HEALTH_READ_ACTIONS
 from infra.ecs import ECS_READ_ACTIONS
 from lambdas.core.contract import DEFAULT_NAMESPACE
 
@@ -31,7 +31,7 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
         "s3:PutObject": {"AWS::S3::Bucket/census/*"},
         "kms:GenerateDataKey": {"AWS::KMS::Key"},
         # Node group health of this account's clusters, and shortage events to the default bus only.
-        **{a: {f"{EKS_ARN}:cluster/*", f"{EKS_ARN}:nodegroup/*"} for a in EKS_NODEGROUP_READ_ACTIONS},
+        **{a: {f"{EKS_ARN}:cluster/*", f"{EKS_ARN}:nodegroup/*"} for a in EKS_HEALTH_READ_ACTIONS},
         "events:PutEvents": {"arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:event-bus/default"},
         # The dashboard table reads the latest snapshot and nothing else.
         "s3:GetObject": {"AWS::S3::Bucket/census/latest.json"},

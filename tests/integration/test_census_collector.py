@@ -265,6 +265,17 @@ def test_given_a_node_group_short_of_addresses_then_one_email_and_one_event_poin
     with Stubber(eks) as stub:
         stub.add_response("list_clusters", {"clusters": [EKS_CLUSTER, "elsewhere"]}, {"maxResults": 100})
         stub.add_response(
+            "describe_cluster",
+            {
+                "cluster": {
+                    "name": EKS_CLUSTER,
+                    "resourcesVpcConfig": {"subnetIds": [eks_subnet]},
+                    "health": {"issues": []},
+                }
+            },
+            {"name": EKS_CLUSTER},
+        )
+        stub.add_response(
             "list_nodegroups", {"nodegroups": ["system"]}, {"clusterName": EKS_CLUSTER, "maxResults": 100}
         )
         stub.add_response(
@@ -289,7 +300,10 @@ def test_given_a_node_group_short_of_addresses_then_one_email_and_one_event_poin
             },
             {"clusterName": EKS_CLUSTER, "nodegroupName": "system"},
         )
-        # The other cluster's node group is healthy, and in no subnet of the scope.
+        # The other cluster and its node group are healthy, and in no subnet of the scope.
+        stub.add_response(
+            "describe_cluster", {"cluster": {"name": "elsewhere", "health": {"issues": []}}}, {"name": "elsewhere"}
+        )
         stub.add_response("list_nodegroups", {"nodegroups": ["web"]}, {"clusterName": "elsewhere", "maxResults": 100})
         stub.add_response(
             "describe_nodegroup",

@@ -20,6 +20,14 @@ def recognised(name: str) -> Recognised:
     return found
 
 
+def email_for_event(event: dict) -> Email:
+    """The email for a raw event, with its subnet named as the event says (eks-1a)."""
+    found = recognise(event)
+    assert found.incident is not None
+    subnet = Subnet("subnet-0c3d4e5f6071829a0", "vpc-1", "eu-west-1a", "10.20.32.0/24", 2, "eks-1a")
+    return render_email(found.kind, found.incident, SubnetNow(subnet), 30, NOW)
+
+
 def email_for(name: str, subnet: SubnetNow, window_minutes: int, now: datetime) -> Email:
     """The email the handler would send for the fixture's event."""
     found = recognised(name)
@@ -107,3 +115,16 @@ def test_given_an_autoscaling_failure_then_the_group_is_linked_and_named():
         "Auto Scaling group prod-ecs-instances cannot launch: subnet subnet-0b2c3d4e5f6071829"
     )
     assert "#AutoScalingGroupDetails:id=prod-ecs-instances;view=activity" in email.body
+
+
+def test_given_a_cluster_level_eks_shortage_then_the_email_names_the_cluster_and_links_to_it():
+    event = load_event("eks_nodegroup_insufficient_free_addresses")
+    event["detail"]["nodegroupName"] = None
+
+    email = email_for_event(event)
+
+    assert email.subject == "EKS cluster platform-eks has no free addresses in subnet subnet-0c3d4e5f6071829a0 (eks-1a)"
+    assert "EKS cluster: platform-eks" in email.body
+    assert "EKS node group:" not in email.body
+    assert "#/clusters/platform-eks\n" in email.body
+    assert "/ecs/" not in email.body  # not an ECS cluster

@@ -1,9 +1,11 @@
-"""An EKS managed node group reports InsufficientFreeAddresses: its subnets cannot give nodes or pods addresses.
+"""An EKS managed node group (or the cluster itself) reports InsufficientFreeAddresses: its subnets cannot give
+nodes, pods or the control plane's interfaces addresses.
 
-No AWS event carries node group health, so the census reads it (DescribeNodegroup `health.issues`) and
-sends this event itself. Its detail:
-`{"clusterName", "nodegroupName", "code", "message", "subnets": [{"subnetId", "name", "availabilityZone",
-"availableAddresses", "freePrefixBlocks"}]}`, the subnets fullest first.
+No AWS event carries EKS health, so the census reads it (DescribeCluster and DescribeNodegroup
+`health.issues`) and sends this event itself. Its detail:
+`{"clusterName", "nodegroupName" (null for the cluster's own issue), "code", "message", "subnets":
+[{"subnetId", "name", "availabilityZone", "availableAddresses", "freePrefixBlocks"}]}`, the subnets fullest
+first.
 """
 
 from __future__ import annotations
@@ -29,17 +31,17 @@ class ShortSubnet(Detail):
 
 
 class ShortageDetail(Detail):
-    """`detail` of the census's EKS Nodegroup Address Shortage."""
+    """`detail` of the census's EKS Address Shortage."""
 
     cluster_name: str = Field(alias="clusterName")
-    nodegroup_name: str = Field(alias="nodegroupName")
+    nodegroup_name: str | None = Field(default=None, alias="nodegroupName")
     code: str
     message: str = ""
     subnets: list[ShortSubnet] = Field(default_factory=list)
 
 
 class NodegroupAddressShortage(EventBridgeModel):
-    """EKS Nodegroup Address Shortage (sent by the census)."""
+    """EKS Address Shortage (sent by the census)."""
 
     detail: ShortageDetail
 
@@ -59,7 +61,7 @@ def classify(event: NodegroupAddressShortage) -> Incident | None:
         reason=REASON,
         origin=EventOrigin.of(event),
         aws_message=f"{detail.code}: {detail.message}" + (f"\nThe node group's subnets: {subnets}" if subnets else ""),
-        cluster=detail.cluster_name,
+        eks_cluster=detail.cluster_name,
         node_group=detail.nodegroup_name,
         subnet_id=fullest.subnet_id if fullest else None,
         availability_zone=fullest.availability_zone if fullest else None,
@@ -67,27 +69,30 @@ def classify(event: NodegroupAddressShortage) -> Incident | None:
 
 
 def subject(incident: Incident, subnet: str) -> str:
-    """Names the node group, its cluster and its fullest subnet."""
-    return f"EKS node group {incident.node_group} ({incident.cluster}) has no free addresses in subnet {subnet}"
+    """Names the node group (or the cluster), and the fullest subnet."""
+    if incident.node_group:
+        return f"EKS node group {incident.node_group} ({incident.eks_cluster}) has no free addresses in subnet {subnet}"
+    return f"EKS cluster {incident.eks_cluster} has no free addresses in subnet {subnet}"
 
 
 KIND = EventKind(
     rule_id="EksNodegroupNoAddresses",
     reason=REASON,
     service="EKS",
-    title="EKS node groups short of addresses",
+    title="EKS clusters and node groups short of addresses",
     pattern={
         "source": [contract.MONITOR_EVENT_SOURCE],
-        "detail-type": [contract.EKS_NODEGROUP_ADDRESS_SHORTAGE],
+        "detail-type": [contract.EKS_ADDRESS_SHORTAGE],
         "detail": {"code": list(ADDRESS_CODES)},
     },
     model=NodegroupAddressShortage,
     classify=classify,
     subject=subject,
     what_happened=(
-        "An EKS managed node group reports InsufficientFreeAddresses: its subnets have no free IPv4 address "
-        "(or, with prefix delegation, no free aligned /28 block) for new nodes or pod addresses. Scaling out "
-        "fails and new pods stay Pending until addresses are freed."
+        "EKS reports InsufficientFreeAddresses for a managed node group (or for the cluster, whose control "
+        "plane places its network interfaces in the cluster's subnets): the subnets have no free IPv4 address "
+        "(or, with prefix delegation, no free aligned /28 block) for new nodes, pods or those interfaces. "
+        "Scaling out fails and new pods stay Pending until addresses are freed."
     ),
     remedies=(
         "Free addresses now: delete interfaces left 'available' in these subnets (the census snapshot, "
