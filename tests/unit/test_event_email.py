@@ -123,7 +123,7 @@ def test_given_a_cluster_level_eks_shortage_then_the_email_names_the_cluster_and
 
     email = email_for_event(event)
 
-    assert email.subject == "EKS cluster platform-eks has no free addresses in subnet subnet-0c3d4e5f6071829a0 (eks-1a)"
+    assert email.subject == "EKS cluster platform-eks: no free addresses in subnet-0c3d4e5f6071829a0 (eks-1a)"
     assert "EKS cluster: platform-eks" in email.body
     assert "EKS node group:" not in email.body
     assert "#/clusters/platform-eks\n" in email.body

@@ -54,13 +54,14 @@ def classify(event: NodegroupAddressShortage) -> Incident | None:
     fullest = detail.subnets[0] if detail.subnets else None
     subnets = "; ".join(
         f"{s.subnet_id}{f' ({s.name})' if s.name else ''}: {s.available_addresses} free addresses"
-        + (f", {s.free_prefix_blocks} free /28 blocks" if s.free_prefix_blocks is not None else "")
+        + (f", {s.free_prefix_blocks} free /28 block(s)" if s.free_prefix_blocks is not None else "")
         for s in detail.subnets
     )
     return Incident(
         reason=REASON,
         origin=EventOrigin.of(event),
-        aws_message=f"{detail.code}: {detail.message}" + (f"\nThe node group's subnets: {subnets}" if subnets else ""),
+        aws_message=f"{detail.code}: {detail.message}"
+        + (f"\n(The census read these subnets at the time: {subnets}.)" if subnets else ""),
         eks_cluster=detail.cluster_name,
         node_group=detail.nodegroup_name,
         subnet_id=fullest.subnet_id if fullest else None,
@@ -71,8 +72,8 @@ def classify(event: NodegroupAddressShortage) -> Incident | None:
 def subject(incident: Incident, subnet: str) -> str:
     """Names the node group (or the cluster), and the fullest subnet."""
     if incident.node_group:
-        return f"EKS node group {incident.node_group} ({incident.eks_cluster}) has no free addresses in subnet {subnet}"
-    return f"EKS cluster {incident.eks_cluster} has no free addresses in subnet {subnet}"
+        return f"EKS node group {incident.node_group} ({incident.eks_cluster}): no free addresses in {subnet}"
+    return f"EKS cluster {incident.eks_cluster}: no free addresses in {subnet}"
 
 
 KIND = EventKind(
