@@ -20,10 +20,10 @@ from lambdas.census.reads import (
 from lambdas.census.settings import COLLECTOR, CensusSettings
 from lambdas.census.shortages import in_scope, shortage_events
 from lambdas.census.snapshot import Held, SubnetCensus, holdings, needs_prefix_blocks, snapshot, take_census
-from lambdas.core.aws.ec2 import iter_subnet_pages
 from lambdas.core.errors import AwsCallError, AwsReadError
-from lambdas.core.network import Subnet, describe_subnets_filters
+from lambdas.core.network import Subnet
 from lambdas.core.run import CollectorRun, Deadline, RunReport, run_collector
+from lambdas.core.scope import read_subnets_in_scope
 from lambdas.core.targets import Target
 
 # Time kept back for the reservations, the snapshot and publishing once the interfaces are read.
@@ -74,7 +74,8 @@ def _read_census(
     target: Target, settings: CensusSettings, report: RunReport, deadline: Deadline | None
 ) -> list[SubnetCensus]:
     ec2 = pace_reservation_reads(target)
-    subnets = _read_subnets(ec2, settings, report)
+    # IPv4 subnets only: an IPv6-only subnet has no IPv4 address to hold.
+    subnets = {i: s for i, s in read_subnets_in_scope(ec2, settings, report).items() if s.cidr_block}
     if not subnets:
         return []
     try:
@@ -101,16 +102,6 @@ def _read_shortages(target: Target, subnets: list[SubnetCensus], report: RunRepo
         )
         report.findings.append(f"EKS {what}: {shortage.code}: {shortage.message}")
     return found
-
-
-def _read_subnets(ec2: Any, settings: CensusSettings, report: RunReport) -> dict[str, Subnet]:
-    subnets: dict[str, Subnet] = {}
-    try:
-        for page in iter_subnet_pages(ec2, describe_subnets_filters(settings.vpc_ids, settings.subnet_tag_filter)):
-            subnets.update((s.subnet_id, s) for s in page if s.cidr_block)
-    except AwsReadError as err:
-        report.record_failure(err)
-    return subnets
 
 
 def _read_interfaces(

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from lambdas.core.aws.ec2 import iter_subnet_pages
-from lambdas.core.errors import AwsReadError
-from lambdas.core.network import Subnet, describe_subnets_filters
 from lambdas.core.run import CollectorRun, Deadline, RunReport, run_collector
+from lambdas.core.scope import read_subnets_in_scope
 from lambdas.core.targets import Target
 from lambdas.subnets.model import SubnetHeadroom, ipv4_headroom
 from lambdas.subnets.points import subnet_metric_points
@@ -23,7 +21,7 @@ def collect_subnets(
     """One scheduled run: every subnet in scope gets its metrics, even if a later page fails or time runs short."""
 
     def read(report: RunReport) -> list[SubnetHeadroom]:
-        return ipv4_headroom(_read_subnets(target, settings, report, deadline))
+        return ipv4_headroom(read_subnets_in_scope(target.client("ec2"), settings, report, deadline).values())
 
     return run_collector(
         COLLECTOR,
@@ -33,20 +31,3 @@ def collect_subnets(
         read=read,
         points=subnet_metric_points,
     )
-
-
-def _read_subnets(
-    target: Target, settings: SubnetCollectorSettings, report: RunReport, deadline: Deadline | None
-) -> list[Subnet]:
-    # Keyed by id: a subnet seen on two pages (the set changed while paging) is published once.
-    subnets: dict[str, Subnet] = {}
-    filters = describe_subnets_filters(settings.vpc_ids, settings.subnet_tag_filter)
-    try:
-        for page in iter_subnet_pages(target.client("ec2"), filters):
-            subnets.update((s.subnet_id, s) for s in page)
-            if deadline and deadline.near():
-                report.stop_early("the remaining DescribeSubnets pages", deadline)
-                break
-    except AwsReadError as err:
-        report.record_failure(err)
-    return list(subnets.values())

@@ -1,0 +1,29 @@
+"""The subnets in scope, read once per run by every collector that reads subnets (subnets, census)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lambdas.core.aws.ec2 import iter_subnet_pages
+from lambdas.core.errors import AwsReadError
+from lambdas.core.network import Subnet, describe_subnets_filters
+from lambdas.core.run import Deadline, RunReport
+from lambdas.core.settings import SubnetScopeSettings
+
+
+def read_subnets_in_scope(
+    ec2: Any, scope: SubnetScopeSettings, report: RunReport, deadline: Deadline | None = None
+) -> dict[str, Subnet]:
+    """Every subnet in scope by id (one seen on two pages, as the set changed while paging, counts once);
+    a page that fails, or a deadline that nears, ends the reading with what was read and says so."""
+    subnets: dict[str, Subnet] = {}
+    filters = describe_subnets_filters(scope.vpc_ids, scope.subnet_tag_filter)
+    try:
+        for page in iter_subnet_pages(ec2, filters):
+            subnets.update((s.subnet_id, s) for s in page)
+            if deadline and deadline.near():
+                report.stop_early("the remaining DescribeSubnets pages", deadline)
+                break
+    except AwsReadError as err:
+        report.record_failure(err)
+    return subnets
