@@ -3,26 +3,25 @@ queries and dashboard section."""
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import Acknowledgment, Duration, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.core.alarms import query_alarm, threshold_alarm
 from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
 from infra.core.dashboard import WIDTH, Section, heading, query_series
+from infra.core.dead_letters import DeadLetterQueue
+from infra.core.incidents import IncidentWindows
 from infra.core.keys import AppKey
 from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
 from infra.core.queries import schema
 from infra.core.scheduled_collector import ScheduledCollector
 from lambdas.core import contract
 from lambdas.core.settings import METRIC_NAMESPACE
-from lambdas.events.aws.dynamodb import EXPIRES_AT, KEY
 from lambdas.events.kinds import registry
 from lambdas.events.settings import DEAD_LETTER_QUEUE_URL, DEDUPE_WINDOW_MINUTES, INCIDENT_TABLE_NAME, TOPIC_ARN
 
@@ -55,46 +54,29 @@ class EventWatching(Construct):
     """Counts IP and ENI exhaustion events as they happen and emails one alert per incident window."""
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, config: MonitorConfig, key: AppKey, alerting: Alerting
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: MonitorConfig,
+        key: AppKey,
+        alerting: Alerting,
+        incidents: IncidentWindows,
     ) -> None:
         super().__init__(scope, construct_id)
         self._config = config
-        self.dead_letter_queue = sqs.Queue(
+        self.dead_letters = DeadLetterQueue(
             self,
-            "DeadLetterQueue",
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=key.key,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
+            "DeadLetters",
+            key=key,
+            alerting=alerting,
+            name=FUNCTION_NAME,
+            kept=(
+                "An exhaustion event could not be handled and is kept in the dead-letter queue: it did not parse "
+                "(UnparsedEvents), its email could not be sent, or the handler failed after its retries."
+            ),
         )
-        Validations.of(self.dead_letter_queue).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions::AwsSolutions-SQS3",
-                reason="This queue is itself the dead-letter queue of the event rules and the event handler.",
-            )
-        )
-        # EventBridge sends undeliverable events to the encrypted queue only if it may use the key.
-        key.let_service_use_key("events.amazonaws.com")
-        self.incident_table = dynamodb.Table(
-            self,
-            "IncidentWindows",
-            partition_key=dynamodb.Attribute(name=KEY, type=dynamodb.AttributeType.STRING),
-            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
-            time_to_live_attribute=EXPIRES_AT,
-            encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
-            encryption_key=key.key,
-            # Only short-lived email-dedupe claims: nothing to keep when the stack goes.
-            removal_policy=RemovalPolicy.DESTROY,
-        )
-        Validations.of(self.incident_table).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions::AwsSolutions-DDB3",
-                reason=(
-                    "The table holds only email-dedupe claims that expire within the dedupe window; restoring "
-                    "it would at most suppress one duplicate email, so point-in-time recovery buys nothing."
-                ),
-            )
-        )
+        self.dead_letter_queue = self.dead_letters.queue
         self.function, role = monitor_function(
             self,
             "Handler",
@@ -103,7 +85,7 @@ class EventWatching(Construct):
             environment={
                 METRIC_NAMESPACE: config.namespace,
                 TOPIC_ARN: alerting.topic.topic_arn,
-                INCIDENT_TABLE_NAME: self.incident_table.table_name,
+                INCIDENT_TABLE_NAME: incidents.table.table_name,
                 DEDUPE_WINDOW_MINUTES: str(config.dedupe_window_minutes),
                 DEAD_LETTER_QUEUE_URL: self.dead_letter_queue.queue_url,
             },
@@ -122,16 +104,7 @@ class EventWatching(Construct):
             why="ec2:DescribeSubnets (the subnet's free count at send time) supports no resource-level permissions",
         )
         alerting.topic.grant_publish(role)
-        self.incident_table.grant(role, "dynamodb:PutItem", "dynamodb:DeleteItem")
-        # Reading and writing items of a table encrypted with a customer-managed key uses that key through
-        # DynamoDB: the same key actions CDK grants for data access, and only when the call comes via DynamoDB.
-        role.add_to_policy(
-            iam.PolicyStatement(
-                actions=["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
-                resources=[key.key.key_arn],
-                conditions={"StringEquals": {"kms:ViaService": f"dynamodb.{Stack.of(self).region}.amazonaws.com"}},
-            )
-        )
+        incidents.grant_claims(role)
         # sqs:SendMessage on the queue (and the key's Decrypt/GenerateDataKey*) come with dead_letter_queue= on
         # the function, and serve the handler's own sends too.
         for action in ("kms:GenerateDataKey*", "kms:ReEncrypt*"):
@@ -185,7 +158,7 @@ class EventWatching(Construct):
                 comparison=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
                 alerting=alerting,
             ),
-            self._dead_letter_alarm(alerting),
+            self.dead_letters.alarm,
             threshold_alarm(
                 self,
                 "DeadLetterErrorsAlarm",
@@ -198,23 +171,6 @@ class EventWatching(Construct):
                 alerting=alerting,
             ),
         ]
-
-    def _dead_letter_alarm(self, alerting: Alerting) -> cloudwatch.Alarm:
-        return threshold_alarm(
-            self,
-            "DeadLetterQueueAlarm",
-            name="events-dead-letter-queue",
-            description=(
-                "An exhaustion event could not be handled and is kept in the dead-letter queue: it did not parse "
-                "(UnparsedEvents), its email could not be sent, or the handler failed after its retries. Each "
-                "message is the event as delivered; its Reason attribute says why (none for Lambda's own "
-                "retries). See the README, 'Dead-letter queue', to read and replay them."
-            ),
-            metric=self.dead_letter_queue.metric_approximate_number_of_messages_visible(
-                period=EVENT_ALARM_PERIOD, statistic="Maximum"
-            ),
-            alerting=alerting,
-        )
 
     def dashboard_section(self) -> Section:
         """Exhaustion events by reason, and the events not handled."""
@@ -247,9 +203,7 @@ class EventWatching(Construct):
                             period=every_five_minutes,
                             label="unparsed events",
                         ),
-                        self.dead_letter_queue.metric_approximate_number_of_messages_visible(
-                            period=every_five_minutes, statistic="Maximum", label="in the dead-letter queue"
-                        ),
+                        self.dead_letters.messages_visible("in the dead-letter queue"),
                     ],
                     left_y_axis=cloudwatch.YAxisProps(min=0),
                     width=WIDTH // 2,

@@ -14,6 +14,7 @@ from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
 from infra.core.dashboard import MonitorDashboard, Section
 from infra.core.health import MonitorHealth
+from infra.core.incidents import IncidentWindows
 from infra.core.keys import AppKey
 from infra.core.scheduled_collector import ScheduledCollector
 from infra.ecs import EcsCollection
@@ -46,10 +47,11 @@ class SubnetIpMonitorStack(Stack):
         super().__init__(scope, construct_id, **kwargs)
         key = AppKey(self, "AppKey")
         alerting = Alerting(self, "Alerting", key=key, emails=config.alert_emails)
+        incidents = IncidentWindows(self, "IncidentWindows", key=key)
         self.capabilities: list[Capability] = [
             SubnetCollection(self, "SubnetCollection", config=config, alerting=alerting),
             EcsCollection(self, "EcsCollection", config=config, alerting=alerting),
-            EventWatching(self, "EventWatching", config=config, key=key, alerting=alerting),
+            EventWatching(self, "EventWatching", config=config, key=key, alerting=alerting, incidents=incidents),
             EniCensus(self, "EniCensus", config=config, key=key, alerting=alerting),
         ]
         health = MonitorHealth(

@@ -1,6 +1,6 @@
 """The project's own exceptions: adapters raise these so callers never inspect botocore errors or messages.
 
-Capabilities subclass these for their own cases (ecs: ClusterNotFound; events: NotifyError and others).
+Capabilities subclass these for their own cases (ecs: ClusterNotFound; events: UnparsableEvent).
 """
 
 from __future__ import annotations
@@ -46,6 +46,18 @@ class AwsReadError(AwsCallError):
 
 class PublishError(AwsCallError):
     """A PutMetricData (or other write) call failed for one batch."""
+
+
+class NotifyError(AwsCallError):
+    """The SNS notification could not be sent."""
+
+
+class DedupeError(AwsCallError):
+    """The incident-window table could not be read or written."""
+
+
+class DeadLetterError(AwsCallError):
+    """A kept event or notification could not be put in its dead-letter queue."""
 
 
 AWS_ERRORS = (ClientError, BotoCoreError)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lambdas.core.errors import AwsCallError, MonitorError
+from lambdas.core.errors import MonitorError
 
 
 class UnparsableEvent(MonitorError):
@@ -12,15 +12,3 @@ class UnparsableEvent(MonitorError):
         self.event_id = event_id
         self.reason = reason
         super().__init__(f"event {event_id}: {reason}")
-
-
-class NotifyError(AwsCallError):
-    """The SNS notification could not be sent."""
-
-
-class DedupeError(AwsCallError):
-    """The incident-window table could not be read or written."""
-
-
-class DeadLetterError(AwsCallError):
-    """The event could not be put in the dead-letter queue."""

@@ -14,15 +14,15 @@ from aws_lambda_powertools import Logger
 
 from lambdas.core import contract
 from lambdas.core.aws.cloudwatch import put_metric_batch
+from lambdas.core.aws.dynamodb import claim_incident_window, release_incident_window
 from lambdas.core.aws.ec2 import describe_subnet
+from lambdas.core.aws.sns import publish_email
+from lambdas.core.aws.sqs import keep_in_dead_letter_queue
 from lambdas.core.contract import MetricPoint
-from lambdas.core.errors import AwsCallError, AwsReadError
+from lambdas.core.errors import AwsCallError, AwsReadError, DeadLetterError, DedupeError, NotifyError
 from lambdas.core.targets import Target
-from lambdas.events.aws.dynamodb import claim_incident_window, release_incident_window
-from lambdas.events.aws.sns import publish_email
-from lambdas.events.aws.sqs import keep_in_dead_letter_queue
 from lambdas.events.email import SubnetNow, render_email
-from lambdas.events.errors import DeadLetterError, DedupeError, NotifyError, UnparsableEvent
+from lambdas.events.errors import UnparsableEvent
 from lambdas.events.model import EventKind, Incident
 from lambdas.events.parsing import recognise
 from lambdas.events.settings import EventHandlerSettings

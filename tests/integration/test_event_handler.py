@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from lambdas.core.errors import DeadLetterError
 from lambdas.core.settings import load_settings
-from lambdas.events.errors import DeadLetterError
 from lambdas.events.handler import handler
 from lambdas.events.pipeline import handle_exhaustion_event
 from lambdas.events.settings import EventHandlerSettings

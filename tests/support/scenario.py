@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from lambdas.core.aws.dynamodb import KEY as INCIDENT_KEY
 from lambdas.ecs.model import TRUNK_ATTRIBUTE
-from lambdas.events.aws.dynamodb import KEY as INCIDENT_KEY
 from tests.support.emulator import aws_fields
 
 REGION = "eu-west-1"

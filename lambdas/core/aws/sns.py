@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lambdas.core.errors import AWS_ERRORS
-from lambdas.events.errors import NotifyError
+from lambdas.core.errors import AWS_ERRORS, NotifyError
 
 
 def publish_email(sns: Any, topic_arn: str, subject: str, body: str) -> str:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from lambdas.core.errors import AWS_ERRORS
-from lambdas.events.errors import DeadLetterError
+from lambdas.core.errors import AWS_ERRORS, DeadLetterError
 
 # SQS message attribute values are at most 256 KB with the body; reasons are short, cut them anyway.
 MAX_REASON_LENGTH = 1000

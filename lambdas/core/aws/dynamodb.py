@@ -7,8 +7,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from lambdas.core.errors import AWS_ERRORS
-from lambdas.events.errors import DedupeError
+from lambdas.core.errors import AWS_ERRORS, DedupeError
 
 KEY = "incident"
 # Epoch seconds; the table's TTL attribute, so DynamoDB deletes expired claims on its own (within days).
