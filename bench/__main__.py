@@ -24,8 +24,7 @@ from bench.measure import Measurement, count_calls, measure, peak_python_mb, rep
 from bench.naive import naive_ecs, naive_subnets
 from bench.seed import INSTANCE_TYPES, REGION, seed
 from bench.sizes import SIZES, Size, census_floor, ecs_floor, subnet_floor
-from lambdas.census.settings import SNAPSHOT_BUCKET
-from lambdas.core.settings import METRIC_NAMESPACE, SUBNET_TAG_FILTER, VPC_IDS
+from lambdas.core.settings import METRIC_NAMESPACE, SNAPSHOT_BUCKET, SUBNET_TAG_FILTER, VPC_IDS
 from lambdas.core.targets import forget_targets, own_target
 from lambdas.ecs.reads import ecs_read_budget
 from lambdas.ecs.settings import CLUSTER_NAMES

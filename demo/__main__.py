@@ -15,10 +15,9 @@ from moto import mock_aws
 from demo.events import Burst, incident_burst, matching_rule
 from demo.thresholds import SubnetThresholds, breached_thresholds
 from infra.core.config import MonitorConfig, config_from_context
-from lambdas.census.settings import SNAPSHOT_BUCKET
 from lambdas.core import contract
 from lambdas.core.network import Subnet
-from lambdas.core.settings import METRIC_NAMESPACE, SUBNET_TAG_FILTER, VPC_IDS
+from lambdas.core.settings import METRIC_NAMESPACE, SNAPSHOT_BUCKET, SUBNET_TAG_FILTER, VPC_IDS
 from lambdas.core.targets import own_target
 from lambdas.ecs import settings as ecs_settings
 from lambdas.ecs.model import ClusterEniCapacity, LimitBasis

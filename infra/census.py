@@ -19,9 +19,9 @@ from infra.core.keys import AppKey
 from infra.core.lambda_defaults import monitor_function
 from infra.core.queries import MAX_SERIES_PER_QUERY, schema
 from infra.core.scheduled_collector import ScheduledCollector
-from lambdas.census.settings import COLLECTOR, SNAPSHOT_BUCKET, UTILIZATION_THRESHOLD_PERCENT
+from lambdas.census.settings import COLLECTOR, UTILIZATION_THRESHOLD_PERCENT
 from lambdas.core import contract
-from lambdas.core.settings import METRIC_NAMESPACE, SUBNET_TAG_FILTER, VPC_IDS
+from lambdas.core.settings import METRIC_NAMESPACE, SNAPSHOT_BUCKET, SUBNET_TAG_FILTER, VPC_IDS
 
 # Read-only calls the census makes; each named, none supports resource-level permissions.
 CENSUS_READ_ACTIONS = [
@@ -73,6 +73,7 @@ class EniCensus(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self._config = config
+        self._key = key
         self.bucket = s3.Bucket(
             self,
             "Snapshots",
@@ -174,7 +175,7 @@ class EniCensus(Construct):
                 actions=["s3:PutObject"], resources=[self.bucket.arn_for_objects(f"{SNAPSHOT_PREFIX}*")]
             )
         )
-        role.add_to_policy(self._key_through_s3(key, "kms:GenerateDataKey"))
+        role.add_to_policy(key.through("s3", "kms:GenerateDataKey"))
         bucket_id = Stack.of(self).get_logical_id(cast(CfnElement, self.bucket.node.default_child))
         Validations.of(role).acknowledge(
             Acknowledgment(
@@ -200,21 +201,17 @@ class EniCensus(Construct):
             log_retention_days=config.log_retention_days,
             retry_attempts=0,  # a dashboard refresh asks again
         )
-        role.add_to_policy(
-            iam.PolicyStatement(
-                actions=["s3:GetObject"], resources=[self.bucket.arn_for_objects(f"{SNAPSHOT_PREFIX}latest.json")]
-            )
-        )
-        role.add_to_policy(self._key_through_s3(key, "kms:Decrypt"))
+        self.grant_snapshot_read(role)
         return function
 
-    def _key_through_s3(self, key: AppKey, action: str) -> iam.PolicyStatement:
-        """One KMS action on the app's key, and only when S3 asks for it (the bucket's encryption)."""
-        return iam.PolicyStatement(
-            actions=[action],
-            resources=[key.key.key_arn],
-            conditions={"StringEquals": {"kms:ViaService": f"s3.{Stack.of(self).region}.amazonaws.com"}},
+    def grant_snapshot_read(self, role: iam.IRole) -> None:
+        """GetObject on census/latest.json alone, and the key's Decrypt only through S3."""
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["s3:GetObject"], resources=[self.bucket.arn_for_objects(contract.CENSUS_SNAPSHOT_KEY)]
+            )
         )
+        role.add_to_principal_policy(self._key.through("s3", "kms:Decrypt"))
 
     def _grant_node_group_reads_and_events(self) -> None:
         """Node group health of this account's clusters, and PutEvents on the default bus only (the shortages)."""

@@ -6,7 +6,7 @@ claimed in one place whatever noticed it.
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, RemovalPolicy, Stack, Validations
+from aws_cdk import Acknowledgment, RemovalPolicy, Validations
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from constructs import Construct
@@ -48,9 +48,7 @@ class IncidentWindows(Construct):
         # Reading and writing items of a table encrypted with a customer-managed key uses that key through
         # DynamoDB: the same key actions CDK grants for data access, and only when the call comes via DynamoDB.
         role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
-                resources=[self._key.key.key_arn],
-                conditions={"StringEquals": {"kms:ViaService": f"dynamodb.{Stack.of(self).region}.amazonaws.com"}},
+            self._key.through(
+                "dynamodb", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"
             )
         )

@@ -23,6 +23,14 @@ class AppKey(Construct):
             pending_window=Duration.days(7),
         )
 
+    def through(self, service: str, *actions: str) -> iam.PolicyStatement:
+        """Key actions for a role, only when service (s3, dynamodb) asks for them on the role's behalf."""
+        return iam.PolicyStatement(
+            actions=list(actions),
+            resources=[self.key.key_arn],
+            conditions={"StringEquals": {"kms:ViaService": f"{service}.{Stack.of(self).region}.amazonaws.com"}},
+        )
+
     def let_service_use_key(self, service: str) -> None:
         """Let an AWS service encrypt with the app's key on this account's behalf only (aws:SourceAccount)."""
         self.key.add_to_resource_policy(

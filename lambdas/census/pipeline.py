@@ -20,6 +20,7 @@ from lambdas.census.reads import (
 from lambdas.census.settings import COLLECTOR, CensusSettings
 from lambdas.census.shortages import in_scope, shortage_events
 from lambdas.census.snapshot import Held, SubnetCensus, holdings, needs_prefix_blocks, snapshot, take_census
+from lambdas.core import contract
 from lambdas.core.errors import AwsCallError, AwsReadError
 from lambdas.core.network import Subnet
 from lambdas.core.run import CollectorRun, Deadline, RunReport, run_collector
@@ -28,7 +29,6 @@ from lambdas.core.targets import Target
 
 # Time kept back for the reservations, the snapshot and publishing once the interfaces are read.
 PUBLISH_RESERVE_MS = 30_000
-LATEST_KEY = "census/latest.json"
 
 
 def history_key(now: datetime) -> str:
@@ -51,7 +51,12 @@ def collect_census(
     def keep(subnets: list[SubnetCensus], report: RunReport) -> None:
         document = snapshot(subnets, account_id=target.account_id, region=target.region, generated_at=now)
         try:
-            put_snapshot(target.client("s3"), settings.snapshot_bucket, (LATEST_KEY, history_key(now)), document)
+            put_snapshot(
+                target.client("s3"),
+                settings.snapshot_bucket,
+                (contract.CENSUS_SNAPSHOT_KEY, history_key(now)),
+                document,
+            )
         except AwsCallError as err:
             report.record_failure(err)
         try:

@@ -98,18 +98,6 @@ def explicit_reservations(ec2: Any, subnet_id: str) -> list[str]:
     return [r["Cidr"] for r in response.get("SubnetIpv4CidrReservations", []) if r.get("ReservationType") == "explicit"]
 
 
-def get_snapshot(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:
-    """The snapshot under key, None if there is none yet; raise AwsReadError on any other failure."""
-    try:
-        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
-    except AWS_ERRORS as err:
-        error = AwsReadError.wrap("GetObject", err, {"bucket": bucket, "key": key})
-        if error.code == "NoSuchKey":
-            return None
-        raise error from err
-    return dict(json.loads(body))
-
-
 def put_snapshot(s3: Any, bucket: str, keys: Iterable[str], snapshot: dict[str, Any]) -> None:
     """Write the snapshot as JSON under each key; raise PublishError naming the key that failed."""
     body = json.dumps(snapshot, separators=(",", ":")).encode()

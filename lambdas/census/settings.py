@@ -6,9 +6,8 @@ from typing import Final
 
 from pydantic import Field
 
-from lambdas.core.settings import MonitorSettings, SubnetScopeSettings
+from lambdas.core.settings import SNAPSHOT_BUCKET, MonitorSettings, SubnetScopeSettings
 
-SNAPSHOT_BUCKET: Final = "SNAPSHOT_BUCKET"
 UTILIZATION_THRESHOLD_PERCENT: Final = "UTILIZATION_THRESHOLD_PERCENT"
 
 # The Collector dimension of its heartbeat and failures, and the name part of its alarms.

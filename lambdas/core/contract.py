@@ -89,3 +89,7 @@ COLLECTOR_FAILURES = Metric("CollectorFailures", UNIT_COUNT, COLLECTOR_DIMENSION
 # with the kind that reads them (lambdas/events/kinds/).
 MONITOR_EVENT_SOURCE = "subnet-ip-monitor"
 EKS_ADDRESS_SHORTAGE = "EKS Address Shortage"
+
+# The census snapshot (README, "Census snapshot"): the latest one, in the monitor's snapshot bucket. The
+# census writes it; the dashboard table, the alert composer and the digest read it.
+CENSUS_SNAPSHOT_KEY = "census/latest.json"

@@ -19,6 +19,8 @@ from lambdas.core.errors import SettingsError
 METRIC_NAMESPACE: Final = "METRIC_NAMESPACE"
 VPC_IDS: Final = "VPC_IDS"
 SUBNET_TAG_FILTER: Final = "SUBNET_TAG_FILTER"
+# The bucket of the census snapshot (census/latest.json), for the census and every function that reads it.
+SNAPSHOT_BUCKET: Final = "SNAPSHOT_BUCKET"
 
 
 def _comma_separated(value: object) -> object:

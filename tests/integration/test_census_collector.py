@@ -16,8 +16,9 @@ from botocore.stub import Stubber
 from moto.events.models import EventPattern
 
 from lambdas.census import table_handler
-from lambdas.census.pipeline import LATEST_KEY, collect_census, history_key
+from lambdas.census.pipeline import collect_census, history_key
 from lambdas.census.settings import CensusSettings
+from lambdas.core.contract import CENSUS_SNAPSHOT_KEY as LATEST_KEY
 from lambdas.core.targets import Target
 from lambdas.events.kinds import eks_nodegroup_no_addresses
 from lambdas.events.pipeline import handle_exhaustion_event
