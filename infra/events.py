@@ -21,9 +21,14 @@ from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
 from infra.core.queries import schema
 from infra.core.scheduled_collector import ScheduledCollector
 from lambdas.core import contract
-from lambdas.core.settings import METRIC_NAMESPACE
+from lambdas.core.settings import (
+    DEAD_LETTER_QUEUE_URL,
+    DEDUPE_WINDOW_MINUTES,
+    INCIDENT_TABLE_NAME,
+    METRIC_NAMESPACE,
+    TOPIC_ARN,
+)
 from lambdas.events.kinds import registry
-from lambdas.events.settings import DEAD_LETTER_QUEUE_URL, DEDUPE_WINDOW_MINUTES, INCIDENT_TABLE_NAME, TOPIC_ARN
 
 # The exhaustion alarm looks at 5 minutes whatever the collectors' schedule: an event is news at once.
 EVENT_ALARM_PERIOD = Duration.minutes(5)

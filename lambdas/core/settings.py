@@ -63,6 +63,21 @@ class SubnetScopeSettings(MonitorSettings):
         return parse_tag_filter(value) if isinstance(value, str) else value
 
 
+TOPIC_ARN: Final = "TOPIC_ARN"
+INCIDENT_TABLE_NAME: Final = "INCIDENT_TABLE_NAME"
+DEDUPE_WINDOW_MINUTES: Final = "DEDUPE_WINDOW_MINUTES"
+DEAD_LETTER_QUEUE_URL: Final = "DEAD_LETTER_QUEUE_URL"
+
+
+class NotifySettings(MonitorSettings):
+    """Every function that emails: the topic, the incident windows, and where what it cannot finish is kept."""
+
+    topic_arn: str = Field(alias=TOPIC_ARN, pattern=r"^arn:aws[a-z-]*:sns:")
+    incident_table_name: str = Field(alias=INCIDENT_TABLE_NAME, min_length=3, max_length=255)
+    dedupe_window_minutes: int = Field(alias=DEDUPE_WINDOW_MINUTES, ge=1, le=1440)
+    dead_letter_queue_url: str = Field(alias=DEAD_LETTER_QUEUE_URL, pattern=r"^https://")
+
+
 SettingsModel = TypeVar("SettingsModel", bound=MonitorSettings)
 
 

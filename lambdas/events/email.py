@@ -8,11 +8,9 @@ from typing import Any
 from urllib.parse import quote
 
 from lambdas.core import contract
+from lambdas.core.email import Email, console, ecs_cluster_url, fit_subject, subnet_url
 from lambdas.core.network import Subnet, usable_addresses
 from lambdas.events.model import EventKind, Incident
-
-# SNS email subjects: ASCII, no line breaks, fewer than 100 characters.
-MAX_SUBJECT_LENGTH = 99
 
 
 @dataclass(frozen=True)
@@ -23,14 +21,6 @@ class SubnetNow:
     lookup_problem: str | None = None
 
 
-@dataclass(frozen=True)
-class Email:
-    """What goes to SNS: Subject and Message."""
-
-    subject: str
-    body: str
-
-
 def render_email(
     kind: EventKind[Any], incident: Incident, subnet: SubnetNow, window_minutes: int, now: datetime
 ) -> Email:
@@ -38,7 +28,7 @@ def render_email(
     where = subnet_label(incident.subnet_id, subnet) if incident.subnet_id else "its subnet"
     subject = kind.subject(incident, where)
     return Email(
-        _fit_subject(subject), _body(subject, kind, incident, subnet=subnet, window_minutes=window_minutes, now=now)
+        fit_subject(subject), _body(subject, kind, incident, subnet=subnet, window_minutes=window_minutes, now=now)
     )
 
 
@@ -46,13 +36,6 @@ def subnet_label(subnet_id: str, subnet: SubnetNow) -> str:
     """'subnet-0abc (tasks-1a)', or the id alone when the subnet has no Name tag or could not be read."""
     name = subnet.subnet.name if subnet.subnet else None
     return f"{subnet_id} ({name})" if name else subnet_id
-
-
-def _fit_subject(text: str) -> str:
-    printable = "".join(c if 32 <= ord(c) < 127 else "?" for c in text)  # ASCII printable only
-    if len(printable) <= MAX_SUBJECT_LENGTH:
-        return printable
-    return printable[: MAX_SUBJECT_LENGTH - 3].rstrip() + "..."
 
 
 def _body(
@@ -106,10 +89,10 @@ def _subnet_lines(subnet_id: str, subnet: SubnetNow, now: datetime) -> list[tupl
 def console_links(incident: Incident) -> list[tuple[str, str]]:
     """AWS console pages for what the incident names (commercial partition URLs)."""
     region = incident.origin.region
-    console = f"https://{region}.console.aws.amazon.com"
+    home = console(region)
     links = []
     if incident.eks_cluster:
-        eks = f"{console}/eks/home?region={region}#/clusters/{quote(incident.eks_cluster)}"
+        eks = f"{home}/eks/home?region={region}#/clusters/{quote(incident.eks_cluster)}"
         links.append(("EKS cluster", eks))
         if incident.node_group:
             links.append(("Node group", f"{eks}/nodegroups/{quote(incident.node_group)}"))
@@ -117,17 +100,17 @@ def console_links(incident: Incident) -> list[tuple[str, str]]:
         links.append(
             (
                 "Service",
-                f"{console}/ecs/v2/clusters/{quote(incident.cluster)}/services/{quote(incident.service)}"
+                f"{home}/ecs/v2/clusters/{quote(incident.cluster)}/services/{quote(incident.service)}"
                 f"/health?region={region}",
             )
         )
     elif incident.cluster:
-        links.append(("Cluster", f"{console}/ecs/v2/clusters/{quote(incident.cluster)}/services?region={region}"))
+        links.append(("Cluster", ecs_cluster_url(region, incident.cluster)))
     if incident.auto_scaling_group:
         links.append(
             (
                 "Auto Scaling group",
-                f"{console}/ec2/home?region={region}#AutoScalingGroupDetails:id={quote(incident.auto_scaling_group)}"
+                f"{home}/ec2/home?region={region}#AutoScalingGroupDetails:id={quote(incident.auto_scaling_group)}"
                 ";view=activity",
             )
         )
@@ -135,13 +118,11 @@ def console_links(incident: Incident) -> list[tuple[str, str]]:
         links.append(
             (
                 "EC2 instance",
-                f"{console}/ec2/home?region={region}#InstanceDetails:instanceId={incident.ec2_instance_id}",
+                f"{home}/ec2/home?region={region}#InstanceDetails:instanceId={incident.ec2_instance_id}",
             )
         )
     if incident.subnet_id:
-        links.append(
-            ("Subnet", f"{console}/vpcconsole/home?region={region}#SubnetDetails:subnetId={incident.subnet_id}")
-        )
+        links.append(("Subnet", subnet_url(region, incident.subnet_id)))
     return links
 
 

@@ -5,8 +5,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from lambdas.core.email import MAX_SUBJECT_LENGTH, Email
 from lambdas.core.network import Subnet
-from lambdas.events.email import MAX_SUBJECT_LENGTH, Email, SubnetNow, render_email
+from lambdas.events.email import SubnetNow, render_email
 from lambdas.events.parsing import Recognised, recognise
 from tests.support.event_fixtures import EXPECTED_REASONS, load_event
 

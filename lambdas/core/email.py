@@ -1,0 +1,50 @@
+"""What every email of the monitor shares: its two parts, a subject SNS accepts, and console links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+# SNS email subjects: ASCII, no line breaks, fewer than 100 characters.
+MAX_SUBJECT_LENGTH = 99
+
+
+@dataclass(frozen=True)
+class Email:
+    """What goes to SNS: Subject and Message."""
+
+    subject: str
+    body: str
+
+
+def fit_subject(text: str) -> str:
+    """Printable ASCII only, cut with '...' to fit SNS's subject limit."""
+    printable = "".join(c if 32 <= ord(c) < 127 else "?" for c in text)
+    if len(printable) <= MAX_SUBJECT_LENGTH:
+        return printable
+    return printable[: MAX_SUBJECT_LENGTH - 3].rstrip() + "..."
+
+
+def console(region: str) -> str:
+    """The AWS console's address for region (commercial partition)."""
+    return f"https://{region}.console.aws.amazon.com"
+
+
+def subnet_url(region: str, subnet_id: str) -> str:
+    """The subnet's page in the VPC console."""
+    return f"{console(region)}/vpcconsole/home?region={region}#SubnetDetails:subnetId={subnet_id}"
+
+
+def vpc_url(region: str, vpc_id: str) -> str:
+    """The VPC's page in the VPC console."""
+    return f"{console(region)}/vpcconsole/home?region={region}#VpcDetails:VpcId={vpc_id}"
+
+
+def ecs_cluster_url(region: str, cluster: str) -> str:
+    """The ECS cluster's services page."""
+    return f"{console(region)}/ecs/v2/clusters/{quote(cluster)}/services?region={region}"
+
+
+def interfaces_url(region: str, subnet_id: str) -> str:
+    """The network interfaces of one subnet in the EC2 console."""
+    return f"{console(region)}/ec2/home?region={region}#NIC:subnetId={subnet_id}"
