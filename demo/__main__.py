@@ -16,13 +16,13 @@ from demo.events import Burst, incident_burst, matching_rule
 from demo.thresholds import SubnetThresholds, breached_thresholds
 from infra.core.config import MonitorConfig, config_from_context
 from lambdas.core import contract
+from lambdas.core import settings as core_settings
 from lambdas.core.network import Subnet
 from lambdas.core.settings import METRIC_NAMESPACE, SNAPSHOT_BUCKET, SUBNET_TAG_FILTER, VPC_IDS
 from lambdas.core.targets import own_target
 from lambdas.ecs import settings as ecs_settings
 from lambdas.ecs.model import ClusterEniCapacity, LimitBasis
 from lambdas.ecs.trunk_table import trunk_task_limits
-from lambdas.events import settings as event_settings
 from lambdas.events.kinds import registry
 from lambdas.subnets.model import subnet_headroom
 from tests.support.emulator import restore_aws_fields
@@ -80,9 +80,9 @@ def main() -> None:
         )
         os.environ.update(
             {
-                event_settings.TOPIC_ARN: resources.topic_arn,
-                event_settings.INCIDENT_TABLE_NAME: resources.incident_table,
-                event_settings.DEAD_LETTER_QUEUE_URL: resources.dead_letter_queue_url,
+                core_settings.TOPIC_ARN: resources.topic_arn,
+                core_settings.INCIDENT_TABLE_NAME: resources.incident_table,
+                core_settings.DEAD_LETTER_QUEUE_URL: resources.dead_letter_queue_url,
             }
         )
         calls = _count_calls()
@@ -146,7 +146,7 @@ def _demo_environment(config: MonitorConfig) -> dict[str, str]:
         METRIC_NAMESPACE: config.namespace,
         SUBNET_TAG_FILTER: config.subnet_tag_filter,
         ecs_settings.CLUSTER_NAMES: ",".join(config.cluster_names),
-        event_settings.DEDUPE_WINDOW_MINUTES: str(config.dedupe_window_minutes),
+        core_settings.DEDUPE_WINDOW_MINUTES: str(config.dedupe_window_minutes),
     }
 
 
