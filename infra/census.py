@@ -19,9 +19,15 @@ from infra.core.keys import AppKey
 from infra.core.lambda_defaults import monitor_function
 from infra.core.queries import MAX_SERIES_PER_QUERY, schema
 from infra.core.scheduled_collector import ScheduledCollector
-from lambdas.census.settings import COLLECTOR, UTILIZATION_THRESHOLD_PERCENT
+from lambdas.census.settings import COLLECTOR
 from lambdas.core import contract
-from lambdas.core.settings import METRIC_NAMESPACE, SNAPSHOT_BUCKET, SUBNET_TAG_FILTER, VPC_IDS
+from lambdas.core.settings import (
+    METRIC_NAMESPACE,
+    SNAPSHOT_BUCKET,
+    SUBNET_TAG_FILTER,
+    UTILIZATION_THRESHOLD_PERCENT,
+    VPC_IDS,
+)
 
 # Read-only calls the census makes; each named, none supports resource-level permissions.
 CENSUS_READ_ACTIONS = [
@@ -131,7 +137,7 @@ class EniCensus(Construct):
             query_alarm(
                 self,
                 "FreePrefixBlocksAlarm",
-                name="subnet-free-prefix-blocks",
+                name=contract.ALARM_SUBNET_FREE_PREFIX_BLOCKS,
                 description=(
                     f"A subnet used by EKS nodes or IPv4 prefixes has {config.free_prefix_block_floor} or fewer "
                     "free aligned /28 blocks. With prefix delegation, new nodes and pods fail with "
@@ -152,7 +158,7 @@ class EniCensus(Construct):
                 query_alarm(
                     self,
                     "UnattachedEniAddressesAlarm",
-                    name="unattached-eni-addresses",
+                    name=contract.ALARM_VPC_UNATTACHED_ENI_ADDRESSES,
                     description=(
                         f"Network interfaces attached to nothing hold {config.unattached_eni_alarm_threshold} or "
                         "more addresses in a VPC. They keep their addresses until deleted. The census snapshot "

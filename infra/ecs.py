@@ -81,7 +81,7 @@ class EcsCollection(Construct):
             query_alarm(
                 self,
                 "EniUtilizationAlarm",
-                name="ecs-eni-utilization",
+                name=contract.ALARM_CLUSTER_ENI_UTILIZATION,
                 description=(
                     f"An ECS cluster uses {config.eni_utilization_threshold_percent:g}% or more of its container "
                     "instances' task-ENI slots (awsvpc tasks). Past 100% new tasks fail placement with RESOURCE:ENI "
@@ -101,7 +101,7 @@ class EcsCollection(Construct):
                 query_alarm(
                     self,
                     "UntrunkedInstancesAlarm",
-                    name="ecs-untrunked-instances",
+                    name=contract.ALARM_CLUSTER_UNTRUNKED_INSTANCES,
                     description=(
                         "An ECS cluster has container instances whose type supports ENI trunking but that run "
                         "without a trunk, so they hold only MaximumNetworkInterfaces - 1 awsvpc tasks (2 on a "

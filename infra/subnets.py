@@ -87,7 +87,7 @@ class SubnetCollection(Construct):
             query_alarm(
                 self,
                 f"UtilizationAlarm{vpc_id or ''}",
-                name=f"subnet-ip-utilization{suffix}",
+                name=f"{contract.ALARM_SUBNET_UTILIZATION}{suffix}",
                 description=(
                     f"A subnet{scope} uses {config.utilization_threshold_percent:g}% or more of its usable IPv4 "
                     f"addresses. New ECS tasks, instances and load balancer nodes will fail to get an address "
@@ -105,7 +105,7 @@ class SubnetCollection(Construct):
             query_alarm(
                 self,
                 f"FreeAddressesAlarm{vpc_id or ''}",
-                name=f"subnet-free-addresses{suffix}",
+                name=f"{contract.ALARM_SUBNET_FREE_ADDRESSES}{suffix}",
                 description=(
                     f"A subnet{scope} has {config.free_address_floor} or fewer free IPv4 addresses "
                     f"(an Elastic Load Balancer needs 8 free to scale). {SUBNET_REMEDY}"

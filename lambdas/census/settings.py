@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Final
-
 from pydantic import Field
 
-from lambdas.core.settings import SNAPSHOT_BUCKET, MonitorSettings, SubnetScopeSettings
-
-UTILIZATION_THRESHOLD_PERCENT: Final = "UTILIZATION_THRESHOLD_PERCENT"
+from lambdas.core.settings import SNAPSHOT_BUCKET, UTILIZATION_THRESHOLD_PERCENT, MonitorSettings, SubnetScopeSettings
 
 # The Collector dimension of its heartbeat and failures, and the name part of its alarms.
 COLLECTOR = "census"

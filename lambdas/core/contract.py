@@ -14,6 +14,7 @@ DEFAULT_NAMESPACE = "SubnetIpMonitor"
 
 UNIT_COUNT = "Count"
 UNIT_PERCENT = "Percent"
+UNIT_NONE = "None"
 
 # Dimension names.
 VPC_ID = "VpcId"
@@ -73,6 +74,9 @@ UNATTACHED_ENI_ADDRESSES = Metric("UnattachedEniAddresses", UNIT_COUNT, VPC_DIME
 # Per EKS cluster (census): addresses held by its nodes, pod ENIs and prefixes, warm pools included.
 EKS_ADDRESSES_IN_USE = Metric("EksAddressesInUse", UNIT_COUNT, CLUSTER_DIMENSIONS)
 
+# Per subnet forecast to reach the free-address floor within monitor:forecastHorizonDays (forecaster, hourly):
+# days until it does. Subnets that are not shrinking, or further out, publish nothing.
+DAYS_TO_EXHAUSTION = Metric("DaysToExhaustion", UNIT_NONE, SUBNET_DIMENSIONS)
 # Per exhaustion event caught by the event handler (one data point per event).
 IP_EXHAUSTION_EVENTS = Metric("IpExhaustionEvents", UNIT_COUNT, EVENT_DIMENSIONS)
 # Per event the handler could not parse; the event itself is kept in the dead-letter queue.
@@ -93,3 +97,13 @@ EKS_ADDRESS_SHORTAGE = "EKS Address Shortage"
 # The census snapshot (README, "Census snapshot"): the latest one, in the monitor's snapshot bucket. The
 # census writes it; the dashboard table, the alert composer and the digest read it.
 CENSUS_SNAPSHOT_KEY = "census/latest.json"
+
+# The alarms whose contributors (one subnet, cluster or VPC each) the alert composer explains, by the part
+# of their name after "<stack name>-" (per-VPC alarms, monitor:alarmPerVpc, add "-<vpc id>").
+ALARM_SUBNET_UTILIZATION = "subnet-ip-utilization"
+ALARM_SUBNET_FREE_ADDRESSES = "subnet-free-addresses"
+ALARM_SUBNET_FREE_PREFIX_BLOCKS = "subnet-free-prefix-blocks"
+ALARM_SUBNET_DAYS_TO_EXHAUSTION = "subnet-days-to-exhaustion"
+ALARM_CLUSTER_ENI_UTILIZATION = "ecs-eni-utilization"
+ALARM_CLUSTER_UNTRUNKED_INSTANCES = "ecs-untrunked-instances"
+ALARM_VPC_UNATTACHED_ENI_ADDRESSES = "unattached-eni-addresses"

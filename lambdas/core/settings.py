@@ -21,6 +21,8 @@ VPC_IDS: Final = "VPC_IDS"
 SUBNET_TAG_FILTER: Final = "SUBNET_TAG_FILTER"
 # The bucket of the census snapshot (census/latest.json), for the census and every function that reads it.
 SNAPSHOT_BUCKET: Final = "SNAPSHOT_BUCKET"
+# monitor:utilizationThresholdPercent, for functions that mark or explain the utilization alarm.
+UTILIZATION_THRESHOLD_PERCENT: Final = "UTILIZATION_THRESHOLD_PERCENT"
 
 
 def _comma_separated(value: object) -> object:

@@ -7,19 +7,17 @@ in the dead-letter queue, and if even that fails the handler raises so Lambda re
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger
 
 from lambdas.core import contract
 from lambdas.core.aws.cloudwatch import put_metric_batch
-from lambdas.core.aws.dynamodb import claim_incident_window, release_incident_window
 from lambdas.core.aws.ec2 import describe_subnet
-from lambdas.core.aws.sns import publish_email
-from lambdas.core.aws.sqs import keep_in_dead_letter_queue
 from lambdas.core.contract import MetricPoint
-from lambdas.core.errors import AwsCallError, AwsReadError, DeadLetterError, DedupeError, NotifyError
+from lambdas.core.errors import AwsCallError, AwsReadError
+from lambdas.core.notify import Notifier
 from lambdas.core.targets import Target
 from lambdas.events.email import SubnetNow, render_email
 from lambdas.events.errors import UnparsableEvent
@@ -66,49 +64,29 @@ class EventHandling:
         except AwsCallError as err:
             self.record(err)
 
+    @property
+    def notifier(self) -> Notifier:
+        """Claims, emails and kept events of this event."""
+        return Notifier(self.target, self.settings, self.now, self.record)
+
     def claim(self, incident: Incident) -> bool:
         """True if this event opens the incident's window (it is emailed); open on a table failure."""
-        until = self.now + timedelta(minutes=self.settings.dedupe_window_minutes)
-        try:
-            return claim_incident_window(
-                self.target.client("dynamodb"), self.settings.incident_table_name, incident.dedupe_key, self.now, until
-            )
-        except DedupeError as err:
-            # Fail open: a duplicate email is better than none for an outage.
-            self.record(err)
-            return True
+        return self.notifier.claim(incident.dedupe_key)
 
     def notify(self, kind: EventKind[Any], incident: Incident) -> None:
-        """Email the incident; if that fails, release its window and keep the event."""
+        """Email the incident; if that fails, its window is released and the event kept."""
         email = render_email(
             kind, incident, self._subnet_now(incident.subnet_id), self.settings.dedupe_window_minutes, self.now
         )
-        try:
-            publish_email(self.target.client("sns"), self.settings.topic_arn, email.subject, email.body)
+        why = self.notifier.send(incident.dedupe_key, email)
+        if why is None:
             self.outcome.status = "notified"
-            return
-        except NotifyError as err:
-            self.record(err)
-            why = f"notification failed: {err}"
-        try:
-            release_incident_window(
-                self.target.client("dynamodb"), self.settings.incident_table_name, incident.dedupe_key
-            )
-        except DedupeError as err:
-            self.record(err)
-        self.keep(why)
+        else:
+            self.keep(why)
 
     def keep(self, why: str) -> None:
         """Put the event, intact, in the dead-letter queue with why; raise if even that fails."""
-        try:
-            keep_in_dead_letter_queue(
-                self.target.client("sqs"), self.settings.dead_letter_queue_url, self.raw, why, self.outcome.event_id
-            )
-        except DeadLetterError:
-            # Raising makes Lambda retry the invocation and, after its retries, send the event to the
-            # function's own dead-letter queue; the log keeps it too.
-            logger.exception("could not keep the event in the dead-letter queue", extra={"event": self.raw, "why": why})
-            raise
+        self.notifier.keep(self.raw, why, self.outcome.event_id)
         if self.outcome.status != "unparsed":
             self.outcome.status = "dead-lettered"
 

@@ -1,0 +1,140 @@
+"""Pure: the weekly capacity digest, one plain-text email under 100 lines."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from lambdas.alerts.forecast import Forecast
+from lambdas.core.email import Email, fit_subject
+from lambdas.core.network import Subnet, usable_addresses
+
+CLOSEST_SUBNETS = 10
+LISTED_CLUSTERS = 10
+LISTED_PREFIX_SUBNETS = 5
+LISTED_INTERFACES = 10
+MAX_LINES = 99
+
+
+@dataclass(frozen=True)
+class ClusterRow:
+    """One ECS cluster's latest task-ENI figures (None: not published in the last hour)."""
+
+    cluster: str
+    utilization: float | None
+    running: float | None
+    capacity: float | None
+    untrunked: float | None
+
+
+@dataclass(frozen=True)
+class DigestInputs:
+    """Everything the digest reports; missing says what could not be read."""
+
+    account: str
+    region: str
+    now: datetime
+    subnets: Sequence[Subnet]
+    forecasts: Mapping[str, Forecast | None]
+    census: dict[str, Any] | None
+    clusters: Sequence[ClusterRow]
+    events_by_reason: Mapping[str, float]
+    missing: list[str] = field(default_factory=list)
+
+
+def closest_to_exhaustion(subnets: Sequence[Subnet], limit: int = CLOSEST_SUBNETS) -> list[Subnet]:
+    """IPv4 subnets by utilization, fullest first (fewest free on a tie)."""
+    ipv4 = [s for s in subnets if s.cidr_block]
+    return sorted(ipv4, key=lambda s: (-_utilization(s), s.available_ip_address_count, s.subnet_id))[:limit]
+
+
+def render_digest(inputs: DigestInputs) -> Email:
+    """The digest email: closest subnets, clusters, /28 blocks, leaked interfaces, the week's events."""
+    census = inputs.census or {}
+    census_subnets = {s["subnetId"]: s for s in census.get("subnets", [])}
+    subject = f"Subnet IP Monitor weekly digest: {inputs.account} {inputs.region}, {inputs.now:%Y-%m-%d}"
+    sections = [
+        subject,
+        _closest(inputs, census_subnets),
+        _clusters(inputs.clusters),
+        _prefix_blocks(census_subnets),
+        _leaked(census),
+        _events(inputs.events_by_reason),
+    ]
+    if inputs.missing:
+        sections.append("NOT IN THIS DIGEST\n" + "\n".join(f"- {m}" for m in inputs.missing))
+    lines = "\n\n".join(sections).splitlines()
+    if len(lines) > MAX_LINES:
+        lines = [*lines[: MAX_LINES - 1], "(cut to fit; the dashboard has the rest)"]
+    return Email(fit_subject(subject), "\n".join(lines) + "\n")
+
+
+def _closest(inputs: DigestInputs, census_subnets: Mapping[str, dict[str, Any]]) -> str:
+    closest = closest_to_exhaustion(inputs.subnets)
+    lines = [f"SUBNETS CLOSEST TO EXHAUSTION ({len(closest)} of {len(inputs.subnets)} in scope)"]
+    for s in closest:
+        forecast = inputs.forecasts.get(s.subnet_id)
+        when = (
+            f"full in {forecast.days_to_floor:.1f} d"
+            if forecast and forecast.days_to_floor is not None
+            else ("not shrinking" if forecast else "no forecast")
+        )
+        top = (census_subnets.get(s.subnet_id) or {}).get("consumers") or []
+        holder = f"; top: {_consumer(top[0])}" if top else ""
+        lines.append(
+            f"- {s.name or s.subnet_id} ({s.subnet_id}, {s.availability_zone}): {s.available_ip_address_count} free, "
+            f"{_utilization(s):.0f}% used, {when}{holder}"
+        )
+    return "\n".join(lines if closest else [*lines, "- no IPv4 subnets in scope"])
+
+
+def _clusters(clusters: Sequence[ClusterRow]) -> str:
+    ranked = sorted(clusters, key=lambda c: -(c.utilization or 0))[:LISTED_CLUSTERS]
+    lines = ["ECS CLUSTERS BY TASK-ENI UTILIZATION"]
+    for c in ranked:
+        figures = f"{c.utilization:.0f}%" if c.utilization is not None else "no data this hour"
+        if c.running is not None and c.capacity is not None:
+            figures += f" ({c.running:.0f}/{c.capacity:.0f} slots)"
+        untrunked = f", {c.untrunked:.0f} untrunked instances" if c.untrunked else ""
+        lines.append(f"- {c.cluster}: {figures}{untrunked}")
+    return "\n".join(lines if ranked else [*lines, "- no ECS clusters with EC2 container instances"])
+
+
+def _prefix_blocks(census_subnets: Mapping[str, dict[str, Any]]) -> str:
+    counted = [s for s in census_subnets.values() if s.get("freePrefixBlocks") is not None]
+    fewest = sorted(counted, key=lambda s: (s["freePrefixBlocks"], s["subnetId"]))[:LISTED_PREFIX_SUBNETS]
+    lines = ["FEWEST FREE /28 BLOCKS (subnets with EKS nodes or IPv4 prefixes)"]
+    lines += [f"- {s.get('name') or s['subnetId']} ({s['subnetId']}): {s['freePrefixBlocks']}" for s in fewest]
+    return "\n".join(lines if fewest else [*lines, "- none counted"])
+
+
+def _leaked(census: Mapping[str, Any]) -> str:
+    unattached = census.get("unattached", [])
+    held = sum(u["addresses"] for u in unattached)
+    lines = [f"INTERFACES ATTACHED TO NOTHING: {len(unattached)} holding {held} addresses"]
+    lines += [
+        f"- {u['networkInterfaceId']} in {u['subnetId']} ({u['addresses']}): {u.get('description') or '-'}"
+        for u in unattached[:LISTED_INTERFACES]
+    ]
+    if len(unattached) > LISTED_INTERFACES:
+        lines.append(f"- and {len(unattached) - LISTED_INTERFACES} more (census/latest.json)")
+    return "\n".join(lines)
+
+
+def _events(by_reason: Mapping[str, float]) -> str:
+    total = sum(by_reason.values())
+    lines = [f"EXHAUSTION EVENTS THIS WEEK: {total:.0f}"]
+    lines += [f"- {reason}: {count:.0f}" for reason, count in sorted(by_reason.items(), key=lambda i: -i[1]) if count]
+    return "\n".join(lines)
+
+
+def _consumer(entry: Mapping[str, Any]) -> str:
+    owner = f" {entry['owner']}" if entry.get("owner") else ""
+    return f"{entry['category']}{owner} {entry['addresses']}"
+
+
+def _utilization(subnet: Subnet) -> float:
+    usable = usable_addresses(subnet.cidr_block or "0.0.0.0/32")
+    return 100.0 * (usable - subnet.available_ip_address_count) / usable if usable > 0 else 0.0

@@ -1,0 +1,355 @@
+"""Pure: the email for one alarm contributor's transition, plain text for a phone.
+
+ALARM: WHAT, WHERE, NOW, WHO HOLDS THE ADDRESSES, TREND, FORECAST, WHAT TO DO, OPEN IN THE CONSOLE, and
+what could not be read. OK: what recovered and the figure now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+from lambdas.alerts.forecast import Forecast, Trend
+from lambdas.alerts.model import ClusterFacts, ContributorTransition, Facts, SubnetFacts, Thresholds, VpcFacts
+from lambdas.core import contract
+from lambdas.core.email import Email, console, ecs_cluster_url, fit_subject, interfaces_url, subnet_url, vpc_url
+from lambdas.core.network import usable_addresses
+
+TOP_CONSUMERS = 5
+LISTED_INTERFACES = 5
+
+
+def render_alarm_email(
+    transition: ContributorTransition, facts: Facts, thresholds: Thresholds, window_minutes: int, now: datetime
+) -> Email:
+    """The one email for this transition."""
+    if isinstance(facts, SubnetFacts):
+        subject, sections = _subnet_email(transition, facts, thresholds)
+    elif isinstance(facts, ClusterFacts):
+        subject, sections = _cluster_email(transition, facts, thresholds)
+    else:
+        subject, sections = _vpc_email(transition, facts, thresholds)
+    closing = _closing(transition, window_minutes, now)
+    missing = facts.missing
+    if missing:
+        sections.append("NOT IN THIS EMAIL\n" + "\n".join(f"- {m}" for m in missing))
+    body = "\n\n".join([subject, *sections, closing]) + "\n"
+    return Email(fit_subject(subject), body)
+
+
+# Subnets ------------------------------------------------------------------------------------------------
+
+
+def _subnet_email(t: ContributorTransition, f: SubnetFacts, thresholds: Thresholds) -> tuple[str, list[str]]:
+    label = _subnet_label(f)
+    free, percent = _free_and_percent(f)
+    figure = _subnet_figure(t, f, free, percent)
+    if t.state == "OK":
+        return f"Recovered: {label} {figure}", [
+            f"RECOVERED\n{t.kind.title} is back within its threshold ({t.kind.condition(thresholds)}) for "
+            f"{t.contributor}.",
+            "NOW\n" + _lines(_subnet_now(f, free, percent)),
+            "OPEN IN THE CONSOLE\n" + _lines(_subnet_links(t, f)),
+        ]
+    return f"{label} {figure}", [
+        "WHAT\n" + _lines(_what(t, thresholds)),
+        "WHERE\n" + _lines(_subnet_where(t, f)),
+        "NOW\n" + _lines(_subnet_now(f, free, percent)),
+        "WHO HOLDS THE ADDRESSES\n" + _holders(f),
+        "TREND (free addresses)\n" + _trend(f.trend, "addresses", higher_is_better=True),
+        "FORECAST\n" + _forecast(f.forecast, thresholds.free_address_floor, f.history),
+        "WHAT TO DO\n" + _numbered(subnet_remedies(t, f)),
+        "OPEN IN THE CONSOLE\n" + _lines(_subnet_links(t, f)),
+    ]
+
+
+def _subnet_label(f: SubnetFacts) -> str:
+    name = f.subnet.name if f.subnet else (f.census or {}).get("name")
+    return f"{name} ({f.subnet_id})" if name else f.subnet_id
+
+
+def _free_and_percent(f: SubnetFacts) -> tuple[int | None, float | None]:
+    if f.subnet is None or not f.subnet.cidr_block:
+        return None, None
+    usable = usable_addresses(f.subnet.cidr_block)
+    free = f.subnet.available_ip_address_count
+    return free, 100.0 * (usable - free) / usable if usable > 0 else None
+
+
+def _subnet_figure(t: ContributorTransition, f: SubnetFacts, free: int | None, percent: float | None) -> str:
+    """The subject's figure: what the alarm measures, in the subnet's own numbers."""
+    left = f"{free} addresses left" if free is not None else "free count unknown"
+    full = f"is {percent:.0f}% full" if percent is not None else "is filling up"
+    stem = t.kind.stem
+    if stem == contract.ALARM_SUBNET_FREE_PREFIX_BLOCKS:
+        blocks = (f.census or {}).get("freePrefixBlocks")
+        blocks = blocks if blocks is not None else _whole(t.datapoint)
+        return f"has {blocks if blocks is not None else 'few'} free /28 blocks, {left}"
+    if stem == contract.ALARM_SUBNET_DAYS_TO_EXHAUSTION:
+        days = f.forecast.days_to_floor if f.forecast and f.forecast.days_to_floor is not None else t.datapoint
+        return f"fills up in {days:.1f} days: {left}" if days is not None else f"is forecast to fill up: {left}"
+    return f"{full}: {left}"
+
+
+def _subnet_where(t: ContributorTransition, f: SubnetFacts) -> list[tuple[str, str | None]]:
+    s = f.subnet
+    cidr = s.cidr_block if s else (f.census or {}).get("cidrBlock")
+    usable = f"{usable_addresses(cidr)}" if cidr else None
+    vpc = s.vpc_id if s else (f.census or {}).get("vpcId")
+    return [
+        ("Account", t.account),
+        ("Region", t.region),
+        ("VPC", f"{vpc} ({f.vpc_name})" if vpc and f.vpc_name else vpc),
+        ("Availability Zone", s.availability_zone if s else (f.census or {}).get("availabilityZone")),
+        ("Subnet", _subnet_label(f)),
+        ("CIDR", cidr),
+        ("Usable addresses", usable),
+    ]
+
+
+def _subnet_now(f: SubnetFacts, free: int | None, percent: float | None) -> list[tuple[str, str | None]]:
+    blocks = (f.census or {}).get("freePrefixBlocks")
+    return [
+        ("Free addresses", f"{free}" if free is not None else "unknown"),
+        ("Utilization", f"{percent:.1f}%" if percent is not None else "unknown"),
+        ("Free /28 blocks", f"{blocks} (census {f.census_at})" if blocks is not None else None),
+    ]
+
+
+def _holders(f: SubnetFacts) -> str:
+    if f.census is None:
+        return "Unknown: no census entry for this subnet (see NOT IN THIS EMAIL)."
+    consumers = f.census.get("consumers", [])
+    lines = [f"From the ENI census of {f.census_at}:"]
+    for c in consumers[:TOP_CONSUMERS]:
+        owner = f" {c['owner']}" if c.get("owner") else ""
+        lines.append(f"- {c['category']}{owner}: {c['addresses']} addresses, {c['interfaces']} interfaces")
+    if len(consumers) > TOP_CONSUMERS:
+        rest = consumers[TOP_CONSUMERS:]
+        lines.append(f"- {len(rest)} more consumers: {sum(c['addresses'] for c in rest)} addresses")
+    if not consumers:
+        lines.append("- no interfaces in this subnet")
+    if f.unattached:
+        held = sum(u["addresses"] for u in f.unattached)
+        lines.append(f"Attached to nothing (leaked?): {len(f.unattached)} interfaces holding {held} addresses:")
+        for u in f.unattached[:LISTED_INTERFACES]:
+            lines.append(f"- {u['networkInterfaceId']} ({u['addresses']}): {u.get('description') or 'no description'}")
+    return "\n".join(lines)
+
+
+def _forecast(forecast: Forecast | None, floor: int, history: list[Any]) -> str:
+    if forecast is None:
+        return (
+            f"None: {len({s.at.date() for s in history})} day(s) of history, at least 3 are needed."
+            if history
+            else "None: no history of AvailableIpAddressCount could be read."
+        )
+    direction = "fewer" if forecast.decline_per_day > 0 else "more"
+    basis = (
+        f"Trend of {forecast.days_of_history} daily minima: {abs(forecast.decline_per_day):.1f} {direction} free "
+        f"addresses a day; deepest surge below the trend: {forecast.surge_margin:.0f} addresses."
+    )
+    if forecast.days_to_floor is None:
+        return f"Not shrinking. {basis}"
+    return f"Reaches {floor} free addresses in about {forecast.days_to_floor:.1f} days (an estimate). {basis}"
+
+
+def subnet_remedies(t: ContributorTransition, f: SubnetFacts) -> list[str]:
+    """Steps chosen from who holds the subnet's addresses; general steps when the census is missing."""
+    consumers = (f.census or {}).get("consumers", [])
+    categories = {c["category"] for c in consumers}
+    steps: list[str] = []
+
+    def named(category: str) -> str:
+        names = [c["owner"] for c in consumers if c["category"] == category and c.get("owner")][:3]
+        return f" ({', '.join(names)})" if names else ""
+
+    if f.unattached:
+        steps.append(
+            f"Delete the {len(f.unattached)} interfaces attached to nothing once you know no service reuses them: "
+            "aws ec2 delete-network-interface --network-interface-id <id>"
+        )
+    if categories & {"ecs-task", "ecs-trunk"}:
+        steps.append(
+            f"Add a subnet with free addresses in another AZ or CIDR to the ECS services{named('ecs-task')}: "
+            "networkConfiguration.awsvpcConfiguration.subnets, then force a new deployment."
+        )
+    if categories & {"ecs-trunk"}:
+        steps.append(
+            "Trunked instances take one address per task: enable awsvpcTrunking only where tasks need it, "
+            "or place the tasks' interfaces in a separate, larger subnet."
+        )
+    if categories & {"eks-node", "eks-pod-eni"}:
+        steps.append(
+            f"EKS{named('eks-node')}: add a secondary CIDR to the VPC (100.64.0.0/16 is common) and use VPC CNI "
+            "custom networking (one ENIConfig per AZ) so pods take addresses there; lower WARM_IP_TARGET / "
+            "WARM_ENI_TARGET to give back the warm pool."
+        )
+    if t.kind.stem == contract.ALARM_SUBNET_FREE_PREFIX_BLOCKS:
+        steps.append(
+            "Prefix delegation needs aligned, empty /28 blocks: reserve a CIDR of type prefix "
+            "(aws ec2 create-subnet-cidr-reservation --reservation-type prefix) in a new subnet and add it to "
+            "the node group."
+        )
+    if "lambda" in categories:
+        steps.append(f"Lambda{named('lambda')}: add subnets to the functions' VPC configuration.")
+    if "load-balancer" in categories:
+        steps.append("Load balancers need 8 free addresses to scale: keep their subnets apart from task subnets.")
+    steps.append(
+        "Add a subnet (from a secondary VPC CIDR if the VPC is full) in this AZ and give it to the consumers above."
+    )
+    return steps
+
+
+def _subnet_links(t: ContributorTransition, f: SubnetFacts) -> list[tuple[str, str | None]]:
+    vpc = f.subnet.vpc_id if f.subnet else (f.census or {}).get("vpcId")
+    return [
+        ("Subnet", subnet_url(t.region, f.subnet_id)),
+        ("Its network interfaces", interfaces_url(t.region, f.subnet_id)),
+        ("VPC", vpc_url(t.region, vpc) if vpc else None),
+        ("Alarm", _alarm_url(t)),
+    ]
+
+
+# ECS clusters -------------------------------------------------------------------------------------------
+
+
+def _cluster_email(t: ContributorTransition, f: ClusterFacts, thresholds: Thresholds) -> tuple[str, list[str]]:
+    util = f.figures.get(contract.ENI_UTILIZATION.name)
+    running = f.figures.get(contract.ENI_TASKS_RUNNING.name)
+    capacity = f.figures.get(contract.ENI_TASK_CAPACITY.name)
+    untrunked = f.figures.get(contract.UNTRUNKED_INSTANCES.name)
+    if t.kind.stem == contract.ALARM_CLUSTER_UNTRUNKED_INSTANCES:
+        count = untrunked if untrunked is not None else t.datapoint
+        figure = f"{_whole(count) if count is not None else 'some'} instances without ENI trunking"
+    else:
+        used = f" ({_whole(running)}/{_whole(capacity)})" if running is not None and capacity is not None else ""
+        value = util if util is not None else t.datapoint
+        figure = f"{value:.0f}% of task-ENI slots used{used}" if value is not None else "task-ENI slots filling"
+    subject = f"ECS cluster {f.cluster}: {figure}"
+    now_lines = [
+        ("Task-ENI utilization", f"{util:.1f}%" if util is not None else "unknown"),
+        ("awsvpc tasks / slots", f"{_whole(running)} / {_whole(capacity)}" if running is not None else "unknown"),
+        ("Instances without a trunk", f"{_whole(untrunked)}" if untrunked is not None else "unknown"),
+    ]
+    links = [("Cluster", ecs_cluster_url(t.region, f.cluster)), ("Alarm", _alarm_url(t))]
+    if t.state == "OK":
+        return f"Recovered: {subject}", [
+            f"RECOVERED\n{t.kind.title} is back within its threshold ({t.kind.condition(thresholds)}).",
+            "NOW\n" + _lines(now_lines),
+            "OPEN IN THE CONSOLE\n" + _lines(links),
+        ]
+    return subject, [
+        "WHAT\n" + _lines(_what(t, thresholds)),
+        "WHERE\n" + _lines([("Account", t.account), ("Region", t.region), ("ECS cluster", f.cluster)]),
+        "NOW\n" + _lines(now_lines),
+        "TREND (task-ENI utilization, %)\n" + _trend(f.utilization_trend, "points", higher_is_better=False),
+        "WHAT TO DO\n" + _numbered(_cluster_remedies(t, untrunked)),
+        "OPEN IN THE CONSOLE\n" + _lines(links),
+    ]
+
+
+def _cluster_remedies(t: ContributorTransition, untrunked: float | None) -> list[str]:
+    steps = []
+    if t.kind.stem == contract.ALARM_CLUSTER_UNTRUNKED_INSTANCES or (untrunked or 0) > 0:
+        steps.append(
+            "Enable awsvpcTrunking for the IAM role that registers the instances (aws ecs put-account-setting "
+            "--name awsvpcTrunking --value enabled, run as that role), then replace the untrunked instances "
+            "(instance refresh): only instances launched after the opt-in get a trunk."
+        )
+    steps.append("Add container instances (raise the capacity provider's or Auto Scaling group's maximum).")
+    steps.append("Move tasks that do not need their own interface to bridge or host mode, or to Fargate.")
+    return steps
+
+
+# VPCs ---------------------------------------------------------------------------------------------------
+
+
+def _vpc_email(t: ContributorTransition, f: VpcFacts, thresholds: Thresholds) -> tuple[str, list[str]]:
+    held = sum(u["addresses"] for u in f.unattached)
+    label = f"{f.vpc_name} ({f.vpc_id})" if f.vpc_name else f.vpc_id
+    count = held if f.unattached else _whole(t.datapoint)
+    subject = f"{label}: {count} addresses held by interfaces attached to nothing"
+    if t.state == "OK":
+        return f"Recovered: {subject}", [
+            f"RECOVERED\n{t.kind.title} is back within its threshold ({t.kind.condition(thresholds)}).",
+        ]
+    listing = [
+        f"- {u['networkInterfaceId']} in {u['subnetId']} ({u['addresses']}): {u.get('description') or 'no description'}"
+        for u in f.unattached[:10]
+    ]
+    return subject, [
+        "WHAT\n" + _lines(_what(t, thresholds)),
+        "WHERE\n" + _lines([("Account", t.account), ("Region", t.region), ("VPC", label)]),
+        f"WHO HOLDS THE ADDRESSES\nFrom the ENI census of {f.census_at}: {len(f.unattached)} interfaces\n"
+        + ("\n".join(listing) or "- none listed"),
+        "WHAT TO DO\n"
+        + _numbered(
+            [
+                "Check each description: a Lambda or ECS interface left behind by a deleted function or task, "
+                "or one created by hand.",
+                "Delete the ones nothing will reuse: aws ec2 delete-network-interface --network-interface-id <id>",
+            ]
+        ),
+        "OPEN IN THE CONSOLE\n" + _lines([("VPC", vpc_url(t.region, f.vpc_id)), ("Alarm", _alarm_url(t))]),
+    ]
+
+
+# Shared pieces ------------------------------------------------------------------------------------------
+
+
+def _what(t: ContributorTransition, thresholds: Thresholds) -> list[tuple[str, str | None]]:
+    crossed = f"{t.datapoint:g}" if t.datapoint is not None else None
+    return [
+        ("Alarm", f"{t.alarm_name} ({t.kind.title})"),
+        ("Threshold", t.kind.condition(thresholds)),
+        ("Value that crossed it", crossed),
+        ("Since", f"{t.at:%Y-%m-%d %H:%M} UTC"),
+    ]
+
+
+def _trend(trend: Trend | None, unit: str, *, higher_is_better: bool) -> str:
+    if trend is None:
+        return "Unknown: no history could be read."
+
+    def change(then: float | None, label: str) -> str:
+        if then is None:
+            return f"{label}: no data"
+        delta = trend.now - then
+        worse = (delta < 0) == higher_is_better and delta != 0
+        return f"{label}: {then:g} ({delta:+g} {unit} since{', worse' if worse else ''})"
+
+    return "\n".join(
+        [
+            f"now: {trend.now:g}",
+            change(trend.hour_ago, "1 hour ago"),
+            change(trend.day_ago, "24 hours ago"),
+            change(trend.week_ago, "7 days ago"),
+        ]
+    )
+
+
+def _alarm_url(t: ContributorTransition) -> str:
+    return f"{console(t.region)}/cloudwatch/home?region={t.region}#alarmsV2:alarm/{quote(t.alarm_name)}"
+
+
+def _closing(t: ContributorTransition, window_minutes: int, now: datetime) -> str:
+    until = now + timedelta(minutes=window_minutes)
+    return (
+        f"Notification {t.event_id} (contributor {t.contributor_id}). If this {t.contributor} goes {t.state} again "
+        f"before {until:%H:%M} UTC, no new email is sent (flapping guard): the alarm's page shows its state."
+    )
+
+
+def _lines(pairs: Sequence[tuple[str, str | None]]) -> str:
+    return "\n".join(f"{label}: {value}" for label, value in pairs if value is not None)
+
+
+def _numbered(steps: list[str]) -> str:
+    return "\n".join(f"{n}. {step}" for n, step in enumerate(steps, start=1))
+
+
+def _whole(value: float | None) -> str:
+    return "?" if value is None else f"{value:.0f}"

@@ -1,0 +1,123 @@
+"""AWS reads of the alerts capability: metric history (GetMetricData), metric listings, VPC names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from lambdas.alerts.forecast import Sample
+from lambdas.core import contract
+from lambdas.core.errors import AWS_ERRORS, AwsReadError
+from lambdas.core.network import Subnet
+
+# GetMetricData takes at most 500 queries a call (and returns at most 100,800 points a page: 500 series of
+# 14 days at one point an hour are 168,000, so a call is followed by its NextToken pages).
+QUERIES_PER_CALL = 500
+HOUR = 3600
+
+
+@dataclass(frozen=True)
+class SeriesQuery:
+    """One series to read: its id in the call, the metric, its dimensions, the statistic and period."""
+
+    query_id: str
+    metric: contract.Metric
+    dimensions: Mapping[str, str]
+    statistic: str
+    period_seconds: int
+
+
+def read_series(
+    cloudwatch: Any, namespace: str, queries: Sequence[SeriesQuery], start: datetime, end: datetime
+) -> dict[str, list[Sample]]:
+    """Each query's points, oldest first, by query id; raise AwsReadError naming the failed batch."""
+    series: dict[str, list[Sample]] = {q.query_id: [] for q in queries}
+    for first in range(0, len(queries), QUERIES_PER_CALL):
+        batch = queries[first : first + QUERIES_PER_CALL]
+        for result in _results(cloudwatch, namespace, batch, start, end):
+            series[result["Id"]].extend(
+                Sample(at, float(value)) for at, value in zip(result["Timestamps"], result["Values"], strict=True)
+            )
+    return {query_id: sorted(points, key=lambda s: s.at) for query_id, points in series.items()}
+
+
+def _results(
+    cloudwatch: Any, namespace: str, batch: Sequence[SeriesQuery], start: datetime, end: datetime
+) -> Iterator[dict[str, Any]]:
+    request: dict[str, Any] = {
+        "MetricDataQueries": [
+            {
+                "Id": q.query_id,
+                "MetricStat": {
+                    "Metric": {
+                        "Namespace": namespace,
+                        "MetricName": q.metric.name,
+                        "Dimensions": [{"Name": name, "Value": q.dimensions[name]} for name in q.metric.dimensions],
+                    },
+                    "Period": q.period_seconds,
+                    "Stat": q.statistic,
+                },
+                "ReturnData": True,
+            }
+            for q in batch
+        ],
+        "StartTime": start,
+        "EndTime": end,
+        "ScanBy": "TimestampAscending",
+    }
+    while True:
+        try:
+            page = cloudwatch.get_metric_data(**request)
+        except AWS_ERRORS as err:
+            raise AwsReadError.wrap("GetMetricData", err, {"series": str(len(batch))}) from err
+        yield from page.get("MetricDataResults", [])
+        if not page.get("NextToken"):
+            return
+        request["NextToken"] = page["NextToken"]
+
+
+def free_address_queries(subnets: Sequence[Subnet]) -> list[SeriesQuery]:
+    """The hourly minimum of AvailableIpAddressCount of each subnet (ids s0, s1, ... in subnets' order)."""
+    return [
+        SeriesQuery(
+            f"s{index}",
+            contract.AVAILABLE_IP_ADDRESS_COUNT,
+            {
+                contract.VPC_ID: s.vpc_id,
+                contract.SUBNET_ID: s.subnet_id,
+                contract.AVAILABILITY_ZONE: s.availability_zone,
+            },
+            "Minimum",
+            HOUR,
+        )
+        for index, s in enumerate(subnets)
+    ]
+
+
+def dimension_values(
+    cloudwatch: Any, namespace: str, metric: contract.Metric, dimension: str, *, recently_active: bool
+) -> list[str]:
+    """Values of dimension among metric's series (those published in the last 3 hours if recently_active)."""
+    request: dict[str, Any] = {"Namespace": namespace, "MetricName": metric.name}
+    if recently_active:
+        request["RecentlyActive"] = "PT3H"
+    values: set[str] = set()
+    try:
+        for page in cloudwatch.get_paginator("list_metrics").paginate(**request):
+            for listed in page.get("Metrics", []):
+                values.update(d["Value"] for d in listed.get("Dimensions", []) if d["Name"] == dimension)
+    except AWS_ERRORS as err:
+        raise AwsReadError.wrap("ListMetrics", err, {"metric": metric.name}) from err
+    return sorted(values)
+
+
+def vpc_name(ec2: Any, vpc_id: str) -> str | None:
+    """The VPC's Name tag, None if it has none; raise AwsReadError if it cannot be read."""
+    try:
+        vpcs = ec2.describe_vpcs(VpcIds=[vpc_id]).get("Vpcs", [])
+    except AWS_ERRORS as err:
+        raise AwsReadError.wrap("DescribeVpcs", err, {"vpc": vpc_id}) from err
+    tags = {t["Key"]: t["Value"] for vpc in vpcs for t in vpc.get("Tags", [])}
+    return tags.get("Name")
