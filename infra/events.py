@@ -3,7 +3,7 @@ queries and dashboard section."""
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Duration, Validations
+from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
@@ -112,16 +112,7 @@ class EventWatching(Construct):
         incidents.grant_claims(role)
         # sqs:SendMessage on the queue (and the key's Decrypt/GenerateDataKey*) come with dead_letter_queue= on
         # the function, and serve the handler's own sends too.
-        for action in ("kms:GenerateDataKey*", "kms:ReEncrypt*"):
-            Validations.of(role).acknowledge(
-                Acknowledgment(
-                    id=f"AwsSolutions::AwsSolutions-IAM5[Action::{action}]",
-                    reason=(
-                        "KMS data-key actions on this app's own key alone (never '*'), for the encrypted topic, "
-                        "dead-letter queue and (via DynamoDB only) the incident table."
-                    ),
-                )
-            )
+        key.acknowledge_data_key_actions(role)
         self.functions = {FUNCTION_NAME: self.function}
         self.collectors: list[ScheduledCollector] = []
         self.rules = [
@@ -162,6 +153,8 @@ class EventWatching(Construct):
                 threshold=1,
                 comparison=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
                 alerting=alerting,
+                # One series (every reason summed): the events themselves are emailed by the event handler.
+                per_contributor=False,
             ),
             self.dead_letters.alarm,
             threshold_alarm(

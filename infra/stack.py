@@ -9,6 +9,7 @@ from aws_cdk import Stack
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
+from infra.alerts import Alerts
 from infra.census import EniCensus
 from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
@@ -52,8 +53,21 @@ class SubnetIpMonitorStack(Stack):
             SubnetCollection(self, "SubnetCollection", config=config, alerting=alerting),
             EcsCollection(self, "EcsCollection", config=config, alerting=alerting),
             EventWatching(self, "EventWatching", config=config, key=key, alerting=alerting, incidents=incidents),
-            EniCensus(self, "EniCensus", config=config, key=key, alerting=alerting),
+            census := EniCensus(self, "EniCensus", config=config, key=key, alerting=alerting),
         ]
+        # Last: it routes the per-contributor alarms the others registered, and reads the census snapshot.
+        self.capabilities.append(
+            Alerts(
+                self,
+                "Alerts",
+                config=config,
+                key=key,
+                alerting=alerting,
+                incidents=incidents,
+                snapshot_bucket=census.bucket.bucket_name,
+                grant_snapshot_read=census.grant_snapshot_read,
+            )
+        )
         health = MonitorHealth(
             self,
             "Health",

@@ -1,4 +1,8 @@
-"""Alarm helpers: every alarm of the app has one shape, is named after the stack and notifies the topic."""
+"""Alarm helpers: every alarm of the app has one shape and is named after the stack.
+
+Threshold alarms notify the topic; Metrics Insights alarms grouped by a dimension are explained per
+contributor by the alert composer (Alerting.notify_per_contributor).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,11 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from constructs import Construct
 
 from infra.core.alerting import Alerting
+
+
+def alarm_name(scope: Construct, name: str) -> str:
+    """'<stack name>-<name>': every alarm of one deployment sorts together in the console."""
+    return f"{Stack.of(scope).stack_name}-{name}"
 
 
 def threshold_alarm(
@@ -21,12 +30,13 @@ def threshold_alarm(
     comparison: cloudwatch.ComparisonOperator = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     evaluation_periods: int = 1,
     missing: cloudwatch.TreatMissingData = cloudwatch.TreatMissingData.NOT_BREACHING,
+    notify_topic: bool = True,
 ) -> cloudwatch.Alarm:
     """An alarm (by default: >= 1 in one period, missing data not breaching) on ALARM and OK to the topic."""
     alarm = cloudwatch.Alarm(
         scope,
         construct_id,
-        alarm_name=f"{Stack.of(scope).stack_name}-{name}",
+        alarm_name=alarm_name(scope, name),
         alarm_description=description,
         metric=metric,
         threshold=threshold,
@@ -35,7 +45,8 @@ def threshold_alarm(
         datapoints_to_alarm=evaluation_periods,
         treat_missing_data=missing,
     )
-    alerting.notify(alarm)
+    if notify_topic:
+        alerting.notify(alarm)
     return alarm
 
 
@@ -51,10 +62,15 @@ def query_alarm(
     threshold: float,
     comparison: cloudwatch.ComparisonOperator,
     alerting: Alerting,
+    per_contributor: bool = True,
 ) -> cloudwatch.Alarm:
-    """A Metrics Insights (multi-time-series) alarm wired to the topic; missing data is not breaching."""
+    """A Metrics Insights alarm; missing data is not breaching.
+
+    per_contributor (a GROUP BY query): each subnet, cluster or VPC crossing the threshold is emailed by
+    the alert composer. Otherwise (one series) the alarm notifies the topic itself.
+    """
     # A deleted subnet or cluster stops reporting; that is not a reason to page anyone (the default).
-    return threshold_alarm(
+    alarm = threshold_alarm(
         scope,
         construct_id,
         name=name,
@@ -63,4 +79,8 @@ def query_alarm(
         alerting=alerting,
         threshold=threshold,
         comparison=comparison,
+        notify_topic=not per_contributor,
     )
+    if per_contributor:
+        alerting.notify_per_contributor(alarm_name(scope, name))
+    return alarm

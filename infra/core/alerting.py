@@ -1,4 +1,9 @@
-"""Alerting: the encrypted SNS topic, its email subscriptions, and wiring alarms to it."""
+"""Alerting: the encrypted SNS topic, its email subscriptions, and how each alarm reaches it.
+
+Health alarms notify the topic directly. Metrics Insights alarms grouped by subnet, cluster or VPC are
+routed per contributor to the alert composer instead (infra/alerts.py builds the rule from the names
+registered here), which writes one enriched email per contributor transition.
+"""
 
 from __future__ import annotations
 
@@ -30,8 +35,13 @@ class Alerting(Construct):
         for email in emails:
             self.topic.add_subscription(subscriptions.EmailSubscription(email))
         self._action = cloudwatch_actions.SnsAction(self.topic)
+        self.per_contributor_alarm_names: list[str] = []
 
     def notify(self, alarm: cloudwatch.Alarm) -> None:
         """Send the alarm's ALARM and OK transitions to the topic."""
         alarm.add_alarm_action(self._action)
         alarm.add_ok_action(self._action)
+
+    def notify_per_contributor(self, alarm_name: str) -> None:
+        """The alarm's contributors go to the alert composer (through EventBridge), not to the topic."""
+        self.per_contributor_alarm_names.append(alarm_name)

@@ -19,6 +19,9 @@ EMAIL_PATTERN = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
 VPC_ID_PATTERN = re.compile(r"^vpc-[0-9a-f]{8}([0-9a-f]{9})?$")
 # CloudWatch namespaces: letters, digits and . - _ / # : (and "AWS/" is reserved for AWS).
 NAMESPACE_PATTERN = re.compile(r"^[A-Za-z0-9.\-_/#:]{1,255}$")
+DIGEST_OFF = "off"
+# EventBridge schedule expressions: six cron fields or a rate.
+SCHEDULE_PATTERN = re.compile(r"^(cron\(\S+( \S+){5}\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$")
 CLUSTER_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 # The retention periods CloudWatch Logs accepts.
 LOG_RETENTION_DAYS = (
@@ -78,6 +81,14 @@ class MonitorConfig(BaseModel):
     dedupe_window_minutes: int = Field(default=30, alias="dedupeWindowMinutes", ge=1, le=1440)
     census_minutes: int = Field(default=15, alias="censusMinutes", ge=5, le=1440)
     free_prefix_block_floor: int = Field(default=2, alias="freePrefixBlockFloor", ge=0, le=4096)
+    # The forecaster: how often, which subnets (watch level, cap), how far ahead it publishes, when it alarms.
+    forecast_minutes: int = Field(default=60, alias="forecastMinutes", ge=15, le=1440)
+    forecast_watch_percent: float = Field(default=50.0, alias="forecastWatchPercent", ge=0, le=100)
+    forecast_max_subnets: int = Field(default=500, alias="forecastMaxSubnets", ge=1, le=5000)
+    forecast_horizon_days: int = Field(default=30, alias="forecastHorizonDays", ge=1, le=365)
+    forecast_alarm_days: int = Field(default=7, alias="forecastAlarmDays", ge=1, le=365)
+    # An EventBridge schedule expression in UTC, or "off".
+    digest_schedule: str = Field(default="cron(0 8 ? * MON *)", alias="digestSchedule")
     # 0: no alarm (the default); N: alarm when a VPC's unattached interfaces hold N or more addresses.
     unattached_eni_alarm_threshold: int = Field(default=0, alias="unattachedEniAlarmThreshold", ge=0, le=65531)
 
@@ -115,6 +126,24 @@ class MonitorConfig(BaseModel):
     def _tag_filter(cls, text: str) -> str:
         parse_tag_filter(text)
         return text
+
+    @field_validator("digest_schedule")
+    @classmethod
+    def _digest_schedule(cls, text: str) -> str:
+        if text != DIGEST_OFF and not SCHEDULE_PATTERN.match(text):
+            raise ValueError(
+                f"'{DIGEST_OFF}', or cron(minutes hours day-of-month month day-of-week year) or rate(n units), in UTC"
+            )
+        return text
+
+    @model_validator(mode="after")
+    def _forecast_alarm_within_horizon(self) -> MonitorConfig:
+        if self.forecast_alarm_days > self.forecast_horizon_days:
+            raise ValueError(
+                "monitor:forecastAlarmDays must not exceed monitor:forecastHorizonDays (no forecast beyond the "
+                "horizon is published, so the alarm could never see it)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _per_vpc_needs_vpcs(self) -> MonitorConfig:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
@@ -30,6 +30,19 @@ class AppKey(Construct):
             resources=[self.key.key_arn],
             conditions={"StringEquals": {"kms:ViaService": f"{service}.{Stack.of(self).region}.amazonaws.com"}},
         )
+
+    def acknowledge_data_key_actions(self, role: iam.IRole) -> None:
+        """cdk-nag: the wildcard KMS actions CDK grants for the topic, a queue or a table name this key only."""
+        for action in ("kms:GenerateDataKey*", "kms:ReEncrypt*"):
+            Validations.of(role).acknowledge(
+                Acknowledgment(
+                    id=f"AwsSolutions::AwsSolutions-IAM5[Action::{action}]",
+                    reason=(
+                        "KMS data-key actions on this app's own key alone (never '*'), for the encrypted topic, "
+                        "dead-letter queue and (via DynamoDB only) the incident table."
+                    ),
+                )
+            )
 
     def let_service_use_key(self, service: str) -> None:
         """Let an AWS service encrypt with the app's key on this account's behalf only (aws:SourceAccount)."""

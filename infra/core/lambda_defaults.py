@@ -87,18 +87,30 @@ def monitor_function(
 
 
 def grant_read_and_publish(
-    scope: Construct, role: iam.Role, *, namespace: str, reads: list[iam.PolicyStatement], why: str
+    scope: Construct,
+    role: iam.Role,
+    *,
+    namespace: str,
+    reads: list[iam.PolicyStatement],
+    why: str,
+    publish_metrics: bool = True,
 ) -> iam.Policy:
-    """Attach the collector's read-only AWS actions and PutMetricData limited to the app's namespace."""
+    """Attach the function's read-only AWS actions and (unless told not to) PutMetricData in the app's namespace."""
     policy = iam.Policy(
         scope,
         "ReadAndPublishMetrics",
         statements=[
             *reads,
-            iam.PolicyStatement(
-                actions=["cloudwatch:PutMetricData"],
-                resources=["*"],
-                conditions={"StringEquals": {"cloudwatch:namespace": namespace}},
+            *(
+                [
+                    iam.PolicyStatement(
+                        actions=["cloudwatch:PutMetricData"],
+                        resources=["*"],
+                        conditions={"StringEquals": {"cloudwatch:namespace": namespace}},
+                    )
+                ]
+                if publish_metrics
+                else []
             ),
         ],
     )

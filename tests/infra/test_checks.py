@@ -41,7 +41,7 @@ def test_given_the_lambda_asset_then_it_holds_the_lambdas_package_and_nothing_el
     # Every function's handler is in the asset, and so is the trunk table the ECS collector reads.
     handlers = {f["Properties"]["Handler"] for f in synthesized.of_type("AWS::Lambda::Function").values()}
     assert {h.rsplit(".", 1)[0].replace(".", "/") + ".py" for h in handlers} <= set(shipped)
-    assert len(handlers) == 5
+    assert len(handlers) == 8  # 3 collectors, forecaster, census table, event handler, composer, digest
     assert "lambdas/ecs/data/eni_trunking_limits.json" in shipped
 
 

@@ -66,9 +66,14 @@ def test_given_defaults_then_eni_utilization_and_untrunked_alarms_group_by_clust
     assert "GROUP BY ClusterName" in untrunked["Metrics"][0]["Expression"]
     assert untrunked["Threshold"] == 1
     assert "replace the instances" in untrunked["AlarmDescription"]
-    for alarm in (utilization, untrunked, alarms["SubnetIpMonitor-ecs-collector-failures"]):
-        assert len(alarm["AlarmActions"]) == 1
-        assert alarm["OKActions"] == alarm["AlarmActions"]
+    # Per-cluster alarms are emailed cluster by cluster by the alert composer; the collector's own alarm goes
+    # straight to the topic.
+    for alarm in (utilization, untrunked):
+        assert "AlarmActions" not in alarm
+        assert "OKActions" not in alarm
+    failures = alarms["SubnetIpMonitor-ecs-collector-failures"]
+    assert len(failures["AlarmActions"]) == 1
+    assert failures["OKActions"] == failures["AlarmActions"]
 
 
 def test_given_the_untrunked_alarm_turned_off_then_only_it_is_gone(tmp_path):

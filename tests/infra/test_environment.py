@@ -64,8 +64,11 @@ def test_given_the_stack_then_each_function_environment_validates_against_its_se
     assert sorted(checked) == [
         "CensusSettings",
         "CensusTableSettings",
+        "ComposerSettings",
+        "DigestSettings",
         "EcsCollectorSettings",
         "EventHandlerSettings",
+        "ForecasterSettings",
         "SubnetCollectorSettings",
     ]
 
@@ -86,3 +89,6 @@ def test_given_scope_keys_then_the_collectors_read_back_exactly_that_scope(tmp_p
     assert read["EcsCollectorSettings"]["cluster_names"] == ("orders", "pay")
     assert read["CensusSettings"]["vpc_ids"] == ("vpc-0123456789abcdef0",)
     assert read["CensusSettings"]["subnet_tag_filter"] == ("Purpose", "tasks")
+    for forecaster_or_digest in ("ForecasterSettings", "DigestSettings"):
+        assert read[forecaster_or_digest]["vpc_ids"] == ("vpc-0123456789abcdef0",)
+        assert read[forecaster_or_digest]["subnet_tag_filter"] == ("Purpose", "tasks")

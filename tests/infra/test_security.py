@@ -37,6 +37,23 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
         "s3:GetObject": {"AWS::S3::Bucket/census/latest.json"},
         "kms:Decrypt": {"AWS::KMS::Key"},
     },
+    "Alerts": {
+        **{a: {"AWS::Logs::LogGroup"} for a in LOGS},
+        # The forecaster: the subnets in scope, their history, and DaysToExhaustion in the app's namespace.
+        "ec2:DescribeSubnets": {"*"},
+        "cloudwatch:GetMetricData": {"*"},
+        "cloudwatch:ListMetrics": {"*"},
+        "cloudwatch:PutMetricData": {"*"},
+        # The composer and the digest: a VPC's name, the latest census snapshot, the topic.
+        "ec2:DescribeVpcs": {"*"},
+        "s3:GetObject": {"AWS::S3::Bucket/census/latest.json"},
+        "sns:Publish": {"AWS::SNS::Topic"},
+        # The composer: incident windows and its dead-letter queue, with the key for them.
+        "dynamodb:PutItem": {"AWS::DynamoDB::Table"},
+        "dynamodb:DeleteItem": {"AWS::DynamoDB::Table"},
+        "sqs:SendMessage": {"AWS::SQS::Queue"},
+        **{a: {"AWS::KMS::Key"} for a in KMS_USE},
+    },
     "EventWatching": {
         **{a: {"AWS::Logs::LogGroup"} for a in LOGS},
         "ec2:DescribeSubnets": {"*"},
@@ -108,7 +125,7 @@ def test_given_every_role_then_it_belongs_to_one_function_and_has_no_managed_or_
 def test_given_put_metric_data_then_every_grant_is_limited_to_the_namespace(synthesized):
     grants = [s for _, s in _identity_statements(synthesized) if "cloudwatch:PutMetricData" in _listed(s["Action"])]
 
-    assert len(grants) == 4  # the three collectors and the event handler
+    assert len(grants) == 5  # the three collectors, the forecaster and the event handler
     assert all(s["Condition"] == {"StringEquals": {"cloudwatch:namespace": DEFAULT_NAMESPACE}} for s in grants)
     assert all(_listed(s["Action"]) == ["cloudwatch:PutMetricData"] for s in grants)
 
@@ -140,13 +157,21 @@ def test_given_topic_and_queue_then_they_use_the_app_key(synthesized, resource_t
         assert resource["Properties"][key_property] == {"Fn::GetAtt": [key_id, "Arn"]}
 
 
-def test_given_the_handler_then_it_may_use_the_key_for_the_table_only_through_dynamodb(synthesized):
-    statements = [s for _, s in _identity_statements(synthesized) if "kms:Encrypt" in _listed(s["Action"])]
+def test_given_the_emailing_functions_then_they_may_use_the_key_for_the_table_only_through_dynamodb(synthesized):
+    statements = [
+        (logical_id, s) for logical_id, s in _identity_statements(synthesized) if "kms:Encrypt" in _listed(s["Action"])
+    ]
 
-    (statement,) = statements
-    assert statement["Condition"] == {
-        "StringEquals": {"kms:ViaService": {"Fn::Join": ["", ["dynamodb.", {"Ref": "AWS::Region"}, ".amazonaws.com"]]}}
-    }
+    assert sorted(logical_id.split("Composer")[0].split("Handler")[0] for logical_id, _ in statements) == [
+        "Alerts",
+        "EventWatching",
+    ]
+    for _, statement in statements:
+        assert statement["Condition"] == {
+            "StringEquals": {
+                "kms:ViaService": {"Fn::Join": ["", ["dynamodb.", {"Ref": "AWS::Region"}, ".amazonaws.com"]]}
+            }
+        }
 
 
 def test_given_the_incident_table_then_it_uses_the_app_key(synthesized):
@@ -163,7 +188,7 @@ def test_given_the_incident_table_then_it_uses_the_app_key(synthesized):
 def test_given_every_log_group_then_it_has_the_retention_and_goes_with_the_stack(synthesized):
     groups = synthesized.of_type("AWS::Logs::LogGroup").values()
 
-    assert len(groups) == 5
+    assert len(groups) == 8
     assert all(g["Properties"]["RetentionInDays"] == 30 and g["DeletionPolicy"] == "Delete" for g in groups)
 
 
@@ -200,6 +225,11 @@ def test_given_every_function_then_its_errors_and_throttles_alarm_to_the_topic(s
         }
         assert watched == functions, metric
     lambda_alarms = [a for a in alarms.values() if a.get("Namespace") == "AWS/Lambda"]
-    assert len(lambda_alarms) == 11  # errors and throttles of 5 functions, and the handler's DeadLetterErrors
+    assert len(lambda_alarms) == 17  # errors and throttles of 8 functions, and the handler's DeadLetterErrors
     assert all(a["AlarmActions"] == [{"Ref": topic_id}] for a in lambda_alarms)
-    assert all(a["AlarmActions"] == [{"Ref": topic_id}] for a in alarms.values())
+    # Every alarm notifies the topic itself except the grouped Metrics Insights alarms, whose contributors the
+    # composer emails (so a broken composer cannot silence the monitor's own health alarms).
+    direct = {name: a for name, a in alarms.items() if "AlarmActions" in a}
+    assert all(a["AlarmActions"] == [{"Ref": topic_id}] for a in direct.values())
+    routed = set(alarms) - set(direct)
+    assert all("GROUP BY" in alarms[name]["Metrics"][0]["Expression"] for name in routed)

@@ -1,0 +1,297 @@
+"""Alerts: the composer (per-contributor alarm emails), the forecaster, the weekly digest, their alarms and row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from constructs import Construct
+
+from infra.core.alarms import query_alarm
+from infra.core.alerting import Alerting
+from infra.core.config import DIGEST_OFF, MonitorConfig
+from infra.core.dashboard import WIDTH, Section, heading, query_graph
+from infra.core.dead_letters import DeadLetterQueue
+from infra.core.incidents import IncidentWindows
+from infra.core.keys import AppKey
+from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
+from infra.core.queries import MAX_SERIES_PER_QUERY, schema
+from infra.core.scheduled_collector import ScheduledCollector
+from lambdas.alerts.notification import DETAIL_TYPE, SOURCE
+from lambdas.alerts.settings import (
+    ALARM_NAME_PREFIX,
+    ENI_UTILIZATION_THRESHOLD_PERCENT,
+    FORECAST_ALARM_DAYS,
+    FORECAST_HORIZON_DAYS,
+    FORECAST_MAX_SUBNETS,
+    FORECAST_WATCH_PERCENT,
+    FORECASTER,
+    FREE_ADDRESS_FLOOR,
+    FREE_PREFIX_BLOCK_FLOOR,
+    UNATTACHED_ENI_ALARM_THRESHOLD,
+)
+from lambdas.core import contract
+from lambdas.core.settings import (
+    DEAD_LETTER_QUEUE_URL,
+    DEDUPE_WINDOW_MINUTES,
+    INCIDENT_TABLE_NAME,
+    METRIC_NAMESPACE,
+    SNAPSHOT_BUCKET,
+    SUBNET_TAG_FILTER,
+    TOPIC_ARN,
+    UTILIZATION_THRESHOLD_PERCENT,
+    VPC_IDS,
+)
+
+# EventBridge retries delivery (throttled or unavailable Lambda) with backoff before the DLQ.
+DELIVERY_RETRIES = 8
+DELIVERY_MAX_AGE = Duration.hours(2)
+COMPOSER = "alerts"
+DIGEST = "digest"
+HISTORY_READS = ["cloudwatch:GetMetricData", "cloudwatch:ListMetrics"]
+
+
+def soonest_exhaustion(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
+    """Lowest DaysToExhaustion per subnet, soonest first."""
+    metric = contract.DAYS_TO_EXHAUSTION
+    return (
+        f"SELECT MIN({metric.name}) FROM {schema(namespace, metric)} "
+        f"GROUP BY {contract.SUBNET_ID} ORDER BY MIN() ASC LIMIT {limit}"
+    )
+
+
+class Alerts(Construct):
+    """Per-contributor alarm emails, the hourly exhaustion forecast and the weekly capacity digest."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: MonitorConfig,
+        key: AppKey,
+        alerting: Alerting,
+        incidents: IncidentWindows,
+        snapshot_bucket: str,
+        grant_snapshot_read: Callable[[iam.IRole], None],
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self._config = config
+        stack = Stack.of(self)
+        self.forecaster = ScheduledCollector(
+            self,
+            "Forecaster",
+            name=FORECASTER,
+            title="the exhaustion forecaster",
+            handler="lambdas.alerts.forecast_handler.handler",
+            description="Subnet IP Monitor: forecasts days until each watched subnet reaches the free-address floor",
+            environment={
+                VPC_IDS: ",".join(config.vpc_ids),
+                SUBNET_TAG_FILTER: config.subnet_tag_filter,
+                FREE_ADDRESS_FLOOR: str(config.free_address_floor),
+                FORECAST_HORIZON_DAYS: str(config.forecast_horizon_days),
+                FORECAST_WATCH_PERCENT: f"{config.forecast_watch_percent:g}",
+                FORECAST_MAX_SUBNETS: str(config.forecast_max_subnets),
+            },
+            timeout=Duration.minutes(2),
+            memory_size=256,
+            reads=[iam.PolicyStatement(actions=["ec2:DescribeSubnets", *HISTORY_READS], resources=["*"])],
+            why_any_resource="ec2:DescribeSubnets, GetMetricData and ListMetrics support no resource-level permissions",
+            config=config,
+            alerting=alerting,
+            minutes=config.forecast_minutes,
+        )
+        self.alarms: list[cloudwatch.Alarm] = [
+            query_alarm(
+                self,
+                "DaysToExhaustionAlarm",
+                name=contract.ALARM_SUBNET_DAYS_TO_EXHAUSTION,
+                description=(
+                    f"A subnet is forecast to reach {config.free_address_floor} free addresses within "
+                    f"{config.forecast_alarm_days} days (trend of its daily minimum free addresses over up to 14 "
+                    "days, less the deepest surge seen). The email names who holds its addresses and what to do."
+                ),
+                query=soonest_exhaustion(config.namespace),
+                label=contract.DAYS_TO_EXHAUSTION.name,
+                period=self.forecaster.period,
+                threshold=config.forecast_alarm_days,
+                comparison=cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
+                alerting=alerting,
+            )
+        ]
+        self.dead_letters = DeadLetterQueue(
+            self,
+            "DeadLetters",
+            key=key,
+            alerting=alerting,
+            name=COMPOSER,
+            kept=(
+                "An alarm notification could not be turned into an email and is kept in the alerts dead-letter "
+                "queue: it did not parse, its email could not be sent, or the composer failed after its retries. "
+                "The alarm itself is still in ALARM: open it in the CloudWatch console."
+            ),
+        )
+        self.composer, composer_role = monitor_function(
+            self,
+            "Composer",
+            handler="lambdas.alerts.handler.handler",
+            description="Subnet IP Monitor: one email per alarm contributor transition, with consumers and forecast",
+            environment={
+                METRIC_NAMESPACE: config.namespace,
+                TOPIC_ARN: alerting.topic.topic_arn,
+                INCIDENT_TABLE_NAME: incidents.table.table_name,
+                DEDUPE_WINDOW_MINUTES: str(config.dedupe_window_minutes),
+                DEAD_LETTER_QUEUE_URL: self.dead_letters.queue.queue_url,
+                ALARM_NAME_PREFIX: f"{stack.stack_name}-",
+                SNAPSHOT_BUCKET: snapshot_bucket,
+                **self._thresholds(config),
+            },
+            timeout=Duration.seconds(30),
+            memory_size=256,
+            log_retention_days=config.log_retention_days,
+            # A crash (not a handled failure) is retried twice, then the notification goes to the queue intact.
+            retry_attempts=2,
+            dead_letter_queue=self.dead_letters.queue,
+        )
+        grant_read_and_publish(
+            self.composer,
+            composer_role,
+            namespace=config.namespace,
+            reads=[
+                iam.PolicyStatement(
+                    actions=["ec2:DescribeSubnets", "ec2:DescribeVpcs", "cloudwatch:GetMetricData"], resources=["*"]
+                )
+            ],
+            why="DescribeSubnets, DescribeVpcs and GetMetricData support no resource-level permissions",
+            publish_metrics=False,
+        )
+        alerting.topic.grant_publish(composer_role)
+        incidents.grant_claims(composer_role)
+        grant_snapshot_read(composer_role)
+        key.acknowledge_data_key_actions(composer_role)
+        self.digest = self._digest(config, key, alerting, snapshot_bucket, grant_snapshot_read)
+        self.functions: dict[str, lambda_.IFunction] = {COMPOSER: self.composer, FORECASTER: self.forecaster.function}
+        if self.digest is not None:
+            self.functions[DIGEST] = self.digest
+        self.collectors = [self.forecaster]
+        # Built last: every capability has registered its per-contributor alarms by now (the stack composes
+        # the alerts capability after the others).
+        self.rule = events.Rule(
+            self,
+            "ContributorStateChanges",
+            description="Subnet IP Monitor: each alarm contributor entering ALARM or OK, to the alert composer",
+            event_pattern=events.EventPattern(
+                source=[SOURCE],
+                detail_type=[DETAIL_TYPE],
+                account=[stack.account],
+                detail={"alarmName": [{"prefix": family} for family in alarm_families(alerting)]},
+            ),
+            targets=[
+                targets.LambdaFunction(
+                    self.composer,
+                    retry_attempts=DELIVERY_RETRIES,
+                    max_event_age=DELIVERY_MAX_AGE,
+                    dead_letter_queue=self.dead_letters.queue,
+                )
+            ],
+        )
+
+    @staticmethod
+    def _thresholds(config: MonitorConfig) -> dict[str, str]:
+        return {
+            UTILIZATION_THRESHOLD_PERCENT: f"{config.utilization_threshold_percent:g}",
+            FREE_ADDRESS_FLOOR: str(config.free_address_floor),
+            FREE_PREFIX_BLOCK_FLOOR: str(config.free_prefix_block_floor),
+            ENI_UTILIZATION_THRESHOLD_PERCENT: f"{config.eni_utilization_threshold_percent:g}",
+            FORECAST_ALARM_DAYS: str(config.forecast_alarm_days),
+            UNATTACHED_ENI_ALARM_THRESHOLD: str(config.unattached_eni_alarm_threshold),
+        }
+
+    def _digest(
+        self,
+        config: MonitorConfig,
+        key: AppKey,
+        alerting: Alerting,
+        snapshot_bucket: str,
+        grant_snapshot_read: Callable[[iam.IRole], None],
+    ) -> lambda_.Function | None:
+        """The weekly digest on its schedule, unless monitor:digestSchedule is off."""
+        if config.digest_schedule == DIGEST_OFF:
+            return None
+        function, role = monitor_function(
+            self,
+            "Digest",
+            handler="lambdas.alerts.digest_handler.handler",
+            description="Subnet IP Monitor: weekly capacity digest by email",
+            environment={
+                METRIC_NAMESPACE: config.namespace,
+                VPC_IDS: ",".join(config.vpc_ids),
+                SUBNET_TAG_FILTER: config.subnet_tag_filter,
+                TOPIC_ARN: alerting.topic.topic_arn,
+                SNAPSHOT_BUCKET: snapshot_bucket,
+                FREE_ADDRESS_FLOOR: str(config.free_address_floor),
+            },
+            timeout=Duration.minutes(1),
+            memory_size=512,
+            log_retention_days=config.log_retention_days,
+            # Nothing is sent before the last step, so a retry cannot send the digest twice.
+            retry_attempts=2,
+        )
+        grant_read_and_publish(
+            function,
+            role,
+            namespace=config.namespace,
+            reads=[iam.PolicyStatement(actions=["ec2:DescribeSubnets", *HISTORY_READS], resources=["*"])],
+            why="DescribeSubnets, GetMetricData and ListMetrics support no resource-level permissions",
+            publish_metrics=False,
+        )
+        alerting.topic.grant_publish(role)
+        grant_snapshot_read(role)
+        key.acknowledge_data_key_actions(role)
+        events.Rule(
+            self,
+            "DigestSchedule",
+            description="Sends the Subnet IP Monitor weekly capacity digest",
+            schedule=events.Schedule.expression(config.digest_schedule),
+            targets=[targets.LambdaFunction(function, retry_attempts=0)],
+        )
+        return function
+
+    def dashboard_section(self) -> Section:
+        """The subnets forecast to fill up soonest, and notifications not handled."""
+        config = self._config
+        return [
+            [
+                heading(
+                    "## Forecast and alerts\n"
+                    f"Days until a subnet reaches {config.free_address_floor} free addresses, for subnets forecast "
+                    f"within {config.forecast_horizon_days} days (alarm at {config.forecast_alarm_days}). Alarm "
+                    "contributors are emailed one by one by the alert composer."
+                )
+            ],
+            [
+                query_graph(
+                    "Soonest to fill up: days to exhaustion, 10 subnets",
+                    soonest_exhaustion(config.namespace, limit=10),
+                    self.forecaster.period,
+                    threshold=config.forecast_alarm_days,
+                ),
+                cloudwatch.GraphWidget(
+                    title="Alarm notifications not emailed (alerts dead-letter queue)",
+                    left=[self.dead_letters.messages_visible("in the dead-letter queue")],
+                    left_y_axis=cloudwatch.YAxisProps(min=0),
+                    width=WIDTH // 2,
+                    height=6,
+                ),
+            ],
+        ]
+
+
+def alarm_families(alerting: Alerting) -> list[str]:
+    """One name prefix per routed alarm family: per-VPC alarms ('<family>-vpc-...') share their family's."""
+    return sorted({name.split("-vpc-")[0] for name in alerting.per_contributor_alarm_names})

@@ -1,0 +1,23 @@
+"""Exhaustion forecaster (EventBridge schedule, hourly by default)."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from lambdas.alerts.pipeline import PUBLISH_RESERVE_MS, run_forecast
+from lambdas.alerts.settings import ForecasterSettings
+from lambdas.core.run import Deadline
+from lambdas.core.settings import load_settings
+from lambdas.core.targets import own_target
+
+logger = Logger()
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Publish DaysToExhaustion for the watched subnets and return the run report."""
+    settings = load_settings(ForecasterSettings)
+    deadline = Deadline(context.get_remaining_time_in_millis, PUBLISH_RESERVE_MS)
+    return run_forecast(own_target(context), settings, datetime.now(UTC), deadline).report.as_dict()

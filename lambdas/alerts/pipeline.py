@@ -1,0 +1,378 @@
+"""Alerts: compose one email per alarm contributor transition, forecast exhaustion hourly, send the weekly digest.
+
+Every read that fails is named in the email (NOT IN THIS EMAIL) instead of stopping it; a notification
+the composer cannot explain, and one whose email cannot be sent, is kept intact in the dead-letter queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from lambdas.alerts.digest import ClusterRow, DigestInputs, closest_to_exhaustion, render_digest
+from lambdas.alerts.email import render_alarm_email
+from lambdas.alerts.forecast import Forecast, Sample, forecast_exhaustion, trend
+from lambdas.alerts.model import ClusterFacts, ContributorTransition, Facts, Scope, SubnetFacts, VpcFacts
+from lambdas.alerts.notification import UnparsableNotification, parse_contributor_event
+from lambdas.alerts.reads import HOUR, SeriesQuery, dimension_values, free_address_queries, read_series, vpc_name
+from lambdas.alerts.settings import FORECASTER, ComposerSettings, DigestSettings, ForecasterSettings
+from lambdas.core import contract
+from lambdas.core.aws.ec2 import describe_subnet
+from lambdas.core.aws.s3 import get_snapshot
+from lambdas.core.aws.sns import publish_email
+from lambdas.core.contract import MetricPoint
+from lambdas.core.errors import AwsCallError, AwsReadError
+from lambdas.core.network import Subnet, usable_addresses
+from lambdas.core.notify import Notifier
+from lambdas.core.run import CollectorRun, Deadline, RunReport, run_collector
+from lambdas.core.scope import read_subnets_in_scope
+from lambdas.core.targets import Target
+
+logger = Logger(child=True)
+
+HISTORY = timedelta(days=14)
+LATEST = timedelta(hours=1)
+FIVE_MINUTES = 300
+# Time kept back for publishing: the forecaster publishes at most a few hundred points.
+PUBLISH_RESERVE_MS = 10_000
+
+
+# The composer ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class AlertOutcome:
+    """What became of one notification; returned by the handler and logged."""
+
+    event_id: str
+    status: str  # unparsed | duplicate | notified | dead-lettered
+    alarm: str | None = None
+    contributor: str | None = None
+    state: str | None = None
+    missing: list[str] = field(default_factory=list)
+    problems: list[dict[str, str]] = field(default_factory=list)
+
+    def record(self, err: AwsCallError) -> None:
+        """Keep a failed call with its context and log it."""
+        self.problems.append(err.as_failure())
+        logger.error("AWS call failed while composing an alert", extra={"failure": err.as_failure()})
+
+
+def compose_alert(raw: Any, target: Target, settings: ComposerSettings, now: datetime) -> AlertOutcome:
+    """Email one contributor transition once per window, with what could be read about the contributor."""
+    event_id = str(raw.get("id", "unknown")) if isinstance(raw, dict) else "unknown"
+    outcome = AlertOutcome(event_id, "unparsed")
+    notifier = Notifier(target, settings, now, outcome.record)
+    try:
+        transition = parse_contributor_event(raw, settings.alarm_name_prefix)
+    except UnparsableNotification as err:
+        logger.error("alarm notification not understood: kept in the dead-letter queue", extra={"why": err.reason})
+        notifier.keep(raw, f"unparsed: {err.reason}", event_id)
+        return outcome
+    outcome.alarm, outcome.contributor, outcome.state = transition.alarm_name, transition.contributor, transition.state
+    outcome.status = "duplicate"
+    if notifier.claim(transition.incident_key):
+        facts = gather_facts(transition, target, settings, now)
+        outcome.missing = facts.missing
+        email = render_alarm_email(transition, facts, settings.thresholds, settings.dedupe_window_minutes, now)
+        why = notifier.send(transition.incident_key, email)
+        outcome.status = "notified"
+        if why is not None:
+            notifier.keep(raw, why, event_id)
+            outcome.status = "dead-lettered"
+    logger.info("alarm notification handled", extra={"outcome": asdict(outcome)})
+    return outcome
+
+
+def gather_facts(transition: ContributorTransition, target: Target, settings: ComposerSettings, now: datetime) -> Facts:
+    """Read what the email says about the contributor; each failed read becomes a line of missing."""
+    if transition.kind.scope is Scope.CLUSTER:
+        return _cluster_facts(transition.contributor, target, settings.metric_namespace, now)
+    snapshot, census_problem = _snapshot(target, settings.snapshot_bucket)
+    missing = [census_problem] if census_problem else []
+    census_at = snapshot.get("generatedAt") if snapshot else None
+    if transition.kind.scope is Scope.VPC:
+        name = _vpc_name(target, transition.contributor, missing)
+        vpc_subnets = {
+            s["subnetId"] for s in (snapshot or {}).get("subnets", []) if s["vpcId"] == transition.contributor
+        }
+        unattached = [u for u in (snapshot or {}).get("unattached", []) if u["subnetId"] in vpc_subnets]
+        return VpcFacts(transition.contributor, name, unattached, census_at, missing)
+    return _subnet_facts(transition.contributor, target, settings, now, snapshot=snapshot, missing=missing)
+
+
+def _subnet_facts(
+    subnet_id: str,
+    target: Target,
+    settings: ComposerSettings,
+    now: datetime,
+    *,
+    snapshot: dict[str, Any] | None,
+    missing: list[str],
+) -> SubnetFacts:
+    census_at = snapshot.get("generatedAt") if snapshot else None
+    census = next((s for s in (snapshot or {}).get("subnets", []) if s["subnetId"] == subnet_id), None)
+    if snapshot is not None and census is None:
+        missing.append("who holds the addresses: the latest census has no entry for this subnet")
+    unattached = [u for u in (snapshot or {}).get("unattached", []) if u["subnetId"] == subnet_id]
+    try:
+        subnet = describe_subnet(target.client("ec2"), subnet_id)
+    except AwsReadError as err:
+        missing.append(f"the subnet now: DescribeSubnets failed ({err.code}); history needs its VPC and AZ")
+        return SubnetFacts(subnet_id, None, None, census, census_at, unattached, missing=missing)
+    name = _vpc_name(target, subnet.vpc_id, missing)
+    history: list[Sample] = []
+    try:
+        queries = free_address_queries([subnet])
+        history = read_series(target.client("cloudwatch"), settings.metric_namespace, queries, now - HISTORY, now)["s0"]
+    except AwsReadError as err:
+        missing.append(f"trend and forecast: GetMetricData failed ({err.code})")
+    if not history:
+        missing.append(f"trend and forecast: no {contract.AVAILABLE_IP_ADDRESS_COUNT.name} history yet")
+    return SubnetFacts(
+        subnet_id,
+        subnet,
+        name,
+        census,
+        census_at,
+        unattached,
+        history,
+        forecast_exhaustion(history, settings.free_address_floor, now),
+        trend(history, subnet.available_ip_address_count, now) if history else None,
+        missing,
+    )
+
+
+def _cluster_facts(cluster: str, target: Target, namespace: str, now: datetime) -> ClusterFacts:
+    dims = {contract.CLUSTER_NAME: cluster}
+    figures = (
+        contract.ENI_UTILIZATION,
+        contract.ENI_TASKS_RUNNING,
+        contract.ENI_TASK_CAPACITY,
+        contract.UNTRUNKED_INSTANCES,
+    )
+    queries = [SeriesQuery(f"f{i}", m, dims, "Maximum", FIVE_MINUTES) for i, m in enumerate(figures)]
+    queries.append(SeriesQuery("week", contract.ENI_UTILIZATION, dims, "Maximum", HOUR))
+    try:
+        series = read_series(target.client("cloudwatch"), namespace, queries, now - HISTORY / 2 - LATEST, now)
+    except AwsReadError as err:
+        return ClusterFacts(cluster, {m.name: None for m in figures}, missing=[f"figures: GetMetricData ({err.code})"])
+    recent = now - LATEST
+    latest = {
+        m.name: next((s.value for s in reversed(series[f"f{i}"]) if s.at >= recent), None)
+        for i, m in enumerate(figures)
+    }
+    utilization = latest[contract.ENI_UTILIZATION.name]
+    history = series["week"]
+    return ClusterFacts(
+        cluster,
+        latest,
+        trend(history, utilization, now) if history and utilization is not None else None,
+        [] if utilization is not None else ["figures: the ECS collector published nothing for it in the last hour"],
+    )
+
+
+def _snapshot(target: Target, bucket: str) -> tuple[dict[str, Any] | None, str | None]:
+    try:
+        snapshot = get_snapshot(target.client("s3"), bucket, contract.CENSUS_SNAPSHOT_KEY)
+    except AwsReadError as err:
+        return None, f"who holds the addresses: the census snapshot could not be read ({err.code})"
+    if snapshot is None:
+        return None, "who holds the addresses: no census snapshot yet (the census runs every 15 minutes)"
+    return snapshot, None
+
+
+def _vpc_name(target: Target, vpc_id: str, missing: list[str]) -> str | None:
+    try:
+        return vpc_name(target.client("ec2"), vpc_id)
+    except AwsReadError as err:
+        missing.append(f"the VPC's name: DescribeVpcs failed ({err.code})")
+        return None
+
+
+# The forecaster -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubnetForecast:
+    """One watched subnet and its forecast (None: too little history)."""
+
+    subnet: Subnet
+    forecast: Forecast | None
+
+
+def watched_subnets(
+    subnets: Sequence[Subnet], forecast_last_time: set[str], watch_percent: float, limit: int
+) -> list[Subnet]:
+    """Subnets forecast last time, then those at or above the watch level, fullest first; at most limit."""
+    ipv4 = [s for s in subnets if s.cidr_block]
+
+    def utilization(s: Subnet) -> float:
+        usable = usable_addresses(s.cidr_block or "0.0.0.0/32")
+        return 100.0 * (usable - s.available_ip_address_count) / usable if usable > 0 else 0.0
+
+    chosen = [s for s in ipv4 if s.subnet_id in forecast_last_time or utilization(s) >= watch_percent]
+    chosen.sort(key=lambda s: (s.subnet_id not in forecast_last_time, -utilization(s), s.subnet_id))
+    return chosen[:limit]
+
+
+def forecast_points(forecasts: Sequence[SubnetForecast], horizon_days: int) -> list[MetricPoint]:
+    """DaysToExhaustion for each subnet forecast to reach the floor within the horizon."""
+    return [
+        contract.DAYS_TO_EXHAUSTION.point(
+            round(f.forecast.days_to_floor, 2),
+            {
+                contract.VPC_ID: f.subnet.vpc_id,
+                contract.SUBNET_ID: f.subnet.subnet_id,
+                contract.AVAILABILITY_ZONE: f.subnet.availability_zone,
+            },
+        )
+        for f in forecasts
+        if f.forecast is not None and f.forecast.days_to_floor is not None and f.forecast.days_to_floor <= horizon_days
+    ]
+
+
+def run_forecast(
+    target: Target, settings: ForecasterSettings, now: datetime, deadline: Deadline | None = None
+) -> CollectorRun[SubnetForecast]:
+    """One hourly run: history only for the watched subnets, DaysToExhaustion for those within the horizon."""
+
+    def read(report: RunReport) -> list[SubnetForecast]:
+        cloudwatch = target.client("cloudwatch")
+        subnets = read_subnets_in_scope(target.client("ec2"), settings, report, deadline).values()
+        last_time: set[str] = set()
+        try:
+            last_time = set(
+                dimension_values(
+                    cloudwatch,
+                    settings.metric_namespace,
+                    contract.DAYS_TO_EXHAUSTION,
+                    contract.SUBNET_ID,
+                    recently_active=True,
+                )
+            )
+        except AwsReadError as err:
+            report.record_failure(err)
+        watched = watched_subnets(
+            list(subnets), last_time, settings.forecast_watch_percent, settings.forecast_max_subnets
+        )
+        skipped = len([s for s in subnets if s.cidr_block]) - len(watched)
+        report.findings.append(f"{len(watched)} subnets watched, {skipped} below the watch level or over the cap")
+        try:
+            series = read_series(
+                cloudwatch, settings.metric_namespace, free_address_queries(watched), now - HISTORY, now
+            )
+        except AwsReadError as err:
+            report.record_failure(err)
+            return []
+        return [
+            SubnetForecast(s, forecast_exhaustion(series[f"s{i}"], settings.free_address_floor, now))
+            for i, s in enumerate(watched)
+        ]
+
+    return run_collector(
+        FORECASTER,
+        target,
+        settings,
+        now,
+        read=read,
+        points=lambda forecasts: forecast_points(forecasts, settings.forecast_horizon_days),
+    )
+
+
+# The digest -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DigestOutcome:
+    """The digest that was sent."""
+
+    subject: str
+    lines: int
+    missing: list[str]
+
+
+def send_digest(target: Target, settings: DigestSettings, now: datetime) -> DigestOutcome:
+    """Read, render and send the weekly digest; what could not be read is named in it."""
+    missing: list[str] = []
+    report = RunReport(collector="digest")
+    subnets = list(read_subnets_in_scope(target.client("ec2"), settings, report).values())
+    missing += [f"some subnets: {f['operation']} failed ({f['code']})" for f in report.failures]
+    snapshot, census_problem = _snapshot(target, settings.snapshot_bucket)
+    if census_problem:
+        missing.append(census_problem)
+    cloudwatch, namespace = target.client("cloudwatch"), settings.metric_namespace
+    closest = closest_to_exhaustion(subnets)
+    forecasts: dict[str, Forecast | None] = {}
+    try:
+        series = read_series(cloudwatch, namespace, free_address_queries(closest), now - HISTORY, now)
+        forecasts = {
+            s.subnet_id: forecast_exhaustion(series[f"s{i}"], settings.free_address_floor, now)
+            for i, s in enumerate(closest)
+        }
+    except AwsReadError as err:
+        missing.append(f"forecasts: GetMetricData failed ({err.code})")
+    inputs = DigestInputs(
+        account=target.account_id,
+        region=target.region,
+        now=now,
+        subnets=subnets,
+        forecasts=forecasts,
+        census=snapshot,
+        clusters=_cluster_rows(cloudwatch, namespace, now, missing),
+        events_by_reason=_events_by_reason(cloudwatch, namespace, now, missing),
+        missing=missing,
+    )
+    email = render_digest(inputs)
+    # A digest that cannot be sent raises NotifyError: the function fails and its error alarm tells someone.
+    publish_email(target.client("sns"), settings.topic_arn, email.subject, email.body)
+    return DigestOutcome(email.subject, email.body.count("\n"), missing)
+
+
+def _cluster_rows(cloudwatch: Any, namespace: str, now: datetime, missing: list[str]) -> list[ClusterRow]:
+    figures = (
+        contract.ENI_UTILIZATION,
+        contract.ENI_TASKS_RUNNING,
+        contract.ENI_TASK_CAPACITY,
+        contract.UNTRUNKED_INSTANCES,
+    )
+    try:
+        clusters = dimension_values(
+            cloudwatch, namespace, contract.ENI_UTILIZATION, contract.CLUSTER_NAME, recently_active=True
+        )
+        queries = [
+            SeriesQuery(f"c{c}m{m}", metric, {contract.CLUSTER_NAME: name}, "Maximum", HOUR)
+            for c, name in enumerate(clusters)
+            for m, metric in enumerate(figures)
+        ]
+        series = read_series(cloudwatch, namespace, queries, now - LATEST, now)
+    except AwsReadError as err:
+        missing.append(f"ECS clusters: {err.operation} failed ({err.code})")
+        return []
+
+    def latest(c: int, m: int) -> float | None:
+        points = series[f"c{c}m{m}"]
+        return points[-1].value if points else None
+
+    return [ClusterRow(name, latest(c, 0), latest(c, 1), latest(c, 2), latest(c, 3)) for c, name in enumerate(clusters)]
+
+
+def _events_by_reason(cloudwatch: Any, namespace: str, now: datetime, missing: list[str]) -> dict[str, float]:
+    week = timedelta(days=7)
+    try:
+        reasons = dimension_values(
+            cloudwatch, namespace, contract.IP_EXHAUSTION_EVENTS, contract.REASON, recently_active=False
+        )
+        queries = [
+            SeriesQuery(f"r{i}", contract.IP_EXHAUSTION_EVENTS, {contract.REASON: reason}, "Sum", HOUR)
+            for i, reason in enumerate(reasons)
+        ]
+        series = read_series(cloudwatch, namespace, queries, now - week, now)
+    except AwsReadError as err:
+        missing.append(f"exhaustion events: {err.operation} failed ({err.code})")
+        return {}
+    return {reason: sum(s.value for s in series[f"r{i}"]) for i, reason in enumerate(reasons)}
