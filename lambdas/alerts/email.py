@@ -58,7 +58,7 @@ def _subnet_email(t: ContributorTransition, f: SubnetFacts, thresholds: Threshol
         "WHERE\n" + _lines(_subnet_where(t, f)),
         "NOW\n" + _lines(_subnet_now(f, free, percent)),
         "WHO HOLDS THE ADDRESSES\n" + _holders(f),
-        "TREND (free addresses)\n" + _trend(f.trend, "addresses", higher_is_better=True),
+        "TREND (free addresses)\n" + _trend(f.trend, "addresses", higher_is_better=True, decimals=0),
         "FORECAST\n" + _forecast(f.forecast, thresholds.free_address_floor, f.history),
         "WHAT TO DO\n" + _numbered(subnet_remedies(t, f)),
         "OPEN IN THE CONSOLE\n" + _lines(_subnet_links(t, f)),
@@ -153,6 +153,8 @@ def _forecast(forecast: Forecast | None, floor: int, history: list[Any]) -> str:
     )
     if forecast.days_to_floor is None:
         return f"Not shrinking. {basis}"
+    if forecast.days_to_floor == 0:
+        return f"At {floor} free addresses already, or within one surge of it. {basis}"
     return f"Reaches {floor} free addresses in about {forecast.days_to_floor:.1f} days (an estimate). {basis}"
 
 
@@ -245,7 +247,7 @@ def _cluster_email(t: ContributorTransition, f: ClusterFacts, thresholds: Thresh
         "WHAT\n" + _lines(_what(t, thresholds)),
         "WHERE\n" + _lines([("Account", t.account), ("Region", t.region), ("ECS cluster", f.cluster)]),
         "NOW\n" + _lines(now_lines),
-        "TREND (task-ENI utilization, %)\n" + _trend(f.utilization_trend, "points", higher_is_better=False),
+        "TREND (task-ENI utilization, %)\n" + _trend(f.utilization_trend, "points", higher_is_better=False, decimals=1),
         "WHAT TO DO\n" + _numbered(_cluster_remedies(t, untrunked)),
         "OPEN IN THE CONSOLE\n" + _lines(links),
     ]
@@ -310,20 +312,20 @@ def _what(t: ContributorTransition, thresholds: Thresholds) -> list[tuple[str, s
     ]
 
 
-def _trend(trend: Trend | None, unit: str, *, higher_is_better: bool) -> str:
+def _trend(trend: Trend | None, unit: str, *, higher_is_better: bool, decimals: int) -> str:
     if trend is None:
         return "Unknown: no history could be read."
 
     def change(then: float | None, label: str) -> str:
         if then is None:
             return f"{label}: no data"
-        delta = trend.now - then
+        delta = round(trend.now - then, decimals) + 0.0  # no "-0"
         worse = (delta < 0) == higher_is_better and delta != 0
-        return f"{label}: {then:g} ({delta:+g} {unit} since{', worse' if worse else ''})"
+        return f"{label}: {then:.{decimals}f} ({delta:+.{decimals}f} {unit} since{', worse' if worse else ''})"
 
     return "\n".join(
         [
-            f"now: {trend.now:g}",
+            f"now: {trend.now:.{decimals}f}",
             change(trend.hour_ago, "1 hour ago"),
             change(trend.day_ago, "24 hours ago"),
             change(trend.week_ago, "7 days ago"),

@@ -1,0 +1,29 @@
+"""The JSON alarm contributor notifications under tests/alarms."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+ALARMS_DIR = Path(__file__).resolve().parents[1] / "alarms"
+DOCUMENTED = "documented_contributor_alarm"
+STACK_PREFIX = "SubnetIpMonitor-"
+
+
+def load_notification(name: str) -> dict[str, Any]:
+    """One fixture by file name without .json (a fresh copy each time)."""
+    return dict(json.loads((ALARMS_DIR / f"{name}.json").read_text()))
+
+
+def notification_names() -> list[str]:
+    """Every fixture of this app's alarms (the documented DynamoDB example left out), sorted."""
+    return sorted(p.stem for p in ALARMS_DIR.glob("*.json") if p.stem != DOCUMENTED)
+
+
+def with_contributor(notification: dict[str, Any], value: str) -> dict[str, Any]:
+    """The notification about another subnet, cluster or VPC (the same attribute, a new value)."""
+    attributes = notification["detail"]["alarmContributor"]["attributes"]
+    (name,) = attributes
+    attributes[name] = value
+    return notification
