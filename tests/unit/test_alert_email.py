@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ THRESHOLDS = Thresholds(
     unattached_eni_addresses=20,
 )
 SUBNET = Subnet("subnet-0a1b2c3d4e5f60718", "vpc-0f1e2d3c4b5a69788", "eu-west-1a", "10.0.1.0/25", 5, "tasks-1a")
-CENSUS_ENTRY = {
+CENSUS_ENTRY: dict[str, Any] = {
     "subnetId": SUBNET.subnet_id,
     "vpcId": SUBNET.vpc_id,
     "availabilityZone": "eu-west-1a",
