@@ -68,7 +68,7 @@ def facts_for(scope: Scope, *, with_census: bool) -> Facts:
     if scope is Scope.SUBNET:
         return subnet_facts(with_census=with_census)
     if scope is Scope.CLUSTER:
-        figures = {
+        figures: dict[str, float | None] = {
             contract.ENI_UTILIZATION.name: 91.7,
             contract.ENI_TASKS_RUNNING.name: 11,
             contract.ENI_TASK_CAPACITY.name: 12,
