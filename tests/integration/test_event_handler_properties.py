@@ -11,14 +11,13 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lambdas.core.targets import Target
 from lambdas.events.pipeline import handle_exhaustion_event
 from lambdas.events.settings import EventHandlerSettings
 from tests.support.event_fixtures import EVENTS_DIR, fixture_names, load_event
+from tests.support.fake_aws import FakeAws
 
 SETTINGS = EventHandlerSettings.model_validate(
     {
@@ -31,50 +30,6 @@ SETTINGS = EventHandlerSettings.model_validate(
 )
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 HANDLED = {"unparsed", "ignored", "duplicate", "notified", "dead-lettered"}
-
-
-def _error(code: str, operation: str) -> ClientError:
-    return ClientError({"Error": {"Code": code, "Message": code}}, operation)
-
-
-class FakeAws:
-    """Records what the pipeline sends; SNS can be told to fail."""
-
-    def __init__(self, sns_fails: bool = False):
-        self.sns_fails = sns_fails
-        self.metric_calls: list[dict[str, Any]] = []
-        self.emails: list[dict[str, Any]] = []
-        self.dead_letters: list[dict[str, Any]] = []
-        self.claims: dict[str, int] = {}
-
-    def put_metric_data(self, **call: Any) -> None:
-        self.metric_calls.append(call)
-
-    def publish(self, **call: Any) -> dict[str, str]:
-        if self.sns_fails:
-            raise _error("KMSDisabledException", "Publish")
-        self.emails.append(call)
-        return {"MessageId": str(len(self.emails))}
-
-    def put_item(self, **call: Any) -> None:
-        key = call["Item"]["incident"]["S"]
-        if key in self.claims and self.claims[key] > int(call["ExpressionAttributeValues"][":now"]["N"]):
-            raise _error("ConditionalCheckFailedException", "PutItem")
-        self.claims[key] = int(call["Item"]["expiresAt"]["N"])
-
-    def delete_item(self, **call: Any) -> None:
-        self.claims.pop(call["Key"]["incident"]["S"], None)
-
-    def send_message(self, **call: Any) -> None:
-        self.dead_letters.append(call)
-
-    def describe_subnets(self, **call: Any) -> dict[str, Any]:
-        raise _error("InvalidSubnetID.NotFound", "DescribeSubnets")
-
-    def target(self) -> Target:
-        return Target(
-            "123456789012", "us-east-1", clients=dict.fromkeys(("cloudwatch", "sns", "dynamodb", "sqs", "ec2"), self)
-        )
 
 
 def _check_nothing_lost(raw: Any, aws: FakeAws) -> None:
