@@ -154,7 +154,9 @@ def _forecast(forecast: Forecast | None, floor: int, history: list[Any]) -> str:
     if forecast.days_to_floor is None:
         return f"Not shrinking. {basis}"
     if forecast.days_to_floor == 0:
-        return f"At {floor} free addresses already, or within one surge of it. {basis}"
+        room = forecast.level_now - forecast.surge_margin
+        empty = f" At this pace none are left in about {room / forecast.decline_per_day:.1f} days." if room > 0 else ""
+        return f"At {floor} free addresses already, or within one surge of it.{empty} {basis}"
     return f"Reaches {floor} free addresses in about {forecast.days_to_floor:.1f} days (an estimate). {basis}"
 
 

@@ -16,6 +16,7 @@ Subnets whose slope is not negative are not shrinking: they get no forecast.
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -65,7 +66,8 @@ def forecast_exhaustion(samples: Sequence[Sample], floor: float, now: datetime) 
     slope = _theil_sen_slope(days, [m.value for m in minima], minima)
     level_now = statistics.median(m.value - slope * d for m, d in zip(minima, days, strict=True))
     surge = max((level_now + slope * _days_since(now, s.at) - s.value for s in samples), default=0.0)
-    margin = max(surge, 0.0)
+    # Addresses are whole: a dip of less than one is rounding, not a surge.
+    margin = float(max(math.floor(surge), 0))
     days_to_floor = None
     if slope < 0:
         days_to_floor = max((level_now - margin - floor) / -slope, 0.0)

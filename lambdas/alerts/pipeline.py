@@ -36,6 +36,9 @@ logger = Logger(child=True)
 
 HISTORY = timedelta(days=14)
 LATEST = timedelta(hours=1)
+# Reads of "the latest value" end a little after now, so a point published a moment ago is in even if this
+# function's clock and CloudWatch's differ by seconds.
+CLOCK_SLACK = timedelta(minutes=5)
 FIVE_MINUTES = 300
 # Time kept back for publishing: the forecaster publishes at most a few hundred points.
 PUBLISH_RESERVE_MS = 10_000
@@ -158,7 +161,9 @@ def _cluster_facts(cluster: str, target: Target, namespace: str, now: datetime) 
     queries = [SeriesQuery(f"f{i}", m, dims, "Maximum", FIVE_MINUTES) for i, m in enumerate(figures)]
     queries.append(SeriesQuery("week", contract.ENI_UTILIZATION, dims, "Maximum", HOUR))
     try:
-        series = read_series(target.client("cloudwatch"), namespace, queries, now - HISTORY / 2 - LATEST, now)
+        series = read_series(
+            target.client("cloudwatch"), namespace, queries, now - HISTORY / 2 - LATEST, now + CLOCK_SLACK
+        )
     except AwsReadError as err:
         return ClusterFacts(cluster, {m.name: None for m in figures}, missing=[f"figures: GetMetricData ({err.code})"])
     recent = now - LATEST
@@ -349,7 +354,7 @@ def _cluster_rows(cloudwatch: Any, namespace: str, now: datetime, missing: list[
             for c, name in enumerate(clusters)
             for m, metric in enumerate(figures)
         ]
-        series = read_series(cloudwatch, namespace, queries, now - LATEST, now)
+        series = read_series(cloudwatch, namespace, queries, now - LATEST, now + CLOCK_SLACK)
     except AwsReadError as err:
         missing.append(f"ECS clusters: {err.operation} failed ({err.code})")
         return []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from lambdas.core.aws.dynamodb import KEY as INCIDENT_KEY
@@ -299,3 +300,32 @@ def seed_event_resources(sns: Any, sqs: Any, dynamodb: Any) -> EventResources:
     )
     dead_letter_queue_url = sqs.create_queue(QueueName="events-dead-letter")["QueueUrl"]
     return EventResources(topic_arn, inbox_url, "incident-windows", dead_letter_queue_url)
+
+
+def seed_free_address_history(
+    cloudwatch: Any,
+    namespace: str,
+    subnet: dict[str, str],
+    *,
+    free_now: float,
+    lost_per_day: float,
+    now: datetime,
+    days: int = 14,
+) -> None:
+    """Hourly AvailableIpAddressCount for the last `days` days, falling by lost_per_day to free_now.
+
+    subnet holds the three dimensions (VpcId, SubnetId, AvailabilityZone). CloudWatch (and moto) keep
+    points put with past timestamps, so the forecast has two weeks of history on the first run.
+    """
+    points = [
+        {
+            "MetricName": "AvailableIpAddressCount",
+            "Dimensions": [{"Name": name, "Value": value} for name, value in subnet.items()],
+            "Timestamp": now - timedelta(hours=hours),
+            "Value": round(free_now + lost_per_day * hours / 24),
+            "Unit": "Count",
+        }
+        for hours in range(days * 24, 0, -1)
+    ]
+    for first in range(0, len(points), 1000):
+        cloudwatch.put_metric_data(Namespace=namespace, MetricData=points[first : first + 1000])

@@ -118,7 +118,10 @@ def test_a_utilization_alarm_email_names_the_subnet_its_cidr_consumers_trend_and
     assert "24 hours ago: 9 (-4 addresses since, worse)" in email.body
     assert "7 days ago: 33 (-28 addresses since, worse)" in email.body
     # 5 free is below the floor of 8 already.
-    assert "FORECAST\nAt 8 free addresses already" in email.body
+    assert (
+        "FORECAST\nAt 8 free addresses already, or within one surge of it. At this pace none are left in about 1.2"
+        in (email.body)
+    )
     assert "1 hour ago: 5 (+0 addresses since)" in email.body
     assert "Value that crossed it: 96.2" in email.body
     assert "NOT IN THIS EMAIL" not in email.body
