@@ -44,6 +44,11 @@ def test_given_cli_strings_then_they_are_parsed_like_cdk_json_values():
         ({"monitor:logRetentionDays": 31}, "monitor:logRetentionDays: must be one of 1, 3, 5"),
         ({"monitor:namespace": "AWS/EC2"}, "monitor:namespace: 1-255 of"),
         ({"monitor:alarmPerVpc": True}, "monitor:alarmPerVpc needs monitor:vpcIds"),
+        ({"monitor:digestSchedule": "mondays"}, "monitor:digestSchedule: 'off', or cron("),
+        ({"monitor:digestSchedule": "cron(0 8 * *)"}, "monitor:digestSchedule: 'off', or cron("),
+        ({"monitor:forecastAlarmDays": 40}, "monitor:forecastAlarmDays must not exceed monitor:forecastHorizonDays"),
+        ({"monitor:forecastMaxSubnets": 0}, "monitor:forecastMaxSubnets: Input should be greater than or equal to 1"),
+        ({"monitor:forecastWatchPercent": 101}, "monitor:forecastWatchPercent: Input should be less than or equal"),
     ],
 )
 def test_given_a_bad_value_then_config_error_names_the_key_and_what_is_allowed(context, expected):
