@@ -12,9 +12,12 @@ from unittest.mock import patch
 import boto3
 from moto import mock_aws
 
+from app import STACK_NAME
 from demo.events import Burst, incident_burst, matching_rule
 from demo.thresholds import SubnetThresholds, breached_thresholds
+from infra.alerts import forecast_environment, threshold_environment
 from infra.core.config import MonitorConfig, config_from_context
+from lambdas.alerts.settings import ALARM_NAME_PREFIX
 from lambdas.core import contract
 from lambdas.core import settings as core_settings
 from lambdas.core.network import Subnet
@@ -25,10 +28,12 @@ from lambdas.ecs.model import ClusterEniCapacity, LimitBasis
 from lambdas.ecs.trunk_table import trunk_task_limits
 from lambdas.events.kinds import registry
 from lambdas.subnets.model import subnet_headroom
+from tests.support.alarm_fixtures import load_notification, with_contributor
 from tests.support.emulator import restore_aws_fields
 from tests.support.lambda_context import LocalLambdaContext, function_arn
 from tests.support.readback import drain_queue, latest_value, metric_values
 from tests.support.scenario import (
+    AZS,
     ECS_CLUSTER,
     ECS_PLANS,
     REGION,
@@ -38,10 +43,13 @@ from tests.support.scenario import (
     seed_census_consumers,
     seed_ecs_cluster,
     seed_event_resources,
+    seed_free_address_history,
     seed_network,
 )
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# Free addresses now (what the seeded interfaces leave) and addresses lost a day over the last two weeks.
+HISTORY = {"tasks-1a": (5, 3.0), "tasks-1b": (18, 1.0), "tasks-1c": (83, 0.0)}
 CENSUS_BUCKET = "subnet-ip-monitor-census-demo"
 TOP_CONSUMERS = 3
 CONTEXT = LocalLambdaContext(function_name="demo", invoked_function_arn=function_arn(REGION, name="demo"))
@@ -55,6 +63,7 @@ def main() -> None:
         ecs = boto3.client("ecs", region_name=REGION)
         network = seed_network(ec2)
         census_consumers = seed_census_consumers(ec2, network)
+        _seed_history(ec2, network, config)
         # The opt-in happened between the two m5.large launches: enabled now, but the first has no trunk.
         # (moto implements PutAccountSetting, not PutAccountSettingDefault; the effect on reads is the same.)
         ecs.put_account_setting(name="awsvpcTrunking", value="enabled")
@@ -132,6 +141,89 @@ def main() -> None:
             "(moto does not evaluate alarms or send email; the demo applies the alarm thresholds to the "
             "metrics it read back. In AWS the alarms send these to the SNS topic.)"
         )
+        _forecast_and_alert(network, resources, cloudwatch, config)
+
+
+def _seed_history(ec2: Any, network: SeededNetwork, config: MonitorConfig) -> None:
+    """Two weeks of hourly free counts, as the subnet collector would have published them."""
+    cloudwatch = boto3.client("cloudwatch", region_name=REGION)
+    now = datetime.now(UTC)
+    for name, (free_now, lost_per_day) in HISTORY.items():
+        raw = ec2.describe_subnets(SubnetIds=[network.subnet_ids[name]])["Subnets"][0]
+        dims = {
+            contract.VPC_ID: raw["VpcId"],
+            contract.SUBNET_ID: raw["SubnetId"],
+            contract.AVAILABILITY_ZONE: raw["AvailabilityZone"],
+        }
+        seed_free_address_history(
+            cloudwatch, config.namespace, dims, free_now=free_now, lost_per_day=lost_per_day, now=now
+        )
+
+
+def _forecast_and_alert(
+    network: SeededNetwork, resources: EventResources, cloudwatch: Any, config: MonitorConfig
+) -> None:
+    """The forecaster's run, the composer's email for a tasks-1a contributor, and the weekly digest."""
+    from lambdas.alerts import digest_handler, forecast_handler  # noqa: PLC0415
+    from lambdas.alerts import handler as composer  # noqa: PLC0415
+
+    sqs = boto3.client("sqs", region_name=REGION)
+    drain_queue(sqs, resources.inbox_url)  # the exhaustion-event emails were printed above
+    report = forecast_handler.handler({}, CONTEXT)  # type: ignore[arg-type]
+    print(
+        f"\nForecaster run: {report['status']}; {report['findings'][0]}. Two weeks of hourly history were seeded: "
+        + ", ".join(f"{name} losing {lost:g} a day" for name, (_, lost) in HISTORY.items())
+    )
+    print(f"{contract.DAYS_TO_EXHAUSTION.name} read back (days until {config.free_address_floor} free addresses):")
+    names = {subnet_id: name for name, subnet_id in network.subnet_ids.items()}
+    listed = cloudwatch.list_metrics(Namespace=config.namespace, MetricName=contract.DAYS_TO_EXHAUSTION.name)
+    series = [{d["Name"]: d["Value"] for d in metric["Dimensions"]} for metric in listed["Metrics"]]
+    for dims in sorted(series, key=lambda d: names.get(d[contract.SUBNET_ID], d[contract.SUBNET_ID])):
+        days = latest_value(cloudwatch, config.namespace, contract.DAYS_TO_EXHAUSTION.name, dims, "Minimum")
+        alarm = "ALARM" if days is not None and days <= config.forecast_alarm_days else "ok"
+        print(f"  {names.get(dims[contract.SUBNET_ID], dims[contract.SUBNET_ID]):<14}{days:>6.1f}  {alarm}")
+
+    notification = with_contributor(load_notification("subnet_ip_utilization_alarm"), network.subnet_ids["tasks-1a"])
+    # As CloudWatch would word it now: the figure the subnet collector published, this minute.
+    now = datetime.now(UTC)
+    utilization = latest_value(
+        cloudwatch,
+        config.namespace,
+        contract.IP_UTILIZATION.name,
+        {
+            contract.VPC_ID: network.vpc_id,
+            contract.SUBNET_ID: network.subnet_ids["tasks-1a"],
+            contract.AVAILABILITY_ZONE: AZS[0],
+        },
+        "Maximum",
+    )
+    notification.update(region=REGION, time=f"{now:%Y-%m-%dT%H:%M:%SZ}")
+    notification["detail"]["state"].update(
+        timestamp=f"{now:%Y-%m-%dT%H:%M:%S.000+0000}",
+        reason=(
+            f"Threshold Crossed: 1 datapoint was greater than or equal to the threshold "
+            f"({config.utilization_threshold_percent:g}). The most recent datapoint which crossed the threshold: "
+            f"[{utilization} ({now:%d/%m/%y %H:%M:%S})]."
+        ),
+    )
+    outcome = composer.handler(notification, CONTEXT)  # type: ignore[arg-type]
+    print(
+        "\nAlert composer: CloudWatch would send it one 'CloudWatch Alarm Contributor State Change' per subnet; "
+        f"fed the ALARM of tasks-1a on {notification['detail']['alarmName']}: {outcome['status']}"
+    )
+    _print_emails(sqs, resources)
+    digest = digest_handler.handler({}, CONTEXT)  # type: ignore[arg-type]
+    print(f"\nWeekly digest ({config.digest_schedule} UTC in AWS): {digest['lines']} lines")
+    _print_emails(sqs, resources)
+
+
+def _print_emails(sqs: Any, resources: EventResources) -> None:
+    for message in drain_queue(sqs, resources.inbox_url):
+        email = json.loads(message["Body"])
+        print("=" * 100)
+        print(f"Subject: {email['Subject']}\n")
+        print(email["Message"].rstrip())
+    print("=" * 100)
 
 
 def _demo_environment(config: MonitorConfig) -> dict[str, str]:
@@ -146,6 +238,9 @@ def _demo_environment(config: MonitorConfig) -> dict[str, str]:
         METRIC_NAMESPACE: config.namespace,
         SUBNET_TAG_FILTER: config.subnet_tag_filter,
         ecs_settings.CLUSTER_NAMES: ",".join(config.cluster_names),
+        ALARM_NAME_PREFIX: f"{STACK_NAME}-",
+        **threshold_environment(config),
+        **forecast_environment(config),
         core_settings.DEDUPE_WINDOW_MINUTES: str(config.dedupe_window_minutes),
     }
 

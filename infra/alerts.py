@@ -65,6 +65,28 @@ def soonest_exhaustion(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str
     )
 
 
+def threshold_environment(config: MonitorConfig) -> dict[str, str]:
+    """The alarm thresholds the composer states in its emails (ThresholdSettings)."""
+    return {
+        UTILIZATION_THRESHOLD_PERCENT: f"{config.utilization_threshold_percent:g}",
+        FREE_ADDRESS_FLOOR: str(config.free_address_floor),
+        FREE_PREFIX_BLOCK_FLOOR: str(config.free_prefix_block_floor),
+        ENI_UTILIZATION_THRESHOLD_PERCENT: f"{config.eni_utilization_threshold_percent:g}",
+        FORECAST_ALARM_DAYS: str(config.forecast_alarm_days),
+        UNATTACHED_ENI_ALARM_THRESHOLD: str(config.unattached_eni_alarm_threshold),
+    }
+
+
+def forecast_environment(config: MonitorConfig) -> dict[str, str]:
+    """The forecaster's floor, horizon, watch level and cap (ForecasterSettings, beyond the subnet scope)."""
+    return {
+        FREE_ADDRESS_FLOOR: str(config.free_address_floor),
+        FORECAST_HORIZON_DAYS: str(config.forecast_horizon_days),
+        FORECAST_WATCH_PERCENT: f"{config.forecast_watch_percent:g}",
+        FORECAST_MAX_SUBNETS: str(config.forecast_max_subnets),
+    }
+
+
 class Alerts(Construct):
     """Per-contributor alarm emails, the hourly exhaustion forecast and the weekly capacity digest."""
 
@@ -93,10 +115,7 @@ class Alerts(Construct):
             environment={
                 VPC_IDS: ",".join(config.vpc_ids),
                 SUBNET_TAG_FILTER: config.subnet_tag_filter,
-                FREE_ADDRESS_FLOOR: str(config.free_address_floor),
-                FORECAST_HORIZON_DAYS: str(config.forecast_horizon_days),
-                FORECAST_WATCH_PERCENT: f"{config.forecast_watch_percent:g}",
-                FORECAST_MAX_SUBNETS: str(config.forecast_max_subnets),
+                **forecast_environment(config),
             },
             timeout=Duration.minutes(2),
             memory_size=256,
@@ -149,7 +168,7 @@ class Alerts(Construct):
                 DEAD_LETTER_QUEUE_URL: self.dead_letters.queue.queue_url,
                 ALARM_NAME_PREFIX: f"{stack.stack_name}-",
                 SNAPSHOT_BUCKET: snapshot_bucket,
-                **self._thresholds(config),
+                **threshold_environment(config),
             },
             timeout=Duration.seconds(30),
             memory_size=256,
@@ -200,17 +219,6 @@ class Alerts(Construct):
                 )
             ],
         )
-
-    @staticmethod
-    def _thresholds(config: MonitorConfig) -> dict[str, str]:
-        return {
-            UTILIZATION_THRESHOLD_PERCENT: f"{config.utilization_threshold_percent:g}",
-            FREE_ADDRESS_FLOOR: str(config.free_address_floor),
-            FREE_PREFIX_BLOCK_FLOOR: str(config.free_prefix_block_floor),
-            ENI_UTILIZATION_THRESHOLD_PERCENT: f"{config.eni_utilization_threshold_percent:g}",
-            FORECAST_ALARM_DAYS: str(config.forecast_alarm_days),
-            UNATTACHED_ENI_ALARM_THRESHOLD: str(config.unattached_eni_alarm_threshold),
-        }
 
     def _digest(
         self,

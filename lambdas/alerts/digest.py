@@ -76,11 +76,7 @@ def _closest(inputs: DigestInputs, census_subnets: Mapping[str, dict[str, Any]])
     lines = [f"SUBNETS CLOSEST TO EXHAUSTION ({len(closest)} of {len(inputs.subnets)} in scope)"]
     for s in closest:
         forecast = inputs.forecasts.get(s.subnet_id)
-        when = (
-            f"full in {forecast.days_to_floor:.1f} d"
-            if forecast and forecast.days_to_floor is not None
-            else ("not shrinking" if forecast else "no forecast")
-        )
+        when = _when(forecast)
         top = (census_subnets.get(s.subnet_id) or {}).get("consumers") or []
         holder = f"; top: {_consumer(top[0])}" if top else ""
         lines.append(
@@ -88,6 +84,14 @@ def _closest(inputs: DigestInputs, census_subnets: Mapping[str, dict[str, Any]])
             f"{_utilization(s):.0f}% used, {when}{holder}"
         )
     return "\n".join(lines if closest else [*lines, "- no IPv4 subnets in scope"])
+
+
+def _when(forecast: Forecast | None) -> str:
+    if forecast is None:
+        return "no forecast"
+    if forecast.days_to_floor is None:
+        return "not shrinking"
+    return "at the floor now" if forecast.days_to_floor == 0 else f"at the floor in {forecast.days_to_floor:.1f} d"
 
 
 def _clusters(clusters: Sequence[ClusterRow]) -> str:

@@ -376,7 +376,7 @@ def _events_by_reason(cloudwatch: Any, namespace: str, now: datetime, missing: l
             SeriesQuery(f"r{i}", contract.IP_EXHAUSTION_EVENTS, {contract.REASON: reason}, "Sum", HOUR)
             for i, reason in enumerate(reasons)
         ]
-        series = read_series(cloudwatch, namespace, queries, now - week, now)
+        series = read_series(cloudwatch, namespace, queries, now - week, now + CLOCK_SLACK)
     except AwsReadError as err:
         missing.append(f"exhaustion events: {err.operation} failed ({err.code})")
         return {}

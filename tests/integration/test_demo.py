@@ -44,8 +44,21 @@ def test_given_the_seeded_network_when_the_demo_runs_then_the_full_task_subnet_i
     )
     assert "UnparsedEvents read back: 1; dead-letter queue: 1 message(s)" in out
     subjects = re.findall(r"^Subject: (.*)$", out, re.MULTILINE)
-    assert len(subjects) == 3
+    assert len(subjects) == 5  # 3 incidents, the composer's alarm email, the digest
     assert re.fullmatch(
         r"ECS task could not start: subnet subnet-[0-9a-f]+ \(tasks-1a\) is out of IP addresses", subjects[0]
     )
     assert "Free addresses now: 5 (read at" in out
+    # And alerts: the forecaster read two subnets' history; tasks-1b reaches the floor in about 10 days
+    assert "Forecaster run: complete; 2 subnets watched, 7 below the watch level or over the cap" in out
+    assert re.search(r"  tasks-1a +0\.0  ALARM\n  tasks-1b +(9\.\d|10\.\d)  ok\n", out)
+    # the composer's email for tasks-1a names its CIDR, its consumers with counts, the trend and a forecast
+    assert re.fullmatch(r"tasks-1a \(subnet-[0-9a-f]+\) is 96% full: 5 addresses left", subjects[3])
+    alarm_email = out.split(f"Subject: {subjects[3]}")[1].split("=" * 100)[0]
+    assert "CIDR: 10.20.16.0/25" in alarm_email
+    assert "- ecs-task orders/checkout: 59 addresses, 59 interfaces" in alarm_email
+    assert "7 days ago: 26 (-21 addresses since, worse)" in alarm_email
+    assert "At this pace none are left in about 1.5 days" in alarm_email
+    # and the digest
+    assert subjects[4].startswith("Subnet IP Monitor weekly digest: 123456789012 eu-west-1, ")
+    assert "EXHAUSTION EVENTS THIS WEEK: 14\n- SubnetAddressesExhausted: 8" in out
