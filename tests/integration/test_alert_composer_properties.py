@@ -18,6 +18,7 @@ from lambdas.alerts.pipeline import compose_alert
 from lambdas.alerts.settings import ComposerSettings
 from tests.support.alarm_fixtures import ALARMS_DIR, STACK_PREFIX, load_notification, notification_names
 from tests.support.fake_aws import FakeAws
+from tests.support.mutations import json_values, mutated
 
 SETTINGS = ComposerSettings.model_validate(
     {
@@ -39,6 +40,7 @@ SETTINGS = ComposerSettings.model_validate(
 NOW = datetime(2026, 11, 29, 9, 45, tzinfo=UTC)
 HANDLED = {"unparsed", "duplicate", "notified", "dead-lettered"}
 FIXTURES = notification_names()
+MANY = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _check_nothing_lost(raw: Any, aws: FakeAws) -> str:
@@ -58,46 +60,14 @@ def _check_nothing_lost(raw: Any, aws: FakeAws) -> str:
     return outcome.status
 
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
-    max_leaves=12,
-)
-MANY = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
 @MANY
 @given(raw=json_values, sns_fails=st.booleans())
 def test_given_any_json_value_then_the_composer_neither_raises_nor_loses_it(raw, sns_fails):
     _check_nothing_lost(raw, FakeAws(sns_fails))
 
 
-def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    if isinstance(node, dict):
-        return [p for k, v in node.items() for p in [(*prefix, k), *_paths(v, (*prefix, k))]]
-    if isinstance(node, list):
-        return [p for i, v in enumerate(node) for p in [(*prefix, i), *_paths(v, (*prefix, i))]]
-    return []
-
-
-@st.composite
-def mutated_notifications(draw: st.DrawFn) -> Any:
-    """A real notification with a few fields deleted or replaced by any JSON value."""
-    notification = load_notification(draw(st.sampled_from(FIXTURES)))
-    for _ in range(draw(st.integers(min_value=1, max_value=3))):
-        *parents, last = draw(st.sampled_from(_paths(notification)))
-        node: Any = notification
-        for key in parents:
-            node = node[key]
-        if draw(st.booleans()) and isinstance(node, dict):
-            del node[last]
-        else:
-            node[last] = draw(json_values)
-    return notification
-
-
 @MANY
-@given(raw=mutated_notifications(), sns_fails=st.booleans())
+@given(raw=mutated(load_notification, FIXTURES), sns_fails=st.booleans())
 def test_given_a_real_notification_with_fields_deleted_or_replaced_then_nothing_is_lost(raw, sns_fails):
     _check_nothing_lost(raw, FakeAws(sns_fails))
 

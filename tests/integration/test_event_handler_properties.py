@@ -18,6 +18,7 @@ from lambdas.events.pipeline import handle_exhaustion_event
 from lambdas.events.settings import EventHandlerSettings
 from tests.support.event_fixtures import EVENTS_DIR, fixture_names, load_event
 from tests.support.fake_aws import FakeAws
+from tests.support.mutations import json_values, mutated
 
 SETTINGS = EventHandlerSettings.model_validate(
     {
@@ -55,11 +56,6 @@ def _check_nothing_lost(raw: Any, aws: FakeAws) -> None:
         assert email["Subject"].isascii()
 
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
-    max_leaves=12,
-)
 ALL_FIXTURES = fixture_names()
 SETTINGS_FOR_MANY = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -70,35 +66,8 @@ def test_given_any_json_value_then_the_handler_neither_raises_nor_loses_it(raw, 
     _check_nothing_lost(raw, FakeAws(sns_fails))
 
 
-def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    if isinstance(node, dict):
-        return [p for k, v in node.items() for p in [(*prefix, k), *_paths(v, (*prefix, k))]]
-    if isinstance(node, list):
-        return [p for i, v in enumerate(node) for p in [(*prefix, i), *_paths(v, (*prefix, i))]]
-    return []
-
-
-@st.composite
-def mutated_fixtures(draw: st.DrawFn) -> Any:
-    """A real event with a few fields deleted or replaced by any JSON value."""
-    event = load_event(draw(st.sampled_from(ALL_FIXTURES)))
-    for _ in range(draw(st.integers(min_value=1, max_value=3))):
-        paths = _paths(event)
-        if not paths:
-            break
-        *parents, last = draw(st.sampled_from(paths))
-        node: Any = event
-        for key in parents:
-            node = node[key]
-        if draw(st.booleans()) and isinstance(node, dict):
-            del node[last]
-        else:
-            node[last] = draw(json_values)
-    return event
-
-
 @SETTINGS_FOR_MANY
-@given(raw=mutated_fixtures(), sns_fails=st.booleans())
+@given(raw=mutated(load_event, ALL_FIXTURES), sns_fails=st.booleans())
 def test_given_a_real_event_with_fields_deleted_or_replaced_then_nothing_is_lost(raw, sns_fails):
     _check_nothing_lost(raw, FakeAws(sns_fails))
 
