@@ -23,7 +23,22 @@ from bench.emulator import aws_like_emulator
 from bench.measure import Measurement, count_calls, measure, peak_python_mb, replay
 from bench.naive import naive_ecs, naive_subnets
 from bench.seed import INSTANCE_TYPES, REGION, seed
-from bench.sizes import SIZES, Size, census_floor, ecs_floor, subnet_floor
+from bench.sizes import (
+    FORECAST_CAP,
+    SIZES,
+    Size,
+    census_floor,
+    ecs_floor,
+    forecast_cost_per_month,
+    forecast_floor,
+    subnet_floor,
+)
+from lambdas.alerts.settings import (
+    FORECAST_HORIZON_DAYS,
+    FORECAST_MAX_SUBNETS,
+    FORECAST_WATCH_PERCENT,
+    FREE_ADDRESS_FLOOR,
+)
 from lambdas.core.settings import METRIC_NAMESPACE, SNAPSHOT_BUCKET, SUBNET_TAG_FILTER, VPC_IDS
 from lambdas.core.targets import forget_targets, own_target
 from lambdas.ecs.reads import ecs_read_budget
@@ -55,9 +70,11 @@ class SizeResult:
     subnets: Measurement
     ecs: Measurement
     census: Measurement
+    forecast: Measurement
     subnet_floor: dict[str, int]
     ecs_floor: dict[str, int]
     census_floor: dict[str, int]
+    forecast_floor: dict[str, int]
     naive_subnet_calls: int | None
     naive_ecs_calls: int | None
     custom_metrics: int
@@ -80,6 +97,11 @@ def run_size(size: Size) -> SizeResult:
         SUBNET_TAG_FILTER: "",
         CLUSTER_NAMES: "",
         SNAPSHOT_BUCKET: CENSUS_BUCKET,
+        # The forecaster at its cap: every subnet is at or above a 0 % watch level.
+        FREE_ADDRESS_FLOOR: "8",
+        FORECAST_HORIZON_DAYS: "30",
+        FORECAST_WATCH_PERCENT: "0",
+        FORECAST_MAX_SUBNETS: str(FORECAST_CAP),
     }
     with mock_aws(), aws_like_emulator(), patch.dict(os.environ, environment):
         ec2, ecs = boto3.client("ec2", region_name=REGION), boto3.client("ecs", region_name=REGION)
@@ -90,12 +112,16 @@ def run_size(size: Size) -> SizeResult:
         boto3.client("s3", region_name=REGION).create_bucket(
             Bucket=CENSUS_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
         )
-        from lambdas.census import handler as census_collector  # noqa: PLC0415 - after the environment
+        from lambdas.alerts import forecast_handler  # noqa: PLC0415 - after the environment
+        from lambdas.census import handler as census_collector  # noqa: PLC0415
         from lambdas.ecs import handler as ecs_collector  # noqa: PLC0415
         from lambdas.subnets import handler as subnet_collector  # noqa: PLC0415
 
         subnet_run, ecs_run = _measured_handler(subnet_collector.handler), _measured_handler(ecs_collector.handler)
         census_run = _measured_handler(census_collector.handler)
+        # Its requests name a time window: one fixed "now" lets the memory pass replay the recorded answers.
+        with patch("lambdas.alerts.forecast_handler.datetime", _frozen(datetime.now(UTC))):
+            forecast_run = _measured_handler(forecast_handler.handler)
         snapshot_bytes = boto3.client("s3", region_name=REGION).head_object(
             Bucket=CENSUS_BUCKET, Key="census/latest.json"
         )["ContentLength"]
@@ -115,9 +141,11 @@ def run_size(size: Size) -> SizeResult:
         subnets=subnet_run,
         ecs=ecs_run,
         census=census_run,
+        forecast=forecast_run,
         subnet_floor=subnet_floor(subnets_in_scope),
         ecs_floor=ecs_floor(size, instance_types=len(INSTANCE_TYPES)),
         census_floor=census_floor(size, vpcs=vpcs),
+        forecast_floor=forecast_floor(subnets_in_scope),
         naive_subnet_calls=naive_subnet_calls,
         naive_ecs_calls=naive_ecs_calls,
         custom_metrics=len(series),
@@ -125,6 +153,17 @@ def run_size(size: Size) -> SizeResult:
         snapshot_bytes=snapshot_bytes,
         points=0,
     )
+
+
+def _frozen(moment: datetime) -> type[datetime]:
+    """A datetime class whose now() is always moment."""
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> Frozen:
+            return cls.fromtimestamp(moment.timestamp(), tz)
+
+    return Frozen
 
 
 def _measured_handler(handler: Any) -> Measurement:
@@ -178,6 +217,7 @@ def render(results: list[SizeResult]) -> str:
             ("subnets", r.subnets, r.subnet_floor, r.subnets_in_scope),
             ("ecs", r.ecs, r.ecs_floor, r.size.instances + r.size.tasks),
             ("census", r.census, r.census_floor, r.size.interfaces),
+            ("forecast", r.forecast, r.forecast_floor, r.subnets_in_scope),
         ):
             for operation in sorted(set(floor) | set(measured.calls)):
                 calls = measured.calls.get(operation, 0)
@@ -200,6 +240,7 @@ def render(results: list[SizeResult]) -> str:
             ("subnets", r.subnets, r.subnet_floor, r.naive_subnet_calls),
             ("ecs", r.ecs, r.ecs_floor, r.naive_ecs_calls),
             ("census", r.census, r.census_floor, None),
+            ("forecast", r.forecast, r.forecast_floor, None),
         ):
             calls, floor_total = sum(measured.calls.values()), sum(floor.values())
             naive_cells = f"{naive:,} | {naive / calls:.1f}x" if naive is not None else "not run | -"
@@ -214,11 +255,11 @@ def render(results: list[SizeResult]) -> str:
         "### Custom metrics created",
         "",
         "| size | measured (distinct series) | expected: 2 x subnets + 4 x clusters + EKS subnets + VPCs "
-        "+ 3 heartbeats |",
+        "+ 4 heartbeats (no DaysToExhaustion: no history is seeded) |",
         "| --- | ---: | ---: |",
     ]
     for r in results:
-        expected = 2 * r.subnets_in_scope + 4 * r.size.clusters + r.size.eks_subnets + r.vpcs + 3
+        expected = 2 * r.subnets_in_scope + 4 * r.size.clusters + r.size.eks_subnets + r.vpcs + 4
         lines.append(f"| {r.size.name} | {r.custom_metrics:,} | {expected:,} |")
     lines += [
         "",
@@ -228,6 +269,20 @@ def render(results: list[SizeResult]) -> str:
         "| --- | ---: | ---: |",
     ]
     lines += [f"| {r.size.name} | {r.size.interfaces:,} | {r.snapshot_bytes:,} |" for r in results]
+    lines += [
+        "",
+        "### Forecaster at its cap (every subnet watched, at most 500 read a run)",
+        "",
+        "| size | series read a run | GetMetricData calls a run | series a month (720 runs) | $ / month at $0.01 per "
+        "1,000 series |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        series = min(r.subnets_in_scope, FORECAST_CAP)
+        lines.append(
+            f"| {r.size.name} | {series:,} | {r.forecast.calls.get('cloudwatch.GetMetricData', 0)} | "
+            f"{series * 720:,} | {forecast_cost_per_month(r.subnets_in_scope):.2f} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -52,6 +52,12 @@ DESCRIBE_INSTANCES_PAGE = 1_000
 ECS_PAGE = 100
 METRIC_DATA_PER_CALL = 1_000
 INSTANCE_TYPES_PER_CALL = 100
+# The forecaster at its cap: every subnet at or above the watch level (the benchmark sets it to 0 %), at
+# most monitor:forecastMaxSubnets (500) of them read, 500 series a GetMetricData call.
+FORECAST_CAP = 500
+SERIES_PER_GET_METRIC_DATA = 500
+FORECAST_RUNS_PER_MONTH = 720
+GET_METRIC_DATA_PRICE_PER_1000_SERIES = 0.01
 
 
 def _pages(items: int, per_page: int) -> int:
@@ -81,6 +87,23 @@ def ecs_floor(size: Size, instance_types: int) -> dict[str, int]:
         "ec2.DescribeInstanceTypes": _pages(instance_types, INSTANCE_TYPES_PER_CALL),
         "cloudwatch.PutMetricData": _pages(4 * with_instances + 1, METRIC_DATA_PER_CALL),
     }
+
+
+def forecast_floor(subnets: int) -> dict[str, int]:
+    """Fewest calls for one forecaster run at its cap: pages of 1,000 subnets, one ListMetrics (what was
+    forecast last time), the watched subnets' history 500 series a call (with no history seeded, one page
+    each; two weeks of hourly points are two pages in AWS), and one PutMetricData (heartbeat and forecasts)."""
+    return {
+        "ec2.DescribeSubnets": max(1, _pages(subnets, DESCRIBE_SUBNETS_PAGE)),
+        "cloudwatch.ListMetrics": 1,
+        "cloudwatch.GetMetricData": _pages(min(subnets, FORECAST_CAP), SERIES_PER_GET_METRIC_DATA),
+        "cloudwatch.PutMetricData": 1,
+    }
+
+
+def forecast_cost_per_month(subnets: int) -> float:
+    """The forecaster's GetMetricData at its cap: series read a run x runs a month x the price."""
+    return min(subnets, FORECAST_CAP) * FORECAST_RUNS_PER_MONTH * GET_METRIC_DATA_PRICE_PER_1000_SERIES / 1000
 
 
 def census_floor(size: Size, vpcs: int) -> dict[str, int]:
