@@ -9,7 +9,7 @@ from typing import Any
 
 from lambdas.alerts.forecast import Forecast
 from lambdas.core.email import Email, fit_subject
-from lambdas.core.network import Subnet, usable_addresses
+from lambdas.core.network import Subnet, utilization_percent
 
 CLOSEST_SUBNETS = 10
 LISTED_CLUSTERS = 10
@@ -140,5 +140,4 @@ def _consumer(entry: Mapping[str, Any]) -> str:
 
 
 def _utilization(subnet: Subnet) -> float:
-    usable = usable_addresses(subnet.cidr_block or "0.0.0.0/32")
-    return 100.0 * (usable - subnet.available_ip_address_count) / usable if usable > 0 else 0.0
+    return utilization_percent(subnet) or 0.0

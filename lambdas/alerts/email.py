@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 from urllib.parse import quote
 
-from lambdas.alerts.forecast import Forecast, Trend
+from lambdas.alerts.forecast import Forecast, Sample, Trend
 from lambdas.alerts.model import ClusterFacts, ContributorTransition, Facts, SubnetFacts, Thresholds, VpcFacts
 from lambdas.core import contract
 from lambdas.core.email import Email, console, ecs_cluster_url, fit_subject, interfaces_url, subnet_url, vpc_url
-from lambdas.core.network import usable_addresses
+from lambdas.core.network import usable_addresses, utilization_percent
 
 TOP_CONSUMERS = 5
 LISTED_INTERFACES = 5
@@ -73,9 +72,7 @@ def _subnet_label(f: SubnetFacts) -> str:
 def _free_and_percent(f: SubnetFacts) -> tuple[int | None, float | None]:
     if f.subnet is None or not f.subnet.cidr_block:
         return None, None
-    usable = usable_addresses(f.subnet.cidr_block)
-    free = f.subnet.available_ip_address_count
-    return free, 100.0 * (usable - free) / usable if usable > 0 else None
+    return f.subnet.available_ip_address_count, utilization_percent(f.subnet)
 
 
 def _subnet_figure(t: ContributorTransition, f: SubnetFacts, free: int | None, percent: float | None) -> str:
@@ -139,7 +136,7 @@ def _holders(f: SubnetFacts) -> str:
     return "\n".join(lines)
 
 
-def _forecast(forecast: Forecast | None, floor: int, history: list[Any]) -> str:
+def _forecast(forecast: Forecast | None, floor: int, history: Sequence[Sample]) -> str:
     if forecast is None:
         return (
             f"None: {len({s.at.date() for s in history})} day(s) of history, at least 3 are needed."

@@ -26,7 +26,7 @@ from lambdas.core.aws.s3 import get_snapshot
 from lambdas.core.aws.sns import publish_email
 from lambdas.core.contract import MetricPoint
 from lambdas.core.errors import AwsCallError, AwsReadError
-from lambdas.core.network import Subnet, usable_addresses
+from lambdas.core.network import Subnet, utilization_percent
 from lambdas.core.notify import Notifier
 from lambdas.core.run import CollectorRun, Deadline, RunReport, run_collector
 from lambdas.core.scope import read_subnets_in_scope
@@ -97,14 +97,12 @@ def gather_facts(transition: ContributorTransition, target: Target, settings: Co
         return _cluster_facts(transition.contributor, target, settings.metric_namespace, now)
     snapshot, census_problem = _snapshot(target, settings.snapshot_bucket)
     missing = [census_problem] if census_problem else []
-    census_at = snapshot.get("generatedAt") if snapshot else None
     if transition.kind.scope is Scope.VPC:
         name = _vpc_name(target, transition.contributor, missing)
-        vpc_subnets = {
-            s["subnetId"] for s in (snapshot or {}).get("subnets", []) if s["vpcId"] == transition.contributor
-        }
-        unattached = [u for u in (snapshot or {}).get("unattached", []) if u["subnetId"] in vpc_subnets]
-        return VpcFacts(transition.contributor, name, unattached, census_at, missing)
+        census = snapshot or {}
+        in_vpc = {s["subnetId"] for s in census.get("subnets", []) if s["vpcId"] == transition.contributor}
+        unattached = [u for u in census.get("unattached", []) if u["subnetId"] in in_vpc]
+        return VpcFacts(transition.contributor, name, unattached, census.get("generatedAt"), missing)
     return _subnet_facts(transition.contributor, target, settings, now, snapshot=snapshot, missing=missing)
 
 
@@ -217,8 +215,7 @@ def watched_subnets(
     ipv4 = [s for s in subnets if s.cidr_block]
 
     def utilization(s: Subnet) -> float:
-        usable = usable_addresses(s.cidr_block or "0.0.0.0/32")
-        return 100.0 * (usable - s.available_ip_address_count) / usable if usable > 0 else 0.0
+        return utilization_percent(s) or 0.0
 
     chosen = [s for s in ipv4 if s.subnet_id in forecast_last_time or utilization(s) >= watch_percent]
     chosen.sort(key=lambda s: (s.subnet_id not in forecast_last_time, -utilization(s), s.subnet_id))

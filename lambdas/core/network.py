@@ -31,6 +31,14 @@ def usable_addresses(cidr_block: str) -> int:
     return int(2 ** (32 - prefix)) - AWS_RESERVED_ADDRESSES_PER_SUBNET
 
 
+def utilization_percent(subnet: Subnet) -> float | None:
+    """100 * (usable - available) / usable; None for an IPv6-only subnet."""
+    if not subnet.cidr_block:
+        return None
+    usable = usable_addresses(subnet.cidr_block)
+    return 100.0 * (usable - subnet.available_ip_address_count) / usable if usable > 0 else None
+
+
 def describe_subnets_filters(vpc_ids: Iterable[str], tag_filter: tuple[str, str] | None) -> list[dict[str, object]]:
     """EC2 Filters for the configured scope, so EC2 (not this code) drops out-of-scope subnets."""
     filters: list[dict[str, object]] = []

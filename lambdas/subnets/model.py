@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from lambdas.core.network import Subnet, usable_addresses
+from lambdas.core.network import Subnet, usable_addresses, utilization_percent
 
 
 @dataclass(frozen=True)
@@ -27,13 +27,11 @@ def subnet_headroom(subnet: Subnet) -> SubnetHeadroom:
     """Utilization of one IPv4 subnet: 100 * (usable - available) / usable."""
     if subnet.cidr_block is None:
         raise ValueError(f"{subnet.subnet_id} has no IPv4 CIDR")
-    usable = usable_addresses(subnet.cidr_block)
-    used = usable - subnet.available_ip_address_count
     return SubnetHeadroom(
         subnet=subnet,
-        usable_addresses=usable,
+        usable_addresses=usable_addresses(subnet.cidr_block),
         available_addresses=subnet.available_ip_address_count,
-        utilization_percent=100.0 * used / usable,
+        utilization_percent=utilization_percent(subnet) or 0.0,
     )
 
 
