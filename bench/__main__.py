@@ -37,9 +37,8 @@ from lambdas.alerts.settings import (
     FORECAST_HORIZON_DAYS,
     FORECAST_MAX_SUBNETS,
     FORECAST_WATCH_PERCENT,
-    FREE_ADDRESS_FLOOR,
 )
-from lambdas.core.settings import METRIC_NAMESPACE, SNAPSHOT_BUCKET, SUBNET_TAG_FILTER, VPC_IDS
+from lambdas.core.settings import FREE_ADDRESS_FLOOR, METRIC_NAMESPACE, SNAPSHOT_BUCKET, SUBNET_TAG_FILTER, VPC_IDS
 from lambdas.core.targets import forget_targets, own_target
 from lambdas.ecs.reads import ecs_read_budget
 from lambdas.ecs.settings import CLUSTER_NAMES

@@ -242,6 +242,7 @@ def _demo_environment(config: MonitorConfig) -> dict[str, str]:
         **threshold_environment(config),
         **forecast_environment(config),
         core_settings.DEDUPE_WINDOW_MINUTES: str(config.dedupe_window_minutes),
+        core_settings.FREE_ADDRESS_FLOOR: str(config.free_address_floor),
     }
 
 
@@ -334,7 +335,7 @@ def _replay_events(
                 cloudwatch, config.namespace, contract.IP_EXHAUSTION_EVENTS.name, {contract.REASON: reason}, "Sum"
             )
         )
-        for reason in (kind.reason for kind in registry.KINDS)
+        for reason in (reason for kind in registry.KINDS for reason in kind.reasons)
     }
     unparsed = sum(metric_values(cloudwatch, config.namespace, contract.UNPARSED_EVENTS.name, {}, "Sum"))
     print(

@@ -31,7 +31,6 @@ from lambdas.alerts.settings import (
     FORECAST_MAX_SUBNETS,
     FORECAST_WATCH_PERCENT,
     FORECASTER,
-    FREE_ADDRESS_FLOOR,
     FREE_PREFIX_BLOCK_FLOOR,
     UNATTACHED_ENI_ALARM_THRESHOLD,
 )
@@ -39,6 +38,7 @@ from lambdas.core import contract
 from lambdas.core.settings import (
     DEAD_LETTER_QUEUE_URL,
     DEDUPE_WINDOW_MINUTES,
+    FREE_ADDRESS_FLOOR,
     INCIDENT_TABLE_NAME,
     METRIC_NAMESPACE,
     SNAPSHOT_BUCKET,

@@ -24,6 +24,7 @@ from lambdas.core import contract
 from lambdas.core.settings import (
     DEAD_LETTER_QUEUE_URL,
     DEDUPE_WINDOW_MINUTES,
+    FREE_ADDRESS_FLOOR,
     INCIDENT_TABLE_NAME,
     METRIC_NAMESPACE,
     TOPIC_ARN,
@@ -93,6 +94,7 @@ class EventWatching(Construct):
                 INCIDENT_TABLE_NAME: incidents.table.table_name,
                 DEDUPE_WINDOW_MINUTES: str(config.dedupe_window_minutes),
                 DEAD_LETTER_QUEUE_URL: self.dead_letter_queue.queue_url,
+                FREE_ADDRESS_FLOOR: str(config.free_address_floor),
             },
             timeout=Duration.seconds(30),
             memory_size=256,

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from lambdas.alerts.model import Thresholds
 from lambdas.core.settings import (
+    FREE_ADDRESS_FLOOR,
     SNAPSHOT_BUCKET,
     TOPIC_ARN,
     UTILIZATION_THRESHOLD_PERCENT,
@@ -17,7 +18,6 @@ from lambdas.core.settings import (
 )
 
 ALARM_NAME_PREFIX: Final = "ALARM_NAME_PREFIX"
-FREE_ADDRESS_FLOOR: Final = "FREE_ADDRESS_FLOOR"
 FREE_PREFIX_BLOCK_FLOOR: Final = "FREE_PREFIX_BLOCK_FLOOR"
 ENI_UTILIZATION_THRESHOLD_PERCENT: Final = "ENI_UTILIZATION_THRESHOLD_PERCENT"
 FORECAST_ALARM_DAYS: Final = "FORECAST_ALARM_DAYS"

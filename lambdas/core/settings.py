@@ -23,6 +23,8 @@ SUBNET_TAG_FILTER: Final = "SUBNET_TAG_FILTER"
 SNAPSHOT_BUCKET: Final = "SNAPSHOT_BUCKET"
 # monitor:utilizationThresholdPercent, for functions that mark or explain the utilization alarm.
 UTILIZATION_THRESHOLD_PERCENT: Final = "UTILIZATION_THRESHOLD_PERCENT"
+# monitor:freeAddressFloor, for functions that judge whether a subnet is full.
+FREE_ADDRESS_FLOOR: Final = "FREE_ADDRESS_FLOOR"
 
 
 def _comma_separated(value: object) -> object:

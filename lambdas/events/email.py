@@ -10,7 +10,7 @@ from urllib.parse import quote
 from lambdas.core import contract
 from lambdas.core.email import Email, console, ecs_cluster_url, fit_subject, subnet_url
 from lambdas.core.network import Subnet, usable_addresses
-from lambdas.events.model import EventKind, Incident
+from lambdas.events.model import EventKind, Incident, Story
 
 
 @dataclass(frozen=True)
@@ -26,9 +26,10 @@ def render_email(
 ) -> Email:
     """The email for the first event of an incident window: the kind's subject, story and remedies."""
     where = subnet_label(incident.subnet_id, subnet) if incident.subnet_id else "its subnet"
-    subject = kind.subject(incident, where)
+    story = kind.stories[incident.reason]
+    subject = story.subject(incident, where)
     return Email(
-        fit_subject(subject), _body(subject, kind, incident, subnet=subnet, window_minutes=window_minutes, now=now)
+        fit_subject(subject), _body(subject, story, incident, subnet=subnet, window_minutes=window_minutes, now=now)
     )
 
 
@@ -39,14 +40,15 @@ def subnet_label(subnet_id: str, subnet: SubnetNow) -> str:
 
 
 def _body(
-    subject: str, kind: EventKind[Any], incident: Incident, *, subnet: SubnetNow, window_minutes: int, now: datetime
+    subject: str, story: Story, incident: Incident, *, subnet: SubnetNow, window_minutes: int, now: datetime
 ) -> str:
+    said = incident.aws_message + (f"\n\n{incident.note}" if incident.note else "")
     sections = [
         subject,  # the full text, in case the subject line had to be cut
-        "WHAT HAPPENED\n" + kind.what_happened,
+        "WHAT HAPPENED\n" + story.what_happened,
         "WHERE\n" + "\n".join(f"{label}: {value}" for label, value in _where(incident, subnet, now) if value),
-        "AWS SAID\n" + incident.aws_message,
-        "WHAT TO DO\n" + "\n".join(f"{n}. {step}" for n, step in enumerate(kind.remedies, start=1)),
+        "AWS SAID\n" + said,
+        "WHAT TO DO\n" + "\n".join(f"{n}. {step}" for n, step in enumerate(story.remedies, start=1)),
         "OPEN IN THE CONSOLE\n" + "\n".join(f"{label}: {url}" for label, url in console_links(incident)),
         _dedupe_note(incident, window_minutes, now),
     ]
@@ -68,6 +70,7 @@ def _where(incident: Incident, subnet: SubnetNow, now: datetime) -> list[tuple[s
         ("EC2 instance", incident.ec2_instance_id),
         ("Container instance", incident.container_instance),
         ("Availability Zone", incident.availability_zone),
+        ("EC2 error code", incident.ec2_error_code),
         *(_subnet_lines(incident.subnet_id, subnet, now) if incident.subnet_id else []),
         ("When", f"{incident.origin.time:%Y-%m-%d %H:%M:%S} UTC"),
     ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -78,6 +78,12 @@ class Incident:
     node_group: str | None = None
     subnet_id: str | None = None
     availability_zone: str | None = None
+    # An EC2 error code that does not say "no addresses" but may mean it (InvalidParameterValue has been
+    # returned for a full subnet): counted as if_subnet_full instead when the subnet's free count, looked up
+    # at handling time, is at or below the free-address floor.
+    ec2_error_code: str | None = None
+    if_subnet_full: str | None = None
+    note: str | None = None  # what the handler concluded beyond AWS's words, shown under AWS SAID
 
     @property
     def dedupe_key(self) -> str:
@@ -96,6 +102,15 @@ class Incident:
 
 
 @dataclass(frozen=True)
+class Story:
+    """What the email says for one Reason: its subject, what happened and what to do."""
+
+    subject: Callable[[Incident, str], str]  # (incident, "subnet-… (name)" or "its subnet") -> email subject
+    what_happened: str
+    remedies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class EventKind(Generic[Event]):
     """One EventBridge rule and everything about the events it delivers; see lambdas/events/kinds/."""
 
@@ -109,6 +124,8 @@ class EventKind(Generic[Event]):
     subject: Callable[[Incident, str], str]  # (incident, "subnet-… (name)" or "its subnet") -> email subject
     what_happened: str
     remedies: tuple[str, ...]
+    # Other Reasons its classify may give, each with its own email text (the rule catches them all).
+    other_reasons: dict[str, Story] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         problems = []
@@ -119,10 +136,23 @@ class EventKind(Generic[Event]):
                 problems.append(f"the pattern must name exactly one {key}")
         if "detail" not in self.pattern:
             problems.append("the pattern must filter on detail (so the handler is not invoked for every event)")
-        if not self.what_happened.strip() or not self.remedies or not all(r.strip() for r in self.remedies):
-            problems.append("an email needs what_happened and at least one remedy")
+        if not all(PLAIN_NAME.match(reason) for reason in self.other_reasons):
+            problems.append("other reasons must be 3-64 letters and digits")
+        for story in self.stories.values():
+            if not story.what_happened.strip() or not story.remedies or not all(r.strip() for r in story.remedies):
+                problems.append("an email needs what_happened and at least one remedy")
         if problems:
             raise ValueError(f"event kind {self.rule_id!r}: {'; '.join(problems)}")
+
+    @property
+    def stories(self) -> dict[str, Story]:
+        """Every Reason the kind gives, first its own, with the email text for each."""
+        return {self.reason: Story(self.subject, self.what_happened, self.remedies), **self.other_reasons}
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Every Reason the kind gives, first its own."""
+        return tuple(self.stories)
 
     @property
     def source(self) -> str:

@@ -6,7 +6,7 @@ in the dead-letter queue, and if even that fails the handler raises so Lambda re
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -73,11 +73,35 @@ class EventHandling:
         """True if this event opens the incident's window (it is emailed); open on a table failure."""
         return self.notifier.claim(incident.dedupe_key)
 
-    def notify(self, kind: EventKind[Any], incident: Incident) -> None:
+    def settle(self, incident: Incident) -> tuple[Incident, SubnetNow | None]:
+        """An ambiguous EC2 error code becomes exhaustion if the subnet is at or below the floor now.
+
+        Returns the incident to count and email, and the subnet lookup when one was made (the email reuses it).
+        """
+        if incident.if_subnet_full is None:
+            return incident, None
+        subnet_now = self._subnet_now(incident.subnet_id)
+        floor = self.settings.free_address_floor
+        code = incident.ec2_error_code
+        if subnet_now.subnet is None:
+            note = f"EC2 answered {code}. The subnet could not be read ({subnet_now.lookup_problem}), so this is "
+            note += f"counted as {incident.reason}, not as exhaustion."
+            return replace(incident, note=note), subnet_now
+        free = subnet_now.subnet.available_ip_address_count
+        if free <= floor:
+            note = (
+                f"EC2 answered {code}, not InsufficientFreeAddressesInSubnet, but the subnet had {free} free "
+                f"addresses (floor {floor}) when this was handled: counted as {incident.if_subnet_full}. The code "
+                "was ambiguous; EC2 has answered InvalidParameterValue for full subnets."
+            )
+            return replace(incident, reason=incident.if_subnet_full, note=note), subnet_now
+        note = f"EC2 answered {code}; the subnet had {free} free addresses (floor {floor}): not exhaustion."
+        return replace(incident, note=note), subnet_now
+
+    def notify(self, kind: EventKind[Any], incident: Incident, subnet_now: SubnetNow | None = None) -> None:
         """Email the incident; if that fails, its window is released and the event kept."""
-        email = render_email(
-            kind, incident, self._subnet_now(incident.subnet_id), self.settings.dedupe_window_minutes, self.now
-        )
+        subnet = subnet_now or self._subnet_now(incident.subnet_id)
+        email = render_email(kind, incident, subnet, self.settings.dedupe_window_minutes, self.now)
         why = self.notifier.send(incident.dedupe_key, email)
         if why is None:
             self.outcome.status = "notified"
@@ -117,10 +141,12 @@ def handle_exhaustion_event(raw: Any, target: Target, settings: EventHandlerSett
     if incident is None:
         logger.info("event matched a rule but reports no exhaustion; ignored", extra={"event_id": recognised.event.id})
         return EventOutcome(recognised.event.id, "ignored")
-    outcome = EventOutcome(recognised.event.id, "duplicate", incident.reason, incident.dedupe_key)
-    handling = EventHandling(raw, target, settings, now, outcome)
+    handling = EventHandling(raw, target, settings, now, EventOutcome(recognised.event.id, "duplicate"))
+    incident, subnet_now = handling.settle(incident)
+    outcome = handling.outcome
+    outcome.reason, outcome.incident = incident.reason, incident.dedupe_key
     handling.count(contract.IP_EXHAUSTION_EVENTS.point(1, {contract.REASON: incident.reason}))
     if handling.claim(incident):
-        handling.notify(recognised.kind, incident)
+        handling.notify(recognised.kind, incident, subnet_now)
     logger.info("exhaustion event handled", extra={"outcome": asdict(outcome)})
     return outcome

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from lambdas.core.settings import NotifySettings
+from pydantic import Field
+
+from lambdas.core.settings import FREE_ADDRESS_FLOOR, NotifySettings
 
 
 class EventHandlerSettings(NotifySettings):
-    """Where emails, claims and kept events go. Every key is set by the stack; none has a default."""
+    """Where emails, claims and kept events go, and the floor at which a subnet counts as full (an ambiguous
+    EC2 error code on a subnet at or below it is counted as exhaustion). Set by the stack; no defaults."""
+
+    free_address_floor: int = Field(alias=FREE_ADDRESS_FLOOR, ge=0)

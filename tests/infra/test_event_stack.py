@@ -11,7 +11,7 @@ from tests.support.event_fixtures import EXPECTED_REASONS, NEAR_MISSES, fixture_
 
 HANDLER = "lambdas.events.handler.handler"
 # Fixture reason -> the rule that must deliver it: the rule of the kind with that reason.
-RULE_OF_REASON = {kind.reason: kind.rule_id for kind in registry.KINDS}
+RULE_OF_REASON = {reason: kind.rule_id for kind in registry.KINDS for reason in kind.reasons}
 PATTERN_OF_RULE = {kind.rule_id: kind.pattern for kind in registry.KINDS}
 
 

@@ -39,8 +39,8 @@ def test_given_the_seeded_network_when_the_demo_runs_then_the_full_task_subnet_i
     )
     assert "Handler outcomes: notified 3, duplicate 11, unparsed 1" in out
     assert (
-        "IpExhaustionEvents read back (Sum): SubnetAddressesExhausted=8, ContainerInstanceRegistrationFailed=1, "
-        "TaskPlacementEniExhausted=5, AutoScalingLaunchNoAddresses=0" in out
+        "IpExhaustionEvents read back (Sum): SubnetAddressesExhausted=8, EniCreationFailed=0, "
+        "ContainerInstanceRegistrationFailed=1, TaskPlacementEniExhausted=5, AutoScalingLaunchNoAddresses=0" in out
     )
     assert "UnparsedEvents read back: 1; dead-letter queue: 1 message(s)" in out
     subjects = re.findall(r"^Subject: (.*)$", out, re.MULTILINE)

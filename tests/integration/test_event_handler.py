@@ -75,6 +75,8 @@ def world(aws, monkeypatch) -> EventWorld:
         "INCIDENT_TABLE_NAME": "incident-windows",
         "DEDUPE_WINDOW_MINUTES": "30",
         "DEAD_LETTER_QUEUE_URL": dead_letter_url,
+        # The /28 keeps 2 free addresses: above this floor an ambiguous EC2 code stays EniCreationFailed.
+        "FREE_ADDRESS_FLOOR": "1",
     }.items():
         monkeypatch.setenv(key, value)
     return EventWorld(subnet_id, inbox_url, dead_letter_url, "incident-windows")
@@ -232,3 +234,42 @@ def test_given_topic_and_table_both_fail_then_the_kept_event_says_the_notificati
     assert [p["operation"] for p in result["problems"]] == ["PutItem", "Publish", "DeleteItem"]
     (kept,) = world.dead_letters()
     assert kept["MessageAttributes"]["Reason"]["StringValue"].startswith("notification failed: Publish failed")
+
+
+def test_given_an_ambiguous_ec2_code_on_a_subnet_at_the_floor_then_it_counts_as_exhaustion_and_says_why(world):
+    # The world's /28 has 2 free addresses; with the default floor of 8 the subnet is full.
+    result = handle(world.event("task_eni_creation_failed_invalid_parameter_value"), FREE_ADDRESS_FLOOR="8")
+
+    assert (result["status"], result["reason"]) == ("notified", "SubnetAddressesExhausted")
+    assert event_count("SubnetAddressesExhausted") == 1
+    assert event_count("EniCreationFailed") == 0
+    (email,) = world.emails()
+    assert email["Subject"] == f"ECS task could not start: subnet {world.subnet_id} (tasks-1a) is out of IP addresses"
+    assert (
+        "EC2 answered InvalidParameterValue, not InsufficientFreeAddressesInSubnet, but the subnet had 2 free "
+        "addresses (floor 8) when this was handled: counted as SubnetAddressesExhausted." in email["Message"]
+    )
+    assert "EC2 error code: InvalidParameterValue" in email["Message"]
+
+
+def test_given_an_ambiguous_ec2_code_on_a_subnet_with_room_then_it_is_an_eni_creation_failure(world):
+    result = handle(world.event("task_eni_creation_failed_invalid_parameter_value"), FREE_ADDRESS_FLOOR="1")
+
+    assert (result["status"], result["reason"]) == ("notified", "EniCreationFailed")
+    assert event_count("EniCreationFailed") == 1
+    (email,) = world.emails()
+    assert email["Subject"] == f"ECS task could not get an ENI in {world.subnet_id} (tasks-1a): InvalidParameterValue"
+    assert "the subnet had 2 free addresses (floor 1): not exhaustion." in email["Message"]
+    assert "There aren't sufficient free Ipv4 addresses or prefixes" in email["Message"]  # the remedy names it
+
+
+def test_given_the_subnet_cannot_be_read_then_an_ambiguous_code_stays_an_eni_creation_failure(world):
+    event = world.event("task_eni_creation_failed_invalid_parameter_value")
+    text = json.dumps(event).replace(world.subnet_id, "subnet-0fffffffffffffff0")
+
+    result = handle(json.loads(text), FREE_ADDRESS_FLOOR="8")
+
+    assert result["reason"] == "EniCreationFailed"
+    assert [p["operation"] for p in result["problems"]] == ["DescribeSubnets"]
+    (email,) = world.emails()
+    assert "The subnet could not be read (DescribeSubnets failed:" in email["Message"]

@@ -25,6 +25,12 @@ EXPECTED_REASONS = {
     "task_stopped_no_addresses_fargate": "SubnetAddressesExhausted",
     "task_stopped_no_addresses_minimal": "SubnetAddressesExhausted",
     "task_stopped_no_addresses_run_task": "SubnetAddressesExhausted",
+    "task_stopped_no_addresses_fargate_public_ip": "SubnetAddressesExhausted",
+    "task_stopped_no_addresses_empty_subnet_in_text": "SubnetAddressesExhausted",
+    # Not "no addresses" in EC2's words: EniCreationFailed where the subnet has room (an ambiguous code on a
+    # subnet at or below the free-address floor is counted as SubnetAddressesExhausted by the handler).
+    "task_eni_creation_failed_invalid_parameter_value": "EniCreationFailed",
+    "task_eni_creation_failed_security_group_limit": "EniCreationFailed",
     "container_instance_registration_failed": "ContainerInstanceRegistrationFailed",
     "container_instance_registration_failed_no_reason": "ContainerInstanceRegistrationFailed",
     "service_action_resource_eni": "TaskPlacementEniExhausted",

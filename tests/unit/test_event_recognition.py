@@ -145,3 +145,34 @@ def test_given_input_that_is_not_one_of_the_four_events_then_it_is_unparsable_sa
 )
 def test_given_ecs_arns_then_the_resource_name_is_the_last_path_part(arn, name):
     assert resource_name(arn) == name
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "if_full"),
+    [
+        ("task_stopped_no_addresses_fargate_public_ip", "InsufficientFreeAddressesInSubnet", None),
+        ("task_eni_creation_failed_invalid_parameter_value", "InvalidParameterValue", "SubnetAddressesExhausted"),
+        ("task_eni_creation_failed_security_group_limit", "SecurityGroupLimitExceeded", "SubnetAddressesExhausted"),
+    ],
+)
+def test_given_an_eni_creation_failure_then_the_ec2_code_is_read_and_only_an_other_code_is_ambiguous(
+    name, code, if_full
+):
+    incident = incident_of(load_event(name))
+
+    assert incident is not None
+    assert incident.ec2_error_code == code
+    # Only a code other than InsufficientFreeAddressesInSubnet may become exhaustion, if the subnet is full.
+    assert incident.if_subnet_full == if_full
+    assert incident.subnet_id == "subnet-0a1b2c3d4e5f60718"
+
+
+def test_given_no_subnet_in_the_text_then_the_subnet_comes_from_the_tasks_eni_attachment():
+    event = load_event("task_stopped_no_addresses_empty_subnet_in_text")
+    assert "in subnet ''" in event["detail"]["stoppedReason"]
+
+    incident = incident_of(event)
+
+    assert incident is not None
+    assert incident.subnet_id == "subnet-0a1b2c3d4e5f60718"  # the attachment's subnetId
+    assert incident.reason == "SubnetAddressesExhausted"

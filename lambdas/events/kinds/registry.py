@@ -29,7 +29,7 @@ KINDS: tuple[EventKind[Any], ...] = (
 
 def check_unique(kinds: Sequence[EventKind[Any]]) -> None:
     """Raise ValueError if two kinds share a rule id or a reason (a rule or a metric series would merge)."""
-    for what, values in (("rule_id", [k.rule_id for k in kinds]), ("reason", [k.reason for k in kinds])):
+    for what, values in (("rule_id", [k.rule_id for k in kinds]), ("reason", [r for k in kinds for r in k.reasons])):
         repeated = [value for value, count in Counter(values).items() if count > 1]
         if repeated:
             raise ValueError(f"event kinds share a {what}: {', '.join(repeated)}")

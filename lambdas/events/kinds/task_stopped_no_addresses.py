@@ -1,17 +1,39 @@
-"""An ECS task stopped because its subnet had no free IPv4 address for the task's ENI."""
+"""An ECS task stopped because EC2 would not create its network interface: a full subnet, or another EC2 error.
+
+ECS writes the failure as "Unexpected EC2 error while attempting to Create Network Interface in subnet
+'<id>': <EC2 error code>" (Fargate: "… Create Network Interface with public IP assignment enabled in subnet
+…"; some events leave the id empty, "in subnet ''"). InsufficientFreeAddressesInSubnet is a full subnet.
+Any other code is EniCreationFailed, unless the subnet, looked up when the event is handled, is at or below
+the free-address floor: EC2 has answered InvalidParameterValue ("There aren't sufficient free Ipv4 addresses
+or prefixes") for a full subnet too (tests/events/README.md names the reports).
+"""
 
 from __future__ import annotations
+
+import re
 
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from pydantic import Field
 
 from lambdas.core.network import ENI_ATTACHMENT_TYPES
-from lambdas.events.model import Attachment, Detail, EventKind, EventOrigin, Incident, first_subnet_id, resource_name
+from lambdas.events.model import (
+    Attachment,
+    Detail,
+    EventKind,
+    EventOrigin,
+    Incident,
+    Story,
+    first_subnet_id,
+    resource_name,
+)
 
 REASON = "SubnetAddressesExhausted"
-# The EC2 error ECS surfaces in stoppedReason: "Unexpected EC2 error while attempting to Create Network
-# Interface in subnet '…': InsufficientFreeAddressesInSubnet". The handler checks it again regardless of case.
+ENI_CREATION_FAILED = "EniCreationFailed"
+ENI_ERROR_PREFIX = "Unexpected EC2 error while attempting to Create Network Interface"
+# The code of a full subnet; the handler checks it again regardless of case.
 EC2_ERROR = "InsufficientFreeAddressesInSubnet"
+# The EC2 error code ends the message: "…: InvalidParameterValue" (a trailing period tolerated).
+TRAILING_CODE = re.compile(r":\s*([A-Za-z][A-Za-z0-9.]*?)\.?\s*$")
 
 
 class TaskDetail(Detail):
@@ -35,17 +57,20 @@ class TaskStateChange(EventBridgeModel):
 
 
 def classify(event: TaskStateChange) -> Incident | None:
-    """A STOPPED task whose stoppedReason is the EC2 no-free-addresses error."""
+    """A STOPPED task whose network interface EC2 would not create; None for any other stop."""
     detail = event.detail
     reason = detail.stopped_reason or ""
-    if detail.last_status != "STOPPED" or EC2_ERROR.lower() not in reason.lower():
+    full = EC2_ERROR.lower() in reason.lower()
+    if detail.last_status != "STOPPED" or not (full or reason.startswith(ENI_ERROR_PREFIX)):
         return None
+    match = TRAILING_CODE.search(reason)
+    code = EC2_ERROR if full else (match.group(1) if match else "unknown")
     group = detail.group
     eni_subnets = [
         d.value for a in detail.attachments if a.type in ENI_ATTACHMENT_TYPES for d in a.details if d.name == "subnetId"
     ]
     return Incident(
-        reason=REASON,
+        reason=REASON if full else ENI_CREATION_FAILED,
         origin=EventOrigin.of(event),
         aws_message=reason,
         cluster=resource_name(detail.cluster_arn),
@@ -55,6 +80,8 @@ def classify(event: TaskStateChange) -> Incident | None:
         launch_type=detail.launch_type,
         subnet_id=first_subnet_id(reason) or next((s for s in eni_subnets if s), None),
         availability_zone=detail.availability_zone,
+        ec2_error_code=code,
+        if_subnet_full=None if full else REASON,
     )
 
 
@@ -62,11 +89,14 @@ KIND = EventKind(
     rule_id="TaskStoppedNoAddresses",
     reason=REASON,
     service="ECS",
-    title="tasks stopped for lack of subnet addresses",
+    title="tasks stopped because EC2 would not create their network interface",
     pattern={
         "source": ["aws.ecs"],
         "detail-type": ["ECS Task State Change"],
-        "detail": {"lastStatus": ["STOPPED"], "stoppedReason": [{"wildcard": f"*{EC2_ERROR}*"}]},
+        "detail": {
+            "lastStatus": ["STOPPED"],
+            "stoppedReason": [{"prefix": ENI_ERROR_PREFIX}, {"wildcard": f"*{EC2_ERROR}*"}],
+        },
     },
     model=TaskStateChange,
     classify=classify,
@@ -84,4 +114,25 @@ KIND = EventKind(
         "For good: add a larger subnet, or a secondary CIDR block to the VPC and new subnets from it.",
         "Watch the subnet on the monitor's dashboard (AvailableIpAddressCount).",
     ),
+    other_reasons={
+        ENI_CREATION_FAILED: Story(
+            subject=lambda incident, subnet: f"ECS task could not get an ENI in {subnet}: {incident.ec2_error_code}",
+            what_happened=(
+                "An ECS task stopped before it started: EC2 refused to create its network interface with an error "
+                "other than 'no free addresses' (the code is under WHERE). A service keeps retrying; each retry "
+                "fails the same way until the cause is fixed. AWS SAID ends with the subnet's free count when the "
+                "event was handled."
+            ),
+            remedies=(
+                "InvalidParameterValue with 'There aren't sufficient free Ipv4 addresses or prefixes': the subnet "
+                "is (nearly) full after all; free addresses or give the service another subnet.",
+                "AuthFailure or UnauthorizedOperation: the ECS service-linked role or the task's role lost its "
+                "EC2 permissions; check the role and any service control policy.",
+                "RequestLimitExceeded: EC2's API is throttling the account; ECS retries, but a deployment that "
+                "starts many tasks at once can run into it repeatedly (lower the deployment's maximum percent).",
+                "Anything else: look the code up in the EC2 API reference's error codes, and check the subnet and "
+                "its security groups still exist.",
+            ),
+        )
+    },
 )
