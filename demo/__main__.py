@@ -134,6 +134,8 @@ def main() -> None:
             ECS_CLUSTER,
             network.subnet_ids["tasks-1a"],
             network.subnet_ids["instances-1a"],
+            network.subnet_ids["tasks-1c"],
+            network.subnet_ids["eks-1a"],
             start=datetime.now(UTC) - timedelta(minutes=10),
         )
         _replay_events(incident_burst(burst), resources, cloudwatch, config)
@@ -325,7 +327,10 @@ def _replay_events(
             continue
         outcome = exhaustion_events.handler(event, CONTEXT)  # type: ignore[arg-type]
         outcomes[outcome["status"]] = outcomes.get(outcome["status"], 0) + 1
-    print(f"\nExhaustion events: a burst of {len(events)} ECS events, as EventBridge would deliver them")
+    print(
+        f"\nExhaustion events: a burst of {len(events)} events (ECS, and EC2 calls CloudTrail recorded), as "
+        "EventBridge would deliver them (the CloudTrail rule with monitor:cloudTrailSignals on)"
+    )
     for rule, count in delivered.items():
         print(f"  {rule:<45}{count:>3}")
     print(f"Handler outcomes: {', '.join(f'{status} {n}' for status, n in outcomes.items())}")

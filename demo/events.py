@@ -1,4 +1,5 @@
-"""A burst of ECS events as EventBridge would see them during an exhaustion incident, and their delivery.
+"""A burst of events as EventBridge would see them during an exhaustion incident, and their delivery: ECS's,
+and two failed EC2 calls of an EKS cluster's VPC CNI recorded by CloudTrail (monitor:cloudTrailSignals).
 
 The shapes follow the ECS developer guide's event examples (trimmed to the fields that matter here);
 tests/events holds the full fixtures.
@@ -26,15 +27,25 @@ class Burst:
     cluster: str
     task_subnet: str
     instance_subnet: str
+    roomy_subnet: str  # a task subnet with free addresses (an EC2 error there is not exhaustion)
+    eks_subnet: str
     start: datetime
 
 
-def _event(burst: Burst, number: int, detail_type: str, resources: list[str], detail: dict[str, Any]) -> dict[str, Any]:
+def _event(
+    burst: Burst,
+    number: int,
+    detail_type: str,
+    resources: list[str],
+    detail: dict[str, Any],
+    *,
+    source: str = "aws.ecs",
+) -> dict[str, Any]:
     return {
         "version": "0",
         "id": f"de000000-0000-4000-8000-{number:012d}",
         "detail-type": detail_type,
-        "source": "aws.ecs",
+        "source": source,
         "account": ACCOUNT,
         "time": f"{burst.start + timedelta(seconds=20 * number):%Y-%m-%dT%H:%M:%SZ}",
         "region": burst.region,
@@ -43,7 +54,7 @@ def _event(burst: Burst, number: int, detail_type: str, resources: list[str], de
     }
 
 
-def _stopped_task(burst: Burst, number: int, service: str, reason: str) -> dict[str, Any]:
+def _stopped_task(burst: Burst, number: int, service: str, reason: str, subnet: str | None = None) -> dict[str, Any]:
     prefix = f"arn:aws:ecs:{burst.region}:{ACCOUNT}"
     task_arn = f"{prefix}:task/{burst.cluster}/{number:032x}"
     return _event(
@@ -61,7 +72,7 @@ def _stopped_task(burst: Burst, number: int, service: str, reason: str) -> dict[
             "desiredStatus": "STOPPED",
             "stopCode": "TaskFailedToStart",
             "stoppedReason": reason,
-            "attachments": [{"type": "eni", "details": [{"name": "subnetId", "value": burst.task_subnet}]}],
+            "attachments": [{"type": "eni", "details": [{"name": "subnetId", "value": subnet or burst.task_subnet}]}],
         },
     )
 
@@ -103,6 +114,34 @@ def _registration_failed(burst: Burst, number: int) -> dict[str, Any]:
     )
 
 
+def _failed_api_call(burst: Burst, number: int, call: str, code: str, parameters: dict[str, Any]) -> dict[str, Any]:
+    """What CloudTrail hands EventBridge when the EKS VPC CNI's EC2 call fails (tests/events: cloudtrail_*)."""
+    role = "platform-eks-node-role"
+    return _event(
+        burst,
+        number,
+        "AWS API Call via CloudTrail",
+        [],
+        {
+            "eventSource": "ec2.amazonaws.com",
+            "eventName": call,
+            "errorCode": code,
+            "errorMessage": "The specified subnet does not have enough free addresses to satisfy the request.",
+            "userAgent": "amazon-vpc-cni-k8s/v1.19.2 (linux/amd64)",
+            "userIdentity": {
+                "type": "AssumedRole",
+                "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/{role}/i-0demo000000000002",
+                "sessionContext": {
+                    "sessionIssuer": {"type": "Role", "arn": f"arn:aws:iam::{ACCOUNT}:role/{role}", "userName": role}
+                },
+            },
+            "requestParameters": parameters,
+            "readOnly": False,
+        },
+        source="aws.ec2",
+    )
+
+
 def incident_burst(burst: Burst) -> list[dict[str, Any]]:
     """What one bad quarter of an hour looks like: retries, placement failures, noise and one broken event."""
     no_addresses = (
@@ -117,6 +156,28 @@ def incident_burst(burst: Burst) -> list[dict[str, Any]]:
     broken = _stopped_task(burst, 20, "orders-api", no_addresses)
     del broken["detail"]["clusterArn"]  # matches its rule, but the handler cannot say where
     events.append(broken)
+    # Another EC2 error in a subnet with room: an interface failure, not exhaustion.
+    refused = f"Unexpected EC2 error while attempting to Create Network Interface in subnet '{burst.roomy_subnet}': "
+    events.append(_stopped_task(burst, 21, "orders-api", refused + "InvalidParameterValue", burst.roomy_subnet))
+    # The EKS cluster's VPC CNI, seen only through CloudTrail (monitor:cloudTrailSignals on).
+    events.append(
+        _failed_api_call(
+            burst,
+            22,
+            "CreateNetworkInterface",
+            "Client.InsufficientFreeAddressesInSubnet",
+            {"subnetId": burst.eks_subnet},
+        )
+    )
+    events.append(
+        _failed_api_call(
+            burst,
+            23,
+            "AssignPrivateIpAddresses",
+            "InsufficientCidrBlocks",
+            {"networkInterfaceId": "eni-0demo00000000002"},
+        )
+    )
     return events
 
 

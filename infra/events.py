@@ -115,6 +115,8 @@ class EventWatching(Construct):
         # sqs:SendMessage on the queue (and the key's Decrypt/GenerateDataKey*) come with dead_letter_queue= on
         # the function, and serve the handler's own sends too.
         key.acknowledge_data_key_actions(role)
+        # Opt-in kinds (CloudTrail) get a rule only when switched on.
+        self.kinds = [k for k in registry.KINDS if not k.opt_in or config.cloud_trail_signals]
         self.functions = {FUNCTION_NAME: self.function}
         self.collectors: list[ScheduledCollector] = []
         self.rules = [
@@ -136,7 +138,7 @@ class EventWatching(Construct):
                     )
                 ],
             )
-            for kind in registry.KINDS
+            for kind in self.kinds
         ]
         self.alarms = [
             query_alarm(
@@ -144,7 +146,7 @@ class EventWatching(Construct):
                 "ExhaustionEventsAlarm",
                 name="ip-exhaustion-events",
                 description=(
-                    f"{_listed(list(dict.fromkeys(k.service for k in registry.KINDS)), 'or')} reported an IP or ENI "
+                    f"{_listed(list(dict.fromkeys(k.service for k in self.kinds)), 'or')} reported an IP or ENI "
                     "exhaustion failure in the last 5 minutes (IpExhaustionEvents, any Reason). The first event of "
                     "each incident is emailed with the cluster, service, subnet and what to do; the dashboard shows "
                     "counts by reason."
@@ -175,7 +177,7 @@ class EventWatching(Construct):
     def dashboard_section(self) -> Section:
         """Exhaustion events by reason, and the events not handled."""
         every_five_minutes = Duration.minutes(5)
-        titles = _listed([kind.title for kind in registry.KINDS], "and")
+        titles = _listed([kind.title for kind in self.kinds], "and")
         return [
             [
                 heading(

@@ -87,6 +87,8 @@ class MonitorConfig(BaseModel):
     forecast_max_subnets: int = Field(default=500, alias="forecastMaxSubnets", ge=1, le=5000)
     forecast_horizon_days: int = Field(default=30, alias="forecastHorizonDays", ge=1, le=365)
     forecast_alarm_days: int = Field(default=7, alias="forecastAlarmDays", ge=1, le=365)
+    # A rule for failed EC2 calls recorded by CloudTrail (needs a trail in the account); off by default.
+    cloud_trail_signals: bool = Field(default=False, alias="cloudTrailSignals")
     # An EventBridge schedule expression in UTC, or "off".
     digest_schedule: str = Field(default="cron(0 8 ? * MON *)", alias="digestSchedule")
     # 0: no alarm (the default); N: alarm when a VPC's unattached interfaces hold N or more addresses.

@@ -45,6 +45,11 @@ def ecs_cluster_url(region: str, cluster: str) -> str:
     return f"{console(region)}/ecs/v2/clusters/{quote(cluster)}/services?region={region}"
 
 
+def interface_url(region: str, interface_id: str) -> str:
+    """One network interface in the EC2 console."""
+    return f"{console(region)}/ec2/home?region={region}#NetworkInterface:networkInterfaceId={interface_id}"
+
+
 def interfaces_url(region: str, subnet_id: str) -> str:
     """The network interfaces of one subnet in the EC2 console."""
     return f"{console(region)}/ec2/home?region={region}#NIC:subnetId={subnet_id}"

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from lambdas.core import contract
-from lambdas.core.email import Email, console, ecs_cluster_url, fit_subject, subnet_url
+from lambdas.core.email import Email, console, ecs_cluster_url, fit_subject, interface_url, subnet_url
 from lambdas.core.network import Subnet, usable_addresses
 from lambdas.events.model import EventKind, Incident, Story
 
@@ -43,13 +43,14 @@ def _body(
     subject: str, story: Story, incident: Incident, *, subnet: SubnetNow, window_minutes: int, now: datetime
 ) -> str:
     said = incident.aws_message + (f"\n\n{incident.note}" if incident.note else "")
+    links = console_links(incident)
     sections = [
         subject,  # the full text, in case the subject line had to be cut
         "WHAT HAPPENED\n" + story.what_happened,
         "WHERE\n" + "\n".join(f"{label}: {value}" for label, value in _where(incident, subnet, now) if value),
         "AWS SAID\n" + said,
         "WHAT TO DO\n" + "\n".join(f"{n}. {step}" for n, step in enumerate(story.remedies, start=1)),
-        "OPEN IN THE CONSOLE\n" + "\n".join(f"{label}: {url}" for label, url in console_links(incident)),
+        *(["OPEN IN THE CONSOLE\n" + "\n".join(f"{label}: {url}" for label, url in links)] if links else []),
         _dedupe_note(incident, window_minutes, now),
     ]
     return "\n\n".join(sections) + "\n"
@@ -71,6 +72,9 @@ def _where(incident: Incident, subnet: SubnetNow, now: datetime) -> list[tuple[s
         ("Container instance", incident.container_instance),
         ("Availability Zone", incident.availability_zone),
         ("EC2 error code", incident.ec2_error_code),
+        ("API call", incident.api_call),
+        ("Caller", incident.caller),
+        ("Network interface", incident.network_interface_id),
         *(_subnet_lines(incident.subnet_id, subnet, now) if incident.subnet_id else []),
         ("When", f"{incident.origin.time:%Y-%m-%d %H:%M:%S} UTC"),
     ]
@@ -126,6 +130,8 @@ def console_links(incident: Incident) -> list[tuple[str, str]]:
         )
     if incident.subnet_id:
         links.append(("Subnet", subnet_url(region, incident.subnet_id)))
+    if incident.network_interface_id:
+        links.append(("Network interface (its subnet)", interface_url(region, incident.network_interface_id)))
     return links
 
 

@@ -83,12 +83,16 @@ class Incident:
     # at handling time, is at or below the free-address floor.
     ec2_error_code: str | None = None
     if_subnet_full: str | None = None
+    caller: str | None = None  # who made a failed API call (CloudTrail), in words
+    api_call: str | None = None  # the failed API call (CloudTrail)
+    network_interface_id: str | None = None  # the interface the call named, when it names no subnet
     note: str | None = None  # what the handler concluded beyond AWS's words, shown under AWS SAID
 
     @property
     def dedupe_key(self) -> str:
         """At most one email per (account, region, reason, cluster, service or group, subnet) per window."""
-        owner = self.service or self.auto_scaling_group or self.node_group or self.task_group
+        # A CloudTrail incident's caller: one EKS cluster's CNI retrying every few seconds is one incident.
+        owner = self.service or self.auto_scaling_group or self.node_group or self.task_group or self.caller
         return "|".join(
             (
                 self.origin.account,
@@ -124,6 +128,8 @@ class EventKind(Generic[Event]):
     subject: Callable[[Incident, str], str]  # (incident, "subnet-… (name)" or "its subnet") -> email subject
     what_happened: str
     remedies: tuple[str, ...]
+    # A rule only when its monitor:* switch is on (CloudTrail needs a trail); the handler reads it anyway.
+    opt_in: bool = False
     # Other Reasons its classify may give, each with its own email text (the rule catches them all).
     other_reasons: dict[str, Story] = field(default_factory=dict)
 

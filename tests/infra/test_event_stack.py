@@ -13,6 +13,14 @@ HANDLER = "lambdas.events.handler.handler"
 # Fixture reason -> the rule that must deliver it: the rule of the kind with that reason.
 RULE_OF_REASON = {reason: kind.rule_id for kind in registry.KINDS for reason in kind.reasons}
 PATTERN_OF_RULE = {kind.rule_id: kind.pattern for kind in registry.KINDS}
+# The kinds with a rule when no monitor:* switch is on (CloudTrail's is off by default).
+DEFAULT_RULES = sorted(kind.rule_id for kind in registry.KINDS if not kind.opt_in)
+
+
+@pytest.fixture(scope="module")
+def with_cloudtrail(tmp_path_factory):
+    """The stack with monitor:cloudTrailSignals on: every kind has its rule."""
+    return synthesize(tmp_path_factory.mktemp("cdk-cloudtrail"), cloudTrailSignals=True)
 
 
 def _handler(synthesized):
@@ -51,7 +59,7 @@ def test_given_the_stack_then_four_rules_carry_the_patterns_and_deliver_with_ret
 ):
     rules = _exhaustion_rules(synthesized)
 
-    assert sorted(rules) == sorted(PATTERN_OF_RULE)
+    assert sorted(rules) == DEFAULT_RULES
     for rule_id, props in rules.items():
         assert props["EventPattern"] == PATTERN_OF_RULE[rule_id]
         (target,) = props["Targets"]
@@ -60,13 +68,33 @@ def test_given_the_stack_then_four_rules_carry_the_patterns_and_deliver_with_ret
 
 
 @pytest.mark.parametrize(("name", "reason"), sorted(EXPECTED_REASONS.items()))
-def test_given_each_failure_event_then_exactly_its_rule_matches(synthesized, name, reason):
-    assert _matching_rules(synthesized, load_event(name)) == [RULE_OF_REASON[reason]]
+def test_given_each_failure_event_then_exactly_its_rule_matches(with_cloudtrail, name, reason):
+    assert _matching_rules(with_cloudtrail, load_event(name)) == [RULE_OF_REASON[reason]]
 
 
 @pytest.mark.parametrize("name", NEAR_MISSES)
-def test_given_a_near_miss_then_no_rule_matches_and_the_handler_is_not_invoked(synthesized, name):
-    assert _matching_rules(synthesized, load_event(name)) == []
+def test_given_a_near_miss_then_no_rule_matches_and_the_handler_is_not_invoked(with_cloudtrail, name):
+    assert _matching_rules(with_cloudtrail, load_event(name)) == []
+
+
+def test_given_cloudtrail_signals_off_then_no_cloudtrail_rule_and_on_then_one_that_requires_an_error_code(
+    synthesized, with_cloudtrail
+):
+    assert "CloudTrailNoAddresses" not in _exhaustion_rules(synthesized)
+    assert not any(
+        "AWS API Call via CloudTrail" in json.dumps(r["Properties"].get("EventPattern", {}))
+        for r in synthesized.of_type("AWS::Events::Rule").values()
+    )
+    cloudtrail = _exhaustion_rules(with_cloudtrail)["CloudTrailNoAddresses"]
+    detail = cloudtrail["EventPattern"]["detail"]
+    assert detail["errorCode"] == [
+        "InsufficientFreeAddressesInSubnet",
+        "Client.InsufficientFreeAddressesInSubnet",
+        "InsufficientCidrBlocks",
+        "Client.InsufficientCidrBlocks",
+    ]
+    assert "DescribeNetworkInterfaces" not in detail["eventName"]  # read-only calls never match
+    assert len(_exhaustion_rules(with_cloudtrail)) == len(DEFAULT_RULES) + 1
 
 
 def test_given_every_fixture_then_each_is_either_a_failure_a_near_miss_or_malformed():

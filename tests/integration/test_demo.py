@@ -31,20 +31,30 @@ def test_given_the_seeded_network_when_the_demo_runs_then_the_full_task_subnet_i
     assert re.search(r"shared-1b +59 +55 +- +unattached - 2, load-balancer app/orders-alb 1, vpc-endpoint vpce-", out)
     assert "EKS cluster platform-eks: 46 addresses on 4 interfaces" in out
     assert re.search(r"Census run: complete, 9 subnets, 4 data points; .*PutObject x2", out)
-    # And the event burst: 15 of 20 events reach the handler, every one is counted, 3 incidents are emailed
+    # And the event burst: 18 of 23 events reach the handler, every one is counted, 6 incidents are emailed
     assert re.search(
-        r"TaskStoppedNoAddresses +9\n +ServiceTaskPlacementEni +5\n +ContainerInstanceRegistrationFailed +1\n"
-        r" +\(no rule matches: never delivered\) +5\n",
+        r"TaskStoppedNoAddresses +10\n +ServiceTaskPlacementEni +5\n +ContainerInstanceRegistrationFailed +1\n"
+        r" +\(no rule matches: never delivered\) +5\n +CloudTrailNoAddresses +2\n",
         out,
     )
-    assert "Handler outcomes: notified 3, duplicate 11, unparsed 1" in out
+    assert "Handler outcomes: notified 6, duplicate 11, unparsed 1" in out
     assert (
-        "IpExhaustionEvents read back (Sum): SubnetAddressesExhausted=8, EniCreationFailed=0, "
-        "ContainerInstanceRegistrationFailed=1, TaskPlacementEniExhausted=5, AutoScalingLaunchNoAddresses=0" in out
+        "IpExhaustionEvents read back (Sum): SubnetAddressesExhausted=8, EniCreationFailed=1, "
+        "ContainerInstanceRegistrationFailed=1, TaskPlacementEniExhausted=5, AutoScalingLaunchNoAddresses=0, "
+        "EksNodegroupNoAddresses=0, NetworkInterfaceNoAddresses=1, PrefixBlocksExhausted=1" in out
     )
     assert "UnparsedEvents read back: 1; dead-letter queue: 1 message(s)" in out
     subjects = re.findall(r"^Subject: (.*)$", out, re.MULTILINE)
-    assert len(subjects) == 5  # 3 incidents, the composer's alarm email, the digest
+    # 6 incidents, the composer's alarm email, the digest
+    assert len(subjects) == 8
+    assert re.fullmatch(
+        r"ECS task could not get an ENI in subnet-[0-9a-f]+ \(tasks-1c\): InvalidParameterValue", subjects[3]
+    )
+    assert re.fullmatch(
+        r"CreateNetworkInterface failed: subnet subnet-[0-9a-f]+ \(eks-1a\) is out of IP addresses", subjects[4]
+    )
+    assert subjects[5] == "AssignPrivateIpAddresses failed: no free /28 block in its subnet"
+    assert "Caller: EKS VPC CNI on node role platform-eks-node-role" in out
     assert re.fullmatch(
         r"ECS task could not start: subnet subnet-[0-9a-f]+ \(tasks-1a\) is out of IP addresses", subjects[0]
     )
@@ -53,12 +63,12 @@ def test_given_the_seeded_network_when_the_demo_runs_then_the_full_task_subnet_i
     assert "Forecaster run: complete; 2 subnets watched, 7 below the watch level or over the cap" in out
     assert re.search(r"  tasks-1a +0\.0  ALARM\n  tasks-1b +(9\.\d|10\.\d)  ok\n", out)
     # the composer's email for tasks-1a names its CIDR, its consumers with counts, the trend and a forecast
-    assert re.fullmatch(r"tasks-1a \(subnet-[0-9a-f]+\) is 96% full: 5 addresses left", subjects[3])
-    alarm_email = out.split(f"Subject: {subjects[3]}")[1].split("=" * 100)[0]
+    assert re.fullmatch(r"tasks-1a \(subnet-[0-9a-f]+\) is 96% full: 5 addresses left", subjects[6])
+    alarm_email = out.split(f"Subject: {subjects[6]}")[1].split("=" * 100)[0]
     assert "CIDR: 10.20.16.0/25" in alarm_email
     assert "- ecs-task orders/checkout: 59 addresses, 59 interfaces" in alarm_email
     assert "7 days ago: 26 (-21 addresses since, worse)" in alarm_email
     assert "At this pace none are left in about 1.5 days" in alarm_email
     # and the digest
-    assert subjects[4].startswith("Subnet IP Monitor weekly digest: 123456789012 eu-west-1, ")
-    assert "EXHAUSTION EVENTS THIS WEEK: 14\n- SubnetAddressesExhausted: 8" in out
+    assert subjects[7].startswith("Subnet IP Monitor weekly digest: 123456789012 eu-west-1, ")
+    assert "EXHAUSTION EVENTS THIS WEEK: 17\n- SubnetAddressesExhausted: 8" in out

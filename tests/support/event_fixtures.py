@@ -38,5 +38,8 @@ EXPECTED_REASONS = {
     "autoscaling_launch_insufficient_free_addresses": "AutoScalingLaunchNoAddresses",
     "autoscaling_launch_not_enough_free_addresses": "AutoScalingLaunchNoAddresses",
     "eks_nodegroup_insufficient_free_addresses": "EksNodegroupNoAddresses",
+    "cloudtrail_create_network_interface_no_addresses": "NetworkInterfaceNoAddresses",
+    "cloudtrail_run_instances_no_addresses": "NetworkInterfaceNoAddresses",
+    "cloudtrail_assign_private_ip_addresses_no_cidr_blocks": "PrefixBlocksExhausted",
 }
 NEAR_MISSES = fixture_names("near_miss_")

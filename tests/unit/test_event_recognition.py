@@ -176,3 +176,48 @@ def test_given_no_subnet_in_the_text_then_the_subnet_comes_from_the_tasks_eni_at
     assert incident is not None
     assert incident.subnet_id == "subnet-0a1b2c3d4e5f60718"  # the attachment's subnetId
     assert incident.reason == "SubnetAddressesExhausted"
+
+
+@pytest.mark.parametrize(
+    ("name", "caller", "subnet", "call"),
+    [
+        (
+            "cloudtrail_create_network_interface_no_addresses",
+            "EKS VPC CNI on node role platform-eks-node-role",
+            "subnet-0a1b2c3d4e5f60718",
+            "CreateNetworkInterface",
+        ),
+        (
+            "cloudtrail_run_instances_no_addresses",
+            "service-linked role of autoscaling.amazonaws.com",
+            "subnet-0a1b2c3d4e5f60718",  # nested in networkInterfaceSet
+            "RunInstances",
+        ),
+        (
+            "cloudtrail_assign_private_ip_addresses_no_cidr_blocks",
+            "EKS VPC CNI on node role platform-eks-node-role",
+            None,  # the call names only the interface
+            "AssignPrivateIpAddresses",
+        ),
+    ],
+)
+def test_given_a_failed_api_call_then_the_caller_the_call_and_the_subnet_are_read(name, caller, subnet, call):
+    incident = incident_of(load_event(name))
+
+    assert incident is not None
+    assert (incident.caller, incident.subnet_id, incident.api_call) == (caller, subnet, call)
+    # The caller is part of the incident key: one cluster's CNI retrying is one incident.
+    assert caller in incident.dedupe_key
+
+
+def test_given_the_same_failure_from_two_callers_then_they_are_two_incidents():
+    event = load_event("cloudtrail_create_network_interface_no_addresses")
+    other = load_event("cloudtrail_create_network_interface_no_addresses")
+    other["detail"]["userAgent"] = "aws-cli/2.17.0"
+
+    first, second = incident_of(event), incident_of(other)
+
+    assert first is not None
+    assert second is not None
+    assert first.dedupe_key != second.dedupe_key
+    assert second.caller == "role platform-eks-node-role"

@@ -11,6 +11,7 @@ from typing import Any
 
 from lambdas.events.kinds import (
     autoscaling_launch_no_addresses,
+    cloudtrail_no_addresses,
     container_instance_registration_failed,
     eks_nodegroup_no_addresses,
     service_task_placement_eni,
@@ -24,6 +25,7 @@ KINDS: tuple[EventKind[Any], ...] = (
     service_task_placement_eni.KIND,
     autoscaling_launch_no_addresses.KIND,
     eks_nodegroup_no_addresses.KIND,
+    cloudtrail_no_addresses.KIND,
 )
 
 
