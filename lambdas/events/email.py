@@ -26,7 +26,7 @@ def render_email(
 ) -> Email:
     """The email for the first event of an incident window: the kind's subject, story and remedies."""
     where = subnet_label(incident.subnet_id, subnet) if incident.subnet_id else "its subnet"
-    story = kind.stories[incident.reason]
+    story = kind.story_of(incident)
     subject = story.subject(incident, where)
     return Email(
         fit_subject(subject), _body(subject, story, incident, subnet=subnet, window_minutes=window_minutes, now=now)

@@ -86,6 +86,7 @@ class Incident:
     caller: str | None = None  # who made a failed API call (CloudTrail), in words
     api_call: str | None = None  # the failed API call (CloudTrail)
     network_interface_id: str | None = None  # the interface the call named, when it names no subnet
+    variant: str | None = None  # which of the kind's variants tells this incident's story (same Reason)
     note: str | None = None  # what the handler concluded beyond AWS's words, shown under AWS SAID
 
     @property
@@ -132,6 +133,9 @@ class EventKind(Generic[Event]):
     opt_in: bool = False
     # Other Reasons its classify may give, each with its own email text (the rule catches them all).
     other_reasons: dict[str, Story] = field(default_factory=dict)
+    # Other stories of its own Reason that classify may pick (incident.variant): what AWS said differs, the
+    # metric does not.
+    variants: dict[str, Story] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         problems = []
@@ -144,7 +148,7 @@ class EventKind(Generic[Event]):
             problems.append("the pattern must filter on detail (so the handler is not invoked for every event)")
         if not all(PLAIN_NAME.match(reason) for reason in self.other_reasons):
             problems.append("other reasons must be 3-64 letters and digits")
-        for story in self.stories.values():
+        for story in [*self.stories.values(), *self.variants.values()]:
             if not story.what_happened.strip() or not story.remedies or not all(r.strip() for r in story.remedies):
                 problems.append("an email needs what_happened and at least one remedy")
         if problems:
@@ -154,6 +158,12 @@ class EventKind(Generic[Event]):
     def stories(self) -> dict[str, Story]:
         """Every Reason the kind gives, first its own, with the email text for each."""
         return {self.reason: Story(self.subject, self.what_happened, self.remedies), **self.other_reasons}
+
+    def story_of(self, incident: Incident) -> Story:
+        """The email text for incident: its variant's, else its Reason's."""
+        if incident.variant is not None:
+            return self.variants[incident.variant]
+        return self.stories[incident.reason]
 
     @property
     def reasons(self) -> tuple[str, ...]:

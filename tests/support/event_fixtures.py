@@ -33,6 +33,8 @@ EXPECTED_REASONS = {
     "task_eni_creation_failed_security_group_limit": "EniCreationFailed",
     "container_instance_registration_failed": "ContainerInstanceRegistrationFailed",
     "container_instance_registration_failed_no_reason": "ContainerInstanceRegistrationFailed",
+    "container_instance_registration_failed_unsupported_type": "ContainerInstanceRegistrationFailed",
+    "container_instance_registration_failed_other_trunk_failure": "ContainerInstanceRegistrationFailed",
     "service_action_resource_eni": "TaskPlacementEniExhausted",
     "service_action_resource_eni_capacity_provider": "TaskPlacementEniExhausted",
     "autoscaling_launch_insufficient_free_addresses": "AutoScalingLaunchNoAddresses",

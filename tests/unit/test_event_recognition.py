@@ -221,3 +221,28 @@ def test_given_the_same_failure_from_two_callers_then_they_are_two_incidents():
     assert second is not None
     assert first.dedupe_key != second.dedupe_key
     assert second.caller == "role platform-eks-node-role"
+
+
+@pytest.mark.parametrize(
+    ("name", "variant", "subject_part"),
+    [
+        ("container_instance_registration_failed", "no-addresses", "got no trunk address"),
+        (
+            "container_instance_registration_failed_unsupported_type",
+            "unsupported-type",
+            "does not support ENI trunking",
+        ),
+        ("container_instance_registration_failed_other_trunk_failure", None, "failed to register in cluster"),
+        ("container_instance_registration_failed_no_reason", None, "failed to register in cluster"),
+    ],
+)
+def test_given_a_registration_failure_then_the_status_reason_picks_the_story_and_the_reason_stays(
+    name, variant, subject_part
+):
+    recognised = recognise(load_event(name))
+    incident = recognised.incident
+
+    assert incident is not None
+    assert incident.reason == "ContainerInstanceRegistrationFailed"  # the metric contract does not change
+    assert incident.variant == variant
+    assert subject_part in recognised.kind.story_of(incident).subject(incident, "subnet-0a1b2c3d4e5f60718")

@@ -1,4 +1,10 @@
-"""An ECS container instance failed to register, most often because its trunk ENI could not be created."""
+"""An ECS container instance failed to register, most often because its trunk ENI could not be created.
+
+REGISTRATION_FAILED is sent for any trunk failure. The statusReason says which; AWS does not document its
+wording, so it is read by keywords: no free address for the trunk (its subnet is full), an instance type
+that does not support trunking, or another trunk failure. All three keep the Reason (the metric contract);
+the email's story differs (variants below).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from lambdas.events.model import (
     EventOrigin,
     Incident,
     NameValue,
+    Story,
     attribute,
     first_subnet_id,
     resource_name,
@@ -21,6 +28,20 @@ REASON = "ContainerInstanceRegistrationFailed"
 REGISTRATION_FAILED = "REGISTRATION_FAILED"
 SUBNET_ATTRIBUTE = "ecs.subnet-id"
 AVAILABILITY_ZONE_ATTRIBUTE = "ecs.availability-zone"
+NO_ADDRESSES = "no-addresses"
+UNSUPPORTED_TYPE = "unsupported-type"
+NO_ADDRESS_WORDS = ("free address", "insufficientfreeaddresses", "ip address")
+UNSUPPORTED_WORDS = ("not support", "unsupported")
+
+
+def why_registration_failed(status_reason: str | None) -> str | None:
+    """The variant the statusReason points to, or None (another failure, or no reason given)."""
+    text = (status_reason or "").lower()
+    if any(word in text for word in NO_ADDRESS_WORDS):
+        return NO_ADDRESSES
+    if any(word in text for word in UNSUPPORTED_WORDS):
+        return UNSUPPORTED_TYPE
+    return None
 
 
 class ContainerInstanceDetail(Detail):
@@ -56,6 +77,7 @@ def classify(event: ContainerInstanceStateChange) -> Incident | None:
         ec2_instance_id=detail.ec2_instance_id,
         subnet_id=attribute(detail.attributes, SUBNET_ATTRIBUTE) or first_subnet_id(message),
         availability_zone=attribute(detail.attributes, AVAILABILITY_ZONE_ATTRIBUTE),
+        variant=why_registration_failed(detail.status_reason),
     )
 
 
@@ -89,4 +111,39 @@ KIND = EventKind(
         "If the instance type does not support trunking, use a type that does (README, trunk table).",
         "Terminate the failed instance so its Auto Scaling group replaces it: it cannot run tasks.",
     ),
+    variants={
+        NO_ADDRESSES: Story(
+            subject=lambda incident, subnet: (
+                f"ECS instance {incident.ec2_instance_id or incident.container_instance} got no trunk address: "
+                f"subnet {subnet} is full"
+            ),
+            what_happened=(
+                "A container instance failed to register (REGISTRATION_FAILED) because its trunk network interface "
+                "could not get an address: the instance's subnet has none free. The instance runs no tasks, and "
+                "every replacement launched into the same subnet fails the same way."
+            ),
+            remedies=(
+                "Free addresses in the instance's subnet (interfaces left 'available', tasks you do not need).",
+                "Move the Auto Scaling group (or capacity provider) to subnets with room; keep task subnets apart "
+                "from instance subnets so tasks cannot starve the trunks.",
+                "Terminate the failed instance once there is room, so its group replaces it.",
+            ),
+        ),
+        UNSUPPORTED_TYPE: Story(
+            subject=lambda incident, subnet: (
+                f"ECS instance {incident.ec2_instance_id or incident.container_instance} failed to register: "
+                "its type does not support ENI trunking"
+            ),
+            what_happened=(
+                "A container instance failed to register (REGISTRATION_FAILED) because awsvpcTrunking is on for "
+                "the role that registers it but its instance type cannot have a trunk network interface. It runs "
+                "no tasks. This is not an address shortage."
+            ),
+            remedies=(
+                "Use an instance type that supports trunking (README, trunk table: c5, m5, m6i, … families).",
+                "Or turn awsvpcTrunking off for the role that registers these instances, if they need no trunk.",
+                "Terminate the failed instance so its Auto Scaling group replaces it with the new type.",
+            ),
+        ),
+    },
 )
