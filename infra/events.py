@@ -3,6 +3,8 @@ queries and dashboard section."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
@@ -27,6 +29,7 @@ from lambdas.core.settings import (
     FREE_ADDRESS_FLOOR,
     INCIDENT_TABLE_NAME,
     METRIC_NAMESPACE,
+    SNAPSHOT_BUCKET,
     TOPIC_ARN,
 )
 from lambdas.events.kinds import registry
@@ -68,6 +71,8 @@ class EventWatching(Construct):
         key: AppKey,
         alerting: Alerting,
         incidents: IncidentWindows,
+        snapshot_bucket: str,
+        grant_snapshot_read: Callable[[iam.IRole], None],
     ) -> None:
         super().__init__(scope, construct_id)
         self._config = config
@@ -95,6 +100,7 @@ class EventWatching(Construct):
                 DEDUPE_WINDOW_MINUTES: str(config.dedupe_window_minutes),
                 DEAD_LETTER_QUEUE_URL: self.dead_letter_queue.queue_url,
                 FREE_ADDRESS_FLOOR: str(config.free_address_floor),
+                SNAPSHOT_BUCKET: snapshot_bucket,
             },
             timeout=Duration.seconds(30),
             memory_size=256,
@@ -112,6 +118,7 @@ class EventWatching(Construct):
         )
         alerting.topic.grant_publish(role)
         incidents.grant_claims(role)
+        grant_snapshot_read(role)  # free /28 blocks of the incident's subnet, from the census
         # sqs:SendMessage on the queue (and the key's Decrypt/GenerateDataKey*) come with dead_letter_queue= on
         # the function, and serve the handler's own sends too.
         key.acknowledge_data_key_actions(role)

@@ -49,11 +49,22 @@ class SubnetIpMonitorStack(Stack):
         key = AppKey(self, "AppKey")
         alerting = Alerting(self, "Alerting", key=key, emails=config.alert_emails)
         incidents = IncidentWindows(self, "IncidentWindows", key=key)
+        # The census first: the event handler and the alerts read its snapshot (the list keeps the dashboard order).
+        census = EniCensus(self, "EniCensus", config=config, key=key, alerting=alerting)
         self.capabilities: list[Capability] = [
             SubnetCollection(self, "SubnetCollection", config=config, alerting=alerting),
             EcsCollection(self, "EcsCollection", config=config, alerting=alerting),
-            EventWatching(self, "EventWatching", config=config, key=key, alerting=alerting, incidents=incidents),
-            census := EniCensus(self, "EniCensus", config=config, key=key, alerting=alerting),
+            EventWatching(
+                self,
+                "EventWatching",
+                config=config,
+                key=key,
+                alerting=alerting,
+                incidents=incidents,
+                snapshot_bucket=census.bucket.bucket_name,
+                grant_snapshot_read=census.grant_snapshot_read,
+            ),
+            census,
         ]
         # Last: it routes the per-contributor alarms the others registered, and reads the census snapshot.
         self.capabilities.append(

@@ -13,7 +13,16 @@ from urllib.parse import quote
 from lambdas.alerts.forecast import Forecast, Sample, Trend
 from lambdas.alerts.model import ClusterFacts, ContributorTransition, Facts, SubnetFacts, Thresholds, VpcFacts
 from lambdas.core import contract
-from lambdas.core.email import Email, console, ecs_cluster_url, fit_subject, interfaces_url, subnet_url, vpc_url
+from lambdas.core.email import (
+    Email,
+    console,
+    ecs_cluster_url,
+    fit_subject,
+    interfaces_url,
+    readable_time,
+    subnet_url,
+    vpc_url,
+)
 from lambdas.core.network import usable_addresses, utilization_percent
 
 TOP_CONSUMERS = 5
@@ -111,7 +120,7 @@ def _subnet_now(f: SubnetFacts, free: int | None, percent: float | None) -> list
     return [
         ("Free addresses", f"{free}" if free is not None else "unknown"),
         ("Utilization", f"{percent:.1f}%" if percent is not None else "unknown"),
-        ("Free /28 blocks", f"{blocks} (census of {_when(f.census_at)})" if blocks is not None else None),
+        ("Free /28 blocks", f"{blocks} (census of {readable_time(f.census_at)})" if blocks is not None else None),
     ]
 
 
@@ -119,7 +128,7 @@ def _holders(f: SubnetFacts) -> str:
     if f.census is None:
         return "Unknown: no census entry for this subnet (see NOT IN THIS EMAIL)."
     consumers = f.census.get("consumers", [])
-    lines = [f"From the ENI census of {_when(f.census_at)}:"]
+    lines = [f"From the ENI census of {readable_time(f.census_at)}:"]
     for c in consumers[:TOP_CONSUMERS]:
         owner = f" {c['owner']}" if c.get("owner") else ""
         lines.append(f"- {c['category']}{owner}: {c['addresses']} addresses, {c['interfaces']} interfaces")
@@ -284,8 +293,8 @@ def _vpc_email(t: ContributorTransition, f: VpcFacts, thresholds: Thresholds) ->
     return subject, [
         "WHAT\n" + _lines(_what(t, thresholds)),
         "WHERE\n" + _lines([("Account", t.account), ("Region", t.region), ("VPC", label)]),
-        f"WHO HOLDS THE ADDRESSES\nFrom the ENI census of {_when(f.census_at)}: {len(f.unattached)} interfaces\n"
-        + ("\n".join(listing) or "- none listed"),
+        f"WHO HOLDS THE ADDRESSES\nFrom the ENI census of {readable_time(f.census_at)}: "
+        f"{len(f.unattached)} interfaces\n" + ("\n".join(listing) or "- none listed"),
         "WHAT TO DO\n"
         + _numbered(
             [
@@ -342,14 +351,6 @@ def _closing(t: ContributorTransition, window_minutes: int, now: datetime) -> st
         f"Notification {t.event_id} (contributor {t.contributor_id}). If this {t.contributor} goes {t.state} again "
         f"before {until:%H:%M} UTC, no new email is sent (flapping guard): the alarm's page shows its state."
     )
-
-
-def _when(iso: str | None) -> str:
-    """'2026-11-29 11:42 UTC' from the snapshot's ISO time (as given if it is not one)."""
-    try:
-        return f"{datetime.fromisoformat(iso or ''):%Y-%m-%d %H:%M} UTC"
-    except ValueError:
-        return iso or "unknown time"
 
 
 def _lines(pairs: Sequence[tuple[str, str | None]]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import quote
 
 # SNS email subjects: ASCII, no line breaks, fewer than 100 characters.
@@ -23,6 +24,14 @@ def fit_subject(text: str) -> str:
     if len(printable) <= MAX_SUBJECT_LENGTH:
         return printable
     return printable[: MAX_SUBJECT_LENGTH - 3].rstrip() + "..."
+
+
+def readable_time(iso: str | None) -> str:
+    """'2026-11-29 11:42 UTC' from an ISO time (the census snapshot's generatedAt); as given if not one."""
+    try:
+        return f"{datetime.fromisoformat(iso or ''):%Y-%m-%d %H:%M} UTC"
+    except ValueError:
+        return iso or "unknown time"
 
 
 def console(region: str) -> str:

@@ -19,6 +19,9 @@ class SubnetNow:
 
     subnet: Subnet | None
     lookup_problem: str | None = None
+    # From the census snapshot, where it counted them (subnets with IPv4 prefixes or EKS nodes).
+    free_prefix_blocks: int | None = None
+    census_at: str | None = None
 
 
 def render_email(
@@ -90,6 +93,12 @@ def _subnet_lines(subnet_id: str, subnet: SubnetNow, now: datetime) -> list[tupl
         ("VPC", found.vpc_id),
         ("CIDR", cidr),
         ("Free addresses now", f"{found.available_ip_address_count} (read at {now:%H:%M} UTC)"),
+        (
+            "Free /28 blocks",
+            f"{subnet.free_prefix_blocks} (ENI census of {subnet.census_at})"
+            if subnet.free_prefix_blocks is not None
+            else None,
+        ),
     ]
 
 

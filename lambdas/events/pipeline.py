@@ -15,7 +15,9 @@ from aws_lambda_powertools import Logger
 from lambdas.core import contract
 from lambdas.core.aws.cloudwatch import put_metric_batch
 from lambdas.core.aws.ec2 import describe_subnet
-from lambdas.core.contract import MetricPoint
+from lambdas.core.aws.s3 import get_snapshot
+from lambdas.core.contract import CENSUS_SNAPSHOT_KEY, MetricPoint
+from lambdas.core.email import readable_time
 from lambdas.core.errors import AwsCallError, AwsReadError
 from lambdas.core.notify import Notifier
 from lambdas.core.targets import Target
@@ -100,7 +102,7 @@ class EventHandling:
 
     def notify(self, kind: EventKind[Any], incident: Incident, subnet_now: SubnetNow | None = None) -> None:
         """Email the incident; if that fails, its window is released and the event kept."""
-        subnet = subnet_now or self._subnet_now(incident.subnet_id)
+        subnet = self._with_prefix_blocks(subnet_now or self._subnet_now(incident.subnet_id))
         email = render_email(kind, incident, subnet, self.settings.dedupe_window_minutes, self.now)
         why = self.notifier.send(incident.dedupe_key, email)
         if why is None:
@@ -113,6 +115,23 @@ class EventHandling:
         self.notifier.keep(self.raw, why, self.outcome.event_id)
         if self.outcome.status != "unparsed":
             self.outcome.status = "dead-lettered"
+
+    def _with_prefix_blocks(self, subnet: SubnetNow) -> SubnetNow:
+        """The subnet's free /28 blocks from the census snapshot, if it counted them (a failed read is recorded)."""
+        if subnet.subnet is None:
+            return subnet
+        try:
+            snapshot = get_snapshot(self.target.client("s3"), self.settings.snapshot_bucket, CENSUS_SNAPSHOT_KEY)
+        except AwsReadError as err:
+            self.record(err)
+            return subnet
+        census = snapshot or {}
+        entry = next((s for s in census.get("subnets", []) if s["subnetId"] == subnet.subnet.subnet_id), None)
+        if entry is None or entry.get("freePrefixBlocks") is None:
+            return subnet
+        return replace(
+            subnet, free_prefix_blocks=entry["freePrefixBlocks"], census_at=readable_time(census.get("generatedAt"))
+        )
 
     def _subnet_now(self, subnet_id: str | None) -> SubnetNow:
         if subnet_id is None:

@@ -331,6 +331,7 @@ def test_given_a_node_group_short_of_addresses_then_one_email_and_one_event_poin
             "DEDUPE_WINDOW_MINUTES": "30",
             "DEAD_LETTER_QUEUE_URL": resources.dead_letter_queue_url,
             "FREE_ADDRESS_FLOOR": "8",
+            "SNAPSHOT_BUCKET": BUCKET,
         }
     )
     first = handle_exhaustion_event(event, target, settings, NOW)

@@ -21,6 +21,7 @@ from tests.support.event_fixtures import EXPECTED_REASONS, NEAR_MISSES, load_eve
 from tests.support.readback import drain_queue
 
 FIXTURE_SUBNETS = ("subnet-0a1b2c3d4e5f60718", "subnet-0b2c3d4e5f6071829")
+SNAPSHOT_BUCKET = "census-snapshots"
 
 
 @dataclass
@@ -63,6 +64,7 @@ def world(aws, monkeypatch) -> EventWorld:
     inbox_arn = sqs.get_queue_attributes(QueueUrl=inbox_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=inbox_arn)
     dead_letter_url = sqs.create_queue(QueueName="events-dlq")["QueueUrl"]
+    regional_client("s3").create_bucket(Bucket=SNAPSHOT_BUCKET)  # no snapshot yet: emails go without /28 blocks
     dynamodb.create_table(
         TableName="incident-windows",
         KeySchema=[{"AttributeName": "incident", "KeyType": "HASH"}],
@@ -77,6 +79,7 @@ def world(aws, monkeypatch) -> EventWorld:
         "DEAD_LETTER_QUEUE_URL": dead_letter_url,
         # The /28 keeps 2 free addresses: above this floor an ambiguous EC2 code stays EniCreationFailed.
         "FREE_ADDRESS_FLOOR": "1",
+        "SNAPSHOT_BUCKET": SNAPSHOT_BUCKET,
     }.items():
         monkeypatch.setenv(key, value)
     return EventWorld(subnet_id, inbox_url, dead_letter_url, "incident-windows")
@@ -273,3 +276,18 @@ def test_given_the_subnet_cannot_be_read_then_an_ambiguous_code_stays_an_eni_cre
     assert [p["operation"] for p in result["problems"]] == ["DescribeSubnets"]
     (email,) = world.emails()
     assert "The subnet could not be read (DescribeSubnets failed:" in email["Message"]
+
+
+def test_given_a_census_snapshot_then_the_email_gives_the_subnets_free_prefix_blocks(world):
+    snapshot = {
+        "generatedAt": "2026-11-29T10:15:00+00:00",
+        "subnets": [{"subnetId": world.subnet_id, "freePrefixBlocks": 0, "consumers": []}],
+    }
+    regional_client("s3").put_object(Bucket=SNAPSHOT_BUCKET, Key="census/latest.json", Body=json.dumps(snapshot))
+
+    result = handle(world.event("cloudtrail_create_network_interface_no_addresses"))
+
+    assert (result["status"], result["problems"]) == ("notified", [])
+    (email,) = world.emails()
+    assert "Free /28 blocks: 0 (ENI census of 2026-11-29 10:15 UTC)" in email["Message"]
+    assert "Caller: EKS VPC CNI on node role platform-eks-node-role" in email["Message"]

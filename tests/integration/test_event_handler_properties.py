@@ -28,6 +28,7 @@ SETTINGS = EventHandlerSettings.model_validate(
         "DEDUPE_WINDOW_MINUTES": "30",
         "DEAD_LETTER_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/events-dlq",
         "FREE_ADDRESS_FLOOR": "8",
+        "SNAPSHOT_BUCKET": "census-snapshots",
     }
 )
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
