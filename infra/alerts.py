@@ -20,6 +20,7 @@ from infra.core.dead_letters import DeadLetterQueue
 from infra.core.incidents import IncidentWindows
 from infra.core.keys import AppKey
 from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
+from infra.core.notifying import grant_notify, notify_environment
 from infra.core.queries import MAX_SERIES_PER_QUERY, schema
 from infra.core.scheduled_collector import ScheduledCollector
 from lambdas.alerts.notification import DETAIL_TYPE, SOURCE
@@ -36,10 +37,7 @@ from lambdas.alerts.settings import (
 )
 from lambdas.core import contract
 from lambdas.core.settings import (
-    DEAD_LETTER_QUEUE_URL,
-    DEDUPE_WINDOW_MINUTES,
     FREE_ADDRESS_FLOOR,
-    INCIDENT_TABLE_NAME,
     METRIC_NAMESPACE,
     SNAPSHOT_BUCKET,
     SUBNET_TAG_FILTER,
@@ -48,9 +46,6 @@ from lambdas.core.settings import (
     VPC_IDS,
 )
 
-# EventBridge retries delivery (throttled or unavailable Lambda) with backoff before the DLQ.
-DELIVERY_RETRIES = 8
-DELIVERY_MAX_AGE = Duration.hours(2)
 COMPOSER = "alerts"
 DIGEST = "digest"
 HISTORY_READS = ["cloudwatch:GetMetricData", "cloudwatch:ListMetrics"]
@@ -161,11 +156,7 @@ class Alerts(Construct):
             handler="lambdas.alerts.handler.handler",
             description="Subnet IP Monitor: one email per alarm contributor transition, with consumers and forecast",
             environment={
-                METRIC_NAMESPACE: config.namespace,
-                TOPIC_ARN: alerting.topic.topic_arn,
-                INCIDENT_TABLE_NAME: incidents.table.table_name,
-                DEDUPE_WINDOW_MINUTES: str(config.dedupe_window_minutes),
-                DEAD_LETTER_QUEUE_URL: self.dead_letters.queue.queue_url,
+                **notify_environment(config, alerting, incidents, self.dead_letters),
                 ALARM_NAME_PREFIX: f"{stack.stack_name}-",
                 SNAPSHOT_BUCKET: snapshot_bucket,
                 **threshold_environment(config),
@@ -189,10 +180,8 @@ class Alerts(Construct):
             why="DescribeSubnets, DescribeVpcs and GetMetricData support no resource-level permissions",
             publish_metrics=False,
         )
-        alerting.topic.grant_publish(composer_role)
-        incidents.grant_claims(composer_role)
+        grant_notify(composer_role, alerting=alerting, incidents=incidents, key=key)
         grant_snapshot_read(composer_role)
-        key.acknowledge_data_key_actions(composer_role)
         self.digest = self._digest(config, key, alerting, snapshot_bucket, grant_snapshot_read)
         self.functions: dict[str, lambda_.IFunction] = {COMPOSER: self.composer, FORECASTER: self.forecaster.function}
         if self.digest is not None:
@@ -210,14 +199,7 @@ class Alerts(Construct):
                 account=[stack.account],
                 detail={"alarmName": [{"prefix": family} for family in alarm_families(alerting)]},
             ),
-            targets=[
-                targets.LambdaFunction(
-                    self.composer,
-                    retry_attempts=DELIVERY_RETRIES,
-                    max_event_age=DELIVERY_MAX_AGE,
-                    dead_letter_queue=self.dead_letters.queue,
-                )
-            ],
+            targets=[self.dead_letters.rule_target(self.composer)],
         )
 
     def _digest(

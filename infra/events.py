@@ -8,7 +8,6 @@ from collections.abc import Callable
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
@@ -20,25 +19,18 @@ from infra.core.dead_letters import DeadLetterQueue
 from infra.core.incidents import IncidentWindows
 from infra.core.keys import AppKey
 from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
+from infra.core.notifying import grant_notify, notify_environment
 from infra.core.queries import schema
 from infra.core.scheduled_collector import ScheduledCollector
 from lambdas.core import contract
 from lambdas.core.settings import (
-    DEAD_LETTER_QUEUE_URL,
-    DEDUPE_WINDOW_MINUTES,
     FREE_ADDRESS_FLOOR,
-    INCIDENT_TABLE_NAME,
-    METRIC_NAMESPACE,
     SNAPSHOT_BUCKET,
-    TOPIC_ARN,
 )
 from lambdas.events.kinds import registry
 
 # The exhaustion alarm looks at 5 minutes whatever the collectors' schedule: an event is news at once.
 EVENT_ALARM_PERIOD = Duration.minutes(5)
-# EventBridge retries delivery (throttled or unavailable Lambda) with backoff before the DLQ.
-DELIVERY_RETRIES = 8
-DELIVERY_MAX_AGE = Duration.hours(2)
 # The name the event handler goes by in the health alarms and dashboard.
 FUNCTION_NAME = "events"
 
@@ -87,18 +79,13 @@ class EventWatching(Construct):
                 "(UnparsedEvents), its email could not be sent, or the handler failed after its retries."
             ),
         )
-        self.dead_letter_queue = self.dead_letters.queue
         self.function, role = monitor_function(
             self,
             "Handler",
             handler="lambdas.events.handler.handler",
             description="Subnet IP Monitor: counts IP/ENI exhaustion events and emails one alert per incident",
             environment={
-                METRIC_NAMESPACE: config.namespace,
-                TOPIC_ARN: alerting.topic.topic_arn,
-                INCIDENT_TABLE_NAME: incidents.table.table_name,
-                DEDUPE_WINDOW_MINUTES: str(config.dedupe_window_minutes),
-                DEAD_LETTER_QUEUE_URL: self.dead_letter_queue.queue_url,
+                **notify_environment(config, alerting, incidents, self.dead_letters),
                 FREE_ADDRESS_FLOOR: str(config.free_address_floor),
                 SNAPSHOT_BUCKET: snapshot_bucket,
             },
@@ -107,7 +94,7 @@ class EventWatching(Construct):
             log_retention_days=config.log_retention_days,
             # A crash (not a handled failure) is retried twice, then the event goes to the queue intact.
             retry_attempts=2,
-            dead_letter_queue=self.dead_letter_queue,
+            dead_letter_queue=self.dead_letters.queue,
         )
         grant_read_and_publish(
             self,
@@ -116,12 +103,8 @@ class EventWatching(Construct):
             reads=[iam.PolicyStatement(actions=["ec2:DescribeSubnets"], resources=["*"])],
             why="ec2:DescribeSubnets (the subnet's free count at send time) supports no resource-level permissions",
         )
-        alerting.topic.grant_publish(role)
-        incidents.grant_claims(role)
+        grant_notify(role, alerting=alerting, incidents=incidents, key=key)
         grant_snapshot_read(role)  # free /28 blocks of the incident's subnet, from the census
-        # sqs:SendMessage on the queue (and the key's Decrypt/GenerateDataKey*) come with dead_letter_queue= on
-        # the function, and serve the handler's own sends too.
-        key.acknowledge_data_key_actions(role)
         # Opt-in kinds (CloudTrail) get a rule only when switched on.
         self.kinds = [k for k in registry.KINDS if not k.opt_in or config.cloud_trail_signals]
         self.functions = {FUNCTION_NAME: self.function}
@@ -136,14 +119,7 @@ class EventWatching(Construct):
                     detail_type=kind.pattern["detail-type"],
                     detail=kind.pattern["detail"],
                 ),
-                targets=[
-                    targets.LambdaFunction(
-                        self.function,
-                        retry_attempts=DELIVERY_RETRIES,
-                        max_event_age=DELIVERY_MAX_AGE,
-                        dead_letter_queue=self.dead_letter_queue,
-                    )
-                ],
+                targets=[self.dead_letters.rule_target(self.function)],
             )
             for kind in self.kinds
         ]

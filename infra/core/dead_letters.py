@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from aws_cdk import Acknowledgment, Duration, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
@@ -12,6 +14,9 @@ from infra.core.alerting import Alerting
 from infra.core.keys import AppKey
 
 ALARM_PERIOD = Duration.minutes(5)
+# EventBridge retries delivery (throttled or unavailable Lambda) with backoff before the DLQ.
+DELIVERY_RETRIES = 8
+DELIVERY_MAX_AGE = Duration.hours(2)
 
 
 class DeadLetterQueue(Construct):
@@ -50,6 +55,12 @@ class DeadLetterQueue(Construct):
             ),
             metric=self.messages_visible(),
             alerting=alerting,
+        )
+
+    def rule_target(self, function: lambda_.IFunction) -> targets.LambdaFunction:
+        """A rule target that EventBridge retries for up to 2 hours, then keeps the event in this queue."""
+        return targets.LambdaFunction(
+            function, retry_attempts=DELIVERY_RETRIES, max_event_age=DELIVERY_MAX_AGE, dead_letter_queue=self.queue
         )
 
     def messages_visible(self, label: str | None = None) -> cloudwatch.Metric:

@@ -1,0 +1,42 @@
+"""What every function that emails needs: the NotifySettings environment and the grants that go with it."""
+
+from __future__ import annotations
+
+from aws_cdk import aws_iam as iam
+
+from infra.core.alerting import Alerting
+from infra.core.config import MonitorConfig
+from infra.core.dead_letters import DeadLetterQueue
+from infra.core.incidents import IncidentWindows
+from infra.core.keys import AppKey
+from lambdas.core.settings import (
+    DEAD_LETTER_QUEUE_URL,
+    DEDUPE_WINDOW_MINUTES,
+    INCIDENT_TABLE_NAME,
+    METRIC_NAMESPACE,
+    TOPIC_ARN,
+)
+
+
+def notify_environment(
+    config: MonitorConfig, alerting: Alerting, incidents: IncidentWindows, dead_letters: DeadLetterQueue
+) -> dict[str, str]:
+    """The topic, the incident windows and where kept messages go (lambdas.core.settings.NotifySettings)."""
+    return {
+        METRIC_NAMESPACE: config.namespace,
+        TOPIC_ARN: alerting.topic.topic_arn,
+        INCIDENT_TABLE_NAME: incidents.table.table_name,
+        DEDUPE_WINDOW_MINUTES: str(config.dedupe_window_minutes),
+        DEAD_LETTER_QUEUE_URL: dead_letters.queue.queue_url,
+    }
+
+
+def grant_notify(role: iam.IRole, *, alerting: Alerting, incidents: IncidentWindows, key: AppKey) -> None:
+    """Publish to the topic, claim and release incident windows.
+
+    sqs:SendMessage on the dead-letter queue (and the key's Decrypt/GenerateDataKey*) come with
+    dead_letter_queue= on the function, and serve the function's own sends too.
+    """
+    alerting.topic.grant_publish(role)
+    incidents.grant_claims(role)
+    key.acknowledge_data_key_actions(role)
