@@ -30,6 +30,7 @@ from lambdas.core.network import Subnet, utilization_percent
 from lambdas.core.notify import Notifier
 from lambdas.core.run import CollectorRun, Deadline, RunReport, run_collector
 from lambdas.core.scope import read_subnets_in_scope
+from lambdas.core.snapshot import subnet_entry
 from lambdas.core.targets import Target
 
 logger = Logger(child=True)
@@ -116,7 +117,7 @@ def _subnet_facts(
     missing: list[str],
 ) -> SubnetFacts:
     census_at = snapshot.get("generatedAt") if snapshot else None
-    census = next((s for s in (snapshot or {}).get("subnets", []) if s["subnetId"] == subnet_id), None)
+    census = subnet_entry(snapshot, subnet_id)
     if snapshot is not None and census is None:
         missing.append("who holds the addresses: the latest census has no entry for this subnet")
     unattached = [u for u in (snapshot or {}).get("unattached", []) if u["subnetId"] == subnet_id]

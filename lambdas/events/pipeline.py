@@ -20,6 +20,7 @@ from lambdas.core.contract import CENSUS_SNAPSHOT_KEY, MetricPoint
 from lambdas.core.email import readable_time
 from lambdas.core.errors import AwsCallError, AwsReadError
 from lambdas.core.notify import Notifier
+from lambdas.core.snapshot import subnet_entry
 from lambdas.core.targets import Target
 from lambdas.events.email import SubnetNow, render_email
 from lambdas.events.errors import UnparsableEvent
@@ -125,12 +126,11 @@ class EventHandling:
         except AwsReadError as err:
             self.record(err)
             return subnet
-        census = snapshot or {}
-        entry = next((s for s in census.get("subnets", []) if s["subnetId"] == subnet.subnet.subnet_id), None)
-        if entry is None or entry.get("freePrefixBlocks") is None:
+        entry = subnet_entry(snapshot, subnet.subnet.subnet_id)
+        if snapshot is None or entry is None or entry.get("freePrefixBlocks") is None:
             return subnet
         return replace(
-            subnet, free_prefix_blocks=entry["freePrefixBlocks"], census_at=readable_time(census.get("generatedAt"))
+            subnet, free_prefix_blocks=entry["freePrefixBlocks"], census_at=readable_time(snapshot.get("generatedAt"))
         )
 
     def _subnet_now(self, subnet_id: str | None) -> SubnetNow:
