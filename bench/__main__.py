@@ -9,7 +9,7 @@ import platform
 import sys
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
@@ -19,10 +19,20 @@ from moto import mock_aws
 from moto.cloudwatch.models import cloudwatch_backends
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
+from bench.day import (
+    MARGINAL_TIERS,
+    DayCount,
+    MonthlyCost,
+    monthly_cost,
+    share_at_or_above,
+    simulate,
+    spread_utilization,
+    subnet_days,
+)
 from bench.emulator import aws_like_emulator
 from bench.measure import Measurement, count_calls, measure, peak_python_mb, replay
 from bench.naive import naive_ecs, naive_subnets
-from bench.seed import INSTANCE_TYPES, REGION, seed
+from bench.seed import INSTANCE_TYPES, REGION, seed, take_addresses
 from bench.sizes import (
     FORECAST_CAP,
     SIZES,
@@ -32,13 +42,28 @@ from bench.sizes import (
     forecast_cost_per_month,
     forecast_floor,
     subnet_floor,
+    subnet_floor_at_risk,
 )
 from lambdas.alerts.settings import (
     FORECAST_HORIZON_DAYS,
     FORECAST_MAX_SUBNETS,
     FORECAST_WATCH_PERCENT,
 )
-from lambdas.core.settings import FREE_ADDRESS_FLOOR, METRIC_NAMESPACE, SNAPSHOT_BUCKET, SUBNET_TAG_FILTER, VPC_IDS
+from lambdas.census.settings import FREE_PREFIX_BLOCK_FLOOR
+from lambdas.core.network import usable_addresses
+from lambdas.core.settings import (
+    FREE_ADDRESS_FLOOR,
+    METRIC_NAMESPACE,
+    PUBLISH_MODE,
+    PUBLISH_STATE_BUCKET,
+    QUIET_PUBLISH_HOURS,
+    SNAPSHOT_BUCKET,
+    SUBNET_TAG_FILTER,
+    VPC_IDS,
+    WATCH_CHANGE_ADDRESSES,
+    WATCH_UTILIZATION_PERCENT,
+    _load_from_process_environment,
+)
 from lambdas.core.targets import forget_targets, own_target
 from lambdas.ecs.reads import ecs_read_budget
 from lambdas.ecs.settings import CLUSTER_NAMES
@@ -67,10 +92,13 @@ class SizeResult:
     size: Size
     subnets_in_scope: int
     subnets: Measurement
+    subnets_at_risk: Measurement  # a steady-state run in the at-risk mode, 5 minutes after the one before
     ecs: Measurement
     census: Measurement
     forecast: Measurement
     subnet_floor: dict[str, int]
+    subnet_at_risk_floor: dict[str, int]
+    published_at_risk: int
     ecs_floor: dict[str, int]
     census_floor: dict[str, int]
     forecast_floor: dict[str, int]
@@ -79,7 +107,19 @@ class SizeResult:
     custom_metrics: int
     vpcs: int
     snapshot_bytes: int
-    points: int
+    share_at_watch: float
+    every_run_day: DayCount
+    at_risk_day: DayCount
+
+    @property
+    def every_run_cost(self) -> MonthlyCost:
+        """A month of subnet publishing in the every-run mode."""
+        return monthly_cost(self.every_run_day, at_risk=False)
+
+    @property
+    def at_risk_cost(self) -> MonthlyCost:
+        """A month of subnet publishing in the at-risk mode."""
+        return monthly_cost(self.at_risk_day, at_risk=True)
 
 
 def run_size(size: Size) -> SizeResult:
@@ -98,6 +138,14 @@ def run_size(size: Size) -> SizeResult:
         SNAPSHOT_BUCKET: CENSUS_BUCKET,
         # The forecaster at its cap: every subnet is at or above a 0 % watch level.
         FREE_ADDRESS_FLOOR: "8",
+        FREE_PREFIX_BLOCK_FLOOR: "2",
+        # The collectors in the every-run mode first (the floors of earlier benchmarks); the subnet collector
+        # is then measured in the at-risk mode too.
+        PUBLISH_MODE: "every-run",
+        PUBLISH_STATE_BUCKET: "",
+        WATCH_UTILIZATION_PERCENT: "50",
+        WATCH_CHANGE_ADDRESSES: "10",
+        QUIET_PUBLISH_HOURS: "24",
         FORECAST_HORIZON_DAYS: "30",
         FORECAST_WATCH_PERCENT: "0",
         FORECAST_MAX_SUBNETS: str(FORECAST_CAP),
@@ -108,6 +156,14 @@ def run_size(size: Size) -> SizeResult:
         subnet_pages = list(ec2.get_paginator("describe_subnets").paginate())
         subnets_in_scope = sum(len(p["Subnets"]) for p in subnet_pages)
         vpcs = len({s["VpcId"] for p in subnet_pages for s in p["Subnets"]})
+        # The stated spread of utilization (bench/day.py), then the usage every collector reads.
+        usable = {s["SubnetId"]: usable_addresses(s["CidrBlock"]) for p in subnet_pages for s in p["Subnets"]}
+        take_addresses(spread_utilization(usable))
+        used = {
+            s["SubnetId"]: usable[s["SubnetId"]] - s["AvailableIpAddressCount"]
+            for p in ec2.get_paginator("describe_subnets").paginate()
+            for s in p["Subnets"]
+        }
         boto3.client("s3", region_name=REGION).create_bucket(
             Bucket=CENSUS_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
         )
@@ -121,6 +177,7 @@ def run_size(size: Size) -> SizeResult:
         # Its requests name a time window: one fixed "now" lets the memory pass replay the recorded answers.
         with patch("lambdas.alerts.forecast_handler.datetime", _frozen(datetime.now(UTC))):
             forecast_run = _measured_handler(forecast_handler.handler)
+        subnets_at_risk, published_at_risk = _at_risk_subnet_run(subnet_collector.handler)
         snapshot_bytes = boto3.client("s3", region_name=REGION).head_object(
             Bucket=CENSUS_BUCKET, Key="census/latest.json"
         )["ContentLength"]
@@ -134,14 +191,18 @@ def run_size(size: Size) -> SizeResult:
             for datum in cloudwatch_backends[DEFAULT_ACCOUNT_ID][REGION].metric_data
             if datum.namespace == NAMESPACE
         }
+    days = subnet_days(used, usable)
     return SizeResult(
         size=size,
         subnets_in_scope=subnets_in_scope,
         subnets=subnet_run,
+        subnets_at_risk=subnets_at_risk,
         ecs=ecs_run,
         census=census_run,
         forecast=forecast_run,
-        subnet_floor=subnet_floor(subnets_in_scope),
+        subnet_floor=subnet_floor(subnets_in_scope, vpcs),
+        subnet_at_risk_floor=subnet_floor_at_risk(subnets_in_scope, vpcs, published_at_risk),
+        published_at_risk=published_at_risk,
         ecs_floor=ecs_floor(size, instance_types=len(INSTANCE_TYPES)),
         census_floor=census_floor(size, vpcs=vpcs),
         forecast_floor=forecast_floor(subnets_in_scope),
@@ -150,8 +211,27 @@ def run_size(size: Size) -> SizeResult:
         custom_metrics=len(series),
         vpcs=vpcs,
         snapshot_bytes=snapshot_bytes,
-        points=0,
+        share_at_watch=share_at_or_above(used, usable, 50.0),
+        every_run_day=simulate(days, vpcs, at_risk=False),
+        at_risk_day=simulate(days, vpcs, at_risk=True),
     )
+
+
+def _at_risk_subnet_run(handler: Any) -> tuple[Measurement, int]:
+    """The subnet collector in the at-risk mode: a first run (no state: every subnet is new), then the run
+    measured, 5 minutes later (what every later run looks like, but for the few subnets its rotation holds)."""
+    moment = datetime.now(UTC)
+    with patch.dict(os.environ, {PUBLISH_MODE: "at-risk", PUBLISH_STATE_BUCKET: CENSUS_BUCKET}):
+        _load_from_process_environment.cache_clear()
+        with patch("lambdas.subnets.handler.datetime", _frozen(moment)):
+            handler({}, CONTEXT)
+        with patch("lambdas.subnets.handler.datetime", _frozen(moment + timedelta(minutes=5))):
+            published: list[int] = []
+            measurement = _measured_handler(
+                lambda event, context: published.append(handler(event, context)["published"])
+            )
+    _load_from_process_environment.cache_clear()
+    return measurement, published[0]
 
 
 def _frozen(moment: datetime) -> type[datetime]:
@@ -214,6 +294,7 @@ def render(results: list[SizeResult]) -> str:
     for r in results:
         for collector, measured, floor, resources in (
             ("subnets", r.subnets, r.subnet_floor, r.subnets_in_scope),
+            ("subnets (at-risk)", r.subnets_at_risk, r.subnet_at_risk_floor, r.subnets_in_scope),
             ("ecs", r.ecs, r.ecs_floor, r.size.instances + r.size.tasks),
             ("census", r.census, r.census_floor, r.size.interfaces),
             ("forecast", r.forecast, r.forecast_floor, r.subnets_in_scope),
@@ -237,6 +318,7 @@ def render(results: list[SizeResult]) -> str:
         shape = f"{r.subnets_in_scope:,} / {r.size.clusters} / {r.size.instances:,} / {r.size.tasks:,}"
         for collector, measured, floor, naive in (
             ("subnets", r.subnets, r.subnet_floor, r.naive_subnet_calls),
+            ("subnets (at-risk)", r.subnets_at_risk, r.subnet_at_risk_floor, None),
             ("ecs", r.ecs, r.ecs_floor, r.naive_ecs_calls),
             ("census", r.census, r.census_floor, None),
             ("forecast", r.forecast, r.forecast_floor, None),
@@ -253,12 +335,12 @@ def render(results: list[SizeResult]) -> str:
         "",
         "### Custom metrics created",
         "",
-        "| size | measured (distinct series) | expected: 2 x subnets + 4 x clusters + EKS subnets + VPCs "
-        "+ 4 heartbeats (no DaysToExhaustion: no history is seeded) |",
+        "| size | measured (distinct series) | expected: 2 x subnets + 4 x clusters + EKS subnets + 3 x VPCs "
+        "(2 subnet aggregates, 1 unattached) + 4 heartbeats (no DaysToExhaustion: no history is seeded) |",
         "| --- | ---: | ---: |",
     ]
     for r in results:
-        expected = 2 * r.subnets_in_scope + 4 * r.size.clusters + r.size.eks_subnets + r.vpcs + 4
+        expected = 2 * r.subnets_in_scope + 4 * r.size.clusters + r.size.eks_subnets + 3 * r.vpcs + 4
         lines.append(f"| {r.size.name} | {r.custom_metrics:,} | {expected:,} |")
     lines += [
         "",
@@ -282,7 +364,59 @@ def render(results: list[SizeResult]) -> str:
             f"| {r.size.name} | {series:,} | {r.forecast.calls.get('cloudwatch.GetMetricData', 0)} | "
             f"{series * 720:,} | {forecast_cost_per_month(r.subnets_in_scope):.2f} |"
         )
+    lines += _publish_mode_lines(results)
     return "\n".join(lines) + "\n"
+
+
+def _publish_mode_lines(results: list[SizeResult]) -> list[str]:
+    lines = [
+        "",
+        "### Publish modes: a simulated day of subnet collector runs (bench/day.py)",
+        "",
+        "Subnets spread over 2-20 % (60 %), 20-50 % (25 %), 50-80 % (10 %) and 80-95 % (5 %) used; a daily "
+        "cycle of +/-15 % of usage at 20 % or more (+/-3 % below), and 2 % of subnets deploying once a day "
+        "(+50 % for 30 minutes). 288 runs (every 5 minutes) after a day of warm-up. Prices: custom metrics "
+        "$0.30 a metric-month for the first 10,000 and $0.10 after, prorated by the hour (730 a month); "
+        "PutMetricData $0.01 per 1,000; the at-risk state's S3 GetObject and PutObject $0.0004 and $0.005 "
+        "per 1,000. Alarms are not in these figures (README, Cost).",
+        "",
+        "| size | subnets at >= 50 % | mode | subnets a run (measured) | points a day | metric-hours a day "
+        "| PutMetricData a day | metric-months | metrics $ / month | requests $ / month | state $ / month "
+        "| $ / subnet-month |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        for mode, day, cost, published in (
+            ("every-run", r.every_run_day, r.every_run_cost, r.subnets_in_scope),
+            ("at-risk", r.at_risk_day, r.at_risk_cost, r.published_at_risk),
+        ):
+            lines.append(
+                f"| {r.size.name} | {r.share_at_watch:.1%} | {mode} | {published:,} | {day.published_points:,} | "
+                f"{day.subnet_metric_hours + day.fixed_metric_hours:,} | {day.put_metric_data_calls:,} | "
+                f"{day.metric_months:,.0f} | {cost.metrics:,.2f} | {cost.requests:,.2f} | {cost.state:,.2f} | "
+                f"{cost.total / r.subnets_in_scope:.4f} |"
+            )
+    lines.append("")
+    for r in results:
+        every, risky = r.every_run_cost.total, r.at_risk_cost.total
+        hours = (r.at_risk_day.subnet_metric_hours + r.at_risk_day.fixed_metric_hours) / (
+            r.every_run_day.subnet_metric_hours + r.every_run_day.fixed_metric_hours
+        )
+        lines.append(
+            f"cost per subnet-month at {r.size.name}: every-run ${every / r.subnets_in_scope:.2f}, "
+            f"at-risk ${risky / r.subnets_in_scope:.2f} (at-risk / every-run: {risky / every:.2f} of the cost, "
+            f"{hours:.2f} of the metric-hours)"
+        )
+        lines.append("")
+        marginal_every = monthly_cost(r.every_run_day, at_risk=False, tiers=MARGINAL_TIERS).total
+        marginal_risky = monthly_cost(r.at_risk_day, at_risk=True, tiers=MARGINAL_TIERS).total
+        lines.append(
+            f"at the marginal $0.10 a metric (an account past 10,000 metrics) at {r.size.name}: every-run "
+            f"${marginal_every / r.subnets_in_scope:.2f}, at-risk ${marginal_risky / r.subnets_in_scope:.2f} "
+            f"({marginal_risky / marginal_every:.2f} of the cost)"
+        )
+        lines.append("")
+    return lines
 
 
 def _machine() -> str:

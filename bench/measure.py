@@ -58,12 +58,11 @@ class _EmulatorClock:
             with self._lock:
                 self.seconds += time.thread_time() - start
         if response is not None:
+            answer = (response.status_code, dict(response.headers), response.content)
             with self._lock:
-                self.answers[_answer_key(event_name, request)] = (
-                    response.status_code,
-                    dict(response.headers),
-                    response.content,
-                )
+                self.answers[_answer_key(event_name, request)] = answer
+            # Reading .content consumed moto's body; a streamed answer (S3 GetObject) needs a fresh one.
+            response = canned_response(request.url, *answer)
         return response
 
 

@@ -64,11 +64,23 @@ def _pages(items: int, per_page: int) -> int:
     return math.ceil(items / per_page)
 
 
-def subnet_floor(subnets: int) -> dict[str, int]:
-    """Fewest calls for one subnet run: pages of 1,000 subnets; 2 points a subnet and 1 heartbeat a call of 1,000."""
+def subnet_floor(subnets: int, vpcs: int) -> dict[str, int]:
+    """Fewest calls for one every-run subnet run: pages of 1,000 subnets; 2 points a subnet, 2 a VPC and the
+    heartbeat, 1,000 a call."""
     return {
         "ec2.DescribeSubnets": max(1, _pages(subnets, DESCRIBE_SUBNETS_PAGE)),
-        "cloudwatch.PutMetricData": _pages(2 * subnets + 1, METRIC_DATA_PER_CALL),
+        "cloudwatch.PutMetricData": _pages(2 * subnets + 2 * vpcs + 1, METRIC_DATA_PER_CALL),
+    }
+
+
+def subnet_floor_at_risk(subnets: int, vpcs: int, published: int) -> dict[str, int]:
+    """Fewest calls for one at-risk subnet run that publishes `published` subnets: every subnet is still read;
+    the state is read once and written once."""
+    return {
+        "ec2.DescribeSubnets": max(1, _pages(subnets, DESCRIBE_SUBNETS_PAGE)),
+        "s3.GetObject": 1,
+        "cloudwatch.PutMetricData": _pages(2 * published + 2 * vpcs + 1, METRIC_DATA_PER_CALL),
+        "s3.PutObject": 1,
     }
 
 

@@ -17,7 +17,9 @@ from demo.events import Burst, incident_burst, matching_rule
 from demo.thresholds import SubnetThresholds, breached_thresholds
 from infra.alerts import forecast_environment, threshold_environment
 from infra.core.config import MonitorConfig, config_from_context
+from infra.core.publishing import publish_environment
 from lambdas.alerts.settings import ALARM_NAME_PREFIX
+from lambdas.census.settings import FREE_PREFIX_BLOCK_FLOOR
 from lambdas.core import contract
 from lambdas.core import settings as core_settings
 from lambdas.core.network import Subnet
@@ -108,6 +110,14 @@ def main() -> None:
         print(
             f"\nSubnet collector run: {report['status']}, {report['resources']} subnets, "
             f"{report['metric_points']} data points; API calls: {_format_calls(calls)}"
+        )
+        calls.clear()
+        # A second run, as the next schedule would make it: in the at-risk mode only what needs a point gets one.
+        again = subnet_collector.handler({}, CONTEXT)  # type: ignore[arg-type]
+        reasons = ", ".join(f"{why} {n}" for why, n in sorted(again["publish_reasons"].items())) or "none"
+        print(
+            f"Next subnet run ({config.publish_mode.value}): {again['published']} of {again['resources']} subnets "
+            f"published ({reasons}); API calls: {_format_calls(calls)}"
         )
         calls.clear()
         # The ECS handler returns only its report; the pipeline also hands back the per-instance detail to print.
@@ -245,6 +255,9 @@ def _demo_environment(config: MonitorConfig) -> dict[str, str]:
         **forecast_environment(config),
         core_settings.DEDUPE_WINDOW_MINUTES: str(config.dedupe_window_minutes),
         core_settings.FREE_ADDRESS_FLOOR: str(config.free_address_floor),
+        FREE_PREFIX_BLOCK_FLOOR: str(config.free_prefix_block_floor),
+        # The collectors keep their at-risk publish state where the stack puts it: the census bucket.
+        **publish_environment(config, CENSUS_BUCKET),
     }
 
 

@@ -17,9 +17,10 @@ from infra.core.config import MonitorConfig
 from infra.core.dashboard import WIDTH, Section, heading, query_graph
 from infra.core.keys import AppKey
 from infra.core.lambda_defaults import monitor_function
+from infra.core.publishing import PublishStateStore
 from infra.core.queries import MAX_SERIES_PER_QUERY, schema
 from infra.core.scheduled_collector import ScheduledCollector
-from lambdas.census.settings import COLLECTOR
+from lambdas.census.settings import COLLECTOR, FREE_PREFIX_BLOCK_FLOOR
 from lambdas.core import contract
 from lambdas.core.settings import (
     METRIC_NAMESPACE,
@@ -102,6 +103,8 @@ class EniCensus(Construct):
                 ),
             )
         )
+        # The collectors' at-risk publish state lives in this bucket too (publish-state/<collector>/).
+        self.publish_state = PublishStateStore(self, bucket=self.bucket, key=key, config=config)
         self.collector = ScheduledCollector(
             self,
             "Collector",
@@ -113,6 +116,8 @@ class EniCensus(Construct):
                 VPC_IDS: ",".join(config.vpc_ids),
                 SUBNET_TAG_FILTER: config.subnet_tag_filter,
                 SNAPSHOT_BUCKET: self.bucket.bucket_name,
+                FREE_PREFIX_BLOCK_FLOOR: str(config.free_prefix_block_floor),
+                **self.publish_state.environment(),
             },
             timeout=Duration.minutes(5),
             # At the benchmark's L (55,000 interfaces) a run takes 12.6 s of CPU and 71 MB of Python heap;
@@ -128,6 +133,7 @@ class EniCensus(Construct):
             minutes=config.census_minutes,
         )
         self._grant_snapshot_writes(key)
+        self.publish_state.grant(self.collector.role, COLLECTOR)
         self._grant_node_group_reads_and_events()
         self.table_function = self._table_function(config, key)
         self.collectors = [self.collector]

@@ -11,6 +11,7 @@ from infra.core.alarms import query_alarm
 from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
 from infra.core.dashboard import WIDTH, Section, heading, query_graph, query_series
+from infra.core.publishing import PublishStateStore
 from infra.core.queries import MAX_SERIES_PER_QUERY, schema
 from infra.core.scheduled_collector import ScheduledCollector
 from lambdas.core import contract
@@ -53,7 +54,15 @@ def cluster_sum(namespace: str, metric: contract.Metric) -> str:
 class EcsCollection(Construct):
     """Publishes EniTasksRunning, EniTaskCapacity, EniUtilization and UntrunkedInstances per cluster."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, config: MonitorConfig, alerting: Alerting) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: MonitorConfig,
+        alerting: Alerting,
+        publish_state: PublishStateStore,
+    ) -> None:
         super().__init__(scope, construct_id)
         self._config = config
         self.collector = ScheduledCollector(
@@ -63,7 +72,7 @@ class EcsCollection(Construct):
             title="the ECS ENI collector",
             handler="lambdas.ecs.handler.handler",
             description="Subnet IP Monitor: publishes task-ENI use and capacity per ECS cluster",
-            environment={CLUSTER_NAMES: ",".join(config.cluster_names)},
+            environment={CLUSTER_NAMES: ",".join(config.cluster_names), **publish_state.environment()},
             timeout=Duration.minutes(5),
             memory_size=512,
             reads=[iam.PolicyStatement(actions=ECS_READ_ACTIONS, resources=["*"])],
@@ -74,6 +83,7 @@ class EcsCollection(Construct):
             config=config,
             alerting=alerting,
         )
+        publish_state.grant(self.collector.role, COLLECTOR)
         self.collectors = [self.collector]
         self.functions = {COLLECTOR: self.collector.function}
         period = self.collector.period

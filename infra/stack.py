@@ -49,11 +49,14 @@ class SubnetIpMonitorStack(Stack):
         key = AppKey(self, "AppKey")
         alerting = Alerting(self, "Alerting", key=key, emails=config.alert_emails)
         incidents = IncidentWindows(self, "IncidentWindows", key=key)
-        # The census first: the event handler and the alerts read its snapshot (the list keeps the dashboard order).
+        # The census first: its bucket holds the collectors' publish state, and the event handler and the alerts read
+        # its snapshot (the list keeps the dashboard order).
         census = EniCensus(self, "EniCensus", config=config, key=key, alerting=alerting)
         self.capabilities: list[Capability] = [
-            SubnetCollection(self, "SubnetCollection", config=config, alerting=alerting),
-            EcsCollection(self, "EcsCollection", config=config, alerting=alerting),
+            SubnetCollection(
+                self, "SubnetCollection", config=config, alerting=alerting, publish_state=census.publish_state
+            ),
+            EcsCollection(self, "EcsCollection", config=config, alerting=alerting, publish_state=census.publish_state),
             EventWatching(
                 self,
                 "EventWatching",

@@ -11,10 +11,12 @@ from infra.core.alarms import query_alarm
 from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
 from infra.core.dashboard import Section, heading, query_graph
+from infra.core.publishing import PublishStateStore
 from infra.core.queries import MAX_SERIES_PER_QUERY, schema
 from infra.core.scheduled_collector import ScheduledCollector
 from lambdas.core import contract
-from lambdas.core.settings import SUBNET_TAG_FILTER, VPC_IDS
+from lambdas.core.publish_policy import PublishMode
+from lambdas.core.settings import FREE_ADDRESS_FLOOR, SUBNET_TAG_FILTER, VPC_IDS
 from lambdas.subnets.settings import COLLECTOR
 
 SUBNET_REMEDY = (
@@ -46,16 +48,36 @@ def fewest_free_addresses(namespace: str, vpc_id: str | None = None, limit: int 
     )
 
 
-def free_addresses_per_vpc(namespace: str) -> str:
-    """Free addresses summed over each VPC's subnets."""
-    metric = contract.AVAILABLE_IP_ADDRESS_COUNT
-    return f"SELECT SUM({metric.name}) FROM {schema(namespace, metric)} GROUP BY {contract.VPC_ID} ORDER BY SUM() ASC"
+def vpc_free_addresses(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
+    """Each VPC's free addresses (published every run in both publish modes), fewest first."""
+    metric = contract.VPC_AVAILABLE_IP_ADDRESS_COUNT
+    return (
+        f"SELECT MIN({metric.name}) FROM {schema(namespace, metric)} "
+        f"GROUP BY {contract.VPC_ID} ORDER BY MIN() ASC LIMIT {limit}"
+    )
+
+
+def vpc_fullest_subnet(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
+    """Each VPC's fullest subnet's utilization (published every run in both publish modes), worst first."""
+    metric = contract.VPC_MAX_IP_UTILIZATION
+    return (
+        f"SELECT MAX({metric.name}) FROM {schema(namespace, metric)} "
+        f"GROUP BY {contract.VPC_ID} ORDER BY MAX() DESC LIMIT {limit}"
+    )
 
 
 class SubnetCollection(Construct):
     """Publishes AvailableIpAddressCount and IpUtilization per subnet and alarms on them."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, config: MonitorConfig, alerting: Alerting) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: MonitorConfig,
+        alerting: Alerting,
+        publish_state: PublishStateStore,
+    ) -> None:
         super().__init__(scope, construct_id)
         self._config = config
         self.collector = ScheduledCollector(
@@ -65,7 +87,12 @@ class SubnetCollection(Construct):
             title="the subnet collector",
             handler="lambdas.subnets.handler.handler",
             description="Subnet IP Monitor: publishes free IPv4 addresses and utilization per subnet",
-            environment={VPC_IDS: ",".join(config.vpc_ids), SUBNET_TAG_FILTER: config.subnet_tag_filter},
+            environment={
+                VPC_IDS: ",".join(config.vpc_ids),
+                SUBNET_TAG_FILTER: config.subnet_tag_filter,
+                FREE_ADDRESS_FLOOR: str(config.free_address_floor),
+                **publish_state.environment(),
+            },
             timeout=Duration.minutes(2),
             memory_size=256,
             reads=[iam.PolicyStatement(actions=["ec2:DescribeSubnets"], resources=["*"])],
@@ -73,6 +100,7 @@ class SubnetCollection(Construct):
             config=config,
             alerting=alerting,
         )
+        publish_state.grant(self.collector.role, COLLECTOR)
         self.collectors = [self.collector]
         self.functions = {COLLECTOR: self.collector.function}
         self.alarms: list[cloudwatch.Alarm] = []
@@ -120,15 +148,14 @@ class SubnetCollection(Construct):
         )
 
     def dashboard_section(self) -> Section:
-        """Worst subnets by utilization and by free addresses, and free addresses per VPC."""
+        """Worst subnets by utilization and by free addresses; free addresses and the fullest subnet per VPC."""
         config, period = self._config, self.collector.period
         return [
             [
                 heading(
                     "## Subnet IP headroom\n"
                     f"Utilization alarm at **{config.utilization_threshold_percent:g}%**, free-address alarm at "
-                    f"**{config.free_address_floor}** or fewer. Subnets are published every "
-                    f"{config.schedule_minutes} min by the subnet collector."
+                    f"**{config.free_address_floor}** or fewer. {self._publishing_note()}"
                 )
             ],
             [
@@ -146,5 +173,28 @@ class SubnetCollection(Construct):
                     threshold=config.free_address_floor,
                 ),
             ],
-            [query_graph("Free addresses per VPC (sum of subnets)", free_addresses_per_vpc(config.namespace), period)],
+            [
+                query_graph(
+                    "Free addresses per VPC (all its subnets, every run)", vpc_free_addresses(config.namespace), period
+                ),
+                query_graph(
+                    "Fullest subnet per VPC (%, every run)",
+                    vpc_fullest_subnet(config.namespace),
+                    period,
+                    threshold=config.utilization_threshold_percent,
+                    y_max=100,
+                ),
+            ],
         ]
+
+    def _publishing_note(self) -> str:
+        config = self._config
+        if config.publish_mode is PublishMode.EVERY_RUN:
+            return f"Every subnet is published every {config.schedule_minutes} min."
+        at_risk_free = 2 * config.free_address_floor
+        return (
+            f"Subnets at or above **{config.watch_utilization_percent:g}%** or with **{at_risk_free}** "
+            f"or fewer free are published every {config.schedule_minutes} min (and for an hour after); quieter ones "
+            f"when they change by more than {config.watch_change_addresses} addresses, and at least once every "
+            f"{config.quiet_publish_hours} h, so their lines are sparse. The per-VPC graphs are complete every run."
+        )

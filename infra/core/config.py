@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from lambdas.core.contract import DEFAULT_NAMESPACE
+from lambdas.core.publish_policy import PublishMode
 
 # `cdk deploy -c monitor:alertEmails=a@x.org,b@y.org` arrives as one string, cdk.json gives a list: the
 # Lambda settings parse their comma-separated variables the same way.
@@ -93,6 +94,12 @@ class MonitorConfig(BaseModel):
     digest_schedule: str = Field(default="cron(0 8 ? * MON *)", alias="digestSchedule")
     # 0: no alarm (the default); N: alarm when a VPC's unattached interfaces hold N or more addresses.
     unattached_eni_alarm_threshold: int = Field(default=0, alias="unattachedEniAlarmThreshold", ge=0, le=65531)
+    # Per-series publishing (README, "Publish modes"): every run, or the series at risk every run and the
+    # quiet ones at least once every quietPublishHours.
+    publish_mode: PublishMode = Field(default=PublishMode.AT_RISK, alias="publishMode")
+    watch_utilization_percent: float = Field(default=50.0, alias="watchUtilizationPercent", ge=0, le=100)
+    watch_change_addresses: int = Field(default=10, alias="watchChangeAddresses", ge=1, le=65531)
+    quiet_publish_hours: int = Field(default=24, alias="quietPublishHours", ge=1, le=168)
 
     @field_validator("alert_emails")
     @classmethod
@@ -145,6 +152,21 @@ class MonitorConfig(BaseModel):
                 "monitor:forecastAlarmDays must not exceed monitor:forecastHorizonDays (no forecast beyond the "
                 "horizon is published, so the alarm could never see it)"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _watch_below_alarms(self) -> MonitorConfig:
+        # A series above its alarm threshold but below the watch level would be published rarely: its alarm
+        # would see missing data (not breaching) between points and flap.
+        for alarm_key, threshold in (
+            ("utilizationThresholdPercent", self.utilization_threshold_percent),
+            ("eniUtilizationThresholdPercent", self.eni_utilization_threshold_percent),
+        ):
+            if self.watch_utilization_percent > threshold:
+                raise ValueError(
+                    f"monitor:watchUtilizationPercent ({self.watch_utilization_percent:g}) must not exceed "
+                    f"monitor:{alarm_key} ({threshold:g}): a subnet or cluster in alarm must be published every run"
+                )
         return self
 
     @model_validator(mode="after")

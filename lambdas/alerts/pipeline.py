@@ -22,7 +22,7 @@ from lambdas.alerts.reads import HOUR, SeriesQuery, dimension_values, free_addre
 from lambdas.alerts.settings import FORECASTER, ComposerSettings, DigestSettings, ForecasterSettings
 from lambdas.core import contract
 from lambdas.core.aws.ec2 import describe_subnet
-from lambdas.core.aws.s3 import get_snapshot
+from lambdas.core.aws.s3 import get_document
 from lambdas.core.aws.sns import publish_email
 from lambdas.core.contract import MetricPoint
 from lambdas.core.errors import AwsCallError, AwsReadError
@@ -182,7 +182,7 @@ def _cluster_facts(cluster: str, target: Target, namespace: str, now: datetime) 
 
 def _snapshot(target: Target, bucket: str) -> tuple[dict[str, Any] | None, str | None]:
     try:
-        snapshot = get_snapshot(target.client("s3"), bucket, contract.CENSUS_SNAPSHOT_KEY)
+        snapshot = get_document(target.client("s3"), bucket, contract.CENSUS_SNAPSHOT_KEY)
     except AwsReadError as err:
         return None, f"who holds the addresses: the census snapshot could not be read ({err.code})"
     if snapshot is None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from lambdas.census.blocks import BLOCK_SIZE
 from lambdas.census.model import EksShortage, NetworkInterface
-from lambdas.census.points import census_metric_points
+from lambdas.census.points import census_summary_points, prefix_block_points
 from lambdas.census.reads import (
     eks_node_instances,
     eks_shortages,
@@ -15,14 +16,16 @@ from lambdas.census.reads import (
     iter_interface_pages,
     pace_reservation_reads,
     put_events,
-    put_snapshot,
 )
 from lambdas.census.settings import COLLECTOR, CensusSettings
 from lambdas.census.shortages import in_scope, shortage_events
 from lambdas.census.snapshot import Held, SubnetCensus, holdings, needs_prefix_blocks, snapshot, take_census
 from lambdas.core import contract
+from lambdas.core.aws.s3 import put_document
 from lambdas.core.errors import AwsCallError, AwsReadError
 from lambdas.core.network import Subnet
+from lambdas.core.publish_policy import Reading
+from lambdas.core.quiet import quiet_publishing
 from lambdas.core.run import CollectorRun, Deadline, RunReport, run_collector
 from lambdas.core.scope import read_subnets_in_scope
 from lambdas.core.targets import Target
@@ -51,7 +54,7 @@ def collect_census(
     def keep(subnets: list[SubnetCensus], report: RunReport) -> None:
         document = snapshot(subnets, account_id=target.account_id, region=target.region, generated_at=now)
         try:
-            put_snapshot(
+            put_document(
                 target.client("s3"),
                 settings.snapshot_bucket,
                 (contract.CENSUS_SNAPSHOT_KEY, history_key(now)),
@@ -64,13 +67,22 @@ def collect_census(
         except AwsCallError as err:
             report.record_failure(err)
 
+    def reading(subnet: SubnetCensus) -> Reading | None:
+        if subnet.free_prefix_blocks is None:
+            return None  # no FreePrefixBlocks series
+        at_risk = subnet.prefix_blocks_at_risk(settings.free_prefix_block_floor, settings.watch_utilization_percent)
+        return Reading(subnet.subnet.subnet_id, subnet.free_prefix_blocks, at_risk)
+
     return run_collector(
         COLLECTOR,
         target,
         settings,
         now,
         read=read,
-        points=census_metric_points,
+        points=prefix_block_points,
+        summary_points=census_summary_points,
+        # A block is 16 addresses: the change threshold in blocks (10 addresses: any change of a block).
+        quiet=quiet_publishing(settings, reading, change=settings.watch_change_addresses / BLOCK_SIZE),
         keep=keep,
     )
 

@@ -10,9 +10,9 @@ from lambdas.core import contract
 from lambdas.core.contract import MetricPoint
 
 
-def census_metric_points(subnets: Sequence[SubnetCensus]) -> list[MetricPoint]:
-    """FreePrefixBlocks for subnets whose blocks matter, unattached addresses per VPC, EKS addresses per cluster."""
-    points = [
+def prefix_block_points(subnets: Sequence[SubnetCensus]) -> list[MetricPoint]:
+    """FreePrefixBlocks for the subnets whose blocks matter (per series: the at-risk mode chooses which)."""
+    return [
         contract.FREE_PREFIX_BLOCKS.point(
             s.free_prefix_blocks,
             {
@@ -24,12 +24,16 @@ def census_metric_points(subnets: Sequence[SubnetCensus]) -> list[MetricPoint]:
         for s in subnets
         if s.free_prefix_blocks is not None
     ]
+
+
+def census_summary_points(subnets: Sequence[SubnetCensus]) -> list[MetricPoint]:
+    """Unattached addresses per VPC and EKS addresses per cluster: a few series, every run."""
     # Every VPC in scope gets a value, 0 included, so its alarm can return to OK.
     unattached: dict[str, int] = dict.fromkeys(sorted({s.subnet.vpc_id for s in subnets}), 0)
     for eni, consumer in classified_interfaces(subnets):
         if consumer.category is Category.UNATTACHED:
             unattached[eni.vpc_id] = unattached.get(eni.vpc_id, 0) + eni.addresses
-    points += [contract.UNATTACHED_ENI_ADDRESSES.point(n, {contract.VPC_ID: vpc}) for vpc, n in unattached.items()]
+    points = [contract.UNATTACHED_ENI_ADDRESSES.point(n, {contract.VPC_ID: vpc}) for vpc, n in unattached.items()]
     points += [
         contract.EKS_ADDRESSES_IN_USE.point(c["addresses"], {contract.CLUSTER_NAME: c["clusterName"]})
         for c in eks_clusters(subnets)

@@ -1,11 +1,10 @@
-"""EC2 and S3 calls of the census: network interfaces, EKS node instances, CIDR reservations, the snapshot.
+"""EC2 and EventBridge calls of the census: network interfaces, EKS node instances, CIDR reservations, events.
 
 Every describe call asks for its largest page (1,000), so calls grow with pages, not with interfaces.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -96,16 +95,6 @@ def explicit_reservations(ec2: Any, subnet_id: str) -> list[str]:
     except AWS_ERRORS as err:
         raise AwsReadError.wrap("GetSubnetCidrReservations", err, {"subnet": subnet_id}) from err
     return [r["Cidr"] for r in response.get("SubnetIpv4CidrReservations", []) if r.get("ReservationType") == "explicit"]
-
-
-def put_snapshot(s3: Any, bucket: str, keys: Iterable[str], snapshot: dict[str, Any]) -> None:
-    """Write the snapshot as JSON under each key; raise PublishError naming the key that failed."""
-    body = json.dumps(snapshot, separators=(",", ":")).encode()
-    for key in keys:
-        try:
-            s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType="application/json")
-        except AWS_ERRORS as err:
-            raise PublishError.wrap("PutObject", err, {"bucket": bucket, "key": key}) from err
 
 
 EKS_PAGE_SIZE = 100

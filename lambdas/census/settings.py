@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from pydantic import Field
 
-from lambdas.core.settings import SNAPSHOT_BUCKET, UTILIZATION_THRESHOLD_PERCENT, MonitorSettings, SubnetScopeSettings
+from lambdas.core.settings import (
+    SNAPSHOT_BUCKET,
+    UTILIZATION_THRESHOLD_PERCENT,
+    MonitorSettings,
+    PublishSettings,
+    SubnetScopeSettings,
+)
+
+# monitor:freePrefixBlockFloor, for the at-risk publish mode (the alarm's threshold is set by the stack).
+FREE_PREFIX_BLOCK_FLOOR: Final = "FREE_PREFIX_BLOCK_FLOOR"
 
 # The Collector dimension of its heartbeat and failures, and the name part of its alarms.
 COLLECTOR = "census"
 
 
-class CensusSettings(SubnetScopeSettings):
-    """The subnets in scope and where the snapshot goes. Every key is set by the stack; none has a default."""
+class CensusSettings(SubnetScopeSettings, PublishSettings):
+    """The subnets in scope, where the snapshot goes, how FreePrefixBlocks is published. Every key is set by
+    the stack; none has a default."""
 
     snapshot_bucket: str = Field(alias=SNAPSHOT_BUCKET, min_length=3, max_length=63)
+    free_prefix_block_floor: int = Field(alias=FREE_PREFIX_BLOCK_FLOOR, ge=0, le=4096)
 
 
 class CensusTableSettings(MonitorSettings):

@@ -14,7 +14,7 @@ from typing import Any
 
 from lambdas.census.blocks import free_prefix_blocks
 from lambdas.census.model import Category, Consumer, NetworkInterface, classify
-from lambdas.core.network import Subnet, usable_addresses
+from lambdas.core.network import Subnet, usable_addresses, utilization_percent
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,12 @@ class SubnetCensus:
     def usable_addresses(self) -> int:
         """2^(32 - prefix) - 5."""
         return usable_addresses(self.subnet.cidr_block or "0.0.0.0/32")
+
+    def prefix_blocks_at_risk(self, block_floor: int, watch_utilization_percent: float) -> bool:
+        """At most twice the free-block floor left, or the subnet at or above the watch level (at-risk mode)."""
+        utilization = utilization_percent(self.subnet) or 0.0
+        blocks = self.free_prefix_blocks
+        return (blocks is not None and blocks <= 2 * block_floor) or utilization >= watch_utilization_percent
 
 
 Held = list[tuple[NetworkInterface, Consumer]]

@@ -7,7 +7,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from lambdas.census.settings import CensusTableSettings
 from lambdas.census.table import FULLEST_SUBNETS, fullest_subnets_table
-from lambdas.core.aws.s3 import get_snapshot
+from lambdas.core.aws.s3 import get_document
 from lambdas.core.contract import CENSUS_SNAPSHOT_KEY
 from lambdas.core.errors import AwsReadError
 from lambdas.core.settings import load_settings
@@ -28,7 +28,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> str:
         return DESCRIPTION
     settings = load_settings(CensusTableSettings)
     try:
-        snapshot = get_snapshot(own_target(context).client("s3"), settings.snapshot_bucket, CENSUS_SNAPSHOT_KEY)
+        snapshot = get_document(own_target(context).client("s3"), settings.snapshot_bucket, CENSUS_SNAPSHOT_KEY)
     except AwsReadError as err:
         logger.error("could not read the census snapshot", extra={"failure": err.as_failure()})
         return f"<p>The census snapshot could not be read ({err.code}); see the table function's log group.</p>"

@@ -61,6 +61,12 @@ class Metric:
 AVAILABLE_IP_ADDRESS_COUNT = Metric("AvailableIpAddressCount", UNIT_COUNT, SUBNET_DIMENSIONS)
 IP_UTILIZATION = Metric("IpUtilization", UNIT_PERCENT, SUBNET_DIMENSIONS)
 
+# Per VPC in scope (subnet collector, every run in both publish modes): the sum of its subnets' free
+# addresses and its fullest subnet's utilization, so the per-VPC view is whole even when quiet subnets are
+# published rarely (monitor:publishMode at-risk).
+VPC_AVAILABLE_IP_ADDRESS_COUNT = Metric("VpcAvailableIpAddressCount", UNIT_COUNT, VPC_DIMENSIONS)
+VPC_MAX_IP_UTILIZATION = Metric("VpcMaxIpUtilization", UNIT_PERCENT, VPC_DIMENSIONS)
+
 # Per ECS cluster with EC2 container instances.
 ENI_TASKS_RUNNING = Metric("EniTasksRunning", UNIT_COUNT, CLUSTER_DIMENSIONS)
 ENI_TASK_CAPACITY = Metric("EniTaskCapacity", UNIT_COUNT, CLUSTER_DIMENSIONS)

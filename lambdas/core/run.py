@@ -12,6 +12,7 @@ from aws_lambda_powertools import Logger
 from lambdas.core.contract import MetricPoint
 from lambdas.core.errors import AwsCallError
 from lambdas.core.publish import publish_run
+from lambdas.core.quiet import QuietPublishing
 from lambdas.core.settings import MonitorSettings
 from lambdas.core.targets import Target
 
@@ -38,6 +39,8 @@ class RunReport:
 
     collector: str
     resources: int = 0
+    published: int = 0  # resources whose per-series points this run sent (all of them in every-run)
+    publish_reasons: dict[str, int] = field(default_factory=dict)  # at-risk: why they were (Why values)
     metric_points: int = 0
     put_metric_data_calls: int = 0
     failures: list[dict[str, str]] = field(default_factory=list)
@@ -86,17 +89,33 @@ def run_collector(
     *,
     read: Callable[[RunReport], list[Resource]],
     points: Callable[[Sequence[Resource]], list[MetricPoint]],
+    summary_points: Callable[[Sequence[Resource]], list[MetricPoint]] | None = None,
+    quiet: QuietPublishing[Resource] | None = None,
     keep: Callable[[list[Resource], RunReport], None] | None = None,
 ) -> CollectorRun[Resource]:
-    """One run of any collector: read what it can (recording failures in the report), then publish it all.
+    """One run of any collector: read what it can (recording failures in the report), then publish it.
 
-    keep, if given, stores what the run computed (the census snapshot) before the metrics go out, so a
-    failure to store it is in the run's CollectorFailures count.
+    points are per series (a subnet, a cluster): every resource's in every-run mode, quiet chooses which in
+    at-risk mode (and keeps its state once they are sent). summary_points (per VPC, per cluster of the census)
+    cover every resource, every run. keep, if given, stores what the run computed (the census snapshot) before
+    the metrics go out, so a failure to store it is in the run's CollectorFailures count.
     """
     report = RunReport(collector=collector)
     resources = read(report)
     report.resources = len(resources)
     if keep is not None:
         keep(resources, report)
-    publish_run(target.client("cloudwatch"), settings.metric_namespace, points(resources), now, report)
+    published, selection = resources, None
+    if quiet is not None:
+        published, selection = quiet.choose(collector, target, resources, now, report)
+    report.published = len(published)
+    metric_points = points(published) + (summary_points(resources) if summary_points else [])
+    failures_before_publishing = len(report.failures)
+    publish_run(target.client("cloudwatch"), settings.metric_namespace, metric_points, now, report)
+    if quiet is not None and selection is not None:
+        if len(report.failures) == failures_before_publishing:
+            quiet.keep(collector, target, selection, report)
+        else:
+            # Not kept: the next run starts from the previous state, so what this run failed to send is sent.
+            logger.warning("publish state not kept after a failed PutMetricData batch")
     return CollectorRun(report, resources)

@@ -12,9 +12,10 @@ import os
 from collections.abc import Mapping
 from typing import Annotated, Final, TypeVar, cast
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from lambdas.core.errors import SettingsError
+from lambdas.core.publish_policy import PublishMode
 
 METRIC_NAMESPACE: Final = "METRIC_NAMESPACE"
 VPC_IDS: Final = "VPC_IDS"
@@ -65,6 +66,30 @@ class SubnetScopeSettings(MonitorSettings):
     @classmethod
     def _parse_tag_filter(cls, value: object) -> object:
         return parse_tag_filter(value) if isinstance(value, str) else value
+
+
+# monitor:publishMode and its keys (README, "Publish modes"), for every collector that publishes per series.
+PUBLISH_MODE: Final = "PUBLISH_MODE"
+PUBLISH_STATE_BUCKET: Final = "PUBLISH_STATE_BUCKET"
+WATCH_UTILIZATION_PERCENT: Final = "WATCH_UTILIZATION_PERCENT"
+WATCH_CHANGE_ADDRESSES: Final = "WATCH_CHANGE_ADDRESSES"
+QUIET_PUBLISH_HOURS: Final = "QUIET_PUBLISH_HOURS"
+
+
+class PublishSettings(MonitorSettings):
+    """How a collector publishes its per-series metrics: every run, or only what is at risk (and the rest rarely)."""
+
+    publish_mode: PublishMode = Field(alias=PUBLISH_MODE)
+    publish_state_bucket: str = Field(alias=PUBLISH_STATE_BUCKET)  # empty string in every-run
+    watch_utilization_percent: float = Field(alias=WATCH_UTILIZATION_PERCENT, ge=0, le=100)
+    watch_change_addresses: int = Field(alias=WATCH_CHANGE_ADDRESSES, ge=1, le=65531)
+    quiet_publish_hours: int = Field(alias=QUIET_PUBLISH_HOURS, ge=1, le=168)
+
+    @model_validator(mode="after")
+    def _at_risk_keeps_state(self) -> PublishSettings:
+        if self.publish_mode is PublishMode.AT_RISK and not self.publish_state_bucket:
+            raise ValueError(f"{PUBLISH_MODE}=at-risk needs {PUBLISH_STATE_BUCKET}")
+        return self
 
 
 TOPIC_ARN: Final = "TOPIC_ARN"

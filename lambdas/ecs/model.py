@@ -94,6 +94,15 @@ class ClusterEniCapacity:
         """Instances that could have a trunk and do not."""
         return sum(1 for i in self.instances if i.untrunked)
 
+    @property
+    def free_task_slots(self) -> int:
+        """Task ENIs the cluster can still place (each takes one address): capacity - tasks."""
+        return self.capacity - self.tasks_running
+
+    def is_at_risk(self, watch_utilization_percent: float) -> bool:
+        """At or above the watch level, or an instance without its trunk (at-risk publish mode)."""
+        return self.utilization_percent >= watch_utilization_percent or self.untrunked_instances > 0
+
 
 def task_eni_limit(
     instance_type: str, trunked: bool, max_network_interfaces: int, trunk_limits: Mapping[str, int]

@@ -10,6 +10,8 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from lambdas.core.errors import AwsReadError
+from lambdas.core.publish_policy import Reading
+from lambdas.core.quiet import quiet_publishing
 from lambdas.core.run import CollectorRun, Deadline, RunReport, run_collector
 from lambdas.core.targets import Target
 from lambdas.ecs.model import (
@@ -60,6 +62,10 @@ def collect_ecs(
     def read(report: RunReport) -> list[ClusterEniCapacity]:
         return _read_capacities(target, settings, report, deadline)
 
+    def reading(capacity: ClusterEniCapacity) -> Reading:
+        at_risk = capacity.is_at_risk(settings.watch_utilization_percent)
+        return Reading(capacity.cluster_name, capacity.free_task_slots, at_risk)
+
     return run_collector(
         COLLECTOR,
         target,
@@ -67,6 +73,7 @@ def collect_ecs(
         now,
         read=read,
         points=cluster_metric_points,
+        quiet=quiet_publishing(settings, reading),
     )
 
 

@@ -15,7 +15,7 @@ from aws_lambda_powertools import Logger
 from lambdas.core import contract
 from lambdas.core.aws.cloudwatch import put_metric_batch
 from lambdas.core.aws.ec2 import describe_subnet
-from lambdas.core.aws.s3 import get_snapshot
+from lambdas.core.aws.s3 import get_document
 from lambdas.core.contract import CENSUS_SNAPSHOT_KEY, MetricPoint
 from lambdas.core.email import readable_time
 from lambdas.core.errors import AwsCallError, AwsReadError
@@ -122,7 +122,7 @@ class EventHandling:
         if subnet.subnet is None:
             return subnet
         try:
-            snapshot = get_snapshot(self.target.client("s3"), self.settings.snapshot_bucket, CENSUS_SNAPSHOT_KEY)
+            snapshot = get_document(self.target.client("s3"), self.settings.snapshot_bucket, CENSUS_SNAPSHOT_KEY)
         except AwsReadError as err:
             self.record(err)
             return subnet

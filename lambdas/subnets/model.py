@@ -38,3 +38,10 @@ def subnet_headroom(subnet: Subnet) -> SubnetHeadroom:
 def ipv4_headroom(subnets: Iterable[Subnet]) -> list[SubnetHeadroom]:
     """Headroom of every subnet that has an IPv4 CIDR (IPv6-only subnets have no IPv4 to run out of)."""
     return [subnet_headroom(s) for s in subnets if s.cidr_block is not None]
+
+
+def is_at_risk(
+    utilization: float, available_addresses: int, watch_utilization_percent: float, free_address_floor: int
+) -> bool:
+    """At or above the watch level, or at most twice the free-address floor left (at-risk publish mode)."""
+    return utilization >= watch_utilization_percent or available_addresses <= 2 * free_address_floor

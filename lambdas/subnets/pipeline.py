@@ -1,14 +1,17 @@
-"""Subnet collector pipeline: read the target's subnets, compute headroom, publish two metrics per subnet."""
+"""Subnet collector pipeline: read the target's subnets, compute headroom, publish two metrics per subnet
+(every run, or in the at-risk mode only for the subnets that need it) and two per VPC."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from lambdas.core.publish_policy import Reading
+from lambdas.core.quiet import quiet_publishing
 from lambdas.core.run import CollectorRun, Deadline, RunReport, run_collector
 from lambdas.core.scope import read_subnets_in_scope
 from lambdas.core.targets import Target
-from lambdas.subnets.model import SubnetHeadroom, ipv4_headroom
-from lambdas.subnets.points import subnet_metric_points
+from lambdas.subnets.model import SubnetHeadroom, ipv4_headroom, is_at_risk
+from lambdas.subnets.points import subnet_metric_points, vpc_metric_points
 from lambdas.subnets.settings import COLLECTOR, SubnetCollectorSettings
 
 # Time kept back for publishing: 10,000 subnets are 21 PutMetricData calls.
@@ -18,10 +21,19 @@ PUBLISH_RESERVE_MS = 15_000
 def collect_subnets(
     target: Target, settings: SubnetCollectorSettings, now: datetime, deadline: Deadline | None = None
 ) -> CollectorRun[SubnetHeadroom]:
-    """One scheduled run: every subnet in scope gets its metrics, even if a later page fails or time runs short."""
+    """One scheduled run: every subnet in scope is read and judged, even if a later page fails or time runs short."""
 
     def read(report: RunReport) -> list[SubnetHeadroom]:
         return ipv4_headroom(read_subnets_in_scope(target.client("ec2"), settings, report, deadline).values())
+
+    def reading(headroom: SubnetHeadroom) -> Reading:
+        at_risk = is_at_risk(
+            headroom.utilization_percent,
+            headroom.available_addresses,
+            settings.watch_utilization_percent,
+            settings.free_address_floor,
+        )
+        return Reading(headroom.subnet.subnet_id, headroom.available_addresses, at_risk)
 
     return run_collector(
         COLLECTOR,
@@ -30,4 +42,6 @@ def collect_subnets(
         now,
         read=read,
         points=subnet_metric_points,
+        summary_points=vpc_metric_points,
+        quiet=quiet_publishing(settings, reading),
     )

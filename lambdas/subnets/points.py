@@ -1,4 +1,4 @@
-"""Pure: the two metric points per subnet (the cost budget)."""
+"""Pure: the two metric points per subnet (the cost budget), and the two per VPC that every run publishes."""
 
 from __future__ import annotations
 
@@ -20,4 +20,20 @@ def subnet_metric_points(headrooms: Iterable[SubnetHeadroom]) -> list[MetricPoin
         }
         points.append(contract.AVAILABLE_IP_ADDRESS_COUNT.point(h.available_addresses, dims))
         points.append(contract.IP_UTILIZATION.point(h.utilization_percent, dims))
+    return points
+
+
+def vpc_metric_points(headrooms: Iterable[SubnetHeadroom]) -> list[MetricPoint]:
+    """Each VPC's free addresses (the sum over its subnets in scope) and its fullest subnet's utilization."""
+    free: dict[str, int] = {}
+    worst: dict[str, float] = {}
+    for h in headrooms:
+        vpc = h.subnet.vpc_id
+        free[vpc] = free.get(vpc, 0) + h.available_addresses
+        worst[vpc] = max(worst.get(vpc, 0.0), h.utilization_percent)
+    points = []
+    for vpc in sorted(free):
+        dims = {contract.VPC_ID: vpc}
+        points.append(contract.VPC_AVAILABLE_IP_ADDRESS_COUNT.point(free[vpc], dims))
+        points.append(contract.VPC_MAX_IP_UTILIZATION.point(worst[vpc], dims))
     return points

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from lambdas.core.settings import SubnetScopeSettings
+from pydantic import Field
+
+from lambdas.core.settings import FREE_ADDRESS_FLOOR, PublishSettings, SubnetScopeSettings
 
 # The Collector dimension of its heartbeat and failures, and the name part of its alarms.
 COLLECTOR = "subnets"
 
 
-class SubnetCollectorSettings(SubnetScopeSettings):
-    """The subnets in scope. Every key is set by the stack; none has a default."""
+class SubnetCollectorSettings(SubnetScopeSettings, PublishSettings):
+    """The subnets in scope and how they are published. Every key is set by the stack; none has a default."""
+
+    free_address_floor: int = Field(alias=FREE_ADDRESS_FLOOR, ge=0, le=65531)

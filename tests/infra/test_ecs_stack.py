@@ -30,7 +30,7 @@ def test_given_defaults_then_the_ecs_collector_runs_on_the_schedule_with_its_set
     assert [r["ScheduleExpression"] for r in rules] == ["rate(5 minutes)"]
 
 
-def test_given_defaults_then_the_ecs_collector_may_only_read_ecs_and_instance_types(synthesized):
+def test_given_defaults_then_the_ecs_collector_may_only_read_ecs_and_instance_types_and_keep_its_state(synthesized):
     statements = [
         s
         for logical_id, policy in synthesized.of_type("AWS::IAM::Policy").items()
@@ -38,7 +38,15 @@ def test_given_defaults_then_the_ecs_collector_may_only_read_ecs_and_instance_ty
         for s in policy["Properties"]["PolicyDocument"]["Statement"]
     ]
     actions = {a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
-    assert actions == {*ECS_READ_ACTIONS, "cloudwatch:PutMetricData", "logs:CreateLogStream", "logs:PutLogEvents"}
+    # The at-risk publish mode (the default) reads and replaces its one state document (tests/infra/test_publish_modes).
+    publish_state = {"s3:GetObject", "s3:PutObject", "kms:Decrypt", "kms:GenerateDataKey"}
+    assert actions == {
+        *ECS_READ_ACTIONS,
+        "cloudwatch:PutMetricData",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        *publish_state,
+    }
     assert all(a.split(":")[1].startswith(("List", "Describe")) for a in ECS_READ_ACTIONS)
 
 

@@ -10,6 +10,9 @@ from lambdas.core.contract import DEFAULT_NAMESPACE
 
 LOGS = {"logs:CreateLogStream", "logs:PutLogEvents"}
 EKS_ARN = "arn:<AWS::Partition>:eks:<AWS::Region>:<AWS::AccountId>"
+# The at-risk publish mode: one state document per collector, read and replaced each run.
+STATE_ACTIONS = ("s3:GetObject", "s3:PutObject")
+STATE_KEY_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey")
 KMS_USE = {"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"}
 # The explicit allow-list: construct -> action -> the resource kinds it may name ("*" or a resource type).
 ALLOWED: dict[str, dict[str, set[str]]] = {
@@ -17,24 +20,29 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
         **{a: {"AWS::Logs::LogGroup"} for a in LOGS},
         "ec2:DescribeSubnets": {"*"},
         "cloudwatch:PutMetricData": {"*"},
+        # Its at-risk publish state (monitor:publishMode at-risk, the default) and nothing else of the bucket.
+        **{a: {"AWS::S3::Bucket/publish-state/subnets/*"} for a in STATE_ACTIONS},
+        **{a: {"AWS::KMS::Key"} for a in STATE_KEY_ACTIONS},
     },
     "EcsCollection": {
         **{a: {"AWS::Logs::LogGroup"} for a in LOGS},
         **{a: {"*"} for a in ECS_READ_ACTIONS},
         "cloudwatch:PutMetricData": {"*"},
+        **{a: {"AWS::S3::Bucket/publish-state/ecs/*"} for a in STATE_ACTIONS},
+        **{a: {"AWS::KMS::Key"} for a in STATE_KEY_ACTIONS},
     },
     "EniCensus": {
         **{a: {"AWS::Logs::LogGroup"} for a in LOGS},
         **{a: {"*"} for a in CENSUS_READ_ACTIONS},
         "cloudwatch:PutMetricData": {"*"},
-        # Its snapshots only: no read, list or delete of the bucket, and the key only for S3's data keys.
-        "s3:PutObject": {"AWS::S3::Bucket/census/*"},
+        # Its snapshots and its publish state only: no list or delete, and the key only through S3.
+        "s3:PutObject": {"AWS::S3::Bucket/census/*", "AWS::S3::Bucket/publish-state/census/*"},
         "kms:GenerateDataKey": {"AWS::KMS::Key"},
         # Node group health of this account's clusters, and shortage events to the default bus only.
         **{a: {f"{EKS_ARN}:cluster/*", f"{EKS_ARN}:nodegroup/*"} for a in EKS_HEALTH_READ_ACTIONS},
         "events:PutEvents": {"arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:event-bus/default"},
-        # The dashboard table reads the latest snapshot and nothing else.
-        "s3:GetObject": {"AWS::S3::Bucket/census/latest.json"},
+        # The dashboard table reads the latest snapshot and nothing else; the census its publish state.
+        "s3:GetObject": {"AWS::S3::Bucket/census/latest.json", "AWS::S3::Bucket/publish-state/census/*"},
         "kms:Decrypt": {"AWS::KMS::Key"},
     },
     "Alerts": {

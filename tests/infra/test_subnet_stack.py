@@ -131,7 +131,17 @@ def test_given_defaults_then_the_collector_reads_subnets_and_writes_only_its_nam
         for s in policy["Properties"]["PolicyDocument"]["Statement"]
     ]
     actions = sorted(a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"]))
-    assert actions == ["cloudwatch:PutMetricData", "ec2:DescribeSubnets", "logs:CreateLogStream", "logs:PutLogEvents"]
+    assert actions == [
+        "cloudwatch:PutMetricData",
+        "ec2:DescribeSubnets",
+        # The at-risk publish mode's state (the default; tests/infra/test_publish_modes.py has every-run).
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "s3:GetObject",
+        "s3:PutObject",
+    ]
     put = next(s for s in statements if s["Action"] == "cloudwatch:PutMetricData")
     assert put["Condition"] == {"StringEquals": {"cloudwatch:namespace": "SubnetIpMonitor"}}
     logs = next(s for s in statements if "logs:PutLogEvents" in s["Action"])

@@ -10,6 +10,7 @@ import pytest
 from moto import mock_aws
 
 from lambdas.core.targets import Target
+from tests.support.publishing import EVERY_RUN
 from tests.support.readback import metric_values as read_values
 
 NAMESPACE = "SubnetIpMonitorTest"
@@ -28,6 +29,8 @@ def subnet_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("METRIC_NAMESPACE", NAMESPACE)
     monkeypatch.setenv("VPC_IDS", "")
     monkeypatch.setenv("SUBNET_TAG_FILTER", "")
+    for key, value in EVERY_RUN.items():
+        monkeypatch.setenv(key, value)
 
 
 def fill_subnet(ec2: Any, subnet_id: str, enis: int) -> None:

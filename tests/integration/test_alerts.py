@@ -23,6 +23,7 @@ from lambdas.core.targets import Target
 from tests.integration.conftest import ACCOUNT_ID, NAMESPACE, count_calls
 from tests.support.alarm_fixtures import STACK_PREFIX, load_notification, with_contributor
 from tests.support.emulator import restore_aws_fields
+from tests.support.publishing import EVERY_RUN
 from tests.support.readback import drain_queue, latest_value
 from tests.support.scenario import (
     REGION,
@@ -119,7 +120,7 @@ def world() -> AlertWorld:
 
 def _run_census(world: AlertWorld) -> None:
     settings = CensusSettings.model_validate(
-        {"METRIC_NAMESPACE": NAMESPACE, "VPC_IDS": "", "SUBNET_TAG_FILTER": "", "SNAPSHOT_BUCKET": BUCKET}
+        {"METRIC_NAMESPACE": NAMESPACE, "VPC_IDS": "", "SUBNET_TAG_FILTER": "", "SNAPSHOT_BUCKET": BUCKET, **EVERY_RUN}
     )
     assert collect_census(world.target, settings, NOW).report.status == "complete"
 

@@ -8,13 +8,23 @@ def test_given_the_xs_environment_when_benchmarked_then_every_call_count_equals_
     result = run_size(SIZES["XS"])
 
     assert result.subnets.calls == result.subnet_floor
+    assert result.subnets_at_risk.calls == result.subnet_at_risk_floor
     assert result.ecs.calls == result.ecs_floor
     assert result.census.calls == result.census_floor
     assert result.forecast.calls == result.forecast_floor
-    # 2 per subnet, 4 per cluster, FreePrefixBlocks for the 2 EKS subnets, one UnattachedEniAddresses per VPC
-    # (the generated one and the clusters'), 4 heartbeats (the forecaster publishes no forecast: no history).
+    # 2 per subnet, 4 per cluster, FreePrefixBlocks for the 2 EKS subnets, 3 per VPC (the generated one and the
+    # clusters': 2 subnet aggregates and UnattachedEniAddresses), 4 heartbeats (the forecaster publishes no
+    # forecast: no history).
     assert result.vpcs == 2
-    assert result.custom_metrics == 2 * result.subnets_in_scope + 4 * SIZES["XS"].clusters + 2 + 2 + 4
+    assert result.custom_metrics == 2 * result.subnets_in_scope + 4 * SIZES["XS"].clusters + 2 + 3 * 2 + 4
+    # The at-risk run publishes the subnets at or above 50 % (and none in rotation: 5 minutes of 24 hours for
+    # 20 subnets is unlikely, and then the floor would still hold), and its day costs less than every-run's.
+    assert result.published_at_risk <= result.subnets_in_scope
+    assert result.at_risk_day.subnet_metric_hours < result.every_run_day.subnet_metric_hours
+    assert result.at_risk_cost.total < result.every_run_cost.total
     assert result.naive_subnet_calls is not None
     assert result.naive_subnet_calls > sum(result.subnet_floor.values())
-    assert "| XS | subnets: ec2.DescribeSubnets | 1 | 1 | 1.00 |" in render([result])
+    rendered = render([result])
+    assert "| XS | subnets: ec2.DescribeSubnets | 1 | 1 | 1.00 |" in rendered
+    assert "| XS | subnets (at-risk): s3.GetObject | 1 | 1 | 1.00 |" in rendered
+    assert "cost per subnet-month at XS: every-run $" in rendered

@@ -26,6 +26,7 @@ from lambdas.events.settings import EventHandlerSettings
 from tests.integration.conftest import ACCOUNT_ID, NAMESPACE, count_calls, metric_values, target_with
 from tests.support.emulator import restore_aws_fields
 from tests.support.lambda_context import LocalLambdaContext, function_arn
+from tests.support.publishing import EVERY_RUN
 from tests.support.readback import drain_queue
 from tests.support.scenario import EKS_CLUSTER, REGION, seed_census_consumers, seed_event_resources, seed_network
 
@@ -37,7 +38,13 @@ TABLE_ENVIRONMENT = {"METRIC_NAMESPACE": NAMESPACE, "SNAPSHOT_BUCKET": BUCKET, "
 
 
 def _settings(**overrides: str) -> CensusSettings:
-    environment = {"METRIC_NAMESPACE": NAMESPACE, "VPC_IDS": "", "SUBNET_TAG_FILTER": "", "SNAPSHOT_BUCKET": BUCKET}
+    environment = {
+        "METRIC_NAMESPACE": NAMESPACE,
+        "VPC_IDS": "",
+        "SUBNET_TAG_FILTER": "",
+        "SNAPSHOT_BUCKET": BUCKET,
+        **EVERY_RUN,
+    }
     return CensusSettings.model_validate({**environment, **overrides})
 
 

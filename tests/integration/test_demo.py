@@ -17,10 +17,13 @@ def test_given_the_seeded_network_when_the_demo_runs_then_the_full_task_subnet_i
     # tasks-1c holds 40 seeded ENIs plus the 8 ENIs of the ECS tasks (7 on EC2, 1 on Fargate)
     assert re.search(r"tasks-1c .* 123 +48 +75 +39\.0  ok", out)
     assert "free addresses 5 <= 8" in out
+    # 18 subnet points, the VPC's two and the heartbeat; the at-risk mode reads and keeps its state (2 S3 calls)
     assert (
-        "Subnet collector run: complete, 9 subnets, 19 data points; API calls: DescribeSubnets x1, PutMetricData x1"
-        in out
+        "Subnet collector run: complete, 9 subnets, 21 data points; API calls: DescribeSubnets x1, GetObject x1, "
+        "PutMetricData x1, PutObject x1" in out
     )
+    # And the next run publishes only the two subnets at or above the 50 % watch level
+    assert "Next subnet run (at-risk): 2 of 9 subnets published (at-risk 2)" in out
     # And the trunking story: the m5.large launched before the opt-in is full at 2 of 2 and untrunked
     assert "cluster orders (read back*): 7 tasks / 14 slots = 50.0%, 2 untrunked instance(s)" in out
     assert re.search(r"m5-before-opt-in +m5\.large +no +2/2 +FULL: .*RESOURCE:ENI; UNTRUNKED: .* gets 10 slots", out)
@@ -30,7 +33,8 @@ def test_given_the_seeded_network_when_the_demo_runs_then_the_full_task_subnet_i
     assert re.search(r"tasks-1a +123 +5 +- +ecs-task orders/checkout 59, ecs-task orders/payments 59\n", out)
     assert re.search(r"shared-1b +59 +55 +- +unattached - 2, load-balancer app/orders-alb 1, vpc-endpoint vpce-", out)
     assert "EKS cluster platform-eks: 46 addresses on 4 interfaces" in out
-    assert re.search(r"Census run: complete, 9 subnets, 4 data points; .*PutObject x2", out)
+    # Two snapshot copies and the census's own publish state
+    assert re.search(r"Census run: complete, 9 subnets, 4 data points; .*PutObject x3", out)
     # And the event burst: 18 of 23 events reach the handler, every one is counted, 6 incidents are emailed
     assert re.search(
         r"TaskStoppedNoAddresses +10\n +ServiceTaskPlacementEni +5\n +ContainerInstanceRegistrationFailed +1\n"

@@ -14,10 +14,11 @@ from lambdas.ecs.pipeline import collect_ecs
 from lambdas.ecs.settings import EcsCollectorSettings
 from tests.integration.conftest import NAMESPACE, count_calls, metric_values, published_series, target_with
 from tests.support.lambda_context import LocalLambdaContext, function_arn
+from tests.support.publishing import EVERY_RUN
 from tests.support.scenario import ECS_CLUSTER, ECS_PLANS, REGION, seed_ecs_cluster, seed_network
 
 pytestmark = pytest.mark.usefixtures("aws")
-SETTINGS = EcsCollectorSettings.model_validate({"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": ""})
+SETTINGS = EcsCollectorSettings.model_validate({"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "", **EVERY_RUN})
 
 
 @pytest.fixture(autouse=True)
@@ -42,6 +43,8 @@ def test_given_the_trunking_story_cluster_when_the_handler_runs_then_its_four_me
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
     monkeypatch.setenv("METRIC_NAMESPACE", NAMESPACE)
     monkeypatch.setenv("CLUSTER_NAMES", "")
+    for key, value in EVERY_RUN.items():
+        monkeypatch.setenv(key, value)
     network = seed_network(clients["ec2"])
     seed_ecs_cluster(
         clients["ec2"],
@@ -106,7 +109,7 @@ def test_given_250_instances_and_1000_tasks_then_calls_grow_with_pages_not_with_
     instances = [_instance(i) for i in range(250)]
     tasks = [_task(i, instances[i % 250]) for i in range(1000)]
     ecs, ec2 = clients["ecs"], clients["ec2"]
-    settings = EcsCollectorSettings.model_validate({"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "big"})
+    settings = EcsCollectorSettings.model_validate({"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "big", **EVERY_RUN})
     calls = {
         op: count_calls(client, op)
         for client, op in (
@@ -180,7 +183,9 @@ def test_given_250_instances_and_1000_tasks_then_calls_grow_with_pages_not_with_
 
 def test_given_a_cluster_that_vanishes_mid_run_then_it_is_skipped_and_the_others_are_published(clients):
     ecs, ec2, cloudwatch = clients["ecs"], clients["ec2"], clients["cloudwatch"]
-    settings = EcsCollectorSettings.model_validate({"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "gone,big"})
+    settings = EcsCollectorSettings.model_validate(
+        {"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "gone,big", **EVERY_RUN}
+    )
     instance = _instance(1)
     with Stubber(ecs) as ecs_stub, Stubber(ec2) as ec2_stub:
         ecs_stub.add_response(
@@ -202,7 +207,9 @@ def test_given_a_cluster_that_vanishes_mid_run_then_it_is_skipped_and_the_others
 
 def test_given_access_denied_on_one_cluster_then_the_other_is_published_and_the_run_is_partial(clients):
     ecs, ec2, cloudwatch = clients["ecs"], clients["ec2"], clients["cloudwatch"]
-    settings = EcsCollectorSettings.model_validate({"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "locked,big"})
+    settings = EcsCollectorSettings.model_validate(
+        {"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "locked,big", **EVERY_RUN}
+    )
     instance = _instance(2)
     with Stubber(ecs) as ecs_stub, Stubber(ec2) as ec2_stub:
         ecs_stub.add_response(
@@ -248,7 +255,7 @@ def _stub_one_instance_cluster(ecs_stub, ec2_stub, *instances):
 def test_given_an_instance_without_a_type_attribute_then_it_is_left_out_and_the_rest_is_published(clients):
     # Given a cluster whose second instance reports no ecs.instance-type (describing "" would fail the whole call)
     ecs, ec2, cloudwatch = clients["ecs"], clients["ec2"], clients["cloudwatch"]
-    settings = EcsCollectorSettings.model_validate({"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "big"})
+    settings = EcsCollectorSettings.model_validate({"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "big", **EVERY_RUN})
     typed, untyped = _instance(1), {**_instance(2), "attributes": []}
     with Stubber(ecs) as ecs_stub, Stubber(ec2) as ec2_stub:
         ecs_stub.add_response(

@@ -27,15 +27,16 @@ from lambdas.subnets.pipeline import collect_subnets
 from lambdas.subnets.settings import SubnetCollectorSettings
 from tests.integration.conftest import ACCOUNT_ID, NAMESPACE, published_series
 from tests.support.lambda_context import LocalLambdaContext, function_arn
+from tests.support.publishing import EVERY_RUN
 from tests.support.responses import canned_response
 from tests.support.scenario import ECS_PLANS, REGION, seed_ecs_cluster, seed_network
 
 pytestmark = pytest.mark.usefixtures("aws")
 
 SUBNET_SETTINGS = SubnetCollectorSettings.model_validate(
-    {"METRIC_NAMESPACE": NAMESPACE, "VPC_IDS": "", "SUBNET_TAG_FILTER": ""}
+    {"METRIC_NAMESPACE": NAMESPACE, "VPC_IDS": "", "SUBNET_TAG_FILTER": "", **EVERY_RUN}
 )
-ECS_SETTINGS = EcsCollectorSettings.model_validate({"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": ""})
+ECS_SETTINGS = EcsCollectorSettings.model_validate({"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "", **EVERY_RUN})
 EC2_THROTTLED = (
     400,
     b"<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded."
@@ -176,7 +177,8 @@ def test_given_access_denied_is_not_retried_then_the_other_cluster_is_published(
 def test_given_put_metric_data_fails_once_on_one_batch_then_that_batch_is_retried_and_nothing_is_lost(
     target, project_clients, sleeps
 ):
-    # 600 subnets: 1,201 points in 2 batches; the second batch's first attempt gets a 500.
+    # 600 subnets: 1,203 points (the VPC's two and the heartbeat included) in 2 batches; the second batch's
+    # first attempt gets a 500.
     ec2 = project_clients["ec2"]
     vpc = ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
     for i in range(600):
@@ -188,7 +190,7 @@ def test_given_put_metric_data_fails_once_on_one_batch_then_that_batch_is_retrie
 
     assert (faults.injected, faults.attempts) == (1, 3)
     assert report.status == "complete"
-    assert report.metric_points == 1201
+    assert report.metric_points == 1203
     series = [d["SubnetId"] for d in published_series(project_clients["cloudwatch"], "AvailableIpAddressCount")]
     # Each subnet once: the failed attempt stored nothing, the retry stored everything.
     assert len(series) == len(set(series)) == 600
@@ -227,7 +229,7 @@ def test_given_the_timeout_nears_after_a_page_then_that_page_is_published(target
 def test_given_a_handler_invocation_then_the_deadline_comes_from_the_lambda_context(monkeypatch):
     # The fake context reports 120 s left, far above the reserve: the run is complete.
     context = LocalLambdaContext(invoked_function_arn=function_arn(REGION))
-    for key, value in {"METRIC_NAMESPACE": NAMESPACE, "VPC_IDS": "", "SUBNET_TAG_FILTER": ""}.items():
+    for key, value in {"METRIC_NAMESPACE": NAMESPACE, "VPC_IDS": "", "SUBNET_TAG_FILTER": "", **EVERY_RUN}.items():
         monkeypatch.setenv(key, value)
     seed_network(own_target(context).client("ec2"))
     from lambdas.subnets.handler import handler

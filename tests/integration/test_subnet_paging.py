@@ -13,11 +13,12 @@ from botocore.stub import Stubber
 from lambdas.subnets.pipeline import collect_subnets
 from lambdas.subnets.settings import SubnetCollectorSettings
 from tests.integration.conftest import NAMESPACE, count_calls, published_series, regional_client, target_with
+from tests.support.publishing import EVERY_RUN
 
 pytestmark = pytest.mark.usefixtures("aws")
 
 SETTINGS = SubnetCollectorSettings.model_validate(
-    {"METRIC_NAMESPACE": NAMESPACE, "VPC_IDS": "", "SUBNET_TAG_FILTER": ""}
+    {"METRIC_NAMESPACE": NAMESPACE, "VPC_IDS": "", "SUBNET_TAG_FILTER": "", **EVERY_RUN}
 )
 
 
@@ -54,8 +55,8 @@ def test_given_2400_subnets_when_collecting_then_3_pages_of_1000_and_exactly_5_p
         report = collect_subnets(target_with(ec2=ec2, cloudwatch=cloudwatch), SETTINGS, datetime.now(UTC)).report
         # Then every stubbed page (with its MaxResults and NextToken) was asked for, and no more
         stubber.assert_no_pending_responses()
-    # 4,800 subnet points and the run's heartbeat: ceil(4,801 / 1,000) = 5 calls.
-    assert [len(call["MetricData"]) for call in put_calls] == [1000, 1000, 1000, 1000, 801]
+    # 4,800 subnet points, the VPC's two and the run's heartbeat: ceil(4,803 / 1,000) = 5 calls.
+    assert [len(call["MetricData"]) for call in put_calls] == [1000, 1000, 1000, 1000, 803]
     assert report.put_metric_data_calls == 5
     assert len(published_series(cloudwatch, "IpUtilization")) == 2400
     assert published_series(cloudwatch, "CollectorHeartbeat") == [{"Collector": "subnets"}]
@@ -87,7 +88,7 @@ def test_given_a_subnet_listed_on_two_pages_when_collecting_then_it_is_published
         _stub_pages(stubber, [[_subnet(0), _subnet(1)], [_subnet(1), _subnet(2)]])
         report = collect_subnets(target_with(ec2=ec2, cloudwatch=cloudwatch), SETTINGS, datetime.now(UTC)).report
     assert report.resources == 3
-    assert sum(len(call["MetricData"]) for call in put_calls) == 6 + 1  # and the heartbeat
+    assert sum(len(call["MetricData"]) for call in put_calls) == 6 + 2 + 1  # the VPC's two, the heartbeat
 
 
 def test_given_an_ipv6_only_subnet_when_collecting_then_it_publishes_nothing():
@@ -102,9 +103,10 @@ def test_given_an_ipv6_only_subnet_when_collecting_then_it_publishes_nothing():
 
 
 def test_given_one_put_metric_data_batch_fails_when_publishing_then_the_other_batches_still_go_out():
-    # Given 1,499 subnets (2,998 points and the heartbeat: 3 batches) and CloudWatch refusing the second batch
+    # Given 1,498 subnets (2,996 points, the VPC's two and the heartbeat: 3 batches) and CloudWatch refusing
+    # the second batch
     ec2, cloudwatch = regional_client("ec2"), regional_client("cloudwatch")
-    subnets = [_subnet(i) for i in range(1499)]
+    subnets = [_subnet(i) for i in range(1498)]
     with Stubber(ec2) as ec2_stub, Stubber(cloudwatch) as cw_stub:
         _stub_pages(ec2_stub, [subnets[:1000], subnets[1000:]])
         cw_stub.add_response("put_metric_data", {})
@@ -113,7 +115,7 @@ def test_given_one_put_metric_data_batch_fails_when_publishing_then_the_other_ba
         cw_stub.add_response("put_metric_data", {})  # the CollectorFailures point
         # When
         report = collect_subnets(target_with(ec2=ec2, cloudwatch=cloudwatch), SETTINGS, datetime.now(UTC)).report
-        # Then all four calls were made: batch 3 (1,000 points and the heartbeat) was not dropped
+        # Then all four calls were made: batch 3 (999 points with the heartbeat) was not dropped
         cw_stub.assert_no_pending_responses()
     assert report.metric_points == 1999
     assert report.failures == [{"operation": "PutMetricData", "code": "InternalServiceError", "points": "1000"}]

@@ -14,6 +14,12 @@ def test_given_the_shipped_cdk_json_then_it_is_valid_and_matches_the_documented_
     config = config_from_context(json.loads(CDK_JSON.read_text())["context"])
     assert (config.schedule_minutes, config.utilization_threshold_percent, config.free_address_floor) == (5, 80, 8)
     assert config.namespace == "SubnetIpMonitor"
+    assert (config.publish_mode.value, config.watch_utilization_percent, config.watch_change_addresses) == (
+        "at-risk",
+        50,
+        10,
+    )
+    assert config.quiet_publish_hours == 24
 
 
 def test_given_cli_strings_then_they_are_parsed_like_cdk_json_values():
@@ -49,6 +55,17 @@ def test_given_cli_strings_then_they_are_parsed_like_cdk_json_values():
         ({"monitor:forecastAlarmDays": 40}, "monitor:forecastAlarmDays must not exceed monitor:forecastHorizonDays"),
         ({"monitor:forecastMaxSubnets": 0}, "monitor:forecastMaxSubnets: Input should be greater than or equal to 1"),
         ({"monitor:forecastWatchPercent": 101}, "monitor:forecastWatchPercent: Input should be less than or equal"),
+        ({"monitor:publishMode": "sometimes"}, "monitor:publishMode: Input should be 'every-run' or 'at-risk'"),
+        ({"monitor:quietPublishHours": 0}, "monitor:quietPublishHours: Input should be greater than or equal to 1"),
+        ({"monitor:watchChangeAddresses": 0}, "monitor:watchChangeAddresses: Input should be greater than or equal"),
+        (
+            {"monitor:watchUtilizationPercent": 85},
+            "monitor:watchUtilizationPercent (85) must not exceed monitor:utilizationThresholdPercent (80)",
+        ),
+        (
+            {"monitor:watchUtilizationPercent": 70, "monitor:eniUtilizationThresholdPercent": 60},
+            "monitor:watchUtilizationPercent (70) must not exceed monitor:eniUtilizationThresholdPercent (60)",
+        ),
     ],
 )
 def test_given_a_bad_value_then_config_error_names_the_key_and_what_is_allowed(context, expected):

@@ -129,3 +129,20 @@ def test_given_a_cluster_then_four_points_with_only_the_cluster_dimension():
     }
     assert {p.dimensions for p in points.values()} == {(("ClusterName", "orders"),)}
     assert points[contract.ENI_UTILIZATION.name].unit == "Percent"
+
+
+@pytest.mark.parametrize(("tasks", "at_risk"), [(4, False), (5, True)])
+def test_given_a_trunked_cluster_then_it_is_at_risk_from_the_watch_level_and_free_slots_are_what_is_left(
+    tasks, at_risk
+):
+    instance = _instance("a", "m5.large", True)  # 10 slots
+    capacity = cluster_eni_capacity("orders", [instance], _tasks(instance, tasks), MAX_ENIS, TRUNK)
+    assert capacity is not None
+    assert capacity.is_at_risk(50) is at_risk
+    assert capacity.free_task_slots == 10 - tasks
+
+
+def test_given_an_untrunked_trunk_capable_instance_then_the_cluster_is_at_risk_however_empty():
+    capacity = cluster_eni_capacity("c", [_instance("a", "m5.large", False)], [], MAX_ENIS, TRUNK)
+    assert capacity is not None
+    assert capacity.is_at_risk(50)

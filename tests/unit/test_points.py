@@ -6,7 +6,7 @@ from lambdas.core import contract
 from lambdas.core.network import Subnet
 from lambdas.core.publish import MAX_METRIC_DATA_PER_CALL, batches, collector_failure_point
 from lambdas.subnets.model import ipv4_headroom
-from lambdas.subnets.points import subnet_metric_points
+from lambdas.subnets.points import subnet_metric_points, vpc_metric_points
 
 
 def _subnets(n: int) -> list[Subnet]:
@@ -61,3 +61,20 @@ def test_given_no_points_then_no_batches_and_an_odd_count_leaves_a_short_last_ba
 def test_given_failures_then_the_failure_point_names_the_collector():
     point = collector_failure_point("subnets", 2)
     assert (point.name, point.value, point.dimensions) == ("CollectorFailures", 2, (("Collector", "subnets"),))
+
+
+def test_given_subnets_in_two_vpcs_then_each_vpc_gets_its_free_sum_and_its_fullest_subnet():
+    headrooms = ipv4_headroom(
+        [
+            Subnet("subnet-a", "vpc-1", "us-east-1a", "10.0.0.0/24", 51),  # 79.7 %
+            Subnet("subnet-b", "vpc-1", "us-east-1b", "10.0.1.0/24", 241),  # 4.0 %
+            Subnet("subnet-c", "vpc-2", "us-east-1a", "10.1.0.0/28", 0),  # 100 %
+        ]
+    )
+    points = {(p.name, dict(p.dimensions)["VpcId"]): p.value for p in vpc_metric_points(headrooms)}
+    assert points == {
+        ("VpcAvailableIpAddressCount", "vpc-1"): 292,
+        ("VpcMaxIpUtilization", "vpc-1"): pytest.approx(100 * 200 / 251),
+        ("VpcAvailableIpAddressCount", "vpc-2"): 0,
+        ("VpcMaxIpUtilization", "vpc-2"): 100.0,
+    }

@@ -5,8 +5,14 @@ import pytest
 from lambdas.core.errors import SettingsError
 from lambdas.core.settings import load_settings
 from lambdas.subnets.settings import SubnetCollectorSettings
+from tests.support.publishing import EVERY_RUN
 
-GOOD = {"METRIC_NAMESPACE": "SubnetIpMonitor", "VPC_IDS": "vpc-1, vpc-2", "SUBNET_TAG_FILTER": "Purpose=tasks"}
+GOOD = {
+    "METRIC_NAMESPACE": "SubnetIpMonitor",
+    "VPC_IDS": "vpc-1, vpc-2",
+    "SUBNET_TAG_FILTER": "Purpose=tasks",
+    **EVERY_RUN,
+}
 
 
 def test_given_a_complete_environment_then_settings_are_parsed():

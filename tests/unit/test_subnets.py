@@ -5,7 +5,7 @@ import pytest
 from demo.thresholds import SubnetThresholds, breached_thresholds
 from lambdas.core.network import Subnet, describe_subnets_filters, usable_addresses
 from lambdas.core.settings import parse_tag_filter
-from lambdas.subnets.model import ipv4_headroom, subnet_headroom
+from lambdas.subnets.model import ipv4_headroom, is_at_risk, subnet_headroom
 
 
 def _subnet(cidr: str | None, available: int, subnet_id: str = "subnet-1") -> Subnet:
@@ -70,3 +70,23 @@ def test_given_thresholds_then_at_or_beyond_them_breaches_and_below_does_not():
     assert len(breached_thresholds(subnet_headroom(_subnet("10.0.0.0/24", 50)), thresholds)) == 1
     both = breached_thresholds(subnet_headroom(_subnet("10.0.0.0/24", 8)), thresholds)
     assert [b.split()[0] for b in both] == ["utilization", "free"]
+
+
+@pytest.mark.parametrize(
+    ("available", "at_risk"),
+    [
+        (126, False),  # 49.8 %, 126 free
+        (125, True),  # 50.2 %: at the 50 % watch level
+    ],
+)
+def test_given_the_watch_level_then_a_subnet_at_or_above_it_is_at_risk(available, at_risk):
+    headroom = subnet_headroom(_subnet("10.0.1.0/24", available))
+    assert is_at_risk(headroom.utilization_percent, headroom.available_addresses, 50, 8) is at_risk
+
+
+@pytest.mark.parametrize(("available", "at_risk"), [(17, False), (16, True)])
+def test_given_few_free_addresses_then_at_most_twice_the_floor_is_at_risk_whatever_the_percentage(available, at_risk):
+    # A /20 (4,091 usable) is 99.6 % used with 16 free: the floor rule is what matters for small remainders;
+    # a watch level of 100 % isolates it.
+    headroom = subnet_headroom(_subnet("10.0.0.0/20", available))
+    assert is_at_risk(headroom.utilization_percent, headroom.available_addresses, 100, 8) is at_risk

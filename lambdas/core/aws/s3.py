@@ -1,15 +1,16 @@
-"""S3 reads of the JSON documents capabilities share (the census snapshot)."""
+"""S3 reads and writes of the JSON documents the monitor keeps (the census snapshot, the publish state)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
-from lambdas.core.errors import AWS_ERRORS, AwsReadError
+from lambdas.core.errors import AWS_ERRORS, AwsReadError, PublishError
 
 
-def get_snapshot(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:
-    """The snapshot under key, None if there is none yet; raise AwsReadError on any other failure."""
+def get_document(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:
+    """The JSON document under key, None if there is none yet; raise AwsReadError on any other failure."""
     try:
         body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
     except AWS_ERRORS as err:
@@ -18,3 +19,13 @@ def get_snapshot(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:
             return None
         raise error from err
     return dict(json.loads(body))
+
+
+def put_document(s3: Any, bucket: str, keys: Iterable[str], document: dict[str, Any]) -> None:
+    """Write the document as compact JSON under each key; raise PublishError naming the key that failed."""
+    body = json.dumps(document, separators=(",", ":")).encode()
+    for key in keys:
+        try:
+            s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType="application/json")
+        except AWS_ERRORS as err:
+            raise PublishError.wrap("PutObject", err, {"bucket": bucket, "key": key}) from err
