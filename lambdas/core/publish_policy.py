@@ -15,7 +15,6 @@ run: when the previous run was) is a small document the collector keeps in S3 (l
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -92,10 +91,6 @@ class PublishState:
             return cls(None if run_at is None else int(run_at), series)
         except (KeyError, TypeError, AttributeError, ValueError) as err:
             raise ValueError(f"malformed publish state: {err!r}") from err
-
-    def to_json(self) -> bytes:
-        """The document as compact JSON."""
-        return json.dumps(self.to_document(), separators=(",", ":")).encode()
 
 
 @dataclass(frozen=True)
