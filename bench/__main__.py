@@ -404,8 +404,11 @@ def _publish_mode_lines(results: list[SizeResult]) -> list[str]:
         )
         lines.append(
             f"cost per subnet-month at {r.size.name}: every-run ${every / r.subnets_in_scope:.2f}, "
-            f"at-risk ${risky / r.subnets_in_scope:.2f} (at-risk / every-run: {risky / every:.2f} of the cost, "
-            f"{hours:.2f} of the metric-hours)"
+            f"at-risk ${risky / r.subnets_in_scope:.2f}"
+        )
+        lines.append("")
+        lines.append(
+            f"at-risk / every-run at {r.size.name}: {risky / every:.2f} of the cost, {hours:.2f} of the metric-hours"
         )
         lines.append("")
         marginal_every = monthly_cost(r.every_run_day, at_risk=False, tiers=MARGINAL_TIERS).total
