@@ -21,7 +21,7 @@ from infra.core.incidents import IncidentWindows
 from infra.core.keys import AppKey
 from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
 from infra.core.notifying import grant_notify, notify_environment
-from infra.core.queries import MAX_SERIES_PER_QUERY, schema
+from infra.core.queries import MAX_SERIES_PER_QUERY, ranked
 from infra.core.scheduled_collector import ScheduledCollector
 from lambdas.alerts.notification import DETAIL_TYPE, SOURCE
 from lambdas.alerts.settings import (
@@ -53,11 +53,7 @@ HISTORY_READS = ["cloudwatch:GetMetricData", "cloudwatch:ListMetrics"]
 
 def soonest_exhaustion(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
     """Lowest DaysToExhaustion per subnet, soonest first."""
-    metric = contract.DAYS_TO_EXHAUSTION
-    return (
-        f"SELECT MIN({metric.name}) FROM {schema(namespace, metric)} "
-        f"GROUP BY {contract.SUBNET_ID} ORDER BY MIN() ASC LIMIT {limit}"
-    )
+    return ranked(namespace, contract.DAYS_TO_EXHAUSTION, group_by=contract.SUBNET_ID, lowest_first=True, limit=limit)
 
 
 def threshold_environment(config: MonitorConfig) -> dict[str, str]:

@@ -18,7 +18,7 @@ from infra.core.dashboard import WIDTH, Section, heading, query_graph
 from infra.core.keys import AppKey
 from infra.core.lambda_defaults import monitor_function
 from infra.core.publishing import PublishStateStore
-from infra.core.queries import MAX_SERIES_PER_QUERY, schema
+from infra.core.queries import MAX_SERIES_PER_QUERY, ranked
 from infra.core.scheduled_collector import ScheduledCollector
 from lambdas.census.settings import COLLECTOR, FREE_PREFIX_BLOCK_FLOOR
 from lambdas.core import contract
@@ -47,28 +47,20 @@ HISTORY_DAYS = 35
 
 def fewest_free_prefix_blocks(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
     """Lowest FreePrefixBlocks per subnet, fewest first."""
-    metric = contract.FREE_PREFIX_BLOCKS
-    return (
-        f"SELECT MIN({metric.name}) FROM {schema(namespace, metric)} "
-        f"GROUP BY {contract.SUBNET_ID} ORDER BY MIN() ASC LIMIT {limit}"
-    )
+    return ranked(namespace, contract.FREE_PREFIX_BLOCKS, group_by=contract.SUBNET_ID, lowest_first=True, limit=limit)
 
 
 def unattached_addresses_per_vpc(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
     """Addresses held by unattached interfaces, per VPC, most first."""
-    metric = contract.UNATTACHED_ENI_ADDRESSES
-    return (
-        f"SELECT MAX({metric.name}) FROM {schema(namespace, metric)} "
-        f"GROUP BY {contract.VPC_ID} ORDER BY MAX() DESC LIMIT {limit}"
+    return ranked(
+        namespace, contract.UNATTACHED_ENI_ADDRESSES, group_by=contract.VPC_ID, lowest_first=False, limit=limit
     )
 
 
 def eks_addresses_per_cluster(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
     """Addresses held by each EKS cluster, most first."""
-    metric = contract.EKS_ADDRESSES_IN_USE
-    return (
-        f"SELECT MAX({metric.name}) FROM {schema(namespace, metric)} "
-        f"GROUP BY {contract.CLUSTER_NAME} ORDER BY MAX() DESC LIMIT {limit}"
+    return ranked(
+        namespace, contract.EKS_ADDRESSES_IN_USE, group_by=contract.CLUSTER_NAME, lowest_first=False, limit=limit
     )
 
 

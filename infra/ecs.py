@@ -12,7 +12,7 @@ from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
 from infra.core.dashboard import WIDTH, Section, heading, query_graph, query_series
 from infra.core.publishing import PublishStateStore
-from infra.core.queries import MAX_SERIES_PER_QUERY, schema
+from infra.core.queries import MAX_SERIES_PER_QUERY, ranked, schema
 from infra.core.scheduled_collector import ScheduledCollector
 from lambdas.core import contract
 from lambdas.ecs.settings import CLUSTER_NAMES, COLLECTOR
@@ -30,10 +30,7 @@ ECS_READ_ACTIONS = [
 
 
 def _worst_clusters(namespace: str, metric: contract.Metric, limit: int) -> str:
-    return (
-        f"SELECT MAX({metric.name}) FROM {schema(namespace, metric)} "
-        f"GROUP BY {contract.CLUSTER_NAME} ORDER BY MAX() DESC LIMIT {limit}"
-    )
+    return ranked(namespace, metric, group_by=contract.CLUSTER_NAME, lowest_first=False, limit=limit)
 
 
 def worst_cluster_eni_utilization(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:

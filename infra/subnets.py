@@ -12,7 +12,7 @@ from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
 from infra.core.dashboard import Section, heading, query_graph
 from infra.core.publishing import PublishStateStore
-from infra.core.queries import MAX_SERIES_PER_QUERY, schema
+from infra.core.queries import MAX_SERIES_PER_QUERY, ranked
 from infra.core.scheduled_collector import ScheduledCollector
 from lambdas.core import contract
 from lambdas.core.publish_policy import PublishMode
@@ -32,38 +32,38 @@ def _where_vpc(vpc_id: str | None) -> str:
 
 def worst_subnet_utilization(namespace: str, vpc_id: str | None = None, limit: int = MAX_SERIES_PER_QUERY) -> str:
     """Highest IpUtilization per subnet, worst first."""
-    metric = contract.IP_UTILIZATION
-    return (
-        f"SELECT MAX({metric.name}) FROM {schema(namespace, metric)}{_where_vpc(vpc_id)} "
-        f"GROUP BY {contract.SUBNET_ID} ORDER BY MAX() DESC LIMIT {limit}"
+    return ranked(
+        namespace,
+        contract.IP_UTILIZATION,
+        group_by=contract.SUBNET_ID,
+        lowest_first=False,
+        limit=limit,
+        where=_where_vpc(vpc_id),
     )
 
 
 def fewest_free_addresses(namespace: str, vpc_id: str | None = None, limit: int = MAX_SERIES_PER_QUERY) -> str:
     """Lowest AvailableIpAddressCount per subnet, fewest first."""
-    metric = contract.AVAILABLE_IP_ADDRESS_COUNT
-    return (
-        f"SELECT MIN({metric.name}) FROM {schema(namespace, metric)}{_where_vpc(vpc_id)} "
-        f"GROUP BY {contract.SUBNET_ID} ORDER BY MIN() ASC LIMIT {limit}"
+    return ranked(
+        namespace,
+        contract.AVAILABLE_IP_ADDRESS_COUNT,
+        group_by=contract.SUBNET_ID,
+        lowest_first=True,
+        limit=limit,
+        where=_where_vpc(vpc_id),
     )
 
 
 def vpc_free_addresses(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
     """Each VPC's free addresses (published every run in both publish modes), fewest first."""
-    metric = contract.VPC_AVAILABLE_IP_ADDRESS_COUNT
-    return (
-        f"SELECT MIN({metric.name}) FROM {schema(namespace, metric)} "
-        f"GROUP BY {contract.VPC_ID} ORDER BY MIN() ASC LIMIT {limit}"
+    return ranked(
+        namespace, contract.VPC_AVAILABLE_IP_ADDRESS_COUNT, group_by=contract.VPC_ID, lowest_first=True, limit=limit
     )
 
 
 def vpc_fullest_subnet(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
     """Each VPC's fullest subnet's utilization (published every run in both publish modes), worst first."""
-    metric = contract.VPC_MAX_IP_UTILIZATION
-    return (
-        f"SELECT MAX({metric.name}) FROM {schema(namespace, metric)} "
-        f"GROUP BY {contract.VPC_ID} ORDER BY MAX() DESC LIMIT {limit}"
-    )
+    return ranked(namespace, contract.VPC_MAX_IP_UTILIZATION, group_by=contract.VPC_ID, lowest_first=False, limit=limit)
 
 
 class SubnetCollection(Construct):

@@ -13,3 +13,20 @@ MAX_SERIES_PER_QUERY = 500
 def schema(namespace: str, metric: Metric) -> str:
     """The exact dimension set of metric's family; Metrics Insights lists it alphabetically."""
     return f'SCHEMA("{namespace}", {", ".join(sorted(metric.dimensions))})'
+
+
+def ranked(
+    namespace: str,
+    metric: Metric,
+    *,
+    group_by: str,
+    lowest_first: bool,
+    limit: int = MAX_SERIES_PER_QUERY,
+    where: str = "",
+) -> str:
+    """One series per group_by value, the worst first: the lowest minimum (a floor) or the highest maximum."""
+    statistic, order = ("MIN", "ASC") if lowest_first else ("MAX", "DESC")
+    return (
+        f"SELECT {statistic}({metric.name}) FROM {schema(namespace, metric)}{where} "
+        f"GROUP BY {group_by} ORDER BY {statistic}() {order} LIMIT {limit}"
+    )
