@@ -55,6 +55,8 @@ HISTORY = {"tasks-1a": (5, 3.0), "tasks-1b": (18, 1.0), "tasks-1c": (83, 0.0)}
 CENSUS_BUCKET = "subnet-ip-monitor-census-demo"
 TOP_CONSUMERS = 3
 CONTEXT = LocalLambdaContext(function_name="demo", invoked_function_arn=function_arn(REGION, name="demo"))
+# The emulator's account: the handlers publish it as the AccountId of every series.
+DEMO_ACCOUNT = own_target(CONTEXT).account_id
 
 
 def main() -> None:
@@ -162,11 +164,7 @@ def _seed_history(ec2: Any, network: SeededNetwork, config: MonitorConfig) -> No
     now = datetime.now(UTC)
     for name, (free_now, lost_per_day) in HISTORY.items():
         raw = ec2.describe_subnets(SubnetIds=[network.subnet_ids[name]])["Subnets"][0]
-        dims = {
-            contract.VPC_ID: raw["VpcId"],
-            contract.SUBNET_ID: raw["SubnetId"],
-            contract.AVAILABILITY_ZONE: raw["AvailabilityZone"],
-        }
+        dims = contract.subnet_series(raw["OwnerId"], raw["VpcId"], raw["SubnetId"], raw["AvailabilityZone"])
         seed_free_address_history(
             cloudwatch, config.namespace, dims, free_now=free_now, lost_per_day=lost_per_day, now=now
         )
@@ -202,11 +200,7 @@ def _forecast_and_alert(
         cloudwatch,
         config.namespace,
         contract.IP_UTILIZATION.name,
-        {
-            contract.VPC_ID: network.vpc_id,
-            contract.SUBNET_ID: network.subnet_ids["tasks-1a"],
-            contract.AVAILABILITY_ZONE: AZS[0],
-        },
+        contract.subnet_series(DEMO_ACCOUNT, network.vpc_id, network.subnet_ids["tasks-1a"], AZS[0]),
         "Maximum",
     )
     notification.update(region=REGION, time=f"{now:%Y-%m-%dT%H:%M:%SZ}")
@@ -285,7 +279,7 @@ def _print_clusters(
         "and on any untrunked trunk-capable instance)"
     )
     for capacity in capacities:
-        dims = {contract.CLUSTER_NAME: capacity.cluster_name}
+        dims = contract.cluster_series(DEMO_ACCOUNT, REGION, capacity.cluster_name)
         read = {
             metric.name: latest_value(cloudwatch, config.namespace, metric.name, dims, "Maximum")
             for metric in (
@@ -350,7 +344,11 @@ def _replay_events(
     counts = {
         reason: sum(
             metric_values(
-                cloudwatch, config.namespace, contract.IP_EXHAUSTION_EVENTS.name, {contract.REASON: reason}, "Sum"
+                cloudwatch,
+                config.namespace,
+                contract.IP_EXHAUSTION_EVENTS.name,
+                {contract.ACCOUNT_ID: DEMO_ACCOUNT, contract.REASON: reason},
+                "Sum",
             )
         )
         for reason in (reason for kind in registry.KINDS for reason in kind.reasons)
@@ -436,11 +434,7 @@ def _print_subnets(ec2: Any, cloudwatch: Any, network: SeededNetwork, config: Mo
     names = {s["SubnetId"]: next(t["Value"] for t in s["Tags"] if t["Key"] == "Name") for s in subnets}
     for raw in sorted(subnets, key=lambda s: names[s["SubnetId"]]):
         name = names[raw["SubnetId"]]
-        dims = {
-            contract.VPC_ID: raw["VpcId"],
-            contract.SUBNET_ID: raw["SubnetId"],
-            contract.AVAILABILITY_ZONE: raw["AvailabilityZone"],
-        }
+        dims = contract.subnet_series(raw["OwnerId"], raw["VpcId"], raw["SubnetId"], raw["AvailabilityZone"])
         free = latest_value(cloudwatch, config.namespace, contract.AVAILABLE_IP_ADDRESS_COUNT.name, dims, "Minimum")
         utilization = latest_value(cloudwatch, config.namespace, contract.IP_UTILIZATION.name, dims, "Maximum")
         if free is None or utilization is None:

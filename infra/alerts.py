@@ -53,7 +53,7 @@ HISTORY_READS = ["cloudwatch:GetMetricData", "cloudwatch:ListMetrics"]
 
 def soonest_exhaustion(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
     """Lowest DaysToExhaustion per subnet, soonest first."""
-    return ranked(namespace, contract.DAYS_TO_EXHAUSTION, group_by=contract.SUBNET_ID, lowest_first=True, limit=limit)
+    return ranked(namespace, contract.DAYS_TO_EXHAUSTION, group_by=contract.SUBNET_KEY, lowest_first=True, limit=limit)
 
 
 def threshold_environment(config: MonitorConfig) -> dict[str, str]:

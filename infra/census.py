@@ -47,20 +47,20 @@ HISTORY_DAYS = 35
 
 def fewest_free_prefix_blocks(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
     """Lowest FreePrefixBlocks per subnet, fewest first."""
-    return ranked(namespace, contract.FREE_PREFIX_BLOCKS, group_by=contract.SUBNET_ID, lowest_first=True, limit=limit)
+    return ranked(namespace, contract.FREE_PREFIX_BLOCKS, group_by=contract.SUBNET_KEY, lowest_first=True, limit=limit)
 
 
 def unattached_addresses_per_vpc(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
     """Addresses held by unattached interfaces, per VPC, most first."""
     return ranked(
-        namespace, contract.UNATTACHED_ENI_ADDRESSES, group_by=contract.VPC_ID, lowest_first=False, limit=limit
+        namespace, contract.UNATTACHED_ENI_ADDRESSES, group_by=contract.VPC_KEY, lowest_first=False, limit=limit
     )
 
 
 def eks_addresses_per_cluster(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
     """Addresses held by each EKS cluster, most first."""
     return ranked(
-        namespace, contract.EKS_ADDRESSES_IN_USE, group_by=contract.CLUSTER_NAME, lowest_first=False, limit=limit
+        namespace, contract.EKS_ADDRESSES_IN_USE, group_by=contract.CLUSTER_KEY, lowest_first=False, limit=limit
     )
 
 

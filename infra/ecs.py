@@ -30,7 +30,7 @@ ECS_READ_ACTIONS = [
 
 
 def _worst_clusters(namespace: str, metric: contract.Metric, limit: int) -> str:
-    return ranked(namespace, metric, group_by=contract.CLUSTER_NAME, lowest_first=False, limit=limit)
+    return ranked(namespace, metric, group_by=contract.CLUSTER_KEY, lowest_first=False, limit=limit)
 
 
 def worst_cluster_eni_utilization(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
@@ -45,7 +45,7 @@ def untrunked_instances_per_cluster(namespace: str, limit: int = MAX_SERIES_PER_
 
 def cluster_sum(namespace: str, metric: contract.Metric) -> str:
     """One series per cluster of a per-cluster count (tasks or capacity)."""
-    return f"SELECT SUM({metric.name}) FROM {schema(namespace, metric)} GROUP BY {contract.CLUSTER_NAME}"
+    return f"SELECT SUM({metric.name}) FROM {schema(namespace, metric)} GROUP BY {', '.join(contract.CLUSTER_KEY)}"
 
 
 class EcsCollection(Construct):

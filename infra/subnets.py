@@ -35,7 +35,7 @@ def worst_subnet_utilization(namespace: str, vpc_id: str | None = None, limit: i
     return ranked(
         namespace,
         contract.IP_UTILIZATION,
-        group_by=contract.SUBNET_ID,
+        group_by=contract.SUBNET_KEY,
         lowest_first=False,
         limit=limit,
         where=_where_vpc(vpc_id),
@@ -47,7 +47,7 @@ def fewest_free_addresses(namespace: str, vpc_id: str | None = None, limit: int 
     return ranked(
         namespace,
         contract.AVAILABLE_IP_ADDRESS_COUNT,
-        group_by=contract.SUBNET_ID,
+        group_by=contract.SUBNET_KEY,
         lowest_first=True,
         limit=limit,
         where=_where_vpc(vpc_id),
@@ -57,13 +57,15 @@ def fewest_free_addresses(namespace: str, vpc_id: str | None = None, limit: int 
 def vpc_free_addresses(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
     """Each VPC's free addresses (published every run in both publish modes), fewest first."""
     return ranked(
-        namespace, contract.VPC_AVAILABLE_IP_ADDRESS_COUNT, group_by=contract.VPC_ID, lowest_first=True, limit=limit
+        namespace, contract.VPC_AVAILABLE_IP_ADDRESS_COUNT, group_by=contract.VPC_KEY, lowest_first=True, limit=limit
     )
 
 
 def vpc_fullest_subnet(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
     """Each VPC's fullest subnet's utilization (published every run in both publish modes), worst first."""
-    return ranked(namespace, contract.VPC_MAX_IP_UTILIZATION, group_by=contract.VPC_ID, lowest_first=False, limit=limit)
+    return ranked(
+        namespace, contract.VPC_MAX_IP_UTILIZATION, group_by=contract.VPC_KEY, lowest_first=False, limit=limit
+    )
 
 
 class SubnetCollection(Construct):

@@ -19,7 +19,7 @@ def ranked(
     namespace: str,
     metric: Metric,
     *,
-    group_by: str,
+    group_by: tuple[str, ...],
     lowest_first: bool,
     limit: int = MAX_SERIES_PER_QUERY,
     where: str = "",
@@ -28,5 +28,5 @@ def ranked(
     statistic, order = ("MIN", "ASC") if lowest_first else ("MAX", "DESC")
     return (
         f"SELECT {statistic}({metric.name}) FROM {schema(namespace, metric)}{where} "
-        f"GROUP BY {group_by} ORDER BY {statistic}() {order} LIMIT {limit}"
+        f"GROUP BY {', '.join(group_by)} ORDER BY {statistic}() {order} LIMIT {limit}"
     )

@@ -92,6 +92,8 @@ class ContributorTransition:
     kind: AlarmKind
     contributor_id: str
     contributor: str  # the subnet id, cluster name or VPC id
+    contributor_account: str  # the account the subnet, cluster or VPC is in (a member's, in hub mode)
+    contributor_region: str
     state: str  # ALARM | OK
     reason: str
     at: datetime
@@ -100,7 +102,10 @@ class ContributorTransition:
     @property
     def incident_key(self) -> str:
         """One email per alarm, contributor and state per window: a flapping subnet cannot flood the inbox."""
-        return f"alarm|{self.account}|{self.region}|{self.alarm_name}|{self.contributor}|{self.state}"
+        return (
+            f"alarm|{self.account}|{self.region}|{self.alarm_name}|{self.contributor_account}|"
+            f"{self.contributor_region}|{self.contributor}|{self.state}"
+        )
 
 
 @dataclass(frozen=True)

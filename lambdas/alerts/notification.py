@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lambdas.alerts.model import ContributorTransition, alarm_kind
+from lambdas.core import contract
 from lambdas.core.errors import MonitorError
 
 DETAIL_TYPE = "CloudWatch Alarm Contributor State Change"
@@ -83,6 +84,7 @@ def parse_contributor_event(raw: Any, alarm_name_prefix: str) -> ContributorTran
             event.id, f"contributor has no {kind.scope.value} attribute: {sorted(detail.alarm_contributor.attributes)}"
         )
     match = DATAPOINT.search(detail.state.reason)
+    attributes = detail.alarm_contributor.attributes
     return ContributorTransition(
         event_id=event.id,
         account=event.account,
@@ -91,6 +93,10 @@ def parse_contributor_event(raw: Any, alarm_name_prefix: str) -> ContributorTran
         kind=kind,
         contributor_id=detail.alarm_contributor.id,
         contributor=contributor,
+        # The alarms group by AccountId (and Region for clusters); the alarm's own account and region stand in
+        # for an attribute a query does not group by.
+        contributor_account=attributes.get(contract.ACCOUNT_ID, event.account),
+        contributor_region=attributes.get(contract.REGION, event.region),
         state=detail.state.value,
         reason=detail.state.reason,
         at=_state_time(detail.state.timestamp) or event.time,

@@ -18,7 +18,7 @@ from lambdas.alerts.email import render_alarm_email
 from lambdas.alerts.forecast import Forecast, Sample, forecast_exhaustion, trend
 from lambdas.alerts.model import ClusterFacts, ContributorTransition, Facts, Scope, SubnetFacts, VpcFacts
 from lambdas.alerts.notification import UnparsableNotification, parse_contributor_event
-from lambdas.alerts.reads import HOUR, SeriesQuery, dimension_values, free_address_queries, read_series, vpc_name
+from lambdas.alerts.reads import HOUR, SeriesQuery, free_address_queries, read_series, series_dimensions, vpc_name
 from lambdas.alerts.settings import FORECASTER, ComposerSettings, DigestSettings, ForecasterSettings
 from lambdas.core import contract
 from lambdas.core.aws.ec2 import describe_subnet
@@ -95,7 +95,7 @@ def compose_alert(raw: Any, target: Target, settings: ComposerSettings, now: dat
 def gather_facts(transition: ContributorTransition, target: Target, settings: ComposerSettings, now: datetime) -> Facts:
     """Read what the email says about the contributor; each failed read becomes a line of missing."""
     if transition.kind.scope is Scope.CLUSTER:
-        return _cluster_facts(transition.contributor, target, settings.metric_namespace, now)
+        return _cluster_facts(transition, target, settings.metric_namespace, now)
     snapshot, census_problem = _snapshot(target, settings.snapshot_bucket)
     missing = [census_problem] if census_problem else []
     if transition.kind.scope is Scope.VPC:
@@ -104,11 +104,20 @@ def gather_facts(transition: ContributorTransition, target: Target, settings: Co
         in_vpc = {s["subnetId"] for s in census.get("subnets", []) if s["vpcId"] == transition.contributor}
         unattached = [u for u in census.get("unattached", []) if u["subnetId"] in in_vpc]
         return VpcFacts(transition.contributor, name, unattached, census.get("generatedAt"), missing)
-    return _subnet_facts(transition.contributor, target, settings, now, snapshot=snapshot, missing=missing)
+    return _subnet_facts(
+        transition.contributor,
+        transition.contributor_account,
+        target,
+        settings,
+        now,
+        snapshot=snapshot,
+        missing=missing,
+    )
 
 
 def _subnet_facts(
     subnet_id: str,
+    account_id: str,
     target: Target,
     settings: ComposerSettings,
     now: datetime,
@@ -129,8 +138,10 @@ def _subnet_facts(
     name = _vpc_name(target, subnet.vpc_id, missing)
     history: list[Sample] = []
     try:
-        queries = free_address_queries([subnet])
-        history = read_series(target.client("cloudwatch"), settings.metric_namespace, queries, now - HISTORY, now)["s0"]
+        queries = free_address_queries([subnet], account_id)
+        history = read_series(target.home_client("cloudwatch"), settings.metric_namespace, queries, now - HISTORY, now)[
+            "s0"
+        ]
     except AwsReadError as err:
         missing.append(f"trend and forecast: GetMetricData failed ({err.code})")
     if not history:
@@ -149,8 +160,9 @@ def _subnet_facts(
     )
 
 
-def _cluster_facts(cluster: str, target: Target, namespace: str, now: datetime) -> ClusterFacts:
-    dims = {contract.CLUSTER_NAME: cluster}
+def _cluster_facts(transition: ContributorTransition, target: Target, namespace: str, now: datetime) -> ClusterFacts:
+    cluster = transition.contributor
+    dims = contract.cluster_series(transition.contributor_account, transition.contributor_region, cluster)
     figures = (
         contract.ENI_UTILIZATION,
         contract.ENI_TASKS_RUNNING,
@@ -161,7 +173,7 @@ def _cluster_facts(cluster: str, target: Target, namespace: str, now: datetime) 
     queries.append(SeriesQuery("week", contract.ENI_UTILIZATION, dims, "Maximum", HOUR))
     try:
         series = read_series(
-            target.client("cloudwatch"), namespace, queries, now - HISTORY / 2 - LATEST, now + CLOCK_SLACK
+            target.home_client("cloudwatch"), namespace, queries, now - HISTORY / 2 - LATEST, now + CLOCK_SLACK
         )
     except AwsReadError as err:
         return ClusterFacts(cluster, {m.name: None for m in figures}, missing=[f"figures: GetMetricData ({err.code})"])
@@ -223,16 +235,12 @@ def watched_subnets(
     return chosen[:limit]
 
 
-def forecast_points(forecasts: Sequence[SubnetForecast], horizon_days: int) -> list[MetricPoint]:
-    """DaysToExhaustion for each subnet forecast to reach the floor within the horizon."""
+def forecast_points(forecasts: Sequence[SubnetForecast], horizon_days: int, account_id: str) -> list[MetricPoint]:
+    """DaysToExhaustion for each subnet of account_id forecast to reach the floor within the horizon."""
     return [
         contract.DAYS_TO_EXHAUSTION.point(
             round(f.forecast.days_to_floor, 2),
-            {
-                contract.VPC_ID: f.subnet.vpc_id,
-                contract.SUBNET_ID: f.subnet.subnet_id,
-                contract.AVAILABILITY_ZONE: f.subnet.availability_zone,
-            },
+            contract.subnet_series(account_id, f.subnet.vpc_id, f.subnet.subnet_id, f.subnet.availability_zone),
         )
         for f in forecasts
         if f.forecast is not None and f.forecast.days_to_floor is not None and f.forecast.days_to_floor <= horizon_days
@@ -245,19 +253,17 @@ def run_forecast(
     """One hourly run: history only for the watched subnets, DaysToExhaustion for those within the horizon."""
 
     def read(report: RunReport) -> list[SubnetForecast]:
-        cloudwatch = target.client("cloudwatch")
+        cloudwatch = target.home_client("cloudwatch")
         subnets = read_subnets_in_scope(target.client("ec2"), settings, report, deadline).values()
         last_time: set[str] = set()
         try:
-            last_time = set(
-                dimension_values(
-                    cloudwatch,
-                    settings.metric_namespace,
-                    contract.DAYS_TO_EXHAUSTION,
-                    contract.SUBNET_ID,
-                    recently_active=True,
+            last_time = {
+                dims[contract.SUBNET_ID]
+                for dims in series_dimensions(
+                    cloudwatch, settings.metric_namespace, contract.DAYS_TO_EXHAUSTION, recently_active=True
                 )
-            )
+                if dims[contract.ACCOUNT_ID] == target.account_id
+            }
         except AwsReadError as err:
             report.record_failure(err)
         watched = watched_subnets(
@@ -267,7 +273,11 @@ def run_forecast(
         report.findings.append(f"{len(watched)} subnets watched, {skipped} below the watch level or over the cap")
         try:
             series = read_series(
-                cloudwatch, settings.metric_namespace, free_address_queries(watched), now - HISTORY, now
+                cloudwatch,
+                settings.metric_namespace,
+                free_address_queries(watched, target.account_id),
+                now - HISTORY,
+                now,
             )
         except AwsReadError as err:
             report.record_failure(err)
@@ -283,7 +293,7 @@ def run_forecast(
         settings,
         now,
         read=read,
-        points=lambda forecasts: forecast_points(forecasts, settings.forecast_horizon_days),
+        points=lambda forecasts: forecast_points(forecasts, settings.forecast_horizon_days, target.account_id),
     )
 
 
@@ -312,7 +322,9 @@ def send_digest(target: Target, settings: DigestSettings, now: datetime) -> Dige
     closest = closest_to_exhaustion(subnets)
     forecasts: dict[str, Forecast | None] = {}
     try:
-        series = read_series(cloudwatch, namespace, free_address_queries(closest), now - HISTORY, now)
+        series = read_series(
+            cloudwatch, namespace, free_address_queries(closest, target.account_id), now - HISTORY, now
+        )
         forecasts = {
             s.subnet_id: forecast_exhaustion(series[f"s{i}"], settings.free_address_floor, now)
             for i, s in enumerate(closest)
@@ -344,12 +356,10 @@ def _cluster_rows(cloudwatch: Any, namespace: str, now: datetime, missing: list[
         contract.UNTRUNKED_INSTANCES,
     )
     try:
-        clusters = dimension_values(
-            cloudwatch, namespace, contract.ENI_UTILIZATION, contract.CLUSTER_NAME, recently_active=True
-        )
+        clusters = series_dimensions(cloudwatch, namespace, contract.ENI_UTILIZATION, recently_active=True)
         queries = [
-            SeriesQuery(f"c{c}m{m}", metric, {contract.CLUSTER_NAME: name}, "Maximum", HOUR)
-            for c, name in enumerate(clusters)
+            SeriesQuery(f"c{c}m{m}", metric, dims, "Maximum", HOUR)
+            for c, dims in enumerate(clusters)
             for m, metric in enumerate(figures)
         ]
         series = read_series(cloudwatch, namespace, queries, now - LATEST, now + CLOCK_SLACK)
@@ -361,21 +371,33 @@ def _cluster_rows(cloudwatch: Any, namespace: str, now: datetime, missing: list[
         points = series[f"c{c}m{m}"]
         return points[-1].value if points else None
 
-    return [ClusterRow(name, latest(c, 0), latest(c, 1), latest(c, 2), latest(c, 3)) for c, name in enumerate(clusters)]
+    # One account and region: the cluster's name says which; more: it needs its account and region too.
+    origins = {(d[contract.ACCOUNT_ID], d[contract.REGION]) for d in clusters}
+
+    def name(dims: dict[str, str]) -> str:
+        cluster = dims[contract.CLUSTER_NAME]
+        return cluster if len(origins) == 1 else f"{cluster} ({dims[contract.ACCOUNT_ID]} {dims[contract.REGION]})"
+
+    return [
+        ClusterRow(name(dims), latest(c, 0), latest(c, 1), latest(c, 2), latest(c, 3))
+        for c, dims in enumerate(clusters)
+    ]
 
 
 def _events_by_reason(cloudwatch: Any, namespace: str, now: datetime, missing: list[str]) -> dict[str, float]:
     week = timedelta(days=7)
     try:
-        reasons = dimension_values(
-            cloudwatch, namespace, contract.IP_EXHAUSTION_EVENTS, contract.REASON, recently_active=False
-        )
+        origins = series_dimensions(cloudwatch, namespace, contract.IP_EXHAUSTION_EVENTS, recently_active=False)
         queries = [
-            SeriesQuery(f"r{i}", contract.IP_EXHAUSTION_EVENTS, {contract.REASON: reason}, "Sum", HOUR)
-            for i, reason in enumerate(reasons)
+            SeriesQuery(f"r{i}", contract.IP_EXHAUSTION_EVENTS, dims, "Sum", HOUR) for i, dims in enumerate(origins)
         ]
         series = read_series(cloudwatch, namespace, queries, now - week, now + CLOCK_SLACK)
     except AwsReadError as err:
         missing.append(f"exhaustion events: {err.operation} failed ({err.code})")
         return {}
-    return {reason: sum(s.value for s in series[f"r{i}"]) for i, reason in enumerate(reasons)}
+    # Per reason, over every account the events happened in.
+    totals: dict[str, float] = {}
+    for i, dims in enumerate(origins):
+        reason = dims[contract.REASON]
+        totals[reason] = totals.get(reason, 0.0) + sum(s.value for s in series[f"r{i}"])
+    return dict(sorted(totals.items()))

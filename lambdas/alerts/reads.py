@@ -78,17 +78,13 @@ def _results(
         request["NextToken"] = page["NextToken"]
 
 
-def free_address_queries(subnets: Sequence[Subnet]) -> list[SeriesQuery]:
-    """The hourly minimum of AvailableIpAddressCount of each subnet (ids s0, s1, ... in subnets' order)."""
+def free_address_queries(subnets: Sequence[Subnet], account_id: str) -> list[SeriesQuery]:
+    """The hourly minimum of AvailableIpAddressCount of each subnet of account_id (ids s0, s1, ... in order)."""
     return [
         SeriesQuery(
             f"s{index}",
             contract.AVAILABLE_IP_ADDRESS_COUNT,
-            {
-                contract.VPC_ID: s.vpc_id,
-                contract.SUBNET_ID: s.subnet_id,
-                contract.AVAILABILITY_ZONE: s.availability_zone,
-            },
+            contract.subnet_series(account_id, s.vpc_id, s.subnet_id, s.availability_zone),
             "Minimum",
             HOUR,
         )
@@ -96,21 +92,24 @@ def free_address_queries(subnets: Sequence[Subnet]) -> list[SeriesQuery]:
     ]
 
 
-def dimension_values(
-    cloudwatch: Any, namespace: str, metric: contract.Metric, dimension: str, *, recently_active: bool
-) -> list[str]:
-    """Values of dimension among metric's series (those published in the last 3 hours if recently_active)."""
+def series_dimensions(
+    cloudwatch: Any, namespace: str, metric: contract.Metric, *, recently_active: bool
+) -> list[dict[str, str]]:
+    """The dimensions of each of metric's series of the contract (published in the last 3 hours if
+    recently_active), sorted; series with another dimension set (an older contract's) are left out."""
     request: dict[str, Any] = {"Namespace": namespace, "MetricName": metric.name}
     if recently_active:
         request["RecentlyActive"] = "PT3H"
-    values: set[str] = set()
+    series: set[tuple[tuple[str, str], ...]] = set()
     try:
         for page in cloudwatch.get_paginator("list_metrics").paginate(**request):
             for listed in page.get("Metrics", []):
-                values.update(d["Value"] for d in listed.get("Dimensions", []) if d["Name"] == dimension)
+                dims = {d["Name"]: d["Value"] for d in listed.get("Dimensions", [])}
+                if sorted(dims) == sorted(metric.dimensions):
+                    series.add(tuple((name, dims[name]) for name in metric.dimensions))
     except AWS_ERRORS as err:
         raise AwsReadError.wrap("ListMetrics", err, {"metric": metric.name}) from err
-    return sorted(values)
+    return [dict(s) for s in sorted(series)]
 
 
 def vpc_name(ec2: Any, vpc_id: str) -> str | None:

@@ -55,7 +55,7 @@ def collect_census(
         document = snapshot(subnets, account_id=target.account_id, region=target.region, generated_at=now)
         try:
             put_document(
-                target.client("s3"),
+                target.home_client("s3"),
                 settings.snapshot_bucket,
                 (contract.CENSUS_SNAPSHOT_KEY, history_key(now)),
                 document,
@@ -63,7 +63,7 @@ def collect_census(
         except AwsCallError as err:
             report.record_failure(err)
         try:
-            put_events(target.client("events"), shortage_events(shortages, subnets))
+            put_events(target.home_client("events"), shortage_events(shortages, subnets))
         except AwsCallError as err:
             report.record_failure(err)
 
@@ -79,8 +79,8 @@ def collect_census(
         settings,
         now,
         read=read,
-        points=prefix_block_points,
-        summary_points=census_summary_points,
+        points=lambda published: prefix_block_points(published, target.account_id),
+        summary_points=lambda every: census_summary_points(every, target.account_id, target.region),
         # A block is 16 addresses: the change threshold in blocks (10 addresses: any change of a block).
         quiet=quiet_publishing(settings, reading, change=settings.watch_change_addresses / BLOCK_SIZE),
         keep=keep,

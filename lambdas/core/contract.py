@@ -16,7 +16,11 @@ UNIT_COUNT = "Count"
 UNIT_PERCENT = "Percent"
 UNIT_NONE = "None"
 
-# Dimension names.
+# Dimension names. AccountId is on every series (a single-account deployment publishes its own account id),
+# so one contract serves monitor:mode account and hub; Region is on the series whose name is only unique
+# within an account and region (ECS and EKS cluster names). Subnet and VPC ids are unique across regions.
+ACCOUNT_ID = "AccountId"
+REGION = "Region"
 VPC_ID = "VpcId"
 SUBNET_ID = "SubnetId"
 AVAILABILITY_ZONE = "AvailabilityZone"
@@ -24,11 +28,31 @@ CLUSTER_NAME = "ClusterName"
 REASON = "Reason"
 COLLECTOR = "Collector"
 
-SUBNET_DIMENSIONS = (VPC_ID, SUBNET_ID, AVAILABILITY_ZONE)
-CLUSTER_DIMENSIONS = (CLUSTER_NAME,)
-VPC_DIMENSIONS = (VPC_ID,)
-EVENT_DIMENSIONS = (REASON,)
+SUBNET_DIMENSIONS = (ACCOUNT_ID, VPC_ID, SUBNET_ID, AVAILABILITY_ZONE)
+CLUSTER_DIMENSIONS = (ACCOUNT_ID, REGION, CLUSTER_NAME)
+VPC_DIMENSIONS = (ACCOUNT_ID, VPC_ID)
+EVENT_DIMENSIONS = (ACCOUNT_ID, REASON)
 COLLECTOR_DIMENSIONS = (COLLECTOR,)
+# What names one subnet, cluster or VPC across accounts: the alarms group by these, so each contributor is
+# one resource and carries the account it is in.
+SUBNET_KEY = (ACCOUNT_ID, SUBNET_ID)
+CLUSTER_KEY = CLUSTER_DIMENSIONS
+VPC_KEY = VPC_DIMENSIONS
+
+
+def subnet_series(account_id: str, vpc_id: str, subnet_id: str, availability_zone: str) -> dict[str, str]:
+    """The dimensions of one subnet's series."""
+    return {ACCOUNT_ID: account_id, VPC_ID: vpc_id, SUBNET_ID: subnet_id, AVAILABILITY_ZONE: availability_zone}
+
+
+def cluster_series(account_id: str, region: str, cluster_name: str) -> dict[str, str]:
+    """The dimensions of one ECS or EKS cluster's series."""
+    return {ACCOUNT_ID: account_id, REGION: region, CLUSTER_NAME: cluster_name}
+
+
+def vpc_series(account_id: str, vpc_id: str) -> dict[str, str]:
+    """The dimensions of one VPC's series."""
+    return {ACCOUNT_ID: account_id, VPC_ID: vpc_id}
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ class QuietPublishing(Generic[Resource]):
         """Store the state for the next run; a failure is the run's (it is alarmed), and costs only extra points."""
         try:
             put_document(
-                target.client("s3"), self.bucket, (state_key(collector, target),), selection.state.to_document()
+                target.home_client("s3"), self.bucket, (state_key(collector, target),), selection.state.to_document()
             )
         except AwsCallError as err:
             report.record_failure(err)
@@ -68,7 +68,7 @@ class QuietPublishing(Generic[Resource]):
     def _load(self, collector: str, target: Target, report: RunReport) -> PublishState:
         key = state_key(collector, target)
         try:
-            document = get_document(target.client("s3"), self.bucket, key)
+            document = get_document(target.home_client("s3"), self.bucket, key)
         except AwsCallError as err:
             report.record_failure(err)
             return PublishState()

@@ -111,7 +111,7 @@ def run_collector(
     report.published = len(published)
     metric_points = points(published) + (summary_points(resources) if summary_points else [])
     failures_before_publishing = len(report.failures)
-    publish_run(target.client("cloudwatch"), settings.metric_namespace, metric_points, now, report)
+    publish_run(target.home_client("cloudwatch"), settings.metric_namespace, metric_points, now, report)
     if quiet is not None and selection is not None:
         if len(report.failures) == failures_before_publishing:
             quiet.keep(collector, target, selection, report)

@@ -1,8 +1,9 @@
 """Targets: the account and region a run reads, with that target's boto3 clients and call budgets.
 
-Every pipeline takes a Target instead of bare clients. Today there is one target, the function's own
-account and region; reading other accounts adds targets, not changes to the pipelines. Clients and
-budgets live on their target, so two targets never share a client or a rate budget.
+Every pipeline takes a Target instead of bare clients. In monitor:mode account there is one target, the
+function's own account and region. In hub mode a worker reads a member account through its reader role
+(lambdas/core/members.py) and writes (metrics, publish state, snapshot) to its home: the hub's own account and
+region. Clients and budgets live on their target, so two targets never share a client or a rate budget.
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ class Target:
 
     account_id: str
     region: str
+    # The credentials reads use; None: the function's own (its execution role).
+    session: boto3.Session | None = field(default=None, repr=False)
+    # Where the run writes; None: the target itself (its own account and region).
+    home: Target | None = field(default=None, repr=False)
     # Filled lazily; a test may pass clients of its own (fakes or Stubber-wrapped clients).
     clients: dict[str, Any] = field(default_factory=dict, repr=False)
     budgets: dict[str, TokenBucket] = field(default_factory=dict, repr=False)
@@ -45,10 +50,15 @@ class Target:
         """The target's boto3 client for service, with the project's retry policy."""
         with self._lock:
             if service not in self.clients:
-                self.clients[service] = boto3.client(  # type: ignore[call-overload]
+                make = self.session.client if self.session is not None else boto3.client
+                self.clients[service] = make(  # type: ignore[call-overload]
                     service, region_name=self.region, config=RETRY_CONFIG
                 )
             return self.clients[service]
+
+    def home_client(self, service: str) -> Any:
+        """A client in the monitor's own account and region, for what the run writes (metrics, state, snapshot)."""
+        return (self.home or self).client(service)
 
     def budget(self, name: str, rate_per_second: float, burst: int) -> TokenBucket:
         """The target's call budget called name, shared by every thread reading the target."""

@@ -72,7 +72,7 @@ def collect_ecs(
         settings,
         now,
         read=read,
-        points=cluster_metric_points,
+        points=lambda published: cluster_metric_points(published, target.account_id, target.region),
         quiet=quiet_publishing(settings, reading),
     )
 

@@ -9,11 +9,11 @@ from lambdas.core.contract import MetricPoint
 from lambdas.ecs.model import ClusterEniCapacity
 
 
-def cluster_metric_points(capacities: Iterable[ClusterEniCapacity]) -> list[MetricPoint]:
-    """Tasks, capacity, utilization and untrunked instances of each cluster."""
+def cluster_metric_points(capacities: Iterable[ClusterEniCapacity], account_id: str, region: str) -> list[MetricPoint]:
+    """Tasks, capacity, utilization and untrunked instances of each cluster of account_id in region."""
     points = []
     for c in capacities:
-        dims = {contract.CLUSTER_NAME: c.cluster_name}
+        dims = contract.cluster_series(account_id, region, c.cluster_name)
         points += [
             contract.ENI_TASKS_RUNNING.point(c.tasks_running, dims),
             contract.ENI_TASK_CAPACITY.point(c.capacity, dims),

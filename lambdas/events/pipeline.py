@@ -164,7 +164,9 @@ def handle_exhaustion_event(raw: Any, target: Target, settings: EventHandlerSett
     incident, subnet_now = handling.settle(incident)
     outcome = handling.outcome
     outcome.reason, outcome.incident = incident.reason, incident.dedupe_key
-    handling.count(contract.IP_EXHAUSTION_EVENTS.point(1, {contract.REASON: incident.reason}))
+    # The account the event happened in (a member's, in hub mode), not the account that handles it.
+    exhausted_in = {contract.ACCOUNT_ID: incident.origin.account, contract.REASON: incident.reason}
+    handling.count(contract.IP_EXHAUSTION_EVENTS.point(1, exhausted_in))
     if handling.claim(incident):
         handling.notify(recognised.kind, incident, subnet_now)
     logger.info("exhaustion event handled", extra={"outcome": asdict(outcome)})

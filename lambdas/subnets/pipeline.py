@@ -41,7 +41,7 @@ def collect_subnets(
         settings,
         now,
         read=read,
-        points=subnet_metric_points,
-        summary_points=vpc_metric_points,
+        points=lambda published: subnet_metric_points(published, target.account_id),
+        summary_points=lambda every: vpc_metric_points(every, target.account_id),
         quiet=quiet_publishing(settings, reading),
     )

@@ -114,8 +114,8 @@ def test_the_composer_retries_then_keeps_what_it_cannot_handle(synthesized):
 def test_the_forecaster_runs_hourly_and_its_alarm_fires_at_seven_days(synthesized):
     alarm = _alarms(synthesized)["SubnetIpMonitor-subnet-days-to-exhaustion"]
     assert alarm["Metrics"][0]["Expression"] == (
-        'SELECT MIN(DaysToExhaustion) FROM SCHEMA("SubnetIpMonitor", AvailabilityZone, SubnetId, VpcId) '
-        "GROUP BY SubnetId ORDER BY MIN() ASC LIMIT 500"
+        'SELECT MIN(DaysToExhaustion) FROM SCHEMA("SubnetIpMonitor", AccountId, AvailabilityZone, SubnetId, VpcId) '
+        "GROUP BY AccountId, SubnetId ORDER BY MIN() ASC LIMIT 500"
     )
     assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (7, "LessThanOrEqualToThreshold")
     assert alarm["Metrics"][0]["Period"] == 3600

@@ -62,8 +62,8 @@ def test_given_defaults_then_the_free_prefix_block_alarm_is_on_and_the_unattache
 
     blocks = alarms["SubnetIpMonitor-subnet-free-prefix-blocks"]
     assert blocks["Metrics"][0]["Expression"] == (
-        'SELECT MIN(FreePrefixBlocks) FROM SCHEMA("SubnetIpMonitor", AvailabilityZone, SubnetId, VpcId) '
-        "GROUP BY SubnetId ORDER BY MIN() ASC LIMIT 500"
+        'SELECT MIN(FreePrefixBlocks) FROM SCHEMA("SubnetIpMonitor", AccountId, AvailabilityZone, SubnetId, VpcId) '
+        "GROUP BY AccountId, SubnetId ORDER BY MIN() ASC LIMIT 500"
     )
     assert (blocks["Threshold"], blocks["ComparisonOperator"]) == (2, "LessThanOrEqualToThreshold")
     assert blocks["Metrics"][0]["Period"] == 900
@@ -74,6 +74,6 @@ def test_given_an_unattached_threshold_then_that_alarm_groups_by_vpc(tmp_path):
     alarms = _alarms(synthesize(tmp_path, unattachedEniAlarmThreshold=20, censusMinutes=30))
 
     unattached = alarms["SubnetIpMonitor-unattached-eni-addresses"]
-    assert "GROUP BY VpcId" in unattached["Metrics"][0]["Expression"]
+    assert "GROUP BY AccountId, VpcId" in unattached["Metrics"][0]["Expression"]
     assert (unattached["Threshold"], unattached["Metrics"][0]["Period"]) == (20, 1800)
     assert alarms["SubnetIpMonitor-census-collector-heartbeat"]["Period"] == 1800

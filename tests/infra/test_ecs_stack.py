@@ -67,11 +67,11 @@ def test_given_defaults_then_eni_utilization_and_untrunked_alarms_group_by_clust
     utilization = alarms["SubnetIpMonitor-ecs-eni-utilization"]
     untrunked = alarms["SubnetIpMonitor-ecs-untrunked-instances"]
     assert utilization["Metrics"][0]["Expression"] == (
-        'SELECT MAX(EniUtilization) FROM SCHEMA("SubnetIpMonitor", ClusterName) '
-        "GROUP BY ClusterName ORDER BY MAX() DESC LIMIT 500"
+        'SELECT MAX(EniUtilization) FROM SCHEMA("SubnetIpMonitor", AccountId, ClusterName, Region) '
+        "GROUP BY AccountId, Region, ClusterName ORDER BY MAX() DESC LIMIT 500"
     )
     assert (utilization["Threshold"], utilization["ComparisonOperator"]) == (80, "GreaterThanOrEqualToThreshold")
-    assert "GROUP BY ClusterName" in untrunked["Metrics"][0]["Expression"]
+    assert "GROUP BY AccountId, Region, ClusterName" in untrunked["Metrics"][0]["Expression"]
     assert untrunked["Threshold"] == 1
     assert "replace the instances" in untrunked["AlarmDescription"]
     # Per-cluster alarms are emailed cluster by cluster by the alert composer; the collector's own alarm goes

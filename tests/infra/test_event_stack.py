@@ -166,7 +166,7 @@ def test_given_defaults_then_any_exhaustion_event_in_five_minutes_alarms_to_the_
 
     events = alarms["SubnetIpMonitor-ip-exhaustion-events"]
     (query,) = events["Metrics"]
-    assert query["Expression"] == 'SELECT SUM(IpExhaustionEvents) FROM SCHEMA("SubnetIpMonitor", Reason)'
+    assert query["Expression"] == 'SELECT SUM(IpExhaustionEvents) FROM SCHEMA("SubnetIpMonitor", AccountId, Reason)'
     assert query["Period"] == 300
     assert (events["Threshold"], events["ComparisonOperator"]) == (1, "GreaterThanOrEqualToThreshold")
     assert events["AlarmActions"] == [{"Ref": topic_id}]

@@ -70,13 +70,13 @@ def test_given_defaults_then_two_multi_series_alarms_group_by_subnet_and_leave_t
     utilization = alarms["SubnetIpMonitor-subnet-ip-utilization"]
     free = alarms["SubnetIpMonitor-subnet-free-addresses"]
     assert utilization["Metrics"][0]["Expression"] == (
-        'SELECT MAX(IpUtilization) FROM SCHEMA("SubnetIpMonitor", AvailabilityZone, SubnetId, VpcId) '
-        "GROUP BY SubnetId ORDER BY MAX() DESC LIMIT 500"
+        'SELECT MAX(IpUtilization) FROM SCHEMA("SubnetIpMonitor", AccountId, AvailabilityZone, SubnetId, VpcId) '
+        "GROUP BY AccountId, SubnetId ORDER BY MAX() DESC LIMIT 500"
     )
     assert (utilization["Threshold"], utilization["ComparisonOperator"]) == (80, "GreaterThanOrEqualToThreshold")
     assert free["Metrics"][0]["Expression"] == (
-        'SELECT MIN(AvailableIpAddressCount) FROM SCHEMA("SubnetIpMonitor", AvailabilityZone, SubnetId, VpcId) '
-        "GROUP BY SubnetId ORDER BY MIN() ASC LIMIT 500"
+        'SELECT MIN(AvailableIpAddressCount) FROM SCHEMA("SubnetIpMonitor", AccountId, AvailabilityZone, SubnetId, VpcId) '
+        "GROUP BY AccountId, SubnetId ORDER BY MIN() ASC LIMIT 500"
     )
     assert (free["Threshold"], free["ComparisonOperator"]) == (8, "LessThanOrEqualToThreshold")
     for alarm in (utilization, free):
@@ -157,9 +157,9 @@ def test_given_defaults_then_logs_are_kept_30_days_and_go_with_the_stack(synthes
 def test_given_defaults_then_the_dashboard_uses_metrics_insights_queries(synthesized):
     dashboard = next(iter(synthesized.of_type("AWS::CloudWatch::Dashboard").values()))
     body = json.dumps(dashboard["Properties"]["DashboardBody"])
-    assert "GROUP BY SubnetId ORDER BY MAX() DESC LIMIT 10" in body
-    assert "GROUP BY SubnetId ORDER BY MIN() ASC LIMIT 20" in body
-    assert "GROUP BY VpcId" in body
+    assert "GROUP BY AccountId, SubnetId ORDER BY MAX() DESC LIMIT 10" in body
+    assert "GROUP BY AccountId, SubnetId ORDER BY MIN() ASC LIMIT 20" in body
+    assert "GROUP BY AccountId, VpcId" in body
 
 
 def test_given_alarm_per_vpc_then_each_vpc_gets_its_own_pair_of_alarms(tmp_path):

@@ -88,11 +88,11 @@ class AlertWorld:
 
 
 def _dimensions(subnet: Subnet) -> dict[str, str]:
-    return {
-        contract.VPC_ID: subnet.vpc_id,
-        contract.SUBNET_ID: subnet.subnet_id,
-        contract.AVAILABILITY_ZONE: subnet.availability_zone,
-    }
+    return contract.subnet_series(ACCOUNT_ID, subnet.vpc_id, subnet.subnet_id, subnet.availability_zone)
+
+
+# The cluster the alarm fixtures name, in the account and region their events come from.
+ORDERS = [{"Name": k, "Value": v} for k, v in contract.cluster_series(ACCOUNT_ID, "us-east-1", "orders").items()]
 
 
 @pytest.fixture
@@ -211,10 +211,7 @@ def test_given_a_cluster_alarm_then_the_email_reads_the_clusters_figures_back(wo
     figures = {"EniUtilization": 91.7, "EniTasksRunning": 11, "EniTaskCapacity": 12, "UntrunkedInstances": 3}
     cloudwatch.put_metric_data(
         Namespace=NAMESPACE,
-        MetricData=[
-            {"MetricName": name, "Dimensions": [{"Name": "ClusterName", "Value": "orders"}], "Value": value}
-            for name, value in figures.items()
-        ],
+        MetricData=[{"MetricName": name, "Dimensions": ORDERS, "Value": value} for name, value in figures.items()],
     )
 
     outcome = compose_alert(
@@ -287,7 +284,7 @@ def test_given_more_than_one_page_of_history_then_every_page_is_read():
     target = Target(ACCOUNT_ID, REGION)
     cloudwatch = target.client("cloudwatch")
     subnets = [Subnet(f"subnet-{i:08x}", "vpc-1", "eu-west-1a", "10.0.0.0/24", 10) for i in range(QUERIES_PER_CALL + 1)]
-    queries = free_address_queries(subnets)
+    queries = free_address_queries(subnets, ACCOUNT_ID)
     start, end = NOW - timedelta(days=14), NOW
     point = NOW - timedelta(hours=1)
     with Stubber(cloudwatch) as stub:
@@ -319,15 +316,18 @@ def test_given_the_week_then_the_digest_lists_the_fullest_subnets_clusters_block
     cloudwatch.put_metric_data(
         Namespace=NAMESPACE,
         MetricData=[
-            {"MetricName": "EniUtilization", "Dimensions": [{"Name": "ClusterName", "Value": "orders"}], "Value": 75},
+            {"MetricName": "EniUtilization", "Dimensions": ORDERS, "Value": 75},
             {
                 "MetricName": "UntrunkedInstances",
-                "Dimensions": [{"Name": "ClusterName", "Value": "orders"}],
+                "Dimensions": ORDERS,
                 "Value": 1,
             },
             {
                 "MetricName": "IpExhaustionEvents",
-                "Dimensions": [{"Name": "Reason", "Value": "SubnetAddressesExhausted"}],
+                "Dimensions": [
+                    {"Name": "AccountId", "Value": ACCOUNT_ID},
+                    {"Name": "Reason", "Value": "SubnetAddressesExhausted"},
+                ],
                 "Value": 4,
                 "Timestamp": NOW - timedelta(days=2),
             },

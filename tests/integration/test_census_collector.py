@@ -18,6 +18,7 @@ from moto.events.models import EventPattern
 from lambdas.census import table_handler
 from lambdas.census.pipeline import collect_census, history_key
 from lambdas.census.settings import CensusSettings
+from lambdas.core import contract
 from lambdas.core.contract import CENSUS_SNAPSHOT_KEY as LATEST_KEY
 from lambdas.core.targets import Target
 from lambdas.events.kinds import eks_nodegroup_no_addresses
@@ -113,7 +114,7 @@ def test_given_shared_subnets_then_lambda_load_balancer_nat_endpoint_and_leaked_
     instances = _subnet(snapshot, network.subnet_ids["instances-1a"])
     assert {c["category"] for c in instances["consumers"]} == {"ec2-instance"}
     cloudwatch = target.client("cloudwatch")
-    assert metric_values(cloudwatch, "UnattachedEniAddresses", {"VpcId": network.vpc_id}) == [2.0]
+    assert metric_values(cloudwatch, "UnattachedEniAddresses", contract.vpc_series(ACCOUNT_ID, network.vpc_id)) == [2.0]
 
 
 def test_given_eks_nodes_with_prefixes_then_cluster_addresses_and_free_blocks_are_published(world):
@@ -143,10 +144,12 @@ def test_given_eks_nodes_with_prefixes_then_cluster_addresses_and_free_blocks_ar
     used_blocks = {0, 15, 12, 13, 14} | {(int(ipaddress.IPv4Address(ip)) - base) // 16 for ip in assigned}
     expected_free = 16 - len(used_blocks)
     assert _subnet(snapshot, eks_subnet)["freePrefixBlocks"] == expected_free
-    dims = {"VpcId": network.vpc_id, "SubnetId": eks_subnet, "AvailabilityZone": "eu-west-1a"}
+    dims = contract.subnet_series(ACCOUNT_ID, network.vpc_id, eks_subnet, "eu-west-1a")
     cloudwatch = target.client("cloudwatch")
     assert metric_values(cloudwatch, "FreePrefixBlocks", dims) == [float(expected_free)]
-    assert metric_values(cloudwatch, "EksAddressesInUse", {"ClusterName": EKS_CLUSTER}) == [46.0]
+    assert metric_values(cloudwatch, "EksAddressesInUse", contract.cluster_series(ACCOUNT_ID, REGION, EKS_CLUSTER)) == [
+        46.0
+    ]
 
 
 def test_given_the_bucket_is_gone_then_the_metrics_still_go_out_and_the_run_is_partial(world):
@@ -157,7 +160,9 @@ def test_given_the_bucket_is_gone_then_the_metrics_still_go_out_and_the_run_is_p
 
     assert report.status == "partial"
     assert report.failures[0]["operation"] == "PutObject"
-    assert metric_values(target.client("cloudwatch"), "UnattachedEniAddresses", {"VpcId": network.vpc_id}) == [2.0]
+    assert metric_values(
+        target.client("cloudwatch"), "UnattachedEniAddresses", contract.vpc_series(ACCOUNT_ID, network.vpc_id)
+    ) == [2.0]
 
 
 def _eni(number: int, subnet: str, **fields: Any) -> dict[str, Any]:
@@ -349,7 +354,10 @@ def test_given_a_node_group_short_of_addresses_then_one_email_and_one_event_poin
     assert "EKS node group: system" in email["Message"]
     assert f"{eks_subnet} (eks-1a): " in email["Message"]
     points = metric_values(
-        target.client("cloudwatch"), "IpExhaustionEvents", {"Reason": "EksNodegroupNoAddresses"}, "Sum"
+        target.client("cloudwatch"),
+        "IpExhaustionEvents",
+        {"AccountId": ACCOUNT_ID, "Reason": "EksNodegroupNoAddresses"},
+        "Sum",
     )
     assert sum(points) == 2
 

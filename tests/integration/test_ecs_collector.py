@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 import pytest
 from botocore.stub import ANY, Stubber
 
+from lambdas.core import contract
 from lambdas.ecs.handler import handler
 from lambdas.ecs.pipeline import collect_ecs
 from lambdas.ecs.settings import EcsCollectorSettings
-from tests.integration.conftest import NAMESPACE, count_calls, metric_values, published_series, target_with
+from tests.integration.conftest import ACCOUNT_ID, NAMESPACE, count_calls, metric_values, published_series, target_with
 from tests.support.lambda_context import LocalLambdaContext, function_arn
 from tests.support.publishing import EVERY_RUN
 from tests.support.scenario import ECS_CLUSTER, ECS_PLANS, REGION, seed_ecs_cluster, seed_network
@@ -58,7 +59,7 @@ def test_given_the_trunking_story_cluster_when_the_handler_runs_then_its_four_me
     # When the function runs in the scenario's region
     report = handler({}, LocalLambdaContext(invoked_function_arn=function_arn(REGION)))  # type: ignore[arg-type]
     # Then: 7 ENI tasks of 2 + 10 + 2 slots; the old m5 and the c5 could have a trunk and do not
-    dims = {"ClusterName": ECS_CLUSTER}
+    dims = contract.cluster_series(ACCOUNT_ID, REGION, ECS_CLUSTER)
     cloudwatch = clients["cloudwatch"]
     assert metric_values(cloudwatch, "EniTasksRunning", dims) == [7.0]
     assert metric_values(cloudwatch, "EniTaskCapacity", dims) == [14.0]
@@ -201,8 +202,8 @@ def test_given_a_cluster_that_vanishes_mid_run_then_it_is_skipped_and_the_others
         _stub_one_instance_cluster(ecs_stub, ec2_stub, instance)
         report = collect_ecs(target_with(REGION, **clients), settings, datetime.now(UTC)).report
     assert report.status == "complete"  # a deleted cluster is not a monitor failure
-    assert published_series(cloudwatch, "EniTaskCapacity") == [{"ClusterName": "big"}]
-    assert metric_values(cloudwatch, "EniTaskCapacity", {"ClusterName": "big"}) == [10.0]
+    assert published_series(cloudwatch, "EniTaskCapacity") == [contract.cluster_series(ACCOUNT_ID, REGION, "big")]
+    assert metric_values(cloudwatch, "EniTaskCapacity", contract.cluster_series(ACCOUNT_ID, REGION, "big")) == [10.0]
 
 
 def test_given_access_denied_on_one_cluster_then_the_other_is_published_and_the_run_is_partial(clients):
@@ -224,7 +225,7 @@ def test_given_access_denied_on_one_cluster_then_the_other_is_published_and_the_
     assert report.failures == [
         {"operation": "ListContainerInstances", "code": "AccessDeniedException", "cluster": "locked"}
     ]
-    assert metric_values(cloudwatch, "UntrunkedInstances", {"ClusterName": "big"}) == [1.0]
+    assert metric_values(cloudwatch, "UntrunkedInstances", contract.cluster_series(ACCOUNT_ID, REGION, "big")) == [1.0]
     assert published_series(cloudwatch, "CollectorFailures") == [{"Collector": "ecs"}]
     # trunking is disabled while a trunk-capable instance runs: the run says so, with the remedy
     assert any("awsvpcTrunking is disabled" in f and "replace the instances" in f for f in report.findings)
@@ -266,4 +267,4 @@ def test_given_an_instance_without_a_type_attribute_then_it_is_left_out_and_the_
         report = collect_ecs(target_with(REGION, **clients), settings, datetime.now(UTC)).report
         ec2_stub.assert_no_pending_responses()
     assert report.status == "complete"
-    assert metric_values(cloudwatch, "EniTaskCapacity", {"ClusterName": "big"}) == [10.0]
+    assert metric_values(cloudwatch, "EniTaskCapacity", contract.cluster_series(ACCOUNT_ID, REGION, "big")) == [10.0]

@@ -16,7 +16,7 @@ from lambdas.core.settings import load_settings
 from lambdas.events.handler import handler
 from lambdas.events.pipeline import handle_exhaustion_event
 from lambdas.events.settings import EventHandlerSettings
-from tests.integration.conftest import fill_subnet, metric_values, regional_client, target_with
+from tests.integration.conftest import fill_subnet, metric_values, published_series, regional_client, target_with
 from tests.support.event_fixtures import EXPECTED_REASONS, NEAR_MISSES, load_event
 from tests.support.readback import drain_queue
 
@@ -94,7 +94,13 @@ def handle(event: Any, now: datetime | None = None, **overrides: str) -> dict[st
 
 
 def event_count(reason: str) -> float:
-    return sum(metric_values(regional_client("cloudwatch"), "IpExhaustionEvents", {"Reason": reason}, "Sum"))
+    """IpExhaustionEvents of reason, over every account the fixtures' events come from."""
+    cloudwatch = regional_client("cloudwatch")
+    # moto's ListMetrics lists a series once per PutMetricData; CloudWatch lists it once.
+    listed = {tuple(sorted(d.items())) for d in published_series(cloudwatch, "IpExhaustionEvents")}
+    series = [dict(dims) for dims in listed if dict(dims)["Reason"] == reason]
+    assert all(set(dims) == {"AccountId", "Reason"} for dims in series)
+    return sum(sum(metric_values(cloudwatch, "IpExhaustionEvents", dims, "Sum")) for dims in series)
 
 
 @pytest.mark.parametrize(("name", "reason"), sorted(EXPECTED_REASONS.items()))

@@ -12,6 +12,7 @@ from botocore.stub import Stubber
 
 from lambdas.census.pipeline import collect_census
 from lambdas.census.settings import CensusSettings
+from lambdas.core import contract
 from lambdas.core.publish_policy import rotation_due
 from lambdas.core.targets import Target
 from lambdas.ecs.pipeline import collect_ecs
@@ -76,7 +77,7 @@ def _subnet_settings(vpc: str) -> SubnetCollectorSettings:
 
 
 def _utilization(target: Target, ids: dict[str, str], name: str) -> list[float]:
-    dims = {"VpcId": ids["vpc"], "SubnetId": ids[name], "AvailabilityZone": f"{REGION}a"}
+    dims = contract.subnet_series(ACCOUNT_ID, ids["vpc"], ids[name], f"{REGION}a")
     return metric_values(target.client("cloudwatch"), "IpUtilization", dims)
 
 
@@ -99,7 +100,7 @@ def test_given_a_quiet_subnet_that_fills_up_then_the_run_that_sees_it_publishes_
     assert _utilization(target, subnets, "quiet") == quiet_points
     assert _utilization(target, subnets, "hot") == [pytest.approx(100 * 25 / 27)] * 3
     # And the per-VPC series have a point every run, whatever was published
-    vpc = {"VpcId": subnets["vpc"]}
+    vpc = contract.vpc_series(ACCOUNT_ID, subnets["vpc"])
     cloudwatch = target.client("cloudwatch")
     assert metric_values(cloudwatch, "VpcAvailableIpAddressCount", vpc) == [2.0, 27.0, 27.0]
     assert metric_values(cloudwatch, "VpcMaxIpUtilization", vpc) == [100.0] + [pytest.approx(100 * 25 / 27)] * 2
@@ -166,7 +167,12 @@ def test_given_a_cluster_with_untrunked_instances_then_it_is_published_every_run
     # 7 tasks in 14 slots (50 %: at the watch level), 2 instances without their trunk: at risk
     reports = [collect_ecs(target, settings, _minutes(n)).report for n in (0, 5, 10)]
     assert [r.publish_reasons for r in reports] == [{"at-risk": 1}] * 3
-    assert metric_values(target.client("cloudwatch"), "UntrunkedInstances", {"ClusterName": ECS_CLUSTER}) == [2.0] * 3
+    assert (
+        metric_values(
+            target.client("cloudwatch"), "UntrunkedInstances", contract.cluster_series(ACCOUNT_ID, REGION, ECS_CLUSTER)
+        )
+        == [2.0] * 3
+    )
     assert _state(target, "ecs")["series"][ECS_CLUSTER][0] == 7.0  # free task slots: 14 - 7
 
 
@@ -189,7 +195,7 @@ def test_given_an_eks_subnet_then_its_free_blocks_go_out_when_at_risk_or_due_and
         }
     )
     reports = [collect_census(target, settings, _minutes(n)).report for n in (0, 15)]
-    eks = {"VpcId": network.vpc_id, "SubnetId": network.subnet_ids["eks-1a"], "AvailabilityZone": f"{REGION}a"}
+    eks = contract.subnet_series(ACCOUNT_ID, network.vpc_id, network.subnet_ids["eks-1a"], f"{REGION}a")
     snapshot = json.loads(target.client("s3").get_object(Bucket=BUCKET, Key="census/latest.json")["Body"].read())
     free_blocks = next(s["freePrefixBlocks"] for s in snapshot["subnets"] if s["subnetId"] == eks["SubnetId"])
     rotated = _rotation_due(eks["SubnetId"], 0, 15)  # a 1 in 96 chance, worked out
@@ -200,4 +206,6 @@ def test_given_an_eks_subnet_then_its_free_blocks_go_out_when_at_risk_or_due_and
     assert [r.publish_reasons for r in reports] == expected_reasons
     cloudwatch = target.client("cloudwatch")
     assert metric_values(cloudwatch, "FreePrefixBlocks", eks) == [float(free_blocks)] * points
-    assert len(metric_values(cloudwatch, "UnattachedEniAddresses", {"VpcId": network.vpc_id})) == 2
+    assert (
+        len(metric_values(cloudwatch, "UnattachedEniAddresses", contract.vpc_series(ACCOUNT_ID, network.vpc_id))) == 2
+    )

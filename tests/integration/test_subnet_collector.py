@@ -2,10 +2,12 @@
 
 import pytest
 
+from lambdas.core import contract
 from lambdas.core.errors import SettingsError
 from lambdas.core.targets import own_target
 from lambdas.subnets.handler import handler
 from tests.integration.conftest import (
+    ACCOUNT_ID,
     count_calls,
     fill_subnet,
     metric_values,
@@ -25,7 +27,7 @@ def test_given_a_slash_24_with_200_addresses_in_use_when_collecting_then_51_free
     # When
     report = handler({}, lambda_context)
     # Then
-    dims = {"VpcId": vpc, "SubnetId": subnet["SubnetId"], "AvailabilityZone": "us-east-1a"}
+    dims = contract.subnet_series(ACCOUNT_ID, vpc, subnet["SubnetId"], "us-east-1a")
     assert metric_values(cloudwatch, "AvailableIpAddressCount", dims) == [51.0]
     assert metric_values(cloudwatch, "IpUtilization", dims) == [pytest.approx(79.6812749)]
     assert report["status"] == "complete"
@@ -52,7 +54,11 @@ def test_given_several_vpcs_when_collecting_then_each_subnet_gets_exactly_two_se
     for name in ("AvailableIpAddressCount", "IpUtilization"):
         series = {(d["VpcId"], d["SubnetId"], d["AvailabilityZone"]) for d in published_series(cloudwatch, name)}
         assert series == expected | default_vpc_subnets
-        assert all(set(d) == {"VpcId", "SubnetId", "AvailabilityZone"} for d in published_series(cloudwatch, name))
+        assert all(
+            d == {**contract.subnet_series(ACCOUNT_ID, *key)}
+            for d in published_series(cloudwatch, name)
+            for key in [(d["VpcId"], d["SubnetId"], d["AvailabilityZone"])]
+        )
     assert report["resources"] == len(expected | default_vpc_subnets)
 
 

@@ -22,8 +22,8 @@ def notification_names() -> list[str]:
 
 
 def with_contributor(notification: dict[str, Any], value: str) -> dict[str, Any]:
-    """The notification about another subnet, cluster or VPC (the same attribute, a new value)."""
+    """The notification about another subnet, cluster or VPC of the same account (the last attribute, a new value)."""
     attributes = notification["detail"]["alarmContributor"]["attributes"]
-    (name,) = attributes
+    *_, name = attributes  # AccountId (and Region) first, then what the contributor is
     attributes[name] = value
     return notification

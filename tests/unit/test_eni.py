@@ -116,18 +116,20 @@ def test_given_a_fully_trunked_cluster_then_there_are_no_findings():
     assert trunking_findings([capacity], "enabled") == []
 
 
-def test_given_a_cluster_then_four_points_with_only_the_cluster_dimension():
+def test_given_a_cluster_then_four_points_with_its_account_region_and_name():
     instance = _instance("a", "m5.large", True)
     capacity = cluster_eni_capacity("orders", [instance], _tasks(instance, 5), MAX_ENIS, TRUNK)
     assert capacity is not None
-    points = {p.name: p for p in cluster_metric_points([capacity])}
+    points = {p.name: p for p in cluster_metric_points([capacity], "111122223333", "eu-west-1")}
     assert {n: p.value for n, p in points.items()} == {
         contract.ENI_TASKS_RUNNING.name: 5,
         contract.ENI_TASK_CAPACITY.name: 10,
         contract.ENI_UTILIZATION.name: 50.0,
         contract.UNTRUNKED_INSTANCES.name: 0,
     }
-    assert {p.dimensions for p in points.values()} == {(("ClusterName", "orders"),)}
+    assert {p.dimensions for p in points.values()} == {
+        (("AccountId", "111122223333"), ("Region", "eu-west-1"), ("ClusterName", "orders"))
+    }
     assert points[contract.ENI_UTILIZATION.name].unit == "Percent"
 
 

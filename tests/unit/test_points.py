@@ -8,19 +8,22 @@ from lambdas.core.publish import MAX_METRIC_DATA_PER_CALL, batches, collector_fa
 from lambdas.subnets.model import ipv4_headroom
 from lambdas.subnets.points import subnet_metric_points, vpc_metric_points
 
+ACCOUNT = "111122223333"
+
 
 def _subnets(n: int) -> list[Subnet]:
     return [Subnet(f"subnet-{i:05d}", "vpc-1", "us-east-1a", "10.0.0.0/24", 51) for i in range(n)]
 
 
-def test_given_one_subnet_then_two_points_with_exactly_the_three_contract_dimensions():
-    points = subnet_metric_points(ipv4_headroom(_subnets(1)))
+def test_given_one_subnet_then_two_points_with_exactly_the_four_contract_dimensions():
+    points = subnet_metric_points(ipv4_headroom(_subnets(1)), ACCOUNT)
     assert [(p.name, p.unit) for p in points] == [
         ("AvailableIpAddressCount", "Count"),
         ("IpUtilization", "Percent"),
     ]
     for point in points:
         assert dict(point.dimensions) == {
+            "AccountId": ACCOUNT,
             "VpcId": "vpc-1",
             "SubnetId": "subnet-00000",
             "AvailabilityZone": "us-east-1a",
@@ -31,9 +34,9 @@ def test_given_one_subnet_then_two_points_with_exactly_the_three_contract_dimens
 @pytest.mark.parametrize(
     "dimensions",
     [
-        {"VpcId": "vpc-1", "SubnetId": "subnet-1"},  # one missing
-        {"VpcId": "vpc-1", "SubnetId": "subnet-1", "AvailabilityZone": "a", "Extra": "x"},  # one too many
-        {"VpcId": "vpc-1", "SubnetId": "subnet-1", "Az": "a"},  # a misspelt one
+        {"VpcId": "vpc-1", "SubnetId": "subnet-1", "AvailabilityZone": "a"},  # AccountId missing
+        {"AccountId": ACCOUNT, "VpcId": "vpc-1", "SubnetId": "subnet-1", "AvailabilityZone": "a", "Extra": "x"},
+        {"AccountId": ACCOUNT, "VpcId": "vpc-1", "SubnetId": "subnet-1", "Az": "a"},  # a misspelt one
     ],
 )
 def test_given_dimensions_other_than_the_contracts_then_no_point_is_built(dimensions):
@@ -42,12 +45,14 @@ def test_given_dimensions_other_than_the_contracts_then_no_point_is_built(dimens
 
 
 def test_given_dimensions_in_any_order_then_the_point_carries_them_in_the_contracts_order():
-    point = contract.IP_UTILIZATION.point(5.0, {"AvailabilityZone": "a", "SubnetId": "s", "VpcId": "v"})
-    assert point.dimensions == (("VpcId", "v"), ("SubnetId", "s"), ("AvailabilityZone", "a"))
+    point = contract.IP_UTILIZATION.point(
+        5.0, {"AvailabilityZone": "a", "SubnetId": "s", "VpcId": "v", "AccountId": "1"}
+    )
+    assert point.dimensions == (("AccountId", "1"), ("VpcId", "v"), ("SubnetId", "s"), ("AvailabilityZone", "a"))
 
 
 def test_given_2500_subnets_then_5000_points_fit_in_5_batches_of_at_most_1000():
-    points = subnet_metric_points(ipv4_headroom(_subnets(2500)))
+    points = subnet_metric_points(ipv4_headroom(_subnets(2500)), ACCOUNT)
     sizes = [len(b) for b in batches(points)]
     assert sizes == [1000, 1000, 1000, 1000, 1000]
     assert max(sizes) <= MAX_METRIC_DATA_PER_CALL
@@ -55,7 +60,7 @@ def test_given_2500_subnets_then_5000_points_fit_in_5_batches_of_at_most_1000():
 
 def test_given_no_points_then_no_batches_and_an_odd_count_leaves_a_short_last_batch():
     assert list(batches([])) == []
-    assert [len(b) for b in batches(subnet_metric_points(ipv4_headroom(_subnets(501))))] == [1000, 2]
+    assert [len(b) for b in batches(subnet_metric_points(ipv4_headroom(_subnets(501)), ACCOUNT))] == [1000, 2]
 
 
 def test_given_failures_then_the_failure_point_names_the_collector():
@@ -71,7 +76,8 @@ def test_given_subnets_in_two_vpcs_then_each_vpc_gets_its_free_sum_and_its_fulle
             Subnet("subnet-c", "vpc-2", "us-east-1a", "10.1.0.0/28", 0),  # 100 %
         ]
     )
-    points = {(p.name, dict(p.dimensions)["VpcId"]): p.value for p in vpc_metric_points(headrooms)}
+    points = {(p.name, dict(p.dimensions)["VpcId"]): p.value for p in vpc_metric_points(headrooms, ACCOUNT)}
+    assert {dict(p.dimensions)["AccountId"] for p in vpc_metric_points(headrooms, ACCOUNT)} == {ACCOUNT}
     assert points == {
         ("VpcAvailableIpAddressCount", "vpc-1"): 292,
         ("VpcMaxIpUtilization", "vpc-1"): pytest.approx(100 * 200 / 251),
