@@ -31,11 +31,14 @@ def lambda_context() -> LocalLambdaContext:
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> Iterator[None]:
     """Clients and settings are cached per container in Lambda; each test is a new container."""
+    from lambdas.core.members import forget_member_sessions
     from lambdas.core.settings import _load_from_process_environment
     from lambdas.core.targets import forget_targets
 
     forget_targets()
+    forget_member_sessions()
     _load_from_process_environment.cache_clear()
     yield
     forget_targets()
+    forget_member_sessions()
     _load_from_process_environment.cache_clear()

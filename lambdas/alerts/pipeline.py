@@ -254,7 +254,9 @@ def run_forecast(
 
     def read(report: RunReport) -> list[SubnetForecast]:
         cloudwatch = target.home_client("cloudwatch")
-        subnets = read_subnets_in_scope(target.client("ec2"), settings, report, deadline).values()
+        subnets = read_subnets_in_scope(
+            target.client("ec2"), settings, report, deadline, owned_by=settings.subnet_owner(target.account_id)
+        ).values()
         last_time: set[str] = set()
         try:
             last_time = {

@@ -12,6 +12,7 @@ from lambdas.core.settings import (
     SNAPSHOT_BUCKET,
     TOPIC_ARN,
     UTILIZATION_THRESHOLD_PERCENT,
+    HubSettings,
     MonitorSettings,
     NotifySettings,
     SubnetScopeSettings,
@@ -60,7 +61,7 @@ class ComposerSettings(NotifySettings, ThresholdSettings):
     snapshot_bucket: str = Field(alias=SNAPSHOT_BUCKET, min_length=3, max_length=63)
 
 
-class ForecasterSettings(SubnetScopeSettings):
+class ForecasterSettings(SubnetScopeSettings, HubSettings):
     """The floor forecasts run to, how far ahead they publish, and which subnets get one."""
 
     free_address_floor: int = Field(alias=FREE_ADDRESS_FLOOR, ge=0)

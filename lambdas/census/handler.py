@@ -8,9 +8,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from lambdas.census.pipeline import PUBLISH_RESERVE_MS, collect_census
 from lambdas.census.settings import CensusSettings
-from lambdas.core.run import Deadline
+from lambdas.core.members import run_in_mode
+from lambdas.core.run import Deadline, RunReport
 from lambdas.core.settings import load_settings
-from lambdas.core.targets import own_target
+from lambdas.core.targets import Target
 
 logger = Logger()
 
@@ -20,5 +21,9 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Attribute every address of every subnet in scope, keep the snapshot, and return the run report."""
     settings = load_settings(CensusSettings)
     deadline = Deadline(context.get_remaining_time_in_millis, PUBLISH_RESERVE_MS)
-    run = collect_census(own_target(context), settings, datetime.now(UTC), deadline)
-    return run.report.as_dict()
+
+    def run(target: Target) -> RunReport:
+        return collect_census(target, settings, datetime.now(UTC), deadline).report
+
+    # Account mode: this account, on the schedule. Hub mode: each target account and region its queue sends.
+    return run_in_mode(event, context, settings, run)

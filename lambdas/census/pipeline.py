@@ -28,15 +28,18 @@ from lambdas.core.publish_policy import Reading
 from lambdas.core.quiet import quiet_publishing
 from lambdas.core.run import CollectorRun, Deadline, RunReport, run_collector
 from lambdas.core.scope import read_subnets_in_scope
+from lambdas.core.settings import MODE_HUB
 from lambdas.core.targets import Target
 
 # Time kept back for the reservations, the snapshot and publishing once the interfaces are read.
 PUBLISH_RESERVE_MS = 30_000
 
 
-def history_key(now: datetime) -> str:
-    """Where the run's dated copy goes (the bucket's lifecycle expires census/history/ after 35 days)."""
-    return f"census/history/{now:%Y/%m/%d/%H%M%SZ}.json"
+def history_key(now: datetime, target: Target | None = None) -> str:
+    """Where the run's dated copy goes (the bucket's lifecycle expires census/history/ after 35 days); in hub
+    mode, with the target's account and region in the name."""
+    where = f"-{target.account_id}-{target.region}" if target is not None else ""
+    return f"census/history/{now:%Y/%m/%d/%H%M%SZ}{where}.json"
 
 
 def collect_census(
@@ -57,7 +60,7 @@ def collect_census(
             put_document(
                 target.home_client("s3"),
                 settings.snapshot_bucket,
-                (contract.CENSUS_SNAPSHOT_KEY, history_key(now)),
+                _snapshot_keys(target, settings, now),
                 document,
             )
         except AwsCallError as err:
@@ -87,12 +90,24 @@ def collect_census(
     )
 
 
+def _snapshot_keys(target: Target, settings: CensusSettings, now: datetime) -> tuple[str, str]:
+    if settings.mode == MODE_HUB:
+        return contract.member_snapshot_key(target.account_id, target.region), history_key(now, target)
+    return contract.CENSUS_SNAPSHOT_KEY, history_key(now)
+
+
 def _read_census(
     target: Target, settings: CensusSettings, report: RunReport, deadline: Deadline | None
 ) -> list[SubnetCensus]:
     ec2 = pace_reservation_reads(target)
     # IPv4 subnets only: an IPv6-only subnet has no IPv4 address to hold.
-    subnets = {i: s for i, s in read_subnets_in_scope(ec2, settings, report).items() if s.cidr_block}
+    subnets = {
+        i: s
+        for i, s in read_subnets_in_scope(
+            ec2, settings, report, owned_by=settings.subnet_owner(target.account_id)
+        ).items()
+        if s.cidr_block
+    }
     if not subnets:
         return []
     try:

@@ -9,6 +9,7 @@ from pydantic import Field
 from lambdas.core.settings import (
     SNAPSHOT_BUCKET,
     UTILIZATION_THRESHOLD_PERCENT,
+    HubSettings,
     MonitorSettings,
     PublishSettings,
     SubnetScopeSettings,
@@ -21,7 +22,7 @@ FREE_PREFIX_BLOCK_FLOOR: Final = "FREE_PREFIX_BLOCK_FLOOR"
 COLLECTOR = "census"
 
 
-class CensusSettings(SubnetScopeSettings, PublishSettings):
+class CensusSettings(SubnetScopeSettings, PublishSettings, HubSettings):
     """The subnets in scope, where the snapshot goes, how FreePrefixBlocks is published. Every key is set by
     the stack; none has a default."""
 

@@ -127,6 +127,14 @@ EKS_ADDRESS_SHORTAGE = "EKS Address Shortage"
 # The census snapshot (README, "Census snapshot"): the latest one, in the monitor's snapshot bucket. The
 # census writes it; the dashboard table, the alert composer and the digest read it.
 CENSUS_SNAPSHOT_KEY = "census/latest.json"
+# In hub mode (monitor:mode hub) one snapshot per target account and region, beside it.
+MEMBER_SNAPSHOT_PREFIX = "census/members/"
+
+
+def member_snapshot_key(account_id: str, region: str) -> str:
+    """Where the census keeps a hub-mode target's latest snapshot."""
+    return f"{MEMBER_SNAPSHOT_PREFIX}{account_id}/{region}/latest.json"
+
 
 # The alarms whose contributors (one subnet, cluster or VPC each) the alert composer explains, by the part
 # of their name after "<stack name>-" (per-VPC alarms, monitor:alarmPerVpc, add "-<vpc id>").

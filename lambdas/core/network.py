@@ -23,6 +23,8 @@ class Subnet:
     cidr_block: str | None
     available_ip_address_count: int
     name: str | None = None
+    # The account that owns the subnet: another account's when it is shared with this one through AWS RAM.
+    owner_id: str | None = None
 
 
 def usable_addresses(cidr_block: str) -> int:

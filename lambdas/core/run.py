@@ -38,6 +38,8 @@ class RunReport:
     """What one collector run did; returned by the handler and logged, so a partial run is never silent."""
 
     collector: str
+    account_id: str = ""  # the target's (a member's in hub mode)
+    region: str = ""
     resources: int = 0
     published: int = 0  # resources whose per-series points this run sent (all of them in every-run)
     publish_reasons: dict[str, int] = field(default_factory=dict)  # at-risk: why they were (Why values)
@@ -100,7 +102,7 @@ def run_collector(
     cover every resource, every run. keep, if given, stores what the run computed (the census snapshot) before
     the metrics go out, so a failure to store it is in the run's CollectorFailures count.
     """
-    report = RunReport(collector=collector)
+    report = RunReport(collector=collector, account_id=target.account_id, region=target.region)
     resources = read(report)
     report.resources = len(resources)
     if keep is not None:

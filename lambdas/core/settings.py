@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Mapping
-from typing import Annotated, Final, TypeVar, cast
+from typing import Annotated, Final, Literal, TypeVar, cast
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -90,6 +90,24 @@ class PublishSettings(MonitorSettings):
         if self.publish_mode is PublishMode.AT_RISK and not self.publish_state_bucket:
             raise ValueError(f"{PUBLISH_MODE}=at-risk needs {PUBLISH_STATE_BUCKET}")
         return self
+
+
+# monitor:mode and the reader role of the member accounts (README, "Organization: hub mode").
+MONITOR_MODE: Final = "MONITOR_MODE"
+READER_ROLE_NAME: Final = "READER_ROLE_NAME"
+MODE_ACCOUNT = "account"
+MODE_HUB = "hub"
+
+
+class HubSettings(MonitorSettings):
+    """Every scheduled collector: whether it reads its own account on its schedule, or the targets it is sent."""
+
+    mode: Literal["account", "hub"] = Field(alias=MONITOR_MODE)
+    reader_role_name: str = Field(alias=READER_ROLE_NAME, pattern=r"^[\w+=,.@-]{1,64}$")
+
+    def subnet_owner(self, account_id: str) -> str | None:
+        """Hub mode: read only the subnets account_id owns (a shared subnet once, from its owner); else all."""
+        return account_id if self.mode == MODE_HUB else None
 
 
 TOPIC_ARN: Final = "TOPIC_ARN"

@@ -1,4 +1,4 @@
-"""Scheduled ECS ENI collector (EventBridge rule, every few minutes)."""
+"""Scheduled ECS ENI collector (EventBridge rule every few minutes; in hub mode, SQS: one target per message)."""
 
 from datetime import UTC, datetime
 from typing import Any
@@ -6,9 +6,10 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from lambdas.core.run import Deadline
+from lambdas.core.members import run_in_mode
+from lambdas.core.run import Deadline, RunReport
 from lambdas.core.settings import load_settings
-from lambdas.core.targets import own_target
+from lambdas.core.targets import Target
 from lambdas.ecs.pipeline import PUBLISH_RESERVE_MS, collect_ecs
 from lambdas.ecs.settings import EcsCollectorSettings
 
@@ -20,5 +21,9 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Publish ENI headroom per cluster and return the run report (with trunking findings)."""
     settings = load_settings(EcsCollectorSettings)
     deadline = Deadline(context.get_remaining_time_in_millis, PUBLISH_RESERVE_MS)
-    run = collect_ecs(own_target(context), settings, datetime.now(UTC), deadline)
-    return run.report.as_dict()
+
+    def run(target: Target) -> RunReport:
+        return collect_ecs(target, settings, datetime.now(UTC), deadline).report
+
+    # Account mode: this account, on the schedule. Hub mode: each target account and region its queue sends.
+    return run_in_mode(event, context, settings, run)

@@ -6,7 +6,7 @@ from typing import Final
 
 from pydantic import Field
 
-from lambdas.core.settings import CommaSeparated, PublishSettings
+from lambdas.core.settings import CommaSeparated, HubSettings, PublishSettings
 
 CLUSTER_NAMES: Final = "CLUSTER_NAMES"
 
@@ -14,7 +14,7 @@ CLUSTER_NAMES: Final = "CLUSTER_NAMES"
 COLLECTOR = "ecs"
 
 
-class EcsCollectorSettings(PublishSettings):
+class EcsCollectorSettings(PublishSettings, HubSettings):
     """The clusters in scope and how they are published. Every key is set by the stack; none has a default."""
 
     cluster_names: CommaSeparated = Field(alias=CLUSTER_NAMES)  # empty string: every cluster

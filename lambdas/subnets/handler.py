@@ -1,4 +1,4 @@
-"""Scheduled subnet collector (EventBridge rule, every few minutes)."""
+"""Scheduled subnet collector (EventBridge rule every few minutes; in hub mode, SQS: one target per message)."""
 
 from datetime import UTC, datetime
 from typing import Any
@@ -6,9 +6,10 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from lambdas.core.run import Deadline
+from lambdas.core.members import run_in_mode
+from lambdas.core.run import Deadline, RunReport
 from lambdas.core.settings import load_settings
-from lambdas.core.targets import own_target
+from lambdas.core.targets import Target
 from lambdas.subnets.pipeline import PUBLISH_RESERVE_MS, collect_subnets
 from lambdas.subnets.settings import SubnetCollectorSettings
 
@@ -20,5 +21,9 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Publish headroom metrics for every subnet in scope and return the run report."""
     settings = load_settings(SubnetCollectorSettings)
     deadline = Deadline(context.get_remaining_time_in_millis, PUBLISH_RESERVE_MS)
-    run = collect_subnets(own_target(context), settings, datetime.now(UTC), deadline)
-    return run.report.as_dict()
+
+    def run(target: Target) -> RunReport:
+        return collect_subnets(target, settings, datetime.now(UTC), deadline).report
+
+    # Account mode: this account, on the schedule. Hub mode: each target account and region its queue sends.
+    return run_in_mode(event, context, settings, run)

@@ -24,7 +24,11 @@ def collect_subnets(
     """One scheduled run: every subnet in scope is read and judged, even if a later page fails or time runs short."""
 
     def read(report: RunReport) -> list[SubnetHeadroom]:
-        return ipv4_headroom(read_subnets_in_scope(target.client("ec2"), settings, report, deadline).values())
+        return ipv4_headroom(
+            read_subnets_in_scope(
+                target.client("ec2"), settings, report, deadline, owned_by=settings.subnet_owner(target.account_id)
+            ).values()
+        )
 
     def reading(headroom: SubnetHeadroom) -> Reading:
         at_risk = is_at_risk(

@@ -75,7 +75,8 @@ def test_given_defaults_then_two_multi_series_alarms_group_by_subnet_and_leave_t
     )
     assert (utilization["Threshold"], utilization["ComparisonOperator"]) == (80, "GreaterThanOrEqualToThreshold")
     assert free["Metrics"][0]["Expression"] == (
-        'SELECT MIN(AvailableIpAddressCount) FROM SCHEMA("SubnetIpMonitor", AccountId, AvailabilityZone, SubnetId, VpcId) '
+        'SELECT MIN(AvailableIpAddressCount) FROM SCHEMA("SubnetIpMonitor", '
+        "AccountId, AvailabilityZone, SubnetId, VpcId) "
         "GROUP BY AccountId, SubnetId ORDER BY MIN() ASC LIMIT 500"
     )
     assert (free["Threshold"], free["ComparisonOperator"]) == (8, "LessThanOrEqualToThreshold")

@@ -16,9 +16,16 @@ from lambdas.core.settings import load_settings
 from lambdas.events.handler import handler
 from lambdas.events.pipeline import handle_exhaustion_event
 from lambdas.events.settings import EventHandlerSettings
-from tests.integration.conftest import fill_subnet, metric_values, published_series, regional_client, target_with
+from tests.integration.conftest import (
+    NAMESPACE,
+    fill_subnet,
+    metric_values,
+    published_series,
+    regional_client,
+    target_with,
+)
 from tests.support.event_fixtures import EXPECTED_REASONS, NEAR_MISSES, load_event
-from tests.support.readback import drain_queue
+from tests.support.readback import drain_queue, total_over_series
 
 FIXTURE_SUBNETS = ("subnet-0a1b2c3d4e5f60718", "subnet-0b2c3d4e5f6071829")
 SNAPSHOT_BUCKET = "census-snapshots"
@@ -96,11 +103,8 @@ def handle(event: Any, now: datetime | None = None, **overrides: str) -> dict[st
 def event_count(reason: str) -> float:
     """IpExhaustionEvents of reason, over every account the fixtures' events come from."""
     cloudwatch = regional_client("cloudwatch")
-    # moto's ListMetrics lists a series once per PutMetricData; CloudWatch lists it once.
-    listed = {tuple(sorted(d.items())) for d in published_series(cloudwatch, "IpExhaustionEvents")}
-    series = [dict(dims) for dims in listed if dict(dims)["Reason"] == reason]
-    assert all(set(dims) == {"AccountId", "Reason"} for dims in series)
-    return sum(sum(metric_values(cloudwatch, "IpExhaustionEvents", dims, "Sum")) for dims in series)
+    assert all(set(dims) == {"AccountId", "Reason"} for dims in published_series(cloudwatch, "IpExhaustionEvents"))
+    return total_over_series(cloudwatch, NAMESPACE, "IpExhaustionEvents", {"Reason": reason})
 
 
 @pytest.mark.parametrize(("name", "reason"), sorted(EXPECTED_REASONS.items()))

@@ -1,13 +1,16 @@
-"""The publish keys of the per-series collectors, for tests that build their settings or environment."""
+"""The publish and mode keys of the scheduled collectors, for tests that build their settings or environment."""
 
 from __future__ import annotations
 
 from lambdas.census.settings import FREE_PREFIX_BLOCK_FLOOR
 from lambdas.core.settings import (
     FREE_ADDRESS_FLOOR,
+    MODE_ACCOUNT,
+    MONITOR_MODE,
     PUBLISH_MODE,
     PUBLISH_STATE_BUCKET,
     QUIET_PUBLISH_HOURS,
+    READER_ROLE_NAME,
     WATCH_CHANGE_ADDRESSES,
     WATCH_UTILIZATION_PERCENT,
 )
@@ -21,6 +24,9 @@ EVERY_RUN = {
     QUIET_PUBLISH_HOURS: "24",
     FREE_ADDRESS_FLOOR: "8",
     FREE_PREFIX_BLOCK_FLOOR: "2",
+    # monitor:mode account: each collector reads its own account on its schedule.
+    MONITOR_MODE: MODE_ACCOUNT,
+    READER_ROLE_NAME: "SubnetIpMonitorReader",
 }
 
 

@@ -30,6 +30,22 @@ def metric_values(cloudwatch: Any, namespace: str, name: str, dimensions: dict[s
     return [float(v) for v in result["MetricDataResults"][0]["Values"]]
 
 
+def total_over_series(cloudwatch: Any, namespace: str, name: str, matching: dict[str, str], stat: str = "Sum") -> float:
+    """The sum of stat over every series of name whose dimensions include matching (every account, say)."""
+    listed = cloudwatch.get_paginator("list_metrics").paginate(Namespace=namespace, MetricName=name)
+    # moto lists a series once per PutMetricData; CloudWatch lists it once: a set counts each once.
+    series = {
+        tuple(sorted((d["Name"], d["Value"]) for d in metric["Dimensions"]))
+        for page in listed
+        for metric in page["Metrics"]
+    }
+    return sum(
+        sum(metric_values(cloudwatch, namespace, name, dict(dims), stat))
+        for dims in series
+        if matching.items() <= dict(dims).items()
+    )
+
+
 def latest_value(cloudwatch: Any, namespace: str, name: str, dimensions: dict[str, str], stat: str) -> float | None:
     """The most recent value of one series, None if nothing was published."""
     values = metric_values(cloudwatch, namespace, name, dimensions, stat)

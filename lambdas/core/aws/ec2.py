@@ -48,6 +48,7 @@ def _subnet(raw: dict[str, Any]) -> Subnet:
         cidr_block=raw.get("CidrBlock") or None,
         available_ip_address_count=int(raw.get("AvailableIpAddressCount", 0)),
         name=tags.get("Name"),
+        owner_id=raw.get("OwnerId"),
     )
 
 

@@ -1,0 +1,68 @@
+"""The dispatcher: list the target accounts, put one message per account and region on the collector's queue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from pydantic import BaseModel, ConfigDict, Field
+
+from lambdas.core.aws.cloudwatch import put_metric_batch
+from lambdas.core.errors import AwsReadError, PublishError
+from lambdas.core.publish import collector_failure_point
+from lambdas.core.run import RunReport
+from lambdas.core.targets import Target
+from lambdas.hub.model import target_accounts, work_messages
+from lambdas.hub.reads import accounts_under, send_work
+from lambdas.hub.settings import DispatcherSettings
+
+logger = Logger(child=True)
+
+
+class DispatchRequest(BaseModel):
+    """The schedule rule's input (set by the stack): which collector, and its work queue."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    collector: str = Field(min_length=1)
+    queue_url: str = Field(alias="queueUrl", pattern=r"^https://")
+
+
+def dispatch(home: Target, settings: DispatcherSettings, request: DispatchRequest, now: datetime) -> dict[str, Any]:
+    """One schedule of one collector: every target that can be listed gets its message, whatever else fails.
+
+    A failure (an organizational unit that cannot be listed, a message not put) counts in the collector's
+    CollectorFailures, so the collector's own failure alarm says its coverage is short this run.
+    """
+    report = RunReport(collector=request.collector, account_id=home.account_id, region=home.region)
+    found: list[str] = []
+    for unit in settings.organization_unit_ids:
+        try:
+            found += accounts_under(home.client("organizations"), unit)
+        except AwsReadError as err:
+            report.record_failure(err)
+    accounts = target_accounts(settings.member_accounts, found)
+    messages = work_messages(request.collector, accounts, settings.regions, now)
+    calls, errors = send_work(home.client("sqs"), request.queue_url, messages)
+    for error in errors:
+        report.record_failure(error)
+    report.resources = len(messages) - len(errors)
+    if report.failures:
+        try:
+            put_metric_batch(
+                home.client("cloudwatch"),
+                settings.metric_namespace,
+                [collector_failure_point(request.collector, len(report.failures))],
+                now,
+            )
+        except PublishError as err:
+            report.record_failure(err)
+    outcome = {
+        **report.as_dict(),
+        "accounts": len(accounts),
+        "regions": len(settings.regions),
+        "sendMessageBatchCalls": calls,
+    }
+    logger.info("dispatched", extra={"outcome": outcome})
+    return outcome

@@ -1,0 +1,186 @@
+"""Hub mode end to end on the emulator: the dispatcher's messages, the collectors reading members through their
+reader role, metrics with AccountId read back from the hub, and a member without the role isolated."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+import pytest
+
+from lambdas.core import contract
+from lambdas.core.members import TargetMessage, member_target
+from lambdas.core.targets import own_target
+from lambdas.ecs.handler import handler as ecs_handler
+from lambdas.hub.handler import handler as dispatcher
+from lambdas.subnets.handler import handler as subnet_handler
+from tests.integration.conftest import NAMESPACE, count_calls, metric_values, published_series
+from tests.support.lambda_context import LocalLambdaContext, function_arn
+from tests.support.organization import (
+    HUB_ACCOUNT,
+    MEMBER_WITH_ROLE,
+    MEMBER_WITHOUT_ROLE,
+    READER_ROLE,
+    MemberNetwork,
+    create_reader_role,
+    deny_missing_reader_roles,
+    member_session,
+    seed_member_network,
+)
+from tests.support.publishing import EVERY_RUN
+from tests.support.scenario import ECS_CLUSTER, ECS_PLANS, seed_ecs_cluster, seed_network
+
+HUB_REGION = "eu-west-1"
+REGIONS = ("eu-west-1", "us-east-1")
+CONTEXT: Any = LocalLambdaContext(function_name="hub", invoked_function_arn=function_arn(HUB_REGION, HUB_ACCOUNT))
+# Addresses taken per subnet, different in each region so a mix-up shows.
+FILLS = {"eu-west-1": {"tasks-a": 50, "tasks-b": 3}, "us-east-1": {"tasks-a": 20, "tasks-b": 57}}
+
+
+@pytest.fixture
+def hub(aws: None, monkeypatch: pytest.MonkeyPatch) -> dict[str, MemberNetwork]:
+    """Two members in two regions (one without the reader role), the hub's queues, and hub-mode settings."""
+    for key, value in {
+        **EVERY_RUN,
+        "METRIC_NAMESPACE": NAMESPACE,
+        "VPC_IDS": "",
+        "SUBNET_TAG_FILTER": "",
+        "CLUSTER_NAMES": "",
+        "MONITOR_MODE": "hub",
+        "READER_ROLE_NAME": READER_ROLE,
+        "MEMBER_ACCOUNTS": f"{MEMBER_WITH_ROLE},{MEMBER_WITHOUT_ROLE}",
+        "ORGANIZATION_UNIT_IDS": "",
+        "MONITOR_REGIONS": ",".join(REGIONS),
+    }.items():
+        monkeypatch.setenv(key, value)
+    create_reader_role(MEMBER_WITH_ROLE, HUB_REGION)
+    networks = {region: seed_member_network(MEMBER_WITH_ROLE, region, FILLS[region]) for region in REGIONS}
+    seed_member_network(MEMBER_WITHOUT_ROLE, HUB_REGION, {"tasks-a": 10})
+    deny_missing_reader_roles(own_target(CONTEXT).client("sts"))
+    return networks
+
+
+def _queue(name: str) -> str:
+    return str(boto3.client("sqs", region_name=HUB_REGION).create_queue(QueueName=name)["QueueUrl"])
+
+
+def _deliver(queue_url: str) -> dict[str, Any]:
+    """What the SQS event source hands the collector, one record per message (batch size 1 in the stack)."""
+    sqs = boto3.client("sqs", region_name=HUB_REGION)
+    records = []
+    while batch := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", []):
+        for message in batch:
+            records.append({"messageId": message["MessageId"], "body": message["Body"], "eventSource": "aws:sqs"})
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+    return {"Records": records}
+
+
+def _run(collector: str, handler: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Dispatch one schedule of collector, then run each message as its own invocation; return both answers."""
+    queue_url = _queue(f"{collector}-work")
+    sent = dispatcher({"collector": collector, "queueUrl": queue_url}, CONTEXT)
+    responses = [handler({"Records": [record]}, CONTEXT) for record in _deliver(queue_url)["Records"]]
+    return sent, responses
+
+
+def test_given_two_members_in_two_regions_then_subnets_carry_their_account_and_the_roleless_member_fails_alone(hub):
+    sent, responses = _run("subnets", subnet_handler)
+
+    assert (sent["status"], sent["resources"], sent["accounts"], sent["regions"]) == ("complete", 4, 2, 2)
+    assert all(r == {"batchItemFailures": []} for r in responses)
+    cloudwatch = boto3.client("cloudwatch", region_name=HUB_REGION)
+    for region, network in hub.items():
+        for name, subnet_id in network.subnets.items():
+            dims = contract.subnet_series(MEMBER_WITH_ROLE, network.vpc_id, subnet_id, network.availability_zones[name])
+            assert metric_values(cloudwatch, "AvailableIpAddressCount", dims) == [float(network.free[name])], region
+    published = published_series(cloudwatch, "AvailableIpAddressCount")
+    accounts = {d["AccountId"] for d in published}
+    assert accounts == {MEMBER_WITH_ROLE}  # moto's default VPCs of the member are published too, same account
+    # The member without the role: one AssumeRole failure per region, counted under the collector.
+    assert sum(metric_values(cloudwatch, "CollectorFailures", {"Collector": "subnets"}, "Sum")) == 2
+    # Published to the hub's region only: nothing went to us-east-1's CloudWatch.
+    assert boto3.client("cloudwatch", region_name="us-east-1").list_metrics(Namespace=NAMESPACE)["Metrics"] == []
+
+
+def test_given_a_member_cluster_then_its_series_carry_account_and_region(hub):
+    session = member_session(MEMBER_WITH_ROLE, HUB_REGION)
+    network = seed_network(session.client("ec2"))
+    seed_ecs_cluster(
+        session.client("ec2"),
+        session.client("ecs"),
+        cluster=ECS_CLUSTER,
+        plans=ECS_PLANS,
+        instance_subnet=network.subnet_ids["instances-1a"],
+        task_subnet=network.subnet_ids["tasks-1c"],
+    )
+
+    _, responses = _run("ecs", ecs_handler)
+
+    assert all(r == {"batchItemFailures": []} for r in responses)
+    cloudwatch = boto3.client("cloudwatch", region_name=HUB_REGION)
+    dims = contract.cluster_series(MEMBER_WITH_ROLE, HUB_REGION, ECS_CLUSTER)
+    # The same cluster the single-account test reads: 7 ENI tasks on 14 slots.
+    assert metric_values(cloudwatch, "EniTasksRunning", dims) == [7.0]
+    assert metric_values(cloudwatch, "EniTaskCapacity", dims) == [14.0]
+    assert {(d["AccountId"], d["Region"]) for d in published_series(cloudwatch, "EniUtilization")} == {
+        (MEMBER_WITH_ROLE, HUB_REGION)
+    }
+
+
+def test_given_warm_containers_then_a_member_role_is_assumed_once_per_credential_lifetime(hub):
+    home = own_target(CONTEXT)
+    calls = count_calls(home.client("sts"), "AssumeRole")
+
+    first = member_target(home, MEMBER_WITH_ROLE, HUB_REGION, READER_ROLE, "subnets")
+    again = member_target(home, MEMBER_WITH_ROLE, HUB_REGION, READER_ROLE, "subnets")
+    other_collector = member_target(home, MEMBER_WITH_ROLE, HUB_REGION, READER_ROLE, "ecs")
+
+    assert first is again
+    assert other_collector is not first
+    assert [c["RoleSessionName"] for c in calls] == ["subnets", "ecs"]
+    assert calls[0]["RoleArn"] == f"arn:aws:iam::{MEMBER_WITH_ROLE}:role/{READER_ROLE}"
+    # Reads go to the member; writes go home.
+    assert first.client("sts").get_caller_identity()["Account"] == MEMBER_WITH_ROLE
+    assert first.home_client("sts").get_caller_identity()["Account"] == HUB_ACCOUNT
+
+
+def test_given_an_unreadable_message_then_only_it_is_returned_for_retry(hub):
+    good = TargetMessage(
+        collector="subnets", accountId=MEMBER_WITH_ROLE, region=HUB_REGION, scheduledAt=datetime.now(UTC)
+    )
+    records = [
+        {"messageId": "bad", "body": json.dumps({"collector": "subnets", "accountId": "not-an-account"})},
+        {"messageId": "good", "body": good.body()},
+    ]
+
+    response = subnet_handler({"Records": records}, CONTEXT)
+
+    assert response == {"batchItemFailures": [{"itemIdentifier": "bad"}]}
+    cloudwatch = boto3.client("cloudwatch", region_name=HUB_REGION)
+    assert {d["AccountId"] for d in published_series(cloudwatch, "IpUtilization")} == {MEMBER_WITH_ROLE}
+
+
+def test_given_an_organizational_unit_that_cannot_be_listed_then_the_listed_members_are_still_dispatched(
+    hub, monkeypatch
+):
+    monkeypatch.setenv("ORGANIZATION_UNIT_IDS", "ou-abcd-12345678")
+    from lambdas.core.settings import _load_from_process_environment
+
+    _load_from_process_environment.cache_clear()
+    queue_url = _queue("subnets-work")
+
+    sent = dispatcher({"collector": "subnets", "queueUrl": queue_url}, CONTEXT)
+
+    # No organization in the emulator: listing the unit fails, as it would without the permission.
+    assert sent["status"] == "partial"
+    assert [f["operation"] for f in sent["failures"]] == ["ListAccountsForParent"]
+    assert sent["failures"][0]["organizationalUnit"] == "ou-abcd-12345678"
+    assert sent["resources"] == 4
+    bodies = [json.loads(r["body"]) for r in _deliver(queue_url)["Records"]]
+    assert sorted((b["accountId"], b["region"]) for b in bodies) == sorted(
+        (a, r) for a in (MEMBER_WITH_ROLE, MEMBER_WITHOUT_ROLE) for r in REGIONS
+    )
+    cloudwatch = boto3.client("cloudwatch", region_name=HUB_REGION)
+    assert metric_values(cloudwatch, "CollectorFailures", {"Collector": "subnets"}, "Sum") == [1.0]
