@@ -17,6 +17,7 @@ from infra.core.alerting import Alerting
 from infra.core.config import DIGEST_OFF, MonitorConfig
 from infra.core.dashboard import WIDTH, Section, heading, query_graph
 from infra.core.dead_letters import DeadLetterQueue
+from infra.core.hub import HubDispatch
 from infra.core.incidents import IncidentWindows
 from infra.core.keys import AppKey
 from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
@@ -49,6 +50,8 @@ from lambdas.core.settings import (
 COMPOSER = "alerts"
 DIGEST = "digest"
 HISTORY_READS = ["cloudwatch:GetMetricData", "cloudwatch:ListMetrics"]
+# What the forecaster reads in the account it watches (the members' reader roles hold it in hub mode).
+FORECASTER_TARGET_READS = ["ec2:DescribeSubnets"]
 
 
 def soonest_exhaustion(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
@@ -92,6 +95,7 @@ class Alerts(Construct):
         incidents: IncidentWindows,
         snapshot_bucket: str,
         grant_snapshot_read: Callable[[iam.IRole], None],
+        hub: HubDispatch | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self._config = config
@@ -110,11 +114,13 @@ class Alerts(Construct):
             },
             timeout=Duration.minutes(2),
             memory_size=256,
-            reads=[iam.PolicyStatement(actions=["ec2:DescribeSubnets", *HISTORY_READS], resources=["*"])],
+            reads=[iam.PolicyStatement(actions=FORECASTER_TARGET_READS, resources=["*"])],
+            home_reads=[iam.PolicyStatement(actions=HISTORY_READS, resources=["*"])],
             why_any_resource="ec2:DescribeSubnets, GetMetricData and ListMetrics support no resource-level permissions",
             config=config,
             alerting=alerting,
             minutes=config.forecast_minutes,
+            hub=hub,
         )
         self.alarms: list[cloudwatch.Alarm] = [
             query_alarm(

@@ -15,6 +15,7 @@ from infra.core.alarms import query_alarm
 from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
 from infra.core.dashboard import WIDTH, Section, heading, query_graph
+from infra.core.hub import HubDispatch
 from infra.core.keys import AppKey
 from infra.core.lambda_defaults import monitor_function
 from infra.core.publishing import PublishStateStore
@@ -64,11 +65,26 @@ def eks_addresses_per_cluster(namespace: str, limit: int = MAX_SERIES_PER_QUERY)
     )
 
 
+def node_group_reads(stack: Stack) -> iam.PolicyStatement:
+    """Node group health of the clusters of the stack's account and region."""
+    eks_arn = f"arn:{stack.partition}:eks:{stack.region}:{stack.account}"
+    return iam.PolicyStatement(
+        actions=EKS_HEALTH_READ_ACTIONS, resources=[f"{eks_arn}:cluster/*", f"{eks_arn}:nodegroup/*"]
+    )
+
+
 class EniCensus(Construct):
     """Attributes every subnet address to who holds it, keeps the snapshot in S3, publishes three metrics."""
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, config: MonitorConfig, key: AppKey, alerting: Alerting
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: MonitorConfig,
+        key: AppKey,
+        alerting: Alerting,
+        hub: HubDispatch | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self._config = config
@@ -123,10 +139,11 @@ class EniCensus(Construct):
             config=config,
             alerting=alerting,
             minutes=config.census_minutes,
+            hub=hub,
         )
         self._grant_snapshot_writes(key)
         self.publish_state.grant(self.collector.role, COLLECTOR)
-        self._grant_node_group_reads_and_events()
+        self._grant_node_group_reads_and_events(read_own_account=self.collector.reads_own_account)
         self.table_function = self._table_function(config, key)
         self.collectors = [self.collector]
         self.functions = {COLLECTOR: self.collector.function, "census-table": self.table_function}
@@ -217,15 +234,12 @@ class EniCensus(Construct):
         )
         role.add_to_principal_policy(self._key.through("s3", "kms:Decrypt"))
 
-    def _grant_node_group_reads_and_events(self) -> None:
-        """Node group health of this account's clusters, and PutEvents on the default bus only (the shortages)."""
+    def _grant_node_group_reads_and_events(self, *, read_own_account: bool) -> None:
+        """Node group health of this account's clusters (in hub mode the members' reader roles hold it), and
+        PutEvents on the default bus only (the shortages)."""
         stack = Stack.of(self)
-        eks_arn = f"arn:{stack.partition}:eks:{stack.region}:{stack.account}"
-        self.collector.role.add_to_policy(
-            iam.PolicyStatement(
-                actions=EKS_HEALTH_READ_ACTIONS, resources=[f"{eks_arn}:cluster/*", f"{eks_arn}:nodegroup/*"]
-            )
-        )
+        if read_own_account:
+            self.collector.role.add_to_policy(node_group_reads(stack))
         self.collector.role.add_to_policy(
             iam.PolicyStatement(
                 actions=["events:PutEvents"],

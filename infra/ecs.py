@@ -11,6 +11,7 @@ from infra.core.alarms import query_alarm
 from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
 from infra.core.dashboard import WIDTH, Section, heading, query_graph, query_series
+from infra.core.hub import HubDispatch
 from infra.core.publishing import PublishStateStore
 from infra.core.queries import MAX_SERIES_PER_QUERY, ranked, schema
 from infra.core.scheduled_collector import ScheduledCollector
@@ -59,6 +60,7 @@ class EcsCollection(Construct):
         config: MonitorConfig,
         alerting: Alerting,
         publish_state: PublishStateStore,
+        hub: HubDispatch | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self._config = config
@@ -79,6 +81,7 @@ class EcsCollection(Construct):
             ),
             config=config,
             alerting=alerting,
+            hub=hub,
         )
         publish_state.grant(self.collector.role, COLLECTOR)
         self.collectors = [self.collector]

@@ -15,6 +15,7 @@ from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
 from infra.core.dashboard import MonitorDashboard, Section
 from infra.core.health import MonitorHealth
+from infra.core.hub import HubDispatch
 from infra.core.incidents import IncidentWindows
 from infra.core.keys import AppKey
 from infra.core.scheduled_collector import ScheduledCollector
@@ -51,12 +52,16 @@ class SubnetIpMonitorStack(Stack):
         incidents = IncidentWindows(self, "IncidentWindows", key=key)
         # The census first: its bucket holds the collectors' publish state, and the event handler and the alerts read
         # its snapshot (the list keeps the dashboard order).
-        census = EniCensus(self, "EniCensus", config=config, key=key, alerting=alerting)
+        # Hub mode: the collectors read member accounts, one work message per account and region (infra/core/hub.py).
+        hub = HubDispatch(self, "Hub", config=config, key=key, alerting=alerting) if config.is_hub else None
+        census = EniCensus(self, "EniCensus", config=config, key=key, alerting=alerting, hub=hub)
         self.capabilities: list[Capability] = [
             SubnetCollection(
-                self, "SubnetCollection", config=config, alerting=alerting, publish_state=census.publish_state
+                self, "SubnetCollection", config=config, alerting=alerting, publish_state=census.publish_state, hub=hub
             ),
-            EcsCollection(self, "EcsCollection", config=config, alerting=alerting, publish_state=census.publish_state),
+            EcsCollection(
+                self, "EcsCollection", config=config, alerting=alerting, publish_state=census.publish_state, hub=hub
+            ),
             EventWatching(
                 self,
                 "EventWatching",
@@ -80,6 +85,7 @@ class SubnetIpMonitorStack(Stack):
                 incidents=incidents,
                 snapshot_bucket=census.bucket.bucket_name,
                 grant_snapshot_read=census.grant_snapshot_read,
+                hub=hub,
             )
         )
         health = MonitorHealth(

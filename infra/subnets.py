@@ -11,6 +11,7 @@ from infra.core.alarms import query_alarm
 from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
 from infra.core.dashboard import Section, heading, query_graph
+from infra.core.hub import HubDispatch
 from infra.core.publishing import PublishStateStore
 from infra.core.queries import MAX_SERIES_PER_QUERY, ranked
 from infra.core.scheduled_collector import ScheduledCollector
@@ -18,6 +19,9 @@ from lambdas.core import contract
 from lambdas.core.publish_policy import PublishMode
 from lambdas.core.settings import FREE_ADDRESS_FLOOR, SUBNET_TAG_FILTER, VPC_IDS
 from lambdas.subnets.settings import COLLECTOR
+
+# What the subnet collector reads in the account it watches (the members' reader roles hold it in hub mode).
+SUBNET_READS = ["ec2:DescribeSubnets"]
 
 SUBNET_REMEDY = (
     "Free addresses (delete unused ENIs, endpoints or load balancers), add a subnet to the ECS service or "
@@ -79,6 +83,7 @@ class SubnetCollection(Construct):
         config: MonitorConfig,
         alerting: Alerting,
         publish_state: PublishStateStore,
+        hub: HubDispatch | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self._config = config
@@ -97,10 +102,11 @@ class SubnetCollection(Construct):
             },
             timeout=Duration.minutes(2),
             memory_size=256,
-            reads=[iam.PolicyStatement(actions=["ec2:DescribeSubnets"], resources=["*"])],
+            reads=[iam.PolicyStatement(actions=SUBNET_READS, resources=["*"])],
             why_any_resource="ec2:DescribeSubnets supports no resource-level permissions",
             config=config,
             alerting=alerting,
+            hub=hub,
         )
         publish_state.grant(self.collector.role, COLLECTOR)
         self.collectors = [self.collector]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -13,7 +13,8 @@ from lambdas.core.publish_policy import PublishMode
 
 # `cdk deploy -c monitor:alertEmails=a@x.org,b@y.org` arrives as one string, cdk.json gives a list: the
 # Lambda settings parse their comma-separated variables the same way.
-from lambdas.core.settings import CommaSeparated, parse_tag_filter
+from lambdas.core.settings import MODE_ACCOUNT, MODE_HUB, CommaSeparated, parse_tag_filter
+from lambdas.hub.settings import ACCOUNT_ID_PATTERN, OU_ID_PATTERN, REGION_PATTERN, matching
 
 CONTEXT_PREFIX = "monitor:"
 EMAIL_PATTERN = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
@@ -23,6 +24,8 @@ NAMESPACE_PATTERN = re.compile(r"^[A-Za-z0-9.\-_/#:]{1,255}$")
 DIGEST_OFF = "off"
 # EventBridge schedule expressions: six cron fields or a rate.
 SCHEDULE_PATTERN = re.compile(r"^(cron\(\S+( \S+){5}\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$")
+# IAM role names: up to 64 of letters, digits and + = , . @ _ -.
+ROLE_NAME_PATTERN = r"^[\w+=,.@-]{1,64}$"
 CLUSTER_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 # The retention periods CloudWatch Logs accepts.
 LOG_RETENTION_DAYS = (
@@ -100,6 +103,19 @@ class MonitorConfig(BaseModel):
     watch_utilization_percent: float = Field(default=50.0, alias="watchUtilizationPercent", ge=0, le=100)
     watch_change_addresses: int = Field(default=10, alias="watchChangeAddresses", ge=1, le=65531)
     quiet_publish_hours: int = Field(default=24, alias="quietPublishHours", ge=1, le=168)
+    # Organization scale (README, "Organization: hub mode"): this account alone, or a hub reading members.
+    mode: Literal["account", "hub"] = Field(default=MODE_ACCOUNT, alias="mode")
+    hub_account_id: str = Field(default="", alias="hubAccountId")
+    member_accounts: CommaSeparated = Field(default=(), alias="memberAccounts")
+    organization_unit_ids: CommaSeparated = Field(default=(), alias="organizationUnitIds")
+    organization_id: str = Field(default="", alias="organizationId")
+    regions: CommaSeparated = Field(default=(), alias="regions")
+    reader_role_name: str = Field(default="SubnetIpMonitorReader", alias="readerRoleName", pattern=ROLE_NAME_PATTERN)
+    # SQS event sources take a maximum concurrency of 2 to 1,000.
+    worker_concurrency: int = Field(default=5, alias="workerConcurrency", ge=2, le=1000)
+    deploy_members_with_stack_set: bool = Field(default=False, alias="deployMembersWithStackSet")
+    account_names: dict[str, str] = Field(default_factory=dict, alias="accountNames")
+    alarm_per_account: bool = Field(default=False, alias="alarmPerAccount")
 
     @field_validator("alert_emails")
     @classmethod
@@ -169,11 +185,80 @@ class MonitorConfig(BaseModel):
                 )
         return self
 
+    @field_validator("member_accounts")
+    @classmethod
+    def _member_accounts(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        return matching(values, ACCOUNT_ID_PATTERN, "an account id (12 digits)")
+
+    @field_validator("organization_unit_ids")
+    @classmethod
+    def _units(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        return matching(values, OU_ID_PATTERN, "an organizational unit id (ou-…) or root id (r-…)")
+
+    @field_validator("regions")
+    @classmethod
+    def _regions(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        return matching(values, REGION_PATTERN, "a region name (eu-west-1)")
+
+    @field_validator("hub_account_id")
+    @classmethod
+    def _hub_account(cls, value: str) -> str:
+        return matching((value,), ACCOUNT_ID_PATTERN, "an account id (12 digits)")[0] if value else value
+
+    @field_validator("organization_id")
+    @classmethod
+    def _organization(cls, value: str) -> str:
+        return matching((value,), r"^o-[a-z0-9]{10,32}$", "an organization id (o-…)")[0] if value else value
+
+    @field_validator("account_names")
+    @classmethod
+    def _account_names(cls, names: dict[str, str]) -> dict[str, str]:
+        matching(tuple(names), ACCOUNT_ID_PATTERN, "an account id (12 digits)")
+        return names
+
+    @model_validator(mode="after")
+    def _hub_needs_targets(self) -> MonitorConfig:
+        if self.mode != MODE_HUB:
+            hub_only = [key for key, value in self._hub_only_keys().items() if value]
+            if hub_only:
+                raise ValueError(f"{', '.join(hub_only)} only apply with monitor:mode=hub")
+            return self
+        if not self.member_accounts and not self.organization_unit_ids:
+            raise ValueError("monitor:mode=hub needs monitor:memberAccounts or monitor:organizationUnitIds (or both)")
+        if not self.hub_account_id:
+            raise ValueError(
+                "monitor:mode=hub needs monitor:hubAccountId (the member stack's reader role trusts its collectors)"
+            )
+        if self.deploy_members_with_stack_set and not self.organization_unit_ids:
+            raise ValueError("monitor:deployMembersWithStackSet needs monitor:organizationUnitIds (where to deploy)")
+        if self.alarm_per_account and not self.member_accounts:
+            raise ValueError(
+                "monitor:alarmPerAccount needs monitor:memberAccounts (alarms are made at synth, per listed account)"
+            )
+        return self
+
+    def _hub_only_keys(self) -> dict[str, object]:
+        return {
+            "monitor:memberAccounts": self.member_accounts,
+            "monitor:organizationUnitIds": self.organization_unit_ids,
+            "monitor:deployMembersWithStackSet": self.deploy_members_with_stack_set,
+            "monitor:alarmPerAccount": self.alarm_per_account,
+        }
+
     @model_validator(mode="after")
     def _per_vpc_needs_vpcs(self) -> MonitorConfig:
         if self.alarm_per_vpc and not self.vpc_ids:
             raise ValueError("monitor:alarmPerVpc needs monitor:vpcIds (the VPCs to give alarms of their own)")
         return self
+
+    @property
+    def is_hub(self) -> bool:
+        """monitor:mode hub: the collectors read member accounts through their reader roles."""
+        return self.mode == MODE_HUB
+
+    def monitored_regions(self, hub_region: str) -> tuple[str, ...]:
+        """monitor:regions, or the hub's own region when none is set."""
+        return self.regions or (hub_region,)
 
     @property
     def schedule_seconds(self) -> int:

@@ -40,6 +40,7 @@ def monitor_function(
     log_retention_days: int,
     retry_attempts: int,
     dead_letter_queue: sqs.IQueue | None = None,
+    role_name: str | None = None,
 ) -> tuple[lambda_.Function, iam.Role]:
     """A function with its own role (returned too, for grants), its own log group and the Powertools layer."""
     # Logs hold run reports, not user data: they go with the stack.
@@ -51,6 +52,7 @@ def monitor_function(
         f"{construct_id}Role",
         assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
         description=f"{description} (read-only AWS access, see README)",
+        role_name=role_name,
     )
     # Instead of AWSLambdaBasicExecutionRole (logs:* on every group): write to this function's group only.
     role.add_to_policy(

@@ -12,9 +12,10 @@ from constructs import Construct
 from infra.core.alarms import threshold_alarm
 from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
+from infra.core.hub import HubDispatch, collector_role_name
 from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
 from lambdas.core import contract
-from lambdas.core.settings import METRIC_NAMESPACE
+from lambdas.core.settings import METRIC_NAMESPACE, MONITOR_MODE, READER_ROLE_NAME
 
 # A collector that missed this many runs in a row is silent, not slow: every threshold alarm would be
 # sitting in INSUFFICIENT_DATA (treated as not breaching) while nothing is watched.
@@ -25,7 +26,9 @@ class ScheduledCollector(Construct):
     """Runs handler on a schedule; alarms when a run fails a call or when runs stop.
 
     name is the Collector dimension and the alarms' name part ("subnets"); title is for people ("the subnet
-    collector").
+    collector"). reads are what the collector reads in the account it watches: its own role's in account
+    mode; in hub mode the member's reader role holds them (infra/member.py) and this role may only assume
+    it. home_reads are reads in the monitor's own account either way (the forecaster's metric history).
     """
 
     def __init__(
@@ -45,6 +48,8 @@ class ScheduledCollector(Construct):
         config: MonitorConfig,
         alerting: Alerting,
         minutes: int | None = None,
+        home_reads: list[iam.PolicyStatement] | None = None,
+        hub: HubDispatch | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.name = name
@@ -57,21 +62,39 @@ class ScheduledCollector(Construct):
             "Function",
             handler=handler,
             description=description,
-            environment={METRIC_NAMESPACE: config.namespace, **environment},
+            environment={
+                METRIC_NAMESPACE: config.namespace,
+                MONITOR_MODE: config.mode,
+                READER_ROLE_NAME: config.reader_role_name,
+                **environment,
+            },
             timeout=timeout,
             memory_size=memory_size,
             log_retention_days=config.log_retention_days,
             # A failed scheduled run is not retried: the next one is minutes away and reads everything again.
             retry_attempts=0,
+            role_name=collector_role_name(name) if hub else None,
         )
-        grant_read_and_publish(self, self.role, namespace=config.namespace, reads=reads, why=why_any_resource)
-        events.Rule(
+        # Account mode: read this account. Hub mode: read nothing here; assume the members' reader roles.
+        self.reads_own_account = hub is None
+        grant_read_and_publish(
             self,
-            "Schedule",
-            description=f"Runs {title} every {self.minutes} minutes",
-            schedule=events.Schedule.rate(self.period),
-            targets=[targets.LambdaFunction(self.function, retry_attempts=0)],
+            self.role,
+            namespace=config.namespace,
+            reads=[*(reads if hub is None else []), *(home_reads or [])],
+            why=why_any_resource,
         )
+        if hub is None:
+            events.Rule(
+                self,
+                "Schedule",
+                description=f"Runs {title} every {self.minutes} minutes",
+                schedule=events.Schedule.rate(self.period),
+                targets=[targets.LambdaFunction(self.function, retry_attempts=0)],
+            )
+        else:
+            hub.grant_assume_readers(self.role)
+            hub.schedule(self, collector=name, title=title, function=self.function, timeout=timeout, period=self.period)
         self.alarms = [
             threshold_alarm(
                 self,

@@ -95,8 +95,8 @@ class PublishSettings(MonitorSettings):
 # monitor:mode and the reader role of the member accounts (README, "Organization: hub mode").
 MONITOR_MODE: Final = "MONITOR_MODE"
 READER_ROLE_NAME: Final = "READER_ROLE_NAME"
-MODE_ACCOUNT = "account"
-MODE_HUB = "hub"
+MODE_ACCOUNT: Final = "account"
+MODE_HUB: Final = "hub"
 
 
 class HubSettings(MonitorSettings):

@@ -1,0 +1,164 @@
+"""Hub mode (monitor:mode hub): the dispatcher, a work queue per collector, and the names the member stack trusts.
+
+On each collector's schedule the dispatcher puts one message per target account and region on the
+collector's queue; the collector's function consumes it (batch size 1, monitor:workerConcurrency at most at
+once, partial batch responses) and reads the target through the member's reader role.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Acknowledgment, Duration, Stack, Validations
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra.core.alerting import Alerting
+from infra.core.config import MonitorConfig
+from infra.core.dead_letters import DeadLetterQueue
+from infra.core.keys import AppKey
+from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
+from lambdas.core.settings import METRIC_NAMESPACE
+from lambdas.hub.settings import MEMBER_ACCOUNTS, MONITOR_REGIONS, ORGANIZATION_UNIT_IDS
+
+# The collectors' roles have fixed names in hub mode, so the member stack's reader role can trust exactly them.
+COLLECTOR_ROLE_PREFIX = "SubnetIpMonitor-collector-"
+# A message the collector failed on (a bug, a timeout) is tried this many times, then kept in the queue below.
+WORK_RECEIVES = 2
+# AWS's advice for an SQS event source: a visibility timeout of six times the function's timeout.
+VISIBILITY_PER_TIMEOUT = 6
+
+
+def collector_role_name(collector: str) -> str:
+    """The fixed name of a collector's role in hub mode (the member's reader role trusts it by name)."""
+    return f"{COLLECTOR_ROLE_PREFIX}{collector}"
+
+
+def collector_role_arns(partition: str, hub_account: str, collectors: list[str]) -> list[str]:
+    """The ARNs of the hub's collector roles, as the member's trust policy names them."""
+    return [f"arn:{partition}:iam::{hub_account}:role/{collector_role_name(c)}" for c in collectors]
+
+
+class HubDispatch(Construct):
+    """The dispatcher function, and for each collector its work queue, event source and schedule."""
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, config: MonitorConfig, key: AppKey, alerting: Alerting
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self._config = config
+        self._key = key
+        self.function, self.role = monitor_function(
+            self,
+            "Dispatcher",
+            handler="lambdas.hub.handler.handler",
+            description="Subnet IP Monitor: one work message per member account and region on each schedule",
+            environment={
+                METRIC_NAMESPACE: config.namespace,
+                MEMBER_ACCOUNTS: ",".join(config.member_accounts),
+                ORGANIZATION_UNIT_IDS: ",".join(config.organization_unit_ids),
+                MONITOR_REGIONS: ",".join(config.monitored_regions(Stack.of(self).region)),
+            },
+            timeout=Duration.minutes(1),
+            memory_size=256,
+            log_retention_days=config.log_retention_days,
+            retry_attempts=0,  # the next schedule dispatches everything again
+        )
+        organization_reads = (
+            [
+                iam.PolicyStatement(
+                    actions=["organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"],
+                    resources=["*"],
+                )
+            ]
+            if config.organization_unit_ids
+            else []
+        )
+        grant_read_and_publish(
+            self,
+            self.role,
+            namespace=config.namespace,
+            reads=organization_reads,
+            why="organizations list calls on units found at run time; PutMetricData for the dispatch failures",
+        )
+        self.dead_letters = DeadLetterQueue(
+            self,
+            "WorkDeadLetters",
+            key=key,
+            alerting=alerting,
+            name="hub-work",
+            kept=(
+                f"A collector failed {WORK_RECEIVES} times on one member account and region (an error it did not "
+                "expect, or its timeout). The message names the collector, account and region; the collector's "
+                "log group has the error."
+            ),
+        )
+
+    def schedule(
+        self,
+        scope: Construct,
+        *,
+        collector: str,
+        title: str,
+        function: lambda_.Function,
+        timeout: Duration,
+        period: Duration,
+    ) -> sqs.Queue:
+        """The collector's work queue and event source, and its schedule running the dispatcher for it."""
+        queue = sqs.Queue(
+            scope,
+            "WorkQueue",
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=self._key.key,
+            enforce_ssl=True,
+            visibility_timeout=Duration.seconds(timeout.to_seconds() * VISIBILITY_PER_TIMEOUT),
+            # A message older than a few schedules is stale: the next schedule has sent a fresh one.
+            retention_period=Duration.hours(1),
+            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letters.queue, max_receive_count=WORK_RECEIVES),
+        )
+        queue.grant_send_messages(self.role)
+        self._key.acknowledge_data_key_actions(self.role)
+        function.add_event_source(
+            sources.SqsEventSource(
+                queue,
+                batch_size=1,
+                max_concurrency=self._config.worker_concurrency,
+                report_batch_item_failures=True,
+            )
+        )
+        events.Rule(
+            scope,
+            "Schedule",
+            description=f"Dispatches {title} to every member account and region every {period.to_minutes()} minutes",
+            schedule=events.Schedule.rate(period),
+            targets=[
+                targets.LambdaFunction(
+                    self.function,
+                    retry_attempts=0,
+                    event=events.RuleTargetInput.from_object({"collector": collector, "queueUrl": queue.queue_url}),
+                )
+            ],
+        )
+        return queue
+
+    def grant_assume_readers(self, role: iam.Role) -> None:
+        """sts:AssumeRole on the reader role of any account (the member's trust policy decides who may)."""
+        partition = Stack.of(self).partition
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["sts:AssumeRole"],
+                resources=[f"arn:{partition}:iam::*:role/{self._config.reader_role_name}"],
+            )
+        )
+        Validations.of(role).acknowledge(
+            Acknowledgment(
+                id=f"AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/{self._config.reader_role_name}]",
+                reason=(
+                    "Member accounts under organizational units are found at run time; the role name is fixed and "
+                    "each member's reader role trusts only the hub's collector roles by name."
+                ),
+            )
+        )
