@@ -4,6 +4,7 @@ queries and dashboard section."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -28,11 +29,24 @@ from lambdas.core.settings import (
     SNAPSHOT_BUCKET,
 )
 from lambdas.events.kinds import registry
+from lambdas.events.model import EventKind
 
 # The exhaustion alarm looks at 5 minutes whatever the collectors' schedule: an event is news at once.
 EVENT_ALARM_PERIOD = Duration.minutes(5)
 # The name the event handler goes by in the health alarms and dashboard.
 FUNCTION_NAME = "events"
+
+
+def watched_kinds(config: MonitorConfig) -> list[EventKind[Any]]:
+    """The event kinds with a rule: every kind, opt-in ones (CloudTrail) only when switched on."""
+    return [k for k in registry.KINDS if not k.opt_in or config.cloud_trail_signals]
+
+
+def event_pattern(kind: EventKind[Any]) -> events.EventPattern:
+    """A kind's pattern as an EventBridge rule takes it (the hub's rules and the members' forwarding rules)."""
+    return events.EventPattern(
+        source=kind.pattern["source"], detail_type=kind.pattern["detail-type"], detail=kind.pattern["detail"]
+    )
 
 
 def exhaustion_events_total(namespace: str) -> str:
@@ -65,6 +79,7 @@ class EventWatching(Construct):
         incidents: IncidentWindows,
         snapshot_bucket: str,
         grant_snapshot_read: Callable[[iam.IRole], None],
+        member_bus: events.IEventBus | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self._config = config
@@ -105,8 +120,7 @@ class EventWatching(Construct):
         )
         grant_notify(role, alerting=alerting, incidents=incidents, key=key)
         grant_snapshot_read(role)  # free /28 blocks of the incident's subnet, from the census
-        # Opt-in kinds (CloudTrail) get a rule only when switched on.
-        self.kinds = [k for k in registry.KINDS if not k.opt_in or config.cloud_trail_signals]
+        self.kinds = watched_kinds(config)
         self.functions = {FUNCTION_NAME: self.function}
         self.collectors: list[ScheduledCollector] = []
         self.rules = [
@@ -114,15 +128,24 @@ class EventWatching(Construct):
                 self,
                 kind.rule_id,
                 description=f"Subnet IP Monitor: {kind.rule_id} events to the exhaustion-event handler",
-                event_pattern=events.EventPattern(
-                    source=kind.pattern["source"],
-                    detail_type=kind.pattern["detail-type"],
-                    detail=kind.pattern["detail"],
-                ),
+                event_pattern=event_pattern(kind),
                 targets=[self.dead_letters.rule_target(self.function)],
             )
             for kind in self.kinds
         ]
+        if member_bus is not None:
+            # Hub mode: the same rules on the bus the member accounts forward their events to.
+            self.rules += [
+                events.Rule(
+                    self,
+                    f"Members{kind.rule_id}",
+                    description=f"Subnet IP Monitor: members' {kind.rule_id} events to the exhaustion-event handler",
+                    event_bus=member_bus,
+                    event_pattern=event_pattern(kind),
+                    targets=[self.dead_letters.rule_target(self.function)],
+                )
+                for kind in self.kinds
+            ]
         self.alarms = [
             query_alarm(
                 self,

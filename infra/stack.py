@@ -15,12 +15,13 @@ from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
 from infra.core.dashboard import MonitorDashboard, Section
 from infra.core.health import MonitorHealth
-from infra.core.hub import HubDispatch
+from infra.core.hub import HubDispatch, MemberEventBus
 from infra.core.incidents import IncidentWindows
 from infra.core.keys import AppKey
 from infra.core.scheduled_collector import ScheduledCollector
 from infra.ecs import EcsCollection
 from infra.events import EventWatching
+from infra.member import MemberStackSet
 from infra.subnets import SubnetCollection
 
 
@@ -54,6 +55,9 @@ class SubnetIpMonitorStack(Stack):
         # its snapshot (the list keeps the dashboard order).
         # Hub mode: the collectors read member accounts, one work message per account and region (infra/core/hub.py).
         hub = HubDispatch(self, "Hub", config=config, key=key, alerting=alerting) if config.is_hub else None
+        member_bus = MemberEventBus(self, "MemberEvents", config=config).bus if config.is_hub else None
+        if config.deploy_members_with_stack_set:
+            MemberStackSet(self, "Members", config=config)
         census = EniCensus(self, "EniCensus", config=config, key=key, alerting=alerting, hub=hub)
         self.capabilities: list[Capability] = [
             SubnetCollection(
@@ -71,6 +75,7 @@ class SubnetIpMonitorStack(Stack):
                 incidents=incidents,
                 snapshot_bucket=census.bucket.bucket_name,
                 grant_snapshot_read=census.grant_snapshot_read,
+                member_bus=member_bus,
             ),
             census,
         ]

@@ -106,6 +106,7 @@ class MonitorConfig(BaseModel):
     # Organization scale (README, "Organization: hub mode"): this account alone, or a hub reading members.
     mode: Literal["account", "hub"] = Field(default=MODE_ACCOUNT, alias="mode")
     hub_account_id: str = Field(default="", alias="hubAccountId")
+    hub_region: str = Field(default="", alias="hubRegion")
     member_accounts: CommaSeparated = Field(default=(), alias="memberAccounts")
     organization_unit_ids: CommaSeparated = Field(default=(), alias="organizationUnitIds")
     organization_id: str = Field(default="", alias="organizationId")
@@ -114,6 +115,8 @@ class MonitorConfig(BaseModel):
     # SQS event sources take a maximum concurrency of 2 to 1,000.
     worker_concurrency: int = Field(default=5, alias="workerConcurrency", ge=2, le=1000)
     deploy_members_with_stack_set: bool = Field(default=False, alias="deployMembersWithStackSet")
+    # SELF when the hub is the organization's management account, DELEGATED_ADMIN for a delegated administrator.
+    stack_set_call_as: Literal["SELF", "DELEGATED_ADMIN"] = Field(default="SELF", alias="stackSetCallAs")
     account_names: dict[str, str] = Field(default_factory=dict, alias="accountNames")
     alarm_per_account: bool = Field(default=False, alias="alarmPerAccount")
 
@@ -200,6 +203,11 @@ class MonitorConfig(BaseModel):
     def _regions(cls, values: tuple[str, ...]) -> tuple[str, ...]:
         return matching(values, REGION_PATTERN, "a region name (eu-west-1)")
 
+    @field_validator("hub_region")
+    @classmethod
+    def _hub_region(cls, value: str) -> str:
+        return matching((value,), REGION_PATTERN, "a region name (eu-west-1)")[0] if value else value
+
     @field_validator("hub_account_id")
     @classmethod
     def _hub_account(cls, value: str) -> str:
@@ -225,9 +233,15 @@ class MonitorConfig(BaseModel):
             return self
         if not self.member_accounts and not self.organization_unit_ids:
             raise ValueError("monitor:mode=hub needs monitor:memberAccounts or monitor:organizationUnitIds (or both)")
-        if not self.hub_account_id:
+        if not self.hub_account_id or not self.hub_region:
             raise ValueError(
-                "monitor:mode=hub needs monitor:hubAccountId (the member stack's reader role trusts its collectors)"
+                "monitor:mode=hub needs monitor:hubAccountId and monitor:hubRegion (where the hub is deployed: the "
+                "member stack trusts its collectors and forwards events to its bus)"
+            )
+        if not self.organization_id and not self.member_accounts:
+            raise ValueError(
+                "monitor:organizationUnitIds alone needs monitor:organizationId: the hub's event bus accepts the "
+                "members' events from the organization (aws:PrincipalOrgID) or from monitor:memberAccounts"
             )
         if self.deploy_members_with_stack_set and not self.organization_unit_ids:
             raise ValueError("monitor:deployMembersWithStackSet needs monitor:organizationUnitIds (where to deploy)")

@@ -32,6 +32,40 @@ WORK_RECEIVES = 2
 VISIBILITY_PER_TIMEOUT = 6
 
 
+# The hub's event bus, which the members' forwarding rules target.
+MEMBER_BUS_NAME = "SubnetIpMonitor-member-events"
+
+
+def member_bus_arn(partition: str, hub_region: str, hub_account: str) -> str:
+    """The hub's event bus for the members' exhaustion events."""
+    return f"arn:{partition}:events:{hub_region}:{hub_account}:event-bus/{MEMBER_BUS_NAME}"
+
+
+class MemberEventBus(Construct):
+    """The bus the members forward their exhaustion events to; it accepts PutEvents only from the organization
+    (monitor:organizationId) or, without one, from the listed member accounts."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, config: MonitorConfig) -> None:
+        super().__init__(scope, construct_id)
+        self.bus = events.EventBus(self, "Bus", event_bus_name=MEMBER_BUS_NAME)
+        if config.organization_id:
+            statement = iam.PolicyStatement(
+                sid="OrganizationMembersPutEvents",
+                principals=[iam.AnyPrincipal()],
+                actions=["events:PutEvents"],
+                resources=[self.bus.event_bus_arn],
+                conditions={"StringEquals": {"aws:PrincipalOrgID": config.organization_id}},
+            )
+        else:
+            statement = iam.PolicyStatement(
+                sid="MemberAccountsPutEvents",
+                principals=[iam.AccountPrincipal(a) for a in config.member_accounts],
+                actions=["events:PutEvents"],
+                resources=[self.bus.event_bus_arn],
+            )
+        self.bus.add_to_resource_policy(statement)
+
+
 def collector_role_name(collector: str) -> str:
     """The fixed name of a collector's role in hub mode (the member's reader role trusts it by name)."""
     return f"{COLLECTOR_ROLE_PREFIX}{collector}"
