@@ -1,0 +1,266 @@
+"""Hub mode as synthesized: the dispatcher and work queues, collectors that read nothing themselves, the member
+stack's reader role and forwarding rules, the hub's event bus policy and the StackSet."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra.core.config import ConfigError, config_from_context
+from infra.core.hub import MEMBER_BUS_NAME, WORK_RECEIVES
+from lambdas.core.settings import load_settings
+from lambdas.hub.settings import DispatcherSettings
+from tests.infra.conftest import DEFAULT_CONTEXT, REPO_ROOT, Synthesized, synthesize
+from tests.infra.test_environment import REF_RETURNS
+
+HUB = "123456789012"
+MEMBERS = ["111111111111", "222222222222"]
+REGIONS = ["eu-west-1", "us-east-1"]
+OU = "ou-abcd-12345678"
+ORGANIZATION = "o-abcdefghij"
+HUB_KEYS: dict[str, Any] = {
+    "mode": "hub",
+    "hubAccountId": HUB,
+    "hubRegion": "eu-west-1",
+    "memberAccounts": MEMBERS,
+    "regions": REGIONS,
+    "workerConcurrency": 7,
+}
+COLLECTOR_POLICIES = ("SubnetCollection", "EcsCollection", "EniCensusCollector", "AlertsForecaster")
+READ_SERVICES = ("ec2:", "ecs:", "eks:")
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    return synthesize(
+        tmp_path_factory.mktemp("cdk-hub"),
+        **HUB_KEYS,
+        organizationUnitIds=[OU],
+        organizationId=ORGANIZATION,
+        deployMembersWithStackSet=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def member(hub: Synthesized) -> dict[str, Any]:
+    return dict(json.loads((hub.outdir / "SubnetIpMonitorMember.template.json").read_text()))
+
+
+def _statements(synthesized: Synthesized, prefix: str) -> list[dict[str, Any]]:
+    return [
+        statement
+        for logical_id, policy in synthesized.of_type("AWS::IAM::Policy").items()
+        if logical_id.startswith(prefix)
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
+
+
+def _actions(statements: list[dict[str, Any]]) -> set[str]:
+    return {a for s in statements for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
+
+
+def test_given_hub_mode_then_both_templates_pass_cfn_lint(hub):
+    for name in ("SubnetIpMonitor", "SubnetIpMonitorMember"):
+        template = hub.outdir / f"{name}.template.json"
+        result = subprocess.run(
+            [str(Path(sys.executable).with_name("cfn-lint")), str(template)],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_given_hub_mode_then_collectors_read_nothing_themselves_and_may_only_assume_the_reader_role(hub):
+    for collector in COLLECTOR_POLICIES:
+        statements = _statements(hub, collector)
+        assert statements, collector
+        assert not [a for a in _actions(statements) if a.startswith(READ_SERVICES)], collector
+        (assume,) = [s for s in statements if s["Action"] == "sts:AssumeRole"]
+        assert assume["Resource"] == {
+            "Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::*:role/SubnetIpMonitorReader"]]
+        }
+
+
+def test_given_hub_mode_then_the_member_role_holds_exactly_what_the_collectors_read_in_account_mode(
+    synthesized, member
+):
+    # What the four collectors' own roles are granted on EC2, ECS and EKS when they read their own account.
+    account_mode = set()
+    for collector in COLLECTOR_POLICIES:
+        account_mode |= {a for a in _actions(_statements(synthesized, collector)) if a.startswith(READ_SERVICES)}
+    (role,) = [
+        r for r in member["Resources"].values() if r["Type"] == "AWS::IAM::Role" and "Policies" in r["Properties"]
+    ]
+    (policy,) = role["Properties"]["Policies"]
+    granted = {a for s in policy["PolicyDocument"]["Statement"] for a in s["Action"]}
+    assert granted == account_mode
+    assert all(s["Effect"] == "Allow" for s in policy["PolicyDocument"]["Statement"])
+    assert role["Properties"]["RoleName"] == "SubnetIpMonitorReader"
+    assert role["Condition"] == "InRoleRegion"
+    assert member["Conditions"]["InRoleRegion"] == {"Fn::Equals": [{"Ref": "AWS::Region"}, REGIONS[0]]}
+
+
+def test_given_the_member_role_then_it_trusts_only_the_hubs_collector_roles(member):
+    (role,) = [
+        r for r in member["Resources"].values() if r["Type"] == "AWS::IAM::Role" and "Policies" in r["Properties"]
+    ]
+    (trust,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Action"] == "sts:AssumeRole"
+    assert trust["Principal"] == {"AWS": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, f":iam::{HUB}:root"]]}}
+    names = [p["Fn::Join"][1][-1] for p in trust["Condition"]["ArnEquals"]["aws:PrincipalArn"]]
+    assert names == [
+        f":iam::{HUB}:role/SubnetIpMonitor-collector-{c}" for c in ("subnets", "ecs", "census", "forecast")
+    ]
+
+
+def test_given_the_member_stack_then_every_watched_event_is_forwarded_to_the_hubs_bus(hub, member):
+    # The event handler's rules (the composer's alarm rule is the hub's own, not a member's event).
+    hub_rules = [r["Properties"] for k, r in hub.of_type("AWS::Events::Rule").items() if k.startswith("EventWatching")]
+    on_member_bus = [r for r in hub_rules if "EventBusName" in r]
+    on_default_bus = [r for r in hub_rules if "EventBusName" not in r]
+    forwarding = [r for r in member["Resources"].values() if r["Type"] == "AWS::Events::Rule"]
+    patterns = sorted(json.dumps(r["EventPattern"], sort_keys=True) for r in on_default_bus)
+    assert len(patterns) == 5
+    assert sorted(json.dumps(r["Properties"]["EventPattern"], sort_keys=True) for r in forwarding) == patterns
+    assert sorted(json.dumps(r["EventPattern"], sort_keys=True) for r in on_member_bus) == patterns
+    bus = f":events:eu-west-1:{HUB}:event-bus/{MEMBER_BUS_NAME}"
+    assert {r["Properties"]["Targets"][0]["Arn"]["Fn::Join"][1][-1] for r in forwarding} == {bus}
+    forwarder = {r["Properties"]["Targets"][0]["RoleArn"]["Fn::GetAtt"][0] for r in forwarding}
+    assert len(forwarder) == 1  # one role for every rule
+
+
+def test_given_an_organization_id_then_the_hub_bus_accepts_its_members_only(hub):
+    (policy,) = hub.of_type("AWS::Events::EventBusPolicy").values()
+    statement = policy["Properties"]["Statement"]
+    assert statement["Action"] == "events:PutEvents"
+    assert statement["Condition"] == {"StringEquals": {"aws:PrincipalOrgID": ORGANIZATION}}
+
+
+def test_given_listed_members_and_no_organization_then_the_hub_bus_accepts_those_accounts_only(tmp_path):
+    synthesized = synthesize(tmp_path, **HUB_KEYS)
+    (policy,) = synthesized.of_type("AWS::Events::EventBusPolicy").values()
+    principal = policy["Properties"]["Statement"]["Principal"]["AWS"]
+    accounts = [p["Fn::Join"][1][-1] for p in (principal if isinstance(principal, list) else [principal])]
+    assert accounts == [f":iam::{m}:root" for m in MEMBERS]
+    assert "Condition" not in policy["Properties"]["Statement"]
+
+
+def test_given_hub_mode_then_each_collector_consumes_its_own_work_queue_one_message_at_a_time(hub):
+    mappings = list(hub.of_type("AWS::Lambda::EventSourceMapping").values())
+    assert len(mappings) == len(COLLECTOR_POLICIES)
+    for mapping in mappings:
+        properties = mapping["Properties"]
+        assert properties["BatchSize"] == 1
+        assert properties["ScalingConfig"] == {"MaximumConcurrency": 7}
+        assert properties["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    queues = {k: q["Properties"] for k, q in hub.of_type("AWS::SQS::Queue").items() if "WorkQueue" in k}
+    assert len(queues) == len(COLLECTOR_POLICIES)
+    for queue in queues.values():
+        assert "KmsMasterKeyId" in queue
+        assert queue["RedrivePolicy"]["maxReceiveCount"] == WORK_RECEIVES
+
+
+def test_given_hub_mode_then_every_schedule_runs_the_dispatcher_with_its_collector_and_queue(hub):
+    functions = hub.of_type("AWS::Lambda::Function")
+    (dispatcher,) = [k for k, f in functions.items() if f["Properties"]["Handler"] == "lambdas.hub.handler.handler"]
+    schedules = [
+        r["Properties"] for r in hub.of_type("AWS::Events::Rule").values() if "ScheduleExpression" in r["Properties"]
+    ]
+    dispatched = [s for s in schedules if s["Targets"][0]["Arn"]["Fn::GetAtt"][0] == dispatcher]
+    inputs = sorted(json.loads(json.dumps(s["Targets"][0]["Input"]))["Fn::Join"][1][0] for s in dispatched)
+    assert len(dispatched) == len(COLLECTOR_POLICIES)
+    assert [i.split('"')[3] for i in inputs] == ["census", "ecs", "forecast", "subnets"]
+    # The digest keeps its own schedule; no collector is run by a schedule directly.
+    collectors = {
+        k
+        for k, f in functions.items()
+        if f["Properties"]["Handler"].endswith(
+            ("subnets.handler.handler", "ecs.handler.handler", "census.handler.handler", "forecast_handler.handler")
+        )
+    }
+    assert not [s for s in schedules if s["Targets"][0]["Arn"]["Fn::GetAtt"][0] in collectors]
+
+
+def test_given_hub_mode_then_the_dispatchers_environment_validates_and_it_may_only_list_send_and_publish(hub):
+    (function,) = [
+        f["Properties"]
+        for f in hub.of_type("AWS::Lambda::Function").values()
+        if f["Properties"]["Handler"] == "lambdas.hub.handler.handler"
+    ]
+    resources = hub.resources
+    environment = {
+        k: (v if isinstance(v, str) else REF_RETURNS[resources[v["Ref"]]["Type"]])
+        for k, v in function["Environment"]["Variables"].items()
+    }
+    settings = load_settings(DispatcherSettings, environment)
+    assert (settings.member_accounts, settings.organization_unit_ids, settings.regions) == (
+        tuple(MEMBERS),
+        (OU,),
+        tuple(REGIONS),
+    )
+    assert _actions(_statements(hub, "Hub")) == {
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "organizations:ListAccountsForParent",
+        "organizations:ListOrganizationalUnitsForParent",
+        "cloudwatch:PutMetricData",
+        "sqs:SendMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:GetQueueUrl",
+        "kms:Decrypt",
+        "kms:Encrypt",
+        "kms:ReEncrypt*",
+        "kms:GenerateDataKey*",
+    }
+
+
+def test_given_the_stack_set_then_it_deploys_the_member_template_to_the_units_in_every_region(hub):
+    (stack_set,) = hub.of_type("AWS::CloudFormation::StackSet").values()
+    properties = stack_set["Properties"]
+    assert properties["PermissionModel"] == "SERVICE_MANAGED"
+    assert properties["AutoDeployment"] == {"Enabled": True, "RetainStacksOnAccountRemoval": False}
+    assert properties["Capabilities"] == ["CAPABILITY_NAMED_IAM"]
+    (instances,) = properties["StackInstancesGroup"]
+    assert instances == {"DeploymentTargets": {"OrganizationalUnitIds": [OU]}, "Regions": REGIONS}
+    body = json.loads(properties["TemplateBody"])
+    assert "BootstrapVersion" not in body.get("Parameters", {})  # member accounts need no CDK bootstrap
+    assert [
+        r["Properties"]["RoleName"]
+        for r in body["Resources"].values()
+        if r["Type"] == "AWS::IAM::Role" and "RoleName" in r["Properties"]
+    ] == ["SubnetIpMonitorReader"]
+
+
+@pytest.mark.parametrize(
+    ("keys", "message"),
+    [
+        (
+            {"mode": "hub", "hubAccountId": HUB, "hubRegion": "eu-west-1"},
+            "needs monitor:memberAccounts or monitor:organizationUnitIds",
+        ),
+        ({"mode": "hub", "memberAccounts": MEMBERS}, "needs monitor:hubAccountId and monitor:hubRegion"),
+        ({**HUB_KEYS, "memberAccounts": [], "organizationUnitIds": [OU]}, "needs monitor:organizationId"),
+        ({"memberAccounts": MEMBERS}, "monitor:memberAccounts only apply with monitor:mode=hub"),
+        (
+            {**HUB_KEYS, "deployMembersWithStackSet": True},
+            "deployMembersWithStackSet needs monitor:organizationUnitIds",
+        ),
+        (
+            {**HUB_KEYS, "memberAccounts": ["1234"], "organizationId": ORGANIZATION},
+            "monitor:memberAccounts: not an account id",
+        ),
+        ({**HUB_KEYS, "regions": ["Ireland"]}, "monitor:regions: not a region name"),
+        ({**HUB_KEYS, "workerConcurrency": 1}, "monitor:workerConcurrency"),
+    ],
+)
+def test_given_bad_hub_configuration_then_synth_fails_naming_the_key(keys, message):
+    context = {**DEFAULT_CONTEXT, **{f"monitor:{k}": v for k, v in keys.items()}}
+    with pytest.raises(ConfigError, match=message):
+        config_from_context(context)
