@@ -96,6 +96,7 @@ def main() -> None:
                 core_settings.TOPIC_ARN: resources.topic_arn,
                 core_settings.INCIDENT_TABLE_NAME: resources.incident_table,
                 core_settings.DEAD_LETTER_QUEUE_URL: resources.dead_letter_queue_url,
+                core_settings.ACCOUNT_NAMES: json.dumps(config.account_names),
             }
         )
         calls = _count_calls()
@@ -252,6 +253,8 @@ def _demo_environment(config: MonitorConfig) -> dict[str, str]:
         FREE_PREFIX_BLOCK_FLOOR: str(config.free_prefix_block_floor),
         # The collectors keep their at-risk publish state where the stack puts it: the census bucket.
         **publish_environment(config, CENSUS_BUCKET),
+        core_settings.MONITOR_MODE: config.mode,
+        core_settings.READER_ROLE_NAME: config.reader_role_name,
     }
 
 

@@ -9,12 +9,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from lambdas.core.contract import DEFAULT_NAMESPACE
+from lambdas.core.dispatch.settings import ACCOUNT_ID_PATTERN, OU_ID_PATTERN, REGION_PATTERN, matching
 from lambdas.core.publish_policy import PublishMode
 
 # `cdk deploy -c monitor:alertEmails=a@x.org,b@y.org` arrives as one string, cdk.json gives a list: the
 # Lambda settings parse their comma-separated variables the same way.
 from lambdas.core.settings import MODE_ACCOUNT, MODE_HUB, CommaSeparated, parse_tag_filter
-from lambdas.hub.settings import ACCOUNT_ID_PATTERN, OU_ID_PATTERN, REGION_PATTERN, matching
 
 CONTEXT_PREFIX = "monitor:"
 EMAIL_PATTERN = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")

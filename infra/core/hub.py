@@ -21,8 +21,8 @@ from infra.core.config import MonitorConfig
 from infra.core.dead_letters import DeadLetterQueue
 from infra.core.keys import AppKey
 from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
+from lambdas.core.dispatch.settings import MEMBER_ACCOUNTS, MONITOR_REGIONS, ORGANIZATION_UNIT_IDS
 from lambdas.core.settings import METRIC_NAMESPACE
-from lambdas.hub.settings import MEMBER_ACCOUNTS, MONITOR_REGIONS, ORGANIZATION_UNIT_IDS
 
 # The collectors' roles have fixed names in hub mode, so the member stack's reader role can trust exactly them.
 COLLECTOR_ROLE_PREFIX = "SubnetIpMonitor-collector-"
@@ -88,7 +88,7 @@ class HubDispatch(Construct):
         self.function, self.role = monitor_function(
             self,
             "Dispatcher",
-            handler="lambdas.hub.handler.handler",
+            handler="lambdas.core.dispatch.handler.handler",
             description="Subnet IP Monitor: one work message per member account and region on each schedule",
             environment={
                 METRIC_NAMESPACE: config.namespace,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from aws_cdk import aws_iam as iam
 
 from infra.core.alerting import Alerting
@@ -10,10 +12,12 @@ from infra.core.dead_letters import DeadLetterQueue
 from infra.core.incidents import IncidentWindows
 from infra.core.keys import AppKey
 from lambdas.core.settings import (
+    ACCOUNT_NAMES,
     DEAD_LETTER_QUEUE_URL,
     DEDUPE_WINDOW_MINUTES,
     INCIDENT_TABLE_NAME,
     METRIC_NAMESPACE,
+    MONITOR_MODE,
     TOPIC_ARN,
 )
 
@@ -28,6 +32,8 @@ def notify_environment(
         INCIDENT_TABLE_NAME: incidents.table.table_name,
         DEDUPE_WINDOW_MINUTES: str(config.dedupe_window_minutes),
         DEAD_LETTER_QUEUE_URL: dead_letters.queue.queue_url,
+        ACCOUNT_NAMES: json.dumps(config.account_names, sort_keys=True),
+        MONITOR_MODE: config.mode,
     }
 
 

@@ -1,6 +1,6 @@
 """Hub mode: reading a member account through its reader role, and the work messages that say which one.
 
-A scheduled collector in hub mode does not read on its schedule: the dispatcher (lambdas/hub) puts one message
+A scheduled collector in hub mode does not read on its schedule: the dispatcher (lambdas/core/dispatch) puts one message
 per target account and region on the collector's queue, and the collector's function, invoked by SQS with one
 message at a time, assumes the member's reader role and runs its usual pipeline against that target. Its
 metrics, publish state and snapshot go to its home (the hub's own account and region).

@@ -12,7 +12,16 @@ import os
 from collections.abc import Mapping
 from typing import Annotated, Final, Literal, TypeVar, cast
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Json,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from lambdas.core.errors import SettingsError
 from lambdas.core.publish_policy import PublishMode
@@ -114,6 +123,8 @@ TOPIC_ARN: Final = "TOPIC_ARN"
 INCIDENT_TABLE_NAME: Final = "INCIDENT_TABLE_NAME"
 DEDUPE_WINDOW_MINUTES: Final = "DEDUPE_WINDOW_MINUTES"
 DEAD_LETTER_QUEUE_URL: Final = "DEAD_LETTER_QUEUE_URL"
+# monitor:accountNames as a JSON object ({"111122223333": "payments-prod"}); "{}" when none are named.
+ACCOUNT_NAMES: Final = "ACCOUNT_NAMES"
 
 
 class NotifySettings(MonitorSettings):
@@ -123,6 +134,16 @@ class NotifySettings(MonitorSettings):
     incident_table_name: str = Field(alias=INCIDENT_TABLE_NAME, min_length=3, max_length=255)
     dedupe_window_minutes: int = Field(alias=DEDUPE_WINDOW_MINUTES, ge=1, le=1440)
     dead_letter_queue_url: str = Field(alias=DEAD_LETTER_QUEUE_URL, pattern=r"^https://")
+    account_names: Json[dict[str, str]] = Field(alias=ACCOUNT_NAMES)
+    mode: Literal["account", "hub"] = Field(alias=MONITOR_MODE)
+
+    def account_label(self, account_id: str) -> str | None:
+        """How an email's subject names the account: '111122223333 (payments-prod)' when monitor:accountNames
+        names it, the id in hub mode (many accounts), else None (one account: nothing to add)."""
+        name = self.account_names.get(account_id)
+        if name:
+            return f"{account_id} ({name})"
+        return account_id if self.mode == MODE_HUB else None
 
 
 SettingsModel = TypeVar("SettingsModel", bound=MonitorSettings)

@@ -25,15 +25,31 @@ class SubnetNow:
 
 
 def render_email(
-    kind: EventKind[Any], incident: Incident, subnet: SubnetNow, window_minutes: int, now: datetime
+    kind: EventKind[Any],
+    incident: Incident,
+    subnet: SubnetNow,
+    window_minutes: int,
+    now: datetime,
+    *,
+    account: str | None = None,
 ) -> Email:
-    """The email for the first event of an incident window: the kind's subject, story and remedies."""
+    """The email for the first event of an incident window: the kind's subject, story and remedies.
+
+    account, when given (hub mode, or a named account), says whose incident it is: "[payments-prod] ..." first
+    in the subject, and in WHERE.
+    """
     where = subnet_label(incident.subnet_id, subnet) if incident.subnet_id else "its subnet"
     story = kind.story_of(incident)
     subject = story.subject(incident, where)
-    return Email(
-        fit_subject(subject), _body(subject, story, incident, subnet=subnet, window_minutes=window_minutes, now=now)
-    )
+    if account:
+        subject = f"[{_short_account(account)}] {subject}"
+    body = _body(subject, story, incident, subnet=subnet, window_minutes=window_minutes, now=now, account=account)
+    return Email(fit_subject(subject), body)
+
+
+def _short_account(label: str) -> str:
+    """'payments-prod' from '111122223333 (payments-prod)'; the id when the account has no name."""
+    return label.split(" (", 1)[1].rstrip(")") if " (" in label else label
 
 
 def subnet_label(subnet_id: str, subnet: SubnetNow) -> str:
@@ -43,14 +59,21 @@ def subnet_label(subnet_id: str, subnet: SubnetNow) -> str:
 
 
 def _body(
-    subject: str, story: Story, incident: Incident, *, subnet: SubnetNow, window_minutes: int, now: datetime
+    subject: str,
+    story: Story,
+    incident: Incident,
+    *,
+    subnet: SubnetNow,
+    window_minutes: int,
+    now: datetime,
+    account: str | None,
 ) -> str:
     said = incident.aws_message + (f"\n\n{incident.note}" if incident.note else "")
     links = console_links(incident)
     sections = [
         subject,  # the full text, in case the subject line had to be cut
         "WHAT HAPPENED\n" + story.what_happened,
-        "WHERE\n" + "\n".join(f"{label}: {value}" for label, value in _where(incident, subnet, now) if value),
+        "WHERE\n" + "\n".join(f"{label}: {value}" for label, value in _where(incident, subnet, now, account) if value),
         "AWS SAID\n" + said,
         "WHAT TO DO\n" + "\n".join(f"{n}. {step}" for n, step in enumerate(story.remedies, start=1)),
         *(["OPEN IN THE CONSOLE\n" + "\n".join(f"{label}: {url}" for label, url in links)] if links else []),
@@ -59,9 +82,9 @@ def _body(
     return "\n\n".join(sections) + "\n"
 
 
-def _where(incident: Incident, subnet: SubnetNow, now: datetime) -> list[tuple[str, str | None]]:
+def _where(incident: Incident, subnet: SubnetNow, now: datetime, account: str | None) -> list[tuple[str, str | None]]:
     return [
-        ("Account", incident.origin.account),
+        ("Account", account or incident.origin.account),
         ("Region", incident.origin.region),
         ("Cluster", incident.cluster),
         ("Service", incident.service),

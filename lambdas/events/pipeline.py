@@ -104,7 +104,8 @@ class EventHandling:
     def notify(self, kind: EventKind[Any], incident: Incident, subnet_now: SubnetNow | None = None) -> None:
         """Email the incident; if that fails, its window is released and the event kept."""
         subnet = self._with_prefix_blocks(subnet_now or self._subnet_now(incident.subnet_id))
-        email = render_email(kind, incident, subnet, self.settings.dedupe_window_minutes, self.now)
+        account = self.settings.account_label(incident.origin.account)
+        email = render_email(kind, incident, subnet, self.settings.dedupe_window_minutes, self.now, account=account)
         why = self.notifier.send(incident.dedupe_key, email)
         if why is None:
             self.outcome.status = "notified"

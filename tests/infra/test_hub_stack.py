@@ -13,8 +13,8 @@ import pytest
 
 from infra.core.config import ConfigError, config_from_context
 from infra.core.hub import MEMBER_BUS_NAME, WORK_RECEIVES
+from lambdas.core.dispatch.settings import DispatcherSettings
 from lambdas.core.settings import load_settings
-from lambdas.hub.settings import DispatcherSettings
 from tests.infra.conftest import DEFAULT_CONTEXT, REPO_ROOT, Synthesized, synthesize
 from tests.infra.test_environment import REF_RETURNS
 
@@ -169,7 +169,9 @@ def test_given_hub_mode_then_each_collector_consumes_its_own_work_queue_one_mess
 
 def test_given_hub_mode_then_every_schedule_runs_the_dispatcher_with_its_collector_and_queue(hub):
     functions = hub.of_type("AWS::Lambda::Function")
-    (dispatcher,) = [k for k, f in functions.items() if f["Properties"]["Handler"] == "lambdas.hub.handler.handler"]
+    (dispatcher,) = [
+        k for k, f in functions.items() if f["Properties"]["Handler"] == "lambdas.core.dispatch.handler.handler"
+    ]
     schedules = [
         r["Properties"] for r in hub.of_type("AWS::Events::Rule").values() if "ScheduleExpression" in r["Properties"]
     ]
@@ -192,7 +194,7 @@ def test_given_hub_mode_then_the_dispatchers_environment_validates_and_it_may_on
     (function,) = [
         f["Properties"]
         for f in hub.of_type("AWS::Lambda::Function").values()
-        if f["Properties"]["Handler"] == "lambdas.hub.handler.handler"
+        if f["Properties"]["Handler"] == "lambdas.core.dispatch.handler.handler"
     ]
     resources = hub.resources
     environment = {

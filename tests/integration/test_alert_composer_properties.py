@@ -27,6 +27,8 @@ SETTINGS = ComposerSettings.model_validate(
         "INCIDENT_TABLE_NAME": "incident-windows",
         "DEDUPE_WINDOW_MINUTES": "30",
         "DEAD_LETTER_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/alerts-dlq",
+        "ACCOUNT_NAMES": "{}",
+        "MONITOR_MODE": "account",
         "ALARM_NAME_PREFIX": STACK_PREFIX,
         "SNAPSHOT_BUCKET": "snapshots",
         "UTILIZATION_THRESHOLD_PERCENT": "80",

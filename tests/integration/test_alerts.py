@@ -64,6 +64,8 @@ class AlertWorld:
                 "INCIDENT_TABLE_NAME": self.resources.incident_table,
                 "DEDUPE_WINDOW_MINUTES": "30",
                 "DEAD_LETTER_QUEUE_URL": self.resources.dead_letter_queue_url,
+                "ACCOUNT_NAMES": "{}",
+                "MONITOR_MODE": "account",
                 "ALARM_NAME_PREFIX": STACK_PREFIX,
                 "SNAPSHOT_BUCKET": BUCKET,
                 **THRESHOLDS,

@@ -342,6 +342,8 @@ def test_given_a_node_group_short_of_addresses_then_one_email_and_one_event_poin
             "INCIDENT_TABLE_NAME": resources.incident_table,
             "DEDUPE_WINDOW_MINUTES": "30",
             "DEAD_LETTER_QUEUE_URL": resources.dead_letter_queue_url,
+            "ACCOUNT_NAMES": "{}",
+            "MONITOR_MODE": "account",
             "FREE_ADDRESS_FLOOR": "8",
             "SNAPSHOT_BUCKET": BUCKET,
         }

@@ -84,6 +84,8 @@ def world(aws, monkeypatch) -> EventWorld:
         "INCIDENT_TABLE_NAME": "incident-windows",
         "DEDUPE_WINDOW_MINUTES": "30",
         "DEAD_LETTER_QUEUE_URL": dead_letter_url,
+        "ACCOUNT_NAMES": "{}",
+        "MONITOR_MODE": "account",
         # The /28 keeps 2 free addresses: above this floor an ambiguous EC2 code stays EniCreationFailed.
         "FREE_ADDRESS_FLOOR": "1",
         "SNAPSHOT_BUCKET": SNAPSHOT_BUCKET,
@@ -128,6 +130,34 @@ def test_given_a_task_event_then_the_email_shows_the_subnet_free_count_looked_up
     # /28 = 11 usable, 9 ENIs taken: AvailableIpAddressCount is 2.
     assert "Free addresses now: 2 (read at" in email["Message"]
     assert "CIDR: 10.20.16.0/28 (11 usable)" in email["Message"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "prefix", "account_line"),
+    [
+        # One account: the subject is unchanged, WHERE names the account.
+        ({}, "", "Account: 111122223333\n"),
+        # Hub mode: every subject says whose incident it is, by name where monitor:accountNames has one.
+        ({"MONITOR_MODE": "hub"}, "[111122223333] ", "Account: 111122223333\n"),
+        (
+            {"MONITOR_MODE": "hub", "ACCOUNT_NAMES": '{"111122223333": "payments-prod"}'},
+            "[payments-prod] ",
+            "Account: 111122223333 (payments-prod)\n",
+        ),
+    ],
+)
+def test_given_a_members_event_then_its_email_and_count_carry_its_account(world, overrides, prefix, account_line):
+    handle(world.event("task_stopped_no_addresses_ec2"), **overrides)
+
+    (email,) = world.emails()
+    subject = f"{prefix}ECS task could not start: subnet {world.subnet_id} (tasks-1a) is out of IP addresses"
+    # Subjects are cut to fit (100 characters); the body starts with the whole one.
+    assert subject.startswith(email["Subject"].removesuffix("..."))
+    assert email["Message"].startswith(subject + "\n")
+    assert account_line in email["Message"]
+    # The event's account (the AWS documentation's example), not the account that handled it.
+    counted = {"AccountId": "111122223333", "Reason": "SubnetAddressesExhausted"}
+    assert sum(metric_values(regional_client("cloudwatch"), "IpExhaustionEvents", counted, "Sum")) == 1
 
 
 def test_given_a_burst_of_identical_failures_then_one_email_and_every_event_counted(world):

@@ -27,6 +27,8 @@ SETTINGS = EventHandlerSettings.model_validate(
         "INCIDENT_TABLE_NAME": "incident-windows",
         "DEDUPE_WINDOW_MINUTES": "30",
         "DEAD_LETTER_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/events-dlq",
+        "ACCOUNT_NAMES": "{}",
+        "MONITOR_MODE": "account",
         "FREE_ADDRESS_FLOOR": "8",
         "SNAPSHOT_BUCKET": "census-snapshots",
     }

@@ -11,10 +11,10 @@ import boto3
 import pytest
 
 from lambdas.core import contract
+from lambdas.core.dispatch.handler import handler as dispatcher
 from lambdas.core.members import TargetMessage, member_target
 from lambdas.core.targets import own_target
 from lambdas.ecs.handler import handler as ecs_handler
-from lambdas.hub.handler import handler as dispatcher
 from lambdas.subnets.handler import handler as subnet_handler
 from tests.integration.conftest import NAMESPACE, count_calls, metric_values, published_series
 from tests.support.lambda_context import LocalLambdaContext, function_arn

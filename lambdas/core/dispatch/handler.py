@@ -6,10 +6,10 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from lambdas.core.dispatch.pipeline import DispatchRequest, dispatch
+from lambdas.core.dispatch.settings import DispatcherSettings
 from lambdas.core.settings import load_settings
 from lambdas.core.targets import own_target
-from lambdas.hub.pipeline import DispatchRequest, dispatch
-from lambdas.hub.settings import DispatcherSettings
 
 logger = Logger()
 

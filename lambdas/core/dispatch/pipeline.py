@@ -9,13 +9,13 @@ from aws_lambda_powertools import Logger
 from pydantic import BaseModel, ConfigDict, Field
 
 from lambdas.core.aws.cloudwatch import put_metric_batch
+from lambdas.core.dispatch.model import target_accounts, work_messages
+from lambdas.core.dispatch.reads import accounts_under, send_work
+from lambdas.core.dispatch.settings import DispatcherSettings
 from lambdas.core.errors import AwsReadError, PublishError
 from lambdas.core.publish import collector_failure_point
 from lambdas.core.run import RunReport
 from lambdas.core.targets import Target
-from lambdas.hub.model import target_accounts, work_messages
-from lambdas.hub.reads import accounts_under, send_work
-from lambdas.hub.settings import DispatcherSettings
 
 logger = Logger(child=True)
 
