@@ -30,8 +30,21 @@ SUBNET_REMEDY = (
 )
 
 
-def _where_vpc(vpc_id: str | None) -> str:
-    return f" WHERE {contract.VPC_ID} = '{vpc_id}'" if vpc_id else ""
+def _where(part: str | None) -> str:
+    """The WHERE of one alarm partition: a VPC id (monitor:alarmPerVpc) or an account id (alarmPerAccount)."""
+    if not part:
+        return ""
+    dimension = contract.VPC_ID if part.startswith("vpc-") else contract.ACCOUNT_ID
+    return f" WHERE {dimension} = '{part}'"
+
+
+def alarm_partitions(config: MonitorConfig) -> tuple[str | None, ...]:
+    """One subnet alarm pair per listed VPC or member account when asked, else one for everything."""
+    if config.alarm_per_vpc:
+        return config.vpc_ids
+    if config.alarm_per_account:
+        return config.member_accounts
+    return (None,)
 
 
 def worst_subnet_utilization(namespace: str, vpc_id: str | None = None, limit: int = MAX_SERIES_PER_QUERY) -> str:
@@ -42,7 +55,7 @@ def worst_subnet_utilization(namespace: str, vpc_id: str | None = None, limit: i
         group_by=contract.SUBNET_KEY,
         lowest_first=False,
         limit=limit,
-        where=_where_vpc(vpc_id),
+        where=_where(vpc_id),
     )
 
 
@@ -54,7 +67,7 @@ def fewest_free_addresses(namespace: str, vpc_id: str | None = None, limit: int 
         group_by=contract.SUBNET_KEY,
         lowest_first=True,
         limit=limit,
-        where=_where_vpc(vpc_id),
+        where=_where(vpc_id),
     )
 
 
@@ -112,12 +125,12 @@ class SubnetCollection(Construct):
         self.collectors = [self.collector]
         self.functions = {COLLECTOR: self.collector.function}
         self.alarms: list[cloudwatch.Alarm] = []
-        for vpc_id in config.vpc_ids if config.alarm_per_vpc else (None,):
-            self._threshold_alarms(vpc_id, alerting)
+        for part in alarm_partitions(config):
+            self._threshold_alarms(part, alerting)
 
     def _threshold_alarms(self, vpc_id: str | None, alerting: Alerting) -> None:
         config = self._config
-        scope = f" in {vpc_id}" if vpc_id else ""
+        scope = (f" in {vpc_id}" if vpc_id.startswith("vpc-") else f" in account {vpc_id}") if vpc_id else ""
         suffix = f"-{vpc_id}" if vpc_id else ""
         self.alarms.append(
             query_alarm(

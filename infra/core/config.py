@@ -119,6 +119,8 @@ class MonitorConfig(BaseModel):
     stack_set_call_as: Literal["SELF", "DELEGATED_ADMIN"] = Field(default="SELF", alias="stackSetCallAs")
     account_names: dict[str, str] = Field(default_factory=dict, alias="accountNames")
     alarm_per_account: bool = Field(default=False, alias="alarmPerAccount")
+    # CloudWatch's default quota of Metrics Insights alarms per account and region; raise it if yours is higher.
+    metrics_insights_alarm_quota: int = Field(default=200, alias="metricsInsightsAlarmQuota", ge=1, le=10000)
 
     @field_validator("alert_emails")
     @classmethod
@@ -245,6 +247,8 @@ class MonitorConfig(BaseModel):
             )
         if self.deploy_members_with_stack_set and not self.organization_unit_ids:
             raise ValueError("monitor:deployMembersWithStackSet needs monitor:organizationUnitIds (where to deploy)")
+        if self.alarm_per_account and self.alarm_per_vpc:
+            raise ValueError("monitor:alarmPerAccount and monitor:alarmPerVpc cannot both be on: choose one partition")
         if self.alarm_per_account and not self.member_accounts:
             raise ValueError(
                 "monitor:alarmPerAccount needs monitor:memberAccounts (alarms are made at synth, per listed account)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -71,14 +72,20 @@ ALARM_KINDS = (
 
 
 def alarm_kind(alarm_name: str, prefix: str) -> AlarmKind | None:
-    """The kind of the alarm called alarm_name ('<prefix><stem>' or '<prefix><stem>-<vpc id>'), if any."""
+    """The kind of the alarm called alarm_name ('<prefix><stem>', or with '-<vpc id>' or '-<account id>' for
+    per-VPC and per-account alarms), if any."""
     if not alarm_name.startswith(prefix):
         return None
     rest = alarm_name.removeprefix(prefix)
     for kind in ALARM_KINDS:
-        if rest == kind.stem or rest.startswith(f"{kind.stem}-vpc-"):
+        part = rest.removeprefix(f"{kind.stem}-")
+        if rest == kind.stem or (part != rest and (part.startswith("vpc-") or PER_ACCOUNT.fullmatch(part))):
             return kind
     return None
+
+
+# The suffix of a per-account alarm (monitor:alarmPerAccount): the account id.
+PER_ACCOUNT = re.compile(r"\d{12}")
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import aws_cdk as cdk
 import pytest
 
+from app import build_app
 from infra.core.config import ConfigError, config_from_context
 from infra.core.hub import MEMBER_BUS_NAME, WORK_RECEIVES
+from lambdas.alerts.model import alarm_kind
 from lambdas.core.dispatch.settings import DispatcherSettings
 from lambdas.core.settings import load_settings
 from tests.infra.conftest import DEFAULT_CONTEXT, REPO_ROOT, Synthesized, synthesize
@@ -266,3 +269,42 @@ def test_given_bad_hub_configuration_then_synth_fails_naming_the_key(keys, messa
     context = {**DEFAULT_CONTEXT, **{f"monitor:{k}": v for k, v in keys.items()}}
     with pytest.raises(ConfigError, match=message):
         config_from_context(context)
+
+
+def _query_alarms(synthesized: Synthesized) -> dict[str, str]:
+    return {
+        a["Properties"]["AlarmName"]: a["Properties"]["Metrics"][0]["Expression"]
+        for a in synthesized.of_type("AWS::CloudWatch::Alarm").values()
+        if "Metrics" in a["Properties"]
+    }
+
+
+def test_given_alarm_per_account_then_each_member_gets_its_own_subnet_alarms(tmp_path):
+    synthesized = synthesize(tmp_path, **HUB_KEYS, alarmPerAccount=True)
+    alarms = _query_alarms(synthesized)
+    for member in MEMBERS:
+        utilization = alarms[f"SubnetIpMonitor-subnet-ip-utilization-{member}"]
+        free = alarms[f"SubnetIpMonitor-subnet-free-addresses-{member}"]
+        assert f"WHERE AccountId = '{member}' GROUP BY AccountId, SubnetId" in utilization
+        assert f"WHERE AccountId = '{member}' GROUP BY AccountId, SubnetId" in free
+    assert "SubnetIpMonitor-subnet-ip-utilization" not in alarms  # no organization-wide pair beside them
+    # The composer explains a per-account alarm's contributors like any other's.
+
+    kind = alarm_kind(f"SubnetIpMonitor-subnet-free-addresses-{MEMBERS[0]}", "SubnetIpMonitor-")
+    assert kind is not None
+    assert kind.stem == "subnet-free-addresses"
+
+
+def test_given_more_alarms_than_the_quota_then_synth_fails_naming_the_keys(tmp_path):
+    accounts = [f"{n:012d}" for n in range(1, 101)]  # 100 accounts: 200 subnet alarms alone
+    context = {**DEFAULT_CONTEXT, **{f"monitor:{k}": v for k, v in {**HUB_KEYS, "memberAccounts": accounts}.items()}}
+    context["monitor:alarmPerAccount"] = True
+
+
+    with pytest.raises(
+        ConfigError, match=r"makes 2\d\d Metrics Insights alarms, above monitor:metricsInsightsAlarmQuota \(200"
+    ):
+        build_app(cdk.App(outdir=str(tmp_path), context=context), config_from_context(context))
+    # With the quota raised (and said so), the same configuration synthesizes.
+    context["monitor:metricsInsightsAlarmQuota"] = 300
+    build_app(cdk.App(outdir=str(tmp_path / "raised"), context=context), config_from_context(context))
