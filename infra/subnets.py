@@ -13,7 +13,7 @@ from infra.core.config import MonitorConfig
 from infra.core.dashboard import Section, heading, query_graph
 from infra.core.hub import HubDispatch
 from infra.core.publishing import PublishStateStore
-from infra.core.queries import MAX_SERIES_PER_QUERY, ranked
+from infra.core.queries import MAX_SERIES_PER_QUERY, ranked, schema
 from infra.core.scheduled_collector import ScheduledCollector
 from lambdas.core import contract
 from lambdas.core.publish_policy import PublishMode
@@ -169,9 +169,11 @@ class SubnetCollection(Construct):
         )
 
     def dashboard_section(self) -> Section:
-        """Worst subnets by utilization and by free addresses; free addresses and the fullest subnet per VPC."""
+        """Worst subnets by utilization and by free addresses; free addresses and the fullest subnet per VPC (and,
+        in hub mode, per member account first)."""
         config, period = self._config, self.collector.period
         return [
+            *([self._accounts_row()] if config.is_hub else []),
             [
                 heading(
                     "## Subnet IP headroom\n"
@@ -206,6 +208,26 @@ class SubnetCollection(Construct):
                     y_max=100,
                 ),
             ],
+        ]
+
+    def _accounts_row(self) -> list[cloudwatch.IWidget]:
+        """Hub mode: which member accounts are closest to running out, from the per-VPC series (every run)."""
+        config, period = self._config, self.collector.period
+        by_account = (contract.ACCOUNT_ID,)
+        return [
+            query_graph(
+                "Fullest subnet per member account (%, every run)",
+                ranked(config.namespace, contract.VPC_MAX_IP_UTILIZATION, group_by=by_account, lowest_first=False),
+                period,
+                threshold=config.utilization_threshold_percent,
+                y_max=100,
+            ),
+            query_graph(
+                "Free addresses per member account (its VPCs in scope, every run)",
+                f"SELECT SUM({contract.VPC_AVAILABLE_IP_ADDRESS_COUNT.name}) FROM "
+                f"{schema(config.namespace, contract.VPC_AVAILABLE_IP_ADDRESS_COUNT)} GROUP BY {contract.ACCOUNT_ID}",
+                period,
+            ),
         ]
 
     def _publishing_note(self) -> str:

@@ -300,7 +300,6 @@ def test_given_more_alarms_than_the_quota_then_synth_fails_naming_the_keys(tmp_p
     context = {**DEFAULT_CONTEXT, **{f"monitor:{k}": v for k, v in {**HUB_KEYS, "memberAccounts": accounts}.items()}}
     context["monitor:alarmPerAccount"] = True
 
-
     with pytest.raises(
         ConfigError, match=r"makes 2\d\d Metrics Insights alarms, above monitor:metricsInsightsAlarmQuota \(200"
     ):
@@ -308,3 +307,14 @@ def test_given_more_alarms_than_the_quota_then_synth_fails_naming_the_keys(tmp_p
     # With the quota raised (and said so), the same configuration synthesizes.
     context["monitor:metricsInsightsAlarmQuota"] = 300
     build_app(cdk.App(outdir=str(tmp_path / "raised"), context=context), config_from_context(context))
+
+
+def _dashboard_body(synthesized: Synthesized) -> str:
+    (dashboard,) = synthesized.of_type("AWS::CloudWatch::Dashboard").values()
+    return json.dumps(dashboard["Properties"]["DashboardBody"])
+
+
+def test_given_hub_mode_then_the_dashboard_ranks_member_accounts_first(hub, synthesized):
+    assert "Fullest subnet per member account" in _dashboard_body(hub)
+    assert "GROUP BY AccountId ORDER BY MAX() DESC" in _dashboard_body(hub)
+    assert "per member account" not in _dashboard_body(synthesized)
