@@ -14,6 +14,7 @@ from moto import mock_aws
 
 from app import STACK_NAME
 from demo.events import Burst, incident_burst, matching_rule
+from demo.organization import run_organization_demo
 from demo.thresholds import SubnetThresholds, breached_thresholds
 from infra.alerts import forecast_environment, threshold_environment
 from infra.core.config import MonitorConfig, config_from_context
@@ -157,6 +158,7 @@ def main() -> None:
             "metrics it read back. In AWS the alarms send these to the SNS topic.)"
         )
         _forecast_and_alert(network, resources, cloudwatch, config)
+    run_organization_demo(config, _demo_environment(config))
 
 
 def _seed_history(ec2: Any, network: SeededNetwork, config: MonitorConfig) -> None:

@@ -139,15 +139,15 @@ def run_targets(
             logger.error("unreadable work message; kept for the dead-letter queue", extra={"why": str(err)})
             failures.append({"itemIdentifier": message_id})
             continue
-        # Every log line of this target's run says which account and region it is about.
-        logger.append_keys(targetAccount=message.account_id, targetRegion=message.region)
         try:
             _run_one(message, home, settings, run)
         except Exception:
-            logger.exception("collector run failed on a target; the message will be retried")
+            # A bug is one target's: its message is retried, then kept; the other targets lose nothing.
+            logger.exception(
+                "collector run failed on a target; the message will be retried",
+                extra={"account": message.account_id, "region": message.region, "collector": message.collector},
+            )
             failures.append({"itemIdentifier": message_id})
-        finally:
-            logger.remove_keys(["targetAccount", "targetRegion"])
     return {"batchItemFailures": failures}
 
 

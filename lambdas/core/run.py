@@ -58,7 +58,9 @@ class RunReport:
         failure = err.as_failure()
         self.failures.append(failure)
         logger.error(
-            "AWS call failed; continuing with the other resources", extra={"failure": failure, "error": str(err)}
+            "AWS call failed; continuing with the other resources",
+            # The target's account and region: in hub mode, which member failed.
+            extra={"failure": failure, "error": str(err), "account": self.account_id, "region": self.region},
         )
 
     def stop_early(self, left_unread: str, deadline: Deadline) -> None:

@@ -76,3 +76,10 @@ def test_given_the_seeded_network_when_the_demo_runs_then_the_full_task_subnet_i
     # and the digest
     assert subjects[7].startswith("Subnet IP Monitor weekly digest: 123456789012 eu-west-1, ")
     assert "EXHAUSTION EVENTS THIS WEEK: 17\n- SubnetAddressesExhausted: 8" in out
+    # and the organization part: 2 members x 2 regions, exact values per account, the roleless member isolated
+    assert "subnets: dispatcher sent 4 messages (2 accounts x 2 regions) in 1 SendMessageBatch call(s)" in out
+    for region, name, free in (("eu-west-1", "tasks-a", 9), ("eu-west-1", "tasks-b", 56), ("us-east-1", "tasks-b", 2)):
+        assert re.search(rf"111111111111  {region}  {name} +subnet-[0-9a-f]+ +{free} +[\d.]+  \({free}\)", out)
+    assert "cluster orders (111111111111 eu-west-1, read back*): 7 tasks / 14 slots = 50.0%" in out
+    assert "CollectorFailures(subnets) read back: 2" in out
+    assert "Accounts with subnet series in the hub: 111111111111\n" in out

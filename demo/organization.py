@@ -1,0 +1,153 @@
+"""The demo's organization part: a hub watching two member accounts in two regions (monitor:mode hub).
+
+Its own emulator, after the single-account part: the hub (moto's default account) runs the dispatcher and the
+collectors; member 111111111111 has the reader role, member 222222222222 does not (as when its member stack was
+never deployed).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+from unittest.mock import patch
+
+import boto3
+from moto import mock_aws
+
+from infra.core.config import MonitorConfig
+from lambdas.core import contract
+from lambdas.core import settings as core_settings
+from lambdas.core.dispatch import settings as dispatch_settings
+from lambdas.core.members import forget_member_sessions
+from lambdas.core.targets import forget_targets, own_target
+from tests.support.lambda_context import LocalLambdaContext, function_arn
+from tests.support.organization import (
+    HUB_ACCOUNT,
+    MEMBER_WITH_ROLE,
+    MEMBER_WITHOUT_ROLE,
+    create_reader_role,
+    deny_missing_reader_roles,
+    member_session,
+    seed_member_network,
+)
+from tests.support.readback import latest_value, metric_values
+from tests.support.scenario import ECS_CLUSTER, ECS_PLANS, seed_ecs_cluster, seed_network
+
+HUB_REGION = "eu-west-1"
+REGIONS = ("eu-west-1", "us-east-1")
+HUB_CONTEXT: Any = LocalLambdaContext(function_name="hub", invoked_function_arn=function_arn(HUB_REGION, HUB_ACCOUNT))
+FILLS = {"eu-west-1": {"tasks-a": 50, "tasks-b": 3}, "us-east-1": {"tasks-a": 20, "tasks-b": 57}}
+
+
+def run_organization_demo(config: MonitorConfig, environment: dict[str, str]) -> None:
+    """Dispatch the subnet and ECS collectors to 2 members x 2 regions and print what the hub read back."""
+    hub_environment = {
+        **environment,
+        core_settings.MONITOR_MODE: core_settings.MODE_HUB,
+        core_settings.VPC_IDS: "",
+        dispatch_settings.MEMBER_ACCOUNTS: f"{MEMBER_WITH_ROLE},{MEMBER_WITHOUT_ROLE}",
+        dispatch_settings.ORGANIZATION_UNIT_IDS: "",
+        dispatch_settings.MONITOR_REGIONS: ",".join(REGIONS),
+    }
+    with mock_aws(), patch.dict(os.environ, hub_environment):
+        _fresh_containers()
+        create_reader_role(MEMBER_WITH_ROLE, HUB_REGION, config.reader_role_name)
+        networks = {region: seed_member_network(MEMBER_WITH_ROLE, region, FILLS[region]) for region in REGIONS}
+        seed_member_network(MEMBER_WITHOUT_ROLE, HUB_REGION, {"tasks-a": 10})
+        member = member_session(MEMBER_WITH_ROLE, HUB_REGION)
+        cluster_network = seed_network(member.client("ec2"))
+        seed_ecs_cluster(
+            member.client("ec2"),
+            member.client("ecs"),
+            cluster=ECS_CLUSTER,
+            plans=ECS_PLANS,
+            instance_subnet=cluster_network.subnet_ids["instances-1a"],
+            task_subnet=cluster_network.subnet_ids["tasks-1c"],
+        )
+        bucket = environment[core_settings.PUBLISH_STATE_BUCKET]
+        if bucket:
+            boto3.client("s3", region_name=HUB_REGION).create_bucket(
+                Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": HUB_REGION}
+            )
+        deny_missing_reader_roles(own_target(HUB_CONTEXT).client("sts"))
+
+        from lambdas.core.dispatch import handler as dispatcher  # noqa: PLC0415
+        from lambdas.ecs import handler as ecs_collector  # noqa: PLC0415
+        from lambdas.subnets import handler as subnet_collector  # noqa: PLC0415
+
+        print("\n" + "=" * 100)
+        print(
+            f"ORGANIZATION (monitor:mode hub): hub {HUB_ACCOUNT} in {HUB_REGION}; members {MEMBER_WITH_ROLE} "
+            f"(reader role) and {MEMBER_WITHOUT_ROLE} (no role) in {', '.join(REGIONS)}"
+        )
+        print(f"(each collector logs 'AWS call failed' once per region of {MEMBER_WITHOUT_ROLE}: its AssumeRole)")
+        for collector, handler in (("subnets", subnet_collector.handler), ("ecs", ecs_collector.handler)):
+            sent, retried = _dispatch_and_work(collector, handler, dispatcher.handler)
+            print(
+                f"{collector}: dispatcher sent {sent['resources']} messages ({sent['accounts']} accounts x "
+                f"{sent['regions']} regions) in {sent['sendMessageBatchCalls']} SendMessageBatch call(s); "
+                f"messages returned for retry: {retried}"
+            )
+        cloudwatch = boto3.client("cloudwatch", region_name=HUB_REGION)
+        _print_members(cloudwatch, config, networks)
+        failures = sum(
+            metric_values(
+                cloudwatch, config.namespace, contract.COLLECTOR_FAILURES.name, {contract.COLLECTOR: "subnets"}, "Sum"
+            )
+        )
+        print(
+            f"\n{MEMBER_WITHOUT_ROLE}: AssumeRole AccessDenied in each region -> CollectorFailures(subnets) read back: "
+            f"{failures:.0f} (its failures alarm fires); every other target above was published in full."
+        )
+        published = _published_accounts(cloudwatch, config.namespace)
+        print(f"Accounts with subnet series in the hub: {', '.join(published)}")
+        _fresh_containers()
+
+
+def _fresh_containers() -> None:
+    forget_targets()
+    forget_member_sessions()
+    core_settings._load_from_process_environment.cache_clear()
+
+
+def _dispatch_and_work(collector: str, handler: Any, dispatcher: Any) -> tuple[dict[str, Any], int]:
+    """One schedule: the dispatcher's messages, each delivered to the collector as SQS would (batch size 1)."""
+    sqs = boto3.client("sqs", region_name=HUB_REGION)
+    queue_url = sqs.create_queue(QueueName=f"{collector}-work")["QueueUrl"]
+    sent = dispatcher({"collector": collector, "queueUrl": queue_url}, HUB_CONTEXT)
+    retried = 0
+    while batch := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", []):
+        for message in batch:
+            record = {"messageId": message["MessageId"], "body": message["Body"], "eventSource": "aws:sqs"}
+            retried += len(handler({"Records": [record]}, HUB_CONTEXT)["batchItemFailures"])
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+    return sent, retried
+
+
+def _print_members(cloudwatch: Any, config: MonitorConfig, networks: dict[str, Any]) -> None:
+    print(f"\n{'account':<14}{'region':<11}{'subnet':<9}{'id':<26}{'free*':>6}{'util%*':>8}  (expected free)")
+    for region, network in networks.items():
+        for name, subnet_id in sorted(network.subnets.items()):
+            dims = contract.subnet_series(MEMBER_WITH_ROLE, network.vpc_id, subnet_id, network.availability_zones[name])
+            free = latest_value(cloudwatch, config.namespace, contract.AVAILABLE_IP_ADDRESS_COUNT.name, dims, "Minimum")
+            util = latest_value(cloudwatch, config.namespace, contract.IP_UTILIZATION.name, dims, "Maximum")
+            print(
+                f"{MEMBER_WITH_ROLE:<14}{region:<11}{name:<9}{subnet_id:<26}{free or 0:>6.0f}{util or 0:>8.1f}  "
+                f"({network.free[name]})"
+            )
+    dims = contract.cluster_series(MEMBER_WITH_ROLE, HUB_REGION, ECS_CLUSTER)
+    figures = {
+        m.name: latest_value(cloudwatch, config.namespace, m.name, dims, "Maximum")
+        for m in (contract.ENI_TASKS_RUNNING, contract.ENI_TASK_CAPACITY, contract.ENI_UTILIZATION)
+    }
+    tasks, slots, utilization = (figures[m] or 0 for m in figures)
+    print(
+        f"cluster {ECS_CLUSTER} ({MEMBER_WITH_ROLE} {HUB_REGION}, read back*): "
+        f"{tasks:.0f} tasks / {slots:.0f} slots = {utilization:.1f}%"
+    )
+    print("* read back from the hub's CloudWatch with AccountId (and Region for the cluster).")
+
+
+def _published_accounts(cloudwatch: Any, namespace: str) -> list[str]:
+    listed = cloudwatch.list_metrics(Namespace=namespace, MetricName=contract.IP_UTILIZATION.name)["Metrics"]
+    return sorted({d["Value"] for m in listed for d in m["Dimensions"] if d["Name"] == contract.ACCOUNT_ID})
