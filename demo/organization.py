@@ -22,21 +22,22 @@ from lambdas.core.members import forget_member_sessions
 from lambdas.core.targets import forget_targets, own_target
 from tests.support.lambda_context import LocalLambdaContext, function_arn
 from tests.support.organization import (
+    FILLS,
     HUB_ACCOUNT,
+    HUB_REGION,
     MEMBER_WITH_ROLE,
     MEMBER_WITHOUT_ROLE,
+    REGIONS,
     create_reader_role,
     deny_missing_reader_roles,
+    dispatch_and_work,
     member_session,
     seed_member_network,
 )
 from tests.support.readback import latest_value, metric_values
 from tests.support.scenario import ECS_CLUSTER, ECS_PLANS, seed_ecs_cluster, seed_network
 
-HUB_REGION = "eu-west-1"
-REGIONS = ("eu-west-1", "us-east-1")
 HUB_CONTEXT: Any = LocalLambdaContext(function_name="hub", invoked_function_arn=function_arn(HUB_REGION, HUB_ACCOUNT))
-FILLS = {"eu-west-1": {"tasks-a": 50, "tasks-b": 3}, "us-east-1": {"tasks-a": 20, "tasks-b": 57}}
 
 
 def run_organization_demo(config: MonitorConfig, environment: dict[str, str]) -> None:
@@ -82,7 +83,7 @@ def run_organization_demo(config: MonitorConfig, environment: dict[str, str]) ->
         )
         print(f"(each collector logs 'AWS call failed' once per region of {MEMBER_WITHOUT_ROLE}: its AssumeRole)")
         for collector, handler in (("subnets", subnet_collector.handler), ("ecs", ecs_collector.handler)):
-            sent, retried = _dispatch_and_work(collector, handler, dispatcher.handler)
+            sent, retried = dispatch_and_work(collector, handler, dispatcher.handler, HUB_CONTEXT)
             print(
                 f"{collector}: dispatcher sent {sent['resources']} messages ({sent['accounts']} accounts x "
                 f"{sent['regions']} regions) in {sent['sendMessageBatchCalls']} SendMessageBatch call(s); "
@@ -108,20 +109,6 @@ def _fresh_containers() -> None:
     forget_targets()
     forget_member_sessions()
     core_settings._load_from_process_environment.cache_clear()
-
-
-def _dispatch_and_work(collector: str, handler: Any, dispatcher: Any) -> tuple[dict[str, Any], int]:
-    """One schedule: the dispatcher's messages, each delivered to the collector as SQS would (batch size 1)."""
-    sqs = boto3.client("sqs", region_name=HUB_REGION)
-    queue_url = sqs.create_queue(QueueName=f"{collector}-work")["QueueUrl"]
-    sent = dispatcher({"collector": collector, "queueUrl": queue_url}, HUB_CONTEXT)
-    retried = 0
-    while batch := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", []):
-        for message in batch:
-            record = {"messageId": message["MessageId"], "body": message["Body"], "eventSource": "aws:sqs"}
-            retried += len(handler({"Records": [record]}, HUB_CONTEXT)["batchItemFailures"])
-            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-    return sent, retried
 
 
 def _print_members(cloudwatch: Any, config: MonitorConfig, networks: dict[str, Any]) -> None:

@@ -9,7 +9,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from lambdas.core.contract import DEFAULT_NAMESPACE
-from lambdas.core.dispatch.settings import ACCOUNT_ID_PATTERN, OU_ID_PATTERN, REGION_PATTERN, matching
+from lambdas.core.dispatch.settings import (
+    ACCOUNT_ID_PATTERN,
+    REGION_PATTERN,
+    AccountIds,
+    OrganizationUnitIds,
+    Regions,
+    matching,
+)
 from lambdas.core.publish_policy import PublishMode
 
 # `cdk deploy -c monitor:alertEmails=a@x.org,b@y.org` arrives as one string, cdk.json gives a list: the
@@ -107,10 +114,10 @@ class MonitorConfig(BaseModel):
     mode: Literal["account", "hub"] = Field(default=MODE_ACCOUNT, alias="mode")
     hub_account_id: str = Field(default="", alias="hubAccountId")
     hub_region: str = Field(default="", alias="hubRegion")
-    member_accounts: CommaSeparated = Field(default=(), alias="memberAccounts")
-    organization_unit_ids: CommaSeparated = Field(default=(), alias="organizationUnitIds")
+    member_accounts: AccountIds = Field(default=(), alias="memberAccounts")
+    organization_unit_ids: OrganizationUnitIds = Field(default=(), alias="organizationUnitIds")
     organization_id: str = Field(default="", alias="organizationId")
-    regions: CommaSeparated = Field(default=(), alias="regions")
+    regions: Regions = Field(default=(), alias="regions")
     reader_role_name: str = Field(default="SubnetIpMonitorReader", alias="readerRoleName", pattern=ROLE_NAME_PATTERN)
     # SQS event sources take a maximum concurrency of 2 to 1,000.
     worker_concurrency: int = Field(default=5, alias="workerConcurrency", ge=2, le=1000)
@@ -189,21 +196,6 @@ class MonitorConfig(BaseModel):
                     f"monitor:{alarm_key} ({threshold:g}): a subnet or cluster in alarm must be published every run"
                 )
         return self
-
-    @field_validator("member_accounts")
-    @classmethod
-    def _member_accounts(cls, values: tuple[str, ...]) -> tuple[str, ...]:
-        return matching(values, ACCOUNT_ID_PATTERN, "an account id (12 digits)")
-
-    @field_validator("organization_unit_ids")
-    @classmethod
-    def _units(cls, values: tuple[str, ...]) -> tuple[str, ...]:
-        return matching(values, OU_ID_PATTERN, "an organizational unit id (ou-…) or root id (r-…)")
-
-    @field_validator("regions")
-    @classmethod
-    def _regions(cls, values: tuple[str, ...]) -> tuple[str, ...]:
-        return matching(values, REGION_PATTERN, "a region name (eu-west-1)")
 
     @field_validator("hub_region")
     @classmethod

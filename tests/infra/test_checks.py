@@ -4,9 +4,8 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-from tests.infra.conftest import REPO_ROOT
+from tests.infra.conftest import REPO_ROOT, cfn_lint
 
 
 def test_given_the_app_when_synthesized_then_cdk_nag_reports_no_unacknowledged_finding(synthesized):
@@ -22,14 +21,7 @@ def test_given_the_app_when_synthesized_then_cdk_nag_reports_no_unacknowledged_f
 
 
 def test_given_the_synthesized_template_then_cfn_lint_finds_nothing(synthesized):
-    template = synthesized.outdir / "SubnetIpMonitor.template.json"
-    result = subprocess.run(
-        [str(Path(sys.executable).with_name("cfn-lint")), str(template)],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = cfn_lint(synthesized.outdir / "SubnetIpMonitor.template.json")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -4,9 +4,6 @@ stack's reader role and forwarding rules, the hub's event bus policy and the Sta
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
@@ -18,7 +15,7 @@ from infra.core.hub import MEMBER_BUS_NAME, WORK_RECEIVES
 from lambdas.alerts.model import alarm_kind
 from lambdas.core.dispatch.settings import DispatcherSettings
 from lambdas.core.settings import load_settings
-from tests.infra.conftest import DEFAULT_CONTEXT, REPO_ROOT, Synthesized, synthesize
+from tests.infra.conftest import DEFAULT_CONTEXT, Synthesized, cfn_lint, synthesize
 from tests.infra.test_environment import REF_RETURNS
 
 HUB = "123456789012"
@@ -69,14 +66,7 @@ def _actions(statements: list[dict[str, Any]]) -> set[str]:
 
 def test_given_hub_mode_then_both_templates_pass_cfn_lint(hub):
     for name in ("SubnetIpMonitor", "SubnetIpMonitorMember"):
-        template = hub.outdir / f"{name}.template.json"
-        result = subprocess.run(
-            [str(Path(sys.executable).with_name("cfn-lint")), str(template)],
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        result = cfn_lint(hub.outdir / f"{name}.template.json")
         assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -19,24 +19,24 @@ from lambdas.subnets.handler import handler as subnet_handler
 from tests.integration.conftest import NAMESPACE, count_calls, metric_values, published_series
 from tests.support.lambda_context import LocalLambdaContext, function_arn
 from tests.support.organization import (
+    FILLS,
     HUB_ACCOUNT,
+    HUB_REGION,
     MEMBER_WITH_ROLE,
     MEMBER_WITHOUT_ROLE,
     READER_ROLE,
+    REGIONS,
     MemberNetwork,
     create_reader_role,
     deny_missing_reader_roles,
+    dispatch_and_work,
     member_session,
     seed_member_network,
 )
 from tests.support.publishing import EVERY_RUN
 from tests.support.scenario import ECS_CLUSTER, ECS_PLANS, seed_ecs_cluster, seed_network
 
-HUB_REGION = "eu-west-1"
-REGIONS = ("eu-west-1", "us-east-1")
 CONTEXT: Any = LocalLambdaContext(function_name="hub", invoked_function_arn=function_arn(HUB_REGION, HUB_ACCOUNT))
-# Addresses taken per subnet, different in each region so a mix-up shows.
-FILLS = {"eu-west-1": {"tasks-a": 50, "tasks-b": 3}, "us-east-1": {"tasks-a": 20, "tasks-b": 57}}
 
 
 @pytest.fixture
@@ -77,19 +77,11 @@ def _deliver(queue_url: str) -> dict[str, Any]:
     return {"Records": records}
 
 
-def _run(collector: str, handler: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Dispatch one schedule of collector, then run each message as its own invocation; return both answers."""
-    queue_url = _queue(f"{collector}-work")
-    sent = dispatcher({"collector": collector, "queueUrl": queue_url}, CONTEXT)
-    responses = [handler({"Records": [record]}, CONTEXT) for record in _deliver(queue_url)["Records"]]
-    return sent, responses
-
-
 def test_given_two_members_in_two_regions_then_subnets_carry_their_account_and_the_roleless_member_fails_alone(hub):
-    sent, responses = _run("subnets", subnet_handler)
+    sent, retried = dispatch_and_work("subnets", subnet_handler, dispatcher, CONTEXT)
 
     assert (sent["status"], sent["resources"], sent["accounts"], sent["regions"]) == ("complete", 4, 2, 2)
-    assert all(r == {"batchItemFailures": []} for r in responses)
+    assert retried == 0
     cloudwatch = boto3.client("cloudwatch", region_name=HUB_REGION)
     for region, network in hub.items():
         for name, subnet_id in network.subnets.items():
@@ -116,9 +108,9 @@ def test_given_a_member_cluster_then_its_series_carry_account_and_region(hub):
         task_subnet=network.subnet_ids["tasks-1c"],
     )
 
-    _, responses = _run("ecs", ecs_handler)
+    _, retried = dispatch_and_work("ecs", ecs_handler, dispatcher, CONTEXT)
 
-    assert all(r == {"batchItemFailures": []} for r in responses)
+    assert retried == 0
     cloudwatch = boto3.client("cloudwatch", region_name=HUB_REGION)
     dims = contract.cluster_series(MEMBER_WITH_ROLE, HUB_REGION, ECS_CLUSTER)
     # The same cluster the single-account test reads: 7 ENI tasks on 14 slots.

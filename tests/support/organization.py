@@ -17,9 +17,13 @@ import boto3
 from botocore.awsrequest import AWSResponse
 
 HUB_ACCOUNT = "123456789012"  # moto's default account: where the monitor itself runs
+HUB_REGION = "eu-west-1"
 MEMBER_WITH_ROLE = "111111111111"
 MEMBER_WITHOUT_ROLE = "222222222222"
 READER_ROLE = "SubnetIpMonitorReader"
+REGIONS = ("eu-west-1", "us-east-1")
+# Addresses taken per subnet of the member with the role, different in each region so a mix-up shows.
+FILLS = {"eu-west-1": {"tasks-a": 50, "tasks-b": 3}, "us-east-1": {"tasks-a": 20, "tasks-b": 57}}
 
 
 def member_session(account_id: str, region: str) -> boto3.Session:
@@ -99,3 +103,18 @@ def _deny_unless_role_exists(params: dict[str, Any], **_: Any) -> tuple[AWSRespo
         "Error": {"Code": "AccessDenied", "Message": message},
         "ResponseMetadata": {"HTTPStatusCode": 403},
     }
+
+
+def dispatch_and_work(collector: str, handler: Any, dispatcher: Any, context: Any) -> tuple[dict[str, Any], int]:
+    """One schedule: the dispatcher's messages on a fresh queue, each handed to the collector as Lambda's SQS
+    event source would with batch size 1; return the dispatcher's answer and how many records were retried."""
+    sqs = boto3.client("sqs", region_name=HUB_REGION)
+    queue_url = sqs.create_queue(QueueName=f"{collector}-work")["QueueUrl"]
+    sent = dispatcher({"collector": collector, "queueUrl": queue_url}, context)
+    retried = 0
+    while batch := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", []):
+        for message in batch:
+            record = {"messageId": message["MessageId"], "body": message["Body"], "eventSource": "aws:sqs"}
+            retried += len(handler({"Records": [record]}, context)["batchItemFailures"])
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+    return sent, retried
