@@ -54,9 +54,12 @@ from lambdas.core.network import usable_addresses
 from lambdas.core.settings import (
     FREE_ADDRESS_FLOOR,
     METRIC_NAMESPACE,
+    MODE_ACCOUNT,
+    MONITOR_MODE,
     PUBLISH_MODE,
     PUBLISH_STATE_BUCKET,
     QUIET_PUBLISH_HOURS,
+    READER_ROLE_NAME,
     SNAPSHOT_BUCKET,
     SUBNET_TAG_FILTER,
     VPC_IDS,
@@ -149,6 +152,9 @@ def run_size(size: Size) -> SizeResult:
         FORECAST_HORIZON_DAYS: "30",
         FORECAST_WATCH_PERCENT: "0",
         FORECAST_MAX_SUBNETS: str(FORECAST_CAP),
+        # One account, on the schedule (hub mode is not benchmarked yet).
+        MONITOR_MODE: MODE_ACCOUNT,
+        READER_ROLE_NAME: "SubnetIpMonitorReader",
     }
     with mock_aws(), aws_like_emulator(), patch.dict(os.environ, environment):
         ec2, ecs = boto3.client("ec2", region_name=REGION), boto3.client("ecs", region_name=REGION)

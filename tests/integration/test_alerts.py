@@ -238,6 +238,8 @@ def _forecaster_settings(**overrides: str) -> ForecasterSettings:
         "FORECAST_HORIZON_DAYS": "30",
         "FORECAST_WATCH_PERCENT": "50",
         "FORECAST_MAX_SUBNETS": "500",
+        "MONITOR_MODE": "account",
+        "READER_ROLE_NAME": "SubnetIpMonitorReader",
     }
     return ForecasterSettings.model_validate({**environment, **overrides})
 
