@@ -39,10 +39,19 @@ def collector_failure_point(collector: str, failures: int) -> MetricPoint:
 
 
 def publish_run(
-    cloudwatch: Any, namespace: str, points: Sequence[MetricPoint], timestamp: datetime, report: RunReport
+    cloudwatch: Any,
+    namespace: str,
+    points: Sequence[MetricPoint],
+    timestamp: datetime,
+    report: RunReport,
+    *,
+    heartbeat: bool = True,
 ) -> None:
-    """Publish points and the run's heartbeat in batches of 1,000; a failed batch does not stop the others."""
-    for batch in batches([*points, heartbeat_point(report.collector)]):
+    """Publish points and the run's heartbeat in batches of 1,000; a failed batch does not stop the others.
+
+    heartbeat=False for work that is not a collector run (the hub's dispatcher): only its failures count.
+    """
+    for batch in batches([*points, *([heartbeat_point(report.collector)] if heartbeat else [])]):
         report.put_metric_data_calls += 1
         try:
             put_metric_batch(cloudwatch, namespace, batch, timestamp)

@@ -8,12 +8,11 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from pydantic import BaseModel, ConfigDict, Field
 
-from lambdas.core.aws.cloudwatch import put_metric_batch
 from lambdas.core.dispatch.model import target_accounts, work_messages
 from lambdas.core.dispatch.reads import accounts_under, send_work
 from lambdas.core.dispatch.settings import DispatcherSettings
-from lambdas.core.errors import AwsReadError, PublishError
-from lambdas.core.publish import collector_failure_point
+from lambdas.core.errors import AwsReadError
+from lambdas.core.publish import publish_run
 from lambdas.core.run import RunReport
 from lambdas.core.targets import Target
 
@@ -48,16 +47,8 @@ def dispatch(home: Target, settings: DispatcherSettings, request: DispatchReques
     for error in errors:
         report.record_failure(error)
     report.resources = len(messages) - len(errors)
-    if report.failures:
-        try:
-            put_metric_batch(
-                home.client("cloudwatch"),
-                settings.metric_namespace,
-                [collector_failure_point(request.collector, len(report.failures))],
-                now,
-            )
-        except PublishError as err:
-            report.record_failure(err)
+    # No heartbeat: the collector's own runs send it. A failure here still counts under the collector.
+    publish_run(home.client("cloudwatch"), settings.metric_namespace, [], now, report, heartbeat=False)
     outcome = {
         **report.as_dict(),
         "accounts": len(accounts),
