@@ -10,8 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from lambdas.core.contract import DEFAULT_NAMESPACE
 from lambdas.core.dispatch.settings import (
-    ACCOUNT_ID_PATTERN,
-    REGION_PATTERN,
     AccountIds,
     OrganizationUnitIds,
     Regions,
@@ -21,7 +19,14 @@ from lambdas.core.publish_policy import PublishMode
 
 # `cdk deploy -c monitor:alertEmails=a@x.org,b@y.org` arrives as one string, cdk.json gives a list: the
 # Lambda settings parse their comma-separated variables the same way.
-from lambdas.core.settings import MODE_ACCOUNT, MODE_HUB, CommaSeparated, parse_tag_filter
+from lambdas.core.settings import (
+    ACCOUNT_ID_PATTERN,
+    MODE_ACCOUNT,
+    MODE_HUB,
+    REGION_PATTERN,
+    CommaSeparated,
+    parse_tag_filter,
+)
 
 CONTEXT_PREFIX = "monitor:"
 EMAIL_PATTERN = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")

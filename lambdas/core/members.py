@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from lambdas.core.errors import AWS_ERRORS, AwsCallError, MonitorError
 from lambdas.core.publish import publish_run
 from lambdas.core.run import RunReport
-from lambdas.core.settings import MODE_HUB, HubSettings
+from lambdas.core.settings import ACCOUNT_ID_PATTERN, MODE_HUB, REGION_PATTERN, HubSettings
 from lambdas.core.targets import InvokedFunction, Target, own_target
 
 logger = Logger(child=True)
@@ -46,8 +46,8 @@ class TargetMessage(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True, extra="forbid")
 
     collector: str = Field(min_length=1)
-    account_id: str = Field(alias="accountId", pattern=r"^\d{12}$")
-    region: str = Field(pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
+    account_id: str = Field(alias="accountId", pattern=ACCOUNT_ID_PATTERN)
+    region: str = Field(pattern=REGION_PATTERN)
     scheduled_at: datetime = Field(alias="scheduledAt")
 
     def body(self) -> str:

@@ -101,6 +101,10 @@ class PublishSettings(MonitorSettings):
         return self
 
 
+# An AWS account id and a region name, as hub mode's settings and work messages take them.
+ACCOUNT_ID_PATTERN: Final = r"^\d{12}$"
+REGION_PATTERN: Final = r"^[a-z]{2}(-[a-z]+)+-\d$"
+
 # monitor:mode and the reader role of the member accounts (README, "Organization: hub mode").
 MONITOR_MODE: Final = "MONITOR_MODE"
 READER_ROLE_NAME: Final = "READER_ROLE_NAME"

@@ -11,14 +11,11 @@ from typing import Annotated, Final
 
 from pydantic import AfterValidator, Field
 
-from lambdas.core.settings import CommaSeparated, MonitorSettings
+from lambdas.core.settings import ACCOUNT_ID_PATTERN, REGION_PATTERN, CommaSeparated, MonitorSettings
 
 MEMBER_ACCOUNTS: Final = "MEMBER_ACCOUNTS"
 ORGANIZATION_UNIT_IDS: Final = "ORGANIZATION_UNIT_IDS"
 MONITOR_REGIONS: Final = "MONITOR_REGIONS"
-
-ACCOUNT_ID_PATTERN = r"^\d{12}$"
-REGION_PATTERN = r"^[a-z]{2}(-[a-z]+)+-\d$"
 
 
 def matching(values: tuple[str, ...], pattern: str, what: str) -> tuple[str, ...]:
