@@ -49,28 +49,21 @@ from lambdas.alerts.settings import (
     FORECAST_MAX_SUBNETS,
     FORECAST_WATCH_PERCENT,
 )
-from lambdas.census.settings import FREE_PREFIX_BLOCK_FLOOR
 from lambdas.core.network import usable_addresses
 from lambdas.core.settings import (
-    FREE_ADDRESS_FLOOR,
     METRIC_NAMESPACE,
-    MODE_ACCOUNT,
-    MONITOR_MODE,
     PUBLISH_MODE,
     PUBLISH_STATE_BUCKET,
-    QUIET_PUBLISH_HOURS,
-    READER_ROLE_NAME,
     SNAPSHOT_BUCKET,
     SUBNET_TAG_FILTER,
     VPC_IDS,
-    WATCH_CHANGE_ADDRESSES,
-    WATCH_UTILIZATION_PERCENT,
     _load_from_process_environment,
 )
 from lambdas.core.targets import forget_targets, own_target
 from lambdas.ecs.reads import ecs_read_budget
 from lambdas.ecs.settings import CLUSTER_NAMES
 from tests.support.lambda_context import LocalLambdaContext, function_arn
+from tests.support.publishing import EVERY_RUN
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NAMESPACE = "SubnetIpMonitorBench"
@@ -139,22 +132,13 @@ def run_size(size: Size) -> SizeResult:
         SUBNET_TAG_FILTER: "",
         CLUSTER_NAMES: "",
         SNAPSHOT_BUCKET: CENSUS_BUCKET,
+        # The collectors in the every-run mode first (the floors of earlier benchmarks), one account on the
+        # schedule (cdk.json's floors and mode); the subnet collector is then measured in the at-risk mode too.
+        **EVERY_RUN,
         # The forecaster at its cap: every subnet is at or above a 0 % watch level.
-        FREE_ADDRESS_FLOOR: "8",
-        FREE_PREFIX_BLOCK_FLOOR: "2",
-        # The collectors in the every-run mode first (the floors of earlier benchmarks); the subnet collector
-        # is then measured in the at-risk mode too.
-        PUBLISH_MODE: "every-run",
-        PUBLISH_STATE_BUCKET: "",
-        WATCH_UTILIZATION_PERCENT: "50",
-        WATCH_CHANGE_ADDRESSES: "10",
-        QUIET_PUBLISH_HOURS: "24",
         FORECAST_HORIZON_DAYS: "30",
         FORECAST_WATCH_PERCENT: "0",
         FORECAST_MAX_SUBNETS: str(FORECAST_CAP),
-        # One account, on the schedule (hub mode is not benchmarked yet).
-        MONITOR_MODE: MODE_ACCOUNT,
-        READER_ROLE_NAME: "SubnetIpMonitorReader",
     }
     with mock_aws(), aws_like_emulator(), patch.dict(os.environ, environment):
         ec2, ecs = boto3.client("ec2", region_name=REGION), boto3.client("ecs", region_name=REGION)

@@ -17,60 +17,37 @@ from moto import mock_aws
 from infra.core.config import MonitorConfig
 from lambdas.core import contract
 from lambdas.core import settings as core_settings
-from lambdas.core.dispatch import settings as dispatch_settings
 from lambdas.core.members import forget_member_sessions
 from lambdas.core.targets import forget_targets, own_target
 from tests.support.lambda_context import LocalLambdaContext, function_arn
 from tests.support.organization import (
-    FILLS,
     HUB_ACCOUNT,
     HUB_REGION,
     MEMBER_WITH_ROLE,
     MEMBER_WITHOUT_ROLE,
     REGIONS,
-    create_reader_role,
-    deny_missing_reader_roles,
     dispatch_and_work,
-    member_session,
-    seed_member_network,
+    hub_environment,
+    seed_member_cluster,
+    seed_members,
 )
 from tests.support.readback import latest_value, metric_values
-from tests.support.scenario import ECS_CLUSTER, ECS_PLANS, seed_ecs_cluster, seed_network
+from tests.support.scenario import ECS_CLUSTER
 
 HUB_CONTEXT: Any = LocalLambdaContext(function_name="hub", invoked_function_arn=function_arn(HUB_REGION, HUB_ACCOUNT))
 
 
 def run_organization_demo(config: MonitorConfig, environment: dict[str, str]) -> None:
     """Dispatch the subnet and ECS collectors to 2 members x 2 regions and print what the hub read back."""
-    hub_environment = {
-        **environment,
-        core_settings.MONITOR_MODE: core_settings.MODE_HUB,
-        core_settings.VPC_IDS: "",
-        dispatch_settings.MEMBER_ACCOUNTS: f"{MEMBER_WITH_ROLE},{MEMBER_WITHOUT_ROLE}",
-        dispatch_settings.ORGANIZATION_UNIT_IDS: "",
-        dispatch_settings.MONITOR_REGIONS: ",".join(REGIONS),
-    }
-    with mock_aws(), patch.dict(os.environ, hub_environment):
+    with mock_aws(), patch.dict(os.environ, {**environment, **hub_environment()}):
         _fresh_containers()
-        create_reader_role(MEMBER_WITH_ROLE, HUB_REGION, config.reader_role_name)
-        networks = {region: seed_member_network(MEMBER_WITH_ROLE, region, FILLS[region]) for region in REGIONS}
-        seed_member_network(MEMBER_WITHOUT_ROLE, HUB_REGION, {"tasks-a": 10})
-        member = member_session(MEMBER_WITH_ROLE, HUB_REGION)
-        cluster_network = seed_network(member.client("ec2"))
-        seed_ecs_cluster(
-            member.client("ec2"),
-            member.client("ecs"),
-            cluster=ECS_CLUSTER,
-            plans=ECS_PLANS,
-            instance_subnet=cluster_network.subnet_ids["instances-1a"],
-            task_subnet=cluster_network.subnet_ids["tasks-1c"],
-        )
+        networks = seed_members(own_target(HUB_CONTEXT).client("sts"))
+        seed_member_cluster()
         bucket = environment[core_settings.PUBLISH_STATE_BUCKET]
         if bucket:
             boto3.client("s3", region_name=HUB_REGION).create_bucket(
                 Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": HUB_REGION}
             )
-        deny_missing_reader_roles(own_target(HUB_CONTEXT).client("sts"))
 
         from lambdas.core.dispatch import handler as dispatcher  # noqa: PLC0415
         from lambdas.ecs import handler as ecs_collector  # noqa: PLC0415

@@ -19,7 +19,6 @@ from lambdas.subnets.handler import handler as subnet_handler
 from tests.integration.conftest import NAMESPACE, count_calls, metric_values, published_series
 from tests.support.lambda_context import LocalLambdaContext, function_arn
 from tests.support.organization import (
-    FILLS,
     HUB_ACCOUNT,
     HUB_REGION,
     MEMBER_WITH_ROLE,
@@ -27,14 +26,13 @@ from tests.support.organization import (
     READER_ROLE,
     REGIONS,
     MemberNetwork,
-    create_reader_role,
-    deny_missing_reader_roles,
     dispatch_and_work,
-    member_session,
-    seed_member_network,
+    hub_environment,
+    seed_member_cluster,
+    seed_members,
 )
 from tests.support.publishing import EVERY_RUN
-from tests.support.scenario import ECS_CLUSTER, ECS_PLANS, seed_ecs_cluster, seed_network
+from tests.support.scenario import ECS_CLUSTER
 
 CONTEXT: Any = LocalLambdaContext(function_name="hub", invoked_function_arn=function_arn(HUB_REGION, HUB_ACCOUNT))
 
@@ -45,21 +43,12 @@ def hub(aws: None, monkeypatch: pytest.MonkeyPatch) -> dict[str, MemberNetwork]:
     for key, value in {
         **EVERY_RUN,
         "METRIC_NAMESPACE": NAMESPACE,
-        "VPC_IDS": "",
         "SUBNET_TAG_FILTER": "",
         "CLUSTER_NAMES": "",
-        "MONITOR_MODE": "hub",
-        "READER_ROLE_NAME": READER_ROLE,
-        "MEMBER_ACCOUNTS": f"{MEMBER_WITH_ROLE},{MEMBER_WITHOUT_ROLE}",
-        "ORGANIZATION_UNIT_IDS": "",
-        "MONITOR_REGIONS": ",".join(REGIONS),
+        **hub_environment(),
     }.items():
         monkeypatch.setenv(key, value)
-    create_reader_role(MEMBER_WITH_ROLE, HUB_REGION)
-    networks = {region: seed_member_network(MEMBER_WITH_ROLE, region, FILLS[region]) for region in REGIONS}
-    seed_member_network(MEMBER_WITHOUT_ROLE, HUB_REGION, {"tasks-a": 10})
-    deny_missing_reader_roles(own_target(CONTEXT).client("sts"))
-    return networks
+    return seed_members(own_target(CONTEXT).client("sts"))
 
 
 def _queue(name: str) -> str:
@@ -97,16 +86,7 @@ def test_given_two_members_in_two_regions_then_subnets_carry_their_account_and_t
 
 
 def test_given_a_member_cluster_then_its_series_carry_account_and_region(hub):
-    session = member_session(MEMBER_WITH_ROLE, HUB_REGION)
-    network = seed_network(session.client("ec2"))
-    seed_ecs_cluster(
-        session.client("ec2"),
-        session.client("ecs"),
-        cluster=ECS_CLUSTER,
-        plans=ECS_PLANS,
-        instance_subnet=network.subnet_ids["instances-1a"],
-        task_subnet=network.subnet_ids["tasks-1c"],
-    )
+    seed_member_cluster()
 
     _, retried = dispatch_and_work("ecs", ecs_handler, dispatcher, CONTEXT)
 

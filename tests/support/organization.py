@@ -16,6 +16,10 @@ from typing import Any
 import boto3
 from botocore.awsrequest import AWSResponse
 
+from lambdas.core.dispatch.settings import MEMBER_ACCOUNTS, MONITOR_REGIONS, ORGANIZATION_UNIT_IDS
+from lambdas.core.settings import MODE_HUB, MONITOR_MODE, READER_ROLE_NAME, VPC_IDS
+from tests.support.scenario import ECS_CLUSTER, ECS_PLANS, seed_ecs_cluster, seed_network
+
 HUB_ACCOUNT = "123456789012"  # moto's default account: where the monitor itself runs
 HUB_REGION = "eu-west-1"
 MEMBER_WITH_ROLE = "111111111111"
@@ -118,3 +122,39 @@ def dispatch_and_work(collector: str, handler: Any, dispatcher: Any, context: An
             retried += len(handler({"Records": [record]}, context)["batchItemFailures"])
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
     return sent, retried
+
+
+def hub_environment() -> dict[str, str]:
+    """The hub-mode keys of the collectors and the dispatcher: both members, every region, no scope filter."""
+    return {
+        MONITOR_MODE: MODE_HUB,
+        READER_ROLE_NAME: READER_ROLE,
+        VPC_IDS: "",
+        MEMBER_ACCOUNTS: f"{MEMBER_WITH_ROLE},{MEMBER_WITHOUT_ROLE}",
+        ORGANIZATION_UNIT_IDS: "",
+        MONITOR_REGIONS: ",".join(REGIONS),
+    }
+
+
+def seed_members(hub_sts: Any) -> dict[str, MemberNetwork]:
+    """The member with the role (a network in each region, FILLS), the one without, and the hub's STS answering
+    as AWS would for the missing role; return the first member's networks by region."""
+    create_reader_role(MEMBER_WITH_ROLE, HUB_REGION)
+    networks = {region: seed_member_network(MEMBER_WITH_ROLE, region, FILLS[region]) for region in REGIONS}
+    seed_member_network(MEMBER_WITHOUT_ROLE, HUB_REGION, {"tasks-a": 10})
+    deny_missing_reader_roles(hub_sts)
+    return networks
+
+
+def seed_member_cluster() -> None:
+    """The scenario's ECS cluster (7 ENI tasks on 14 slots) in the member with the role, in the hub's region."""
+    member = member_session(MEMBER_WITH_ROLE, HUB_REGION)
+    network = seed_network(member.client("ec2"))
+    seed_ecs_cluster(
+        member.client("ec2"),
+        member.client("ecs"),
+        cluster=ECS_CLUSTER,
+        plans=ECS_PLANS,
+        instance_subnet=network.subnet_ids["instances-1a"],
+        task_subnet=network.subnet_ids["tasks-1c"],
+    )
