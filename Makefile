@@ -42,9 +42,9 @@ synth: $(VENV)/.installed $(CDK)
 	$(CDK) synth --quiet --no-notices --no-version-reporting
 	$(VENV)/bin/cfn-lint cdk.out/SubnetIpMonitor.template.json
 
-## bench: API calls against the floor, time and memory at S, M and L (a few minutes); writes BENCHMARKS.md
+## bench: API calls against the floor, time and memory at S, M, L (one account) and XL (hub); writes BENCHMARKS.md
 bench: $(VENV)/.installed
-	$(PY) -m bench --sizes S,M,L --write
+	$(PY) -m bench --sizes S,M,L,XL --write
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out .pytest_cache .mypy_cache .ruff_cache

@@ -30,6 +30,7 @@ from bench.day import (
     subnet_days,
 )
 from bench.emulator import aws_like_emulator
+from bench.hub import HUB_HEADING, HUB_SIZES, render_hub, run_hub_size
 from bench.measure import Measurement, count_calls, measure, peak_python_mb, replay
 from bench.naive import naive_ecs, naive_subnets
 from bench.seed import INSTANCE_TYPES, REGION, seed, take_addresses
@@ -420,22 +421,40 @@ def _machine() -> str:
 def main() -> None:
     """Run the sizes asked for, print the tables, and save them with --write."""
     parser = argparse.ArgumentParser(prog="make bench")
-    parser.add_argument("--sizes", default="S,M,L", help="comma-separated: XS, S, M, L")
-    parser.add_argument("--write", action="store_true", help="also write BENCHMARKS.md")
+    parser.add_argument("--sizes", default="S,M,L,XL", help="comma-separated: XS, S, M, L (one account), XL (hub)")
+    parser.add_argument("--write", action="store_true", help="also write BENCHMARKS.md (the sizes run replace theirs)")
     args = parser.parse_args()
-    results = []
-    for name in args.sizes.split(","):
+    names = args.sizes.split(",")
+    results, hub_results = [], []
+    for name in names:
         print(f"size {name}: seeding and measuring...", file=sys.stderr, flush=True)
-        results.append(run_size(SIZES[name]))
-    tables = render(results)
-    print(tables)
+        if name in HUB_SIZES:
+            hub_results.append(run_hub_size(HUB_SIZES[name]))
+        else:
+            results.append(run_size(SIZES[name]))
+    account_tables = render(results) if results else None
+    hub_tables = render_hub(hub_results) if hub_results else None
+    print("\n".join(t for t in (account_tables, hub_tables) if t))
     if args.write:
-        header = (
-            "# Benchmarks\n\n"
-            f"Produced by `make bench` on {datetime.now(UTC):%Y-%m-%d} on {_machine()}, against moto "
-            "(in process, paging like AWS: see `bench/emulator.py`). How to read it: `docs/benchmarks.md`.\n\n"
-        )
-        (REPO_ROOT / "BENCHMARKS.md").write_text(header + tables)
+        _write(account_tables, hub_tables)
+
+
+def _write(account_tables: str | None, hub_tables: str | None) -> None:
+    """BENCHMARKS.md with the tables just measured, keeping the other part's from the last run that made it."""
+    path = REPO_ROOT / "BENCHMARKS.md"
+    old = path.read_text() if path.exists() else ""
+    old_account, _, old_hub = old.partition(HUB_HEADING)
+    old_account = old_account.split("\n\n", 2)[2] if old_account.startswith("# Benchmarks") else ""
+    header = (
+        "# Benchmarks\n\n"
+        f"Produced by `make bench` on {datetime.now(UTC):%Y-%m-%d} on {_machine()}, against moto "
+        "(in process, paging like AWS: see `bench/emulator.py`). How to read it: `docs/benchmarks.md`. "
+        "The one-account sizes (S, M, L) and the hub size (XL) are written by the runs that measured them.\n\n"
+    )
+    hub = hub_tables or (HUB_HEADING + old_hub if old_hub else "")
+    path.write_text(
+        header + "\n".join(part.rstrip("\n") + "\n" for part in (account_tables or old_account, hub) if part)
+    )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 import re
 
 from bench.__main__ import render, run_size
+from bench.hub import HUB_SIZES, render_hub, run_hub_size
 from bench.sizes import SIZES
 
 
@@ -30,3 +31,21 @@ def test_given_the_xs_environment_when_benchmarked_then_every_call_count_equals_
     assert "| XS | subnets: ec2.DescribeSubnets | 1 | 1 | 1.00 |" in rendered
     assert "| XS | subnets (at-risk): s3.GetObject | 1 | 1 | 1.00 |" in rendered
     assert re.search(r"^cost per subnet-month at XS: every-run \$\d+\.\d\d, at-risk \$\d+\.\d\d$", rendered, re.M)
+
+
+def test_given_a_small_organization_when_benchmarked_in_hub_mode_then_calls_equal_the_floor_and_roles_are_cached():
+    result = run_hub_size(HUB_SIZES["XS-hub"])
+
+    for collector, floor in result.floors.items():
+        assert result.cold[collector].calls == floor, collector
+        # The next schedule of a warm container assumes no role again (credentials are kept for the hour).
+        warm_floor = {operation: n for operation, n in floor.items() if operation != "sts.AssumeRole"}
+        assert result.warm[collector].calls == warm_floor, collector
+        assert result.cold[collector].retried == 0
+    assert result.floors["subnets"]["sts.AssumeRole"] == HUB_SIZES["XS-hub"].targets == 4
+    assert result.at_risk_cost_per_subnet_month < result.every_run_cost_per_subnet_month
+    rendered = render_hub([result])
+    assert "| XS-hub | subnets | sts.AssumeRole | 4 | 4 | 1.00 | 0 |" in rendered
+    assert re.search(
+        r"^cost per subnet-month at XS-hub \(hub\): every-run \$\d+\.\d\d, at-risk \$\d+\.\d\d$", rendered, re.M
+    )
