@@ -225,14 +225,22 @@ class EniCensus(Construct):
         self.grant_snapshot_read(role)
         return function
 
-    def grant_snapshot_read(self, role: iam.IRole) -> None:
-        """GetObject on census/latest.json alone, and the key's Decrypt only through S3."""
+    def grant_snapshot_read(self, role: iam.IRole, *, members: bool = False) -> None:
+        """GetObject on census/latest.json alone (and with members, the hub mode's per-target snapshots under
+        census/members/), and the key's Decrypt only through S3."""
+        keys = [contract.CENSUS_SNAPSHOT_KEY, *([f"{contract.MEMBER_SNAPSHOT_PREFIX}*"] if members else [])]
         role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["s3:GetObject"], resources=[self.bucket.arn_for_objects(contract.CENSUS_SNAPSHOT_KEY)]
-            )
+            iam.PolicyStatement(actions=["s3:GetObject"], resources=[self.bucket.arn_for_objects(k) for k in keys])
         )
         role.add_to_principal_policy(self._key.through("s3", "kms:Decrypt"))
+        if members:
+            bucket_id = Stack.of(self).get_logical_id(cast(CfnElement, self.bucket.node.default_child))
+            Validations.of(role).acknowledge(
+                Acknowledgment(
+                    id=f"AwsSolutions::AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/{contract.MEMBER_SNAPSHOT_PREFIX}*]",
+                    reason="Hub mode: the census's latest snapshot of each member account and region, read only.",
+                )
+            )
 
     def _grant_node_group_reads_and_events(self, *, read_own_account: bool) -> None:
         """Node group health of this account's clusters (in hub mode the members' reader roles hold it), and

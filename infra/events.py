@@ -17,6 +17,7 @@ from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
 from infra.core.dashboard import WIDTH, Section, heading, query_series
 from infra.core.dead_letters import DeadLetterQueue
+from infra.core.hub import EVENT_HANDLER_ROLE_NAME, HubDispatch
 from infra.core.incidents import IncidentWindows
 from infra.core.keys import AppKey
 from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
@@ -80,6 +81,7 @@ class EventWatching(Construct):
         snapshot_bucket: str,
         grant_snapshot_read: Callable[[iam.IRole], None],
         member_bus: events.IEventBus | None = None,
+        hub: HubDispatch | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self._config = config
@@ -110,7 +112,11 @@ class EventWatching(Construct):
             # A crash (not a handled failure) is retried twice, then the event goes to the queue intact.
             retry_attempts=2,
             dead_letter_queue=self.dead_letters.queue,
+            # Hub mode: a fixed name, so the members' reader roles can trust it (a member's subnet lookup).
+            role_name=EVENT_HANDLER_ROLE_NAME if hub else None,
         )
+        if hub:
+            hub.grant_assume_readers(role)
         grant_read_and_publish(
             self,
             role,

@@ -23,7 +23,7 @@ from constructs import Construct
 from infra.alerts import FORECASTER_TARGET_READS
 from infra.census import CENSUS_READ_ACTIONS, EKS_HEALTH_READ_ACTIONS
 from infra.core.config import MonitorConfig
-from infra.core.hub import collector_role_arns, member_bus_arn
+from infra.core.hub import member_bus_arn, reader_user_arns
 from infra.ecs import ECS_READ_ACTIONS
 from infra.events import event_pattern, watched_kinds
 from infra.subnets import SUBNET_READS
@@ -51,7 +51,7 @@ class SubnetIpMonitorMemberStack(Stack):
         self._forwarding_rules(config)
 
     def _reader_role(self, config: MonitorConfig) -> iam.Role:
-        hub_roles = collector_role_arns(self.partition, config.hub_account_id, READING_COLLECTORS)
+        hub_roles = reader_user_arns(self.partition, config.hub_account_id, READING_COLLECTORS)
         eks = f"arn:{self.partition}:eks:*:{self.account}"
         reads = iam.PolicyDocument(
             statements=[
@@ -66,8 +66,8 @@ class SubnetIpMonitorMemberStack(Stack):
             "Reader",
             role_name=config.reader_role_name,
             description="Subnet IP Monitor: read-only access for the hub's collectors (see the README)",
-            # The hub account, and within it only the collectors' roles: an administrator of the hub cannot
-            # assume this role from any other principal.
+            # The hub account, and within it only the collectors' and the event handler's roles: an
+            # administrator of the hub cannot assume this role from any other principal.
             assumed_by=iam.AccountPrincipal(config.hub_account_id).with_conditions(
                 {"ArnEquals": {"aws:PrincipalArn": hub_roles}}
             ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any, Protocol
 
 from aws_cdk import Stack
@@ -74,8 +75,10 @@ class SubnetIpMonitorStack(Stack):
                 alerting=alerting,
                 incidents=incidents,
                 snapshot_bucket=census.bucket.bucket_name,
-                grant_snapshot_read=census.grant_snapshot_read,
+                # Hub mode: the census's per-member snapshots too (the incident's account and region).
+                grant_snapshot_read=partial(census.grant_snapshot_read, members=config.is_hub),
                 member_bus=member_bus,
+                hub=hub,
             ),
             census,
         ]

@@ -66,14 +66,20 @@ class MemberEventBus(Construct):
         self.bus.add_to_resource_policy(statement)
 
 
+# The event handler's role in hub mode: it looks an incident's subnet up in the member's account.
+EVENT_HANDLER_ROLE_NAME = "SubnetIpMonitor-event-handler"
+
+
 def collector_role_name(collector: str) -> str:
     """The fixed name of a collector's role in hub mode (the member's reader role trusts it by name)."""
     return f"{COLLECTOR_ROLE_PREFIX}{collector}"
 
 
-def collector_role_arns(partition: str, hub_account: str, collectors: list[str]) -> list[str]:
-    """The ARNs of the hub's collector roles, as the member's trust policy names them."""
-    return [f"arn:{partition}:iam::{hub_account}:role/{collector_role_name(c)}" for c in collectors]
+def reader_user_arns(partition: str, hub_account: str, collectors: list[str]) -> list[str]:
+    """The ARNs of the hub's roles that assume the members' reader role (the collectors' and the event
+    handler's), as the member's trust policy names them."""
+    names = [*(collector_role_name(c) for c in collectors), EVENT_HANDLER_ROLE_NAME]
+    return [f"arn:{partition}:iam::{hub_account}:role/{name}" for name in names]
 
 
 class HubDispatch(Construct):

@@ -18,6 +18,7 @@ from lambdas.core.settings import (
     INCIDENT_TABLE_NAME,
     METRIC_NAMESPACE,
     MONITOR_MODE,
+    READER_ROLE_NAME,
     TOPIC_ARN,
 )
 
@@ -34,6 +35,7 @@ def notify_environment(
         DEAD_LETTER_QUEUE_URL: dead_letters.queue.queue_url,
         ACCOUNT_NAMES: json.dumps(config.account_names, sort_keys=True),
         MONITOR_MODE: config.mode,
+        READER_ROLE_NAME: config.reader_role_name,
     }
 
 

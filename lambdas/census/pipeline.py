@@ -91,9 +91,9 @@ def collect_census(
 
 
 def _snapshot_keys(target: Target, settings: CensusSettings, now: datetime) -> tuple[str, str]:
-    if settings.mode == MODE_HUB:
-        return contract.member_snapshot_key(target.account_id, target.region), history_key(now, target)
-    return contract.CENSUS_SNAPSHOT_KEY, history_key(now)
+    per_target = settings.mode == MODE_HUB
+    latest = contract.census_snapshot_key(target.account_id, target.region, per_target=per_target)
+    return latest, history_key(now, target if per_target else None)
 
 
 def _read_census(

@@ -136,6 +136,11 @@ def member_snapshot_key(account_id: str, region: str) -> str:
     return f"{MEMBER_SNAPSHOT_PREFIX}{account_id}/{region}/latest.json"
 
 
+def census_snapshot_key(account_id: str, region: str, *, per_target: bool) -> str:
+    """The latest snapshot of account_id in region: the one snapshot in account mode, per target in hub mode."""
+    return member_snapshot_key(account_id, region) if per_target else CENSUS_SNAPSHOT_KEY
+
+
 # The alarms whose contributors (one subnet, cluster or VPC each) the alert composer explains, by the part
 # of their name after "<stack name>-" (per-VPC alarms, monitor:alarmPerVpc, add "-<vpc id>").
 ALARM_SUBNET_UTILIZATION = "subnet-ip-utilization"

@@ -112,6 +112,14 @@ def member_target(home: Target, account_id: str, region: str, role_name: str, se
     return target
 
 
+def lookup_target(home: Target, account_id: str, region: str, settings: HubSettings, purpose: str) -> Target:
+    """Where to look a resource of account_id in region up: home itself (account mode, or the hub's own account
+    and region), else the member through its reader role; raise TargetUnreachable if it cannot be assumed."""
+    if settings.mode != MODE_HUB or (account_id, region) == (home.account_id, home.region):
+        return home
+    return member_target(home, account_id, region, settings.reader_role_name, purpose)
+
+
 def forget_member_sessions() -> None:
     """Drop every cached member target (a new Lambda container, for tests and the benchmark)."""
     with _sessions_lock:

@@ -131,15 +131,15 @@ DEAD_LETTER_QUEUE_URL: Final = "DEAD_LETTER_QUEUE_URL"
 ACCOUNT_NAMES: Final = "ACCOUNT_NAMES"
 
 
-class NotifySettings(MonitorSettings):
-    """Every function that emails: the topic, the incident windows, and where what it cannot finish is kept."""
+class NotifySettings(HubSettings):
+    """Every function that emails: the topic, the incident windows, and where what it cannot finish is kept;
+    in hub mode, the members' reader role for looking up a member's resources."""
 
     topic_arn: str = Field(alias=TOPIC_ARN, pattern=r"^arn:aws[a-z-]*:sns:")
     incident_table_name: str = Field(alias=INCIDENT_TABLE_NAME, min_length=3, max_length=255)
     dedupe_window_minutes: int = Field(alias=DEDUPE_WINDOW_MINUTES, ge=1, le=1440)
     dead_letter_queue_url: str = Field(alias=DEAD_LETTER_QUEUE_URL, pattern=r"^https://")
     account_names: Json[dict[str, str]] = Field(alias=ACCOUNT_NAMES)
-    mode: Literal["account", "hub"] = Field(alias=MONITOR_MODE)
 
     def account_label(self, account_id: str) -> str | None:
         """How an email's subject names the account: '111122223333 (payments-prod)' when monitor:accountNames

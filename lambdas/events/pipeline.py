@@ -16,10 +16,12 @@ from lambdas.core import contract
 from lambdas.core.aws.cloudwatch import put_metric_batch
 from lambdas.core.aws.ec2 import describe_subnet
 from lambdas.core.aws.s3 import get_document
-from lambdas.core.contract import CENSUS_SNAPSHOT_KEY, MetricPoint
+from lambdas.core.contract import MetricPoint, census_snapshot_key
 from lambdas.core.email import readable_time
 from lambdas.core.errors import AwsCallError, AwsReadError
+from lambdas.core.members import TargetUnreachable, lookup_target
 from lambdas.core.notify import Notifier
+from lambdas.core.settings import MODE_HUB
 from lambdas.core.snapshot import subnet_entry
 from lambdas.core.targets import Target
 from lambdas.events.email import SubnetNow, render_email
@@ -83,7 +85,7 @@ class EventHandling:
         """
         if incident.if_subnet_full is None:
             return incident, None
-        subnet_now = self._subnet_now(incident.subnet_id)
+        subnet_now = self._subnet_now(incident)
         floor = self.settings.free_address_floor
         code = incident.ec2_error_code
         if subnet_now.subnet is None:
@@ -103,7 +105,7 @@ class EventHandling:
 
     def notify(self, kind: EventKind[Any], incident: Incident, subnet_now: SubnetNow | None = None) -> None:
         """Email the incident; if that fails, its window is released and the event kept."""
-        subnet = self._with_prefix_blocks(subnet_now or self._subnet_now(incident.subnet_id))
+        subnet = self._with_prefix_blocks(subnet_now or self._subnet_now(incident), incident)
         account = self.settings.account_label(incident.origin.account)
         email = render_email(kind, incident, subnet, self.settings.dedupe_window_minutes, self.now, account=account)
         why = self.notifier.send(incident.dedupe_key, email)
@@ -118,12 +120,15 @@ class EventHandling:
         if self.outcome.status != "unparsed":
             self.outcome.status = "dead-lettered"
 
-    def _with_prefix_blocks(self, subnet: SubnetNow) -> SubnetNow:
-        """The subnet's free /28 blocks from the census snapshot, if it counted them (a failed read is recorded)."""
+    def _with_prefix_blocks(self, subnet: SubnetNow, incident: Incident) -> SubnetNow:
+        """The subnet's free /28 blocks from the census snapshot of the incident's account and region, if it
+        counted them (a failed read is recorded)."""
         if subnet.subnet is None:
             return subnet
+        per_target = self.settings.mode == MODE_HUB
+        key = census_snapshot_key(incident.origin.account, incident.origin.region, per_target=per_target)
         try:
-            snapshot = get_document(self.target.client("s3"), self.settings.snapshot_bucket, CENSUS_SNAPSHOT_KEY)
+            snapshot = get_document(self.target.client("s3"), self.settings.snapshot_bucket, key)
         except AwsReadError as err:
             self.record(err)
             return subnet
@@ -134,14 +139,20 @@ class EventHandling:
             subnet, free_prefix_blocks=entry["freePrefixBlocks"], census_at=readable_time(snapshot.get("generatedAt"))
         )
 
-    def _subnet_now(self, subnet_id: str | None) -> SubnetNow:
-        if subnet_id is None:
+    def _subnet_now(self, incident: Incident) -> SubnetNow:
+        """The incident's subnet now, read in its account and region (a member's through its reader role)."""
+        if incident.subnet_id is None:
             return SubnetNow(None, "no subnet in the event")
+        origin = incident.origin
         try:
-            return SubnetNow(describe_subnet(self.target.client("ec2"), subnet_id))
+            where = lookup_target(self.target, origin.account, origin.region, self.settings, "events")
+            return SubnetNow(describe_subnet(where.client("ec2"), incident.subnet_id))
         except AwsReadError as err:
             self.record(err)
             return SubnetNow(None, f"DescribeSubnets failed: {err.code}")
+        except TargetUnreachable as err:
+            self.record(err)
+            return SubnetNow(None, f"the member's reader role could not be assumed: {err.code}")
 
 
 def handle_exhaustion_event(raw: Any, target: Target, settings: EventHandlerSettings, now: datetime) -> EventOutcome:

@@ -100,7 +100,7 @@ def test_given_hub_mode_then_the_member_role_holds_exactly_what_the_collectors_r
     assert member["Conditions"]["InRoleRegion"] == {"Fn::Equals": [{"Ref": "AWS::Region"}, REGIONS[0]]}
 
 
-def test_given_the_member_role_then_it_trusts_only_the_hubs_collector_roles(member):
+def test_given_the_member_role_then_it_trusts_only_the_hubs_collector_and_event_handler_roles(member):
     (role,) = [
         r for r in member["Resources"].values() if r["Type"] == "AWS::IAM::Role" and "Policies" in r["Properties"]
     ]
@@ -108,9 +108,8 @@ def test_given_the_member_role_then_it_trusts_only_the_hubs_collector_roles(memb
     assert trust["Action"] == "sts:AssumeRole"
     assert trust["Principal"] == {"AWS": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, f":iam::{HUB}:root"]]}}
     names = [p["Fn::Join"][1][-1] for p in trust["Condition"]["ArnEquals"]["aws:PrincipalArn"]]
-    assert names == [
-        f":iam::{HUB}:role/SubnetIpMonitor-collector-{c}" for c in ("subnets", "ecs", "census", "forecast")
-    ]
+    collectors = [f":iam::{HUB}:role/SubnetIpMonitor-collector-{c}" for c in ("subnets", "ecs", "census", "forecast")]
+    assert names == [*collectors, f":iam::{HUB}:role/SubnetIpMonitor-event-handler"]
 
 
 def test_given_the_member_stack_then_every_watched_event_is_forwarded_to_the_hubs_bus(hub, member):

@@ -29,6 +29,7 @@ SETTINGS = ComposerSettings.model_validate(
         "DEAD_LETTER_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/alerts-dlq",
         "ACCOUNT_NAMES": "{}",
         "MONITOR_MODE": "account",
+        "READER_ROLE_NAME": "SubnetIpMonitorReader",
         "ALARM_NAME_PREFIX": STACK_PREFIX,
         "SNAPSHOT_BUCKET": "snapshots",
         "UTILIZATION_THRESHOLD_PERCENT": "80",

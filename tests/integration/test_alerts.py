@@ -66,6 +66,7 @@ class AlertWorld:
                 "DEAD_LETTER_QUEUE_URL": self.resources.dead_letter_queue_url,
                 "ACCOUNT_NAMES": "{}",
                 "MONITOR_MODE": "account",
+                "READER_ROLE_NAME": "SubnetIpMonitorReader",
                 "ALARM_NAME_PREFIX": STACK_PREFIX,
                 "SNAPSHOT_BUCKET": BUCKET,
                 **THRESHOLDS,

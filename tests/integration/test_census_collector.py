@@ -344,6 +344,7 @@ def test_given_a_node_group_short_of_addresses_then_one_email_and_one_event_poin
             "DEAD_LETTER_QUEUE_URL": resources.dead_letter_queue_url,
             "ACCOUNT_NAMES": "{}",
             "MONITOR_MODE": "account",
+            "READER_ROLE_NAME": "SubnetIpMonitorReader",
             "FREE_ADDRESS_FLOOR": "8",
             "SNAPSHOT_BUCKET": BUCKET,
         }

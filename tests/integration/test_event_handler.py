@@ -86,6 +86,7 @@ def world(aws, monkeypatch) -> EventWorld:
         "DEAD_LETTER_QUEUE_URL": dead_letter_url,
         "ACCOUNT_NAMES": "{}",
         "MONITOR_MODE": "account",
+        "READER_ROLE_NAME": "SubnetIpMonitorReader",
         # The /28 keeps 2 free addresses: above this floor an ambiguous EC2 code stays EniCreationFailed.
         "FREE_ADDRESS_FLOOR": "1",
         "SNAPSHOT_BUCKET": SNAPSHOT_BUCKET,
@@ -136,18 +137,23 @@ def test_given_a_task_event_then_the_email_shows_the_subnet_free_count_looked_up
     ("overrides", "prefix", "account_line"),
     [
         # One account: the subject is unchanged, WHERE names the account.
-        ({}, "", "Account: 111122223333\n"),
+        ({}, "", "Account: 123456789012\n"),
         # Hub mode: every subject says whose incident it is, by name where monitor:accountNames has one.
-        ({"MONITOR_MODE": "hub"}, "[111122223333] ", "Account: 111122223333\n"),
+        ({"MONITOR_MODE": "hub"}, "[123456789012] ", "Account: 123456789012\n"),
         (
-            {"MONITOR_MODE": "hub", "ACCOUNT_NAMES": '{"111122223333": "payments-prod"}'},
-            "[payments-prod] ",
-            "Account: 111122223333 (payments-prod)\n",
+            {"MONITOR_MODE": "hub", "ACCOUNT_NAMES": '{"123456789012": "platform-prod"}'},
+            "[platform-prod] ",
+            "Account: 123456789012 (platform-prod)\n",
         ),
     ],
 )
-def test_given_a_members_event_then_its_email_and_count_carry_its_account(world, overrides, prefix, account_line):
-    handle(world.event("task_stopped_no_addresses_ec2"), **overrides)
+def test_given_an_event_then_its_email_and_count_carry_its_account(world, overrides, prefix, account_line):
+    # The hub's own account and region (read with the handler's own role); a member's event, read through the
+    # member's reader role, is in tests/integration/test_hub_mode.py.
+    event = world.event("task_stopped_no_addresses_ec2")
+    event.update(account="123456789012", region="us-east-1")
+
+    handle(event, **overrides)
 
     (email,) = world.emails()
     subject = f"{prefix}ECS task could not start: subnet {world.subnet_id} (tasks-1a) is out of IP addresses"
@@ -155,8 +161,7 @@ def test_given_a_members_event_then_its_email_and_count_carry_its_account(world,
     assert subject.startswith(email["Subject"].removesuffix("..."))
     assert email["Message"].startswith(subject + "\n")
     assert account_line in email["Message"]
-    # The event's account (the AWS documentation's example), not the account that handled it.
-    counted = {"AccountId": "111122223333", "Reason": "SubnetAddressesExhausted"}
+    counted = {"AccountId": "123456789012", "Reason": "SubnetAddressesExhausted"}
     assert sum(metric_values(regional_client("cloudwatch"), "IpExhaustionEvents", counted, "Sum")) == 1
 
 

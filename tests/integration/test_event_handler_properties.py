@@ -29,6 +29,7 @@ SETTINGS = EventHandlerSettings.model_validate(
         "DEAD_LETTER_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/events-dlq",
         "ACCOUNT_NAMES": "{}",
         "MONITOR_MODE": "account",
+        "READER_ROLE_NAME": "SubnetIpMonitorReader",
         "FREE_ADDRESS_FLOOR": "8",
         "SNAPSHOT_BUCKET": "census-snapshots",
     }

@@ -4,8 +4,10 @@ reader role, metrics with AccountId read back from the hub, and a member without
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from typing import Any
+from unittest.mock import patch
 
 import boto3
 import pytest
@@ -15,8 +17,10 @@ from lambdas.core.dispatch.handler import handler as dispatcher
 from lambdas.core.members import TargetMessage, member_target
 from lambdas.core.targets import own_target
 from lambdas.ecs.handler import handler as ecs_handler
+from lambdas.events.handler import handler as events_handler
 from lambdas.subnets.handler import handler as subnet_handler
 from tests.integration.conftest import NAMESPACE, count_calls, metric_values, published_series
+from tests.support.event_fixtures import load_event
 from tests.support.lambda_context import LocalLambdaContext, function_arn
 from tests.support.organization import (
     HUB_ACCOUNT,
@@ -32,8 +36,11 @@ from tests.support.organization import (
     seed_members,
 )
 from tests.support.publishing import EVERY_RUN
-from tests.support.scenario import ECS_CLUSTER
+from tests.support.readback import drain_queue
+from tests.support.scenario import ECS_CLUSTER, seed_event_resources
 
+# The subnet the ECS task fixture names (tests/events), replaced by a member's.
+FIXTURE_SUBNET = "subnet-0a1b2c3d4e5f60718"
 CONTEXT: Any = LocalLambdaContext(function_name="hub", invoked_function_arn=function_arn(HUB_REGION, HUB_ACCOUNT))
 
 
@@ -156,3 +163,38 @@ def test_given_an_organizational_unit_that_cannot_be_listed_then_the_listed_memb
     )
     cloudwatch = boto3.client("cloudwatch", region_name=HUB_REGION)
     assert metric_values(cloudwatch, "CollectorFailures", {"Collector": "subnets"}, "Sum") == [1.0]
+
+
+def test_given_a_members_exhaustion_event_then_the_email_reads_its_subnet_and_census_in_that_account(hub):
+    network = hub["eu-west-1"]
+    subnet_id = network.subnets["tasks-a"]
+    sqs, s3 = boto3.client("sqs", region_name=HUB_REGION), boto3.client("s3", region_name=HUB_REGION)
+    resources = seed_event_resources(
+        boto3.client("sns", region_name=HUB_REGION), sqs, boto3.client("dynamodb", region_name=HUB_REGION)
+    )
+    s3.create_bucket(Bucket="hub-census", CreateBucketConfiguration={"LocationConstraint": HUB_REGION})
+    # The census's snapshot of that member and region (the hub keeps one per target); only its entry is read.
+    snapshot = {"generatedAt": "2026-11-29T15:00:00Z", "subnets": [{"subnetId": subnet_id, "freePrefixBlocks": 1}]}
+    s3.put_object(
+        Bucket="hub-census", Key=f"census/members/{MEMBER_WITH_ROLE}/eu-west-1/latest.json", Body=json.dumps(snapshot)
+    )
+    event = json.loads(json.dumps(load_event("task_stopped_no_addresses_ec2")).replace(FIXTURE_SUBNET, subnet_id))
+    event.update(account=MEMBER_WITH_ROLE, region="eu-west-1")
+    environment = {
+        "TOPIC_ARN": resources.topic_arn,
+        "INCIDENT_TABLE_NAME": resources.incident_table,
+        "DEDUPE_WINDOW_MINUTES": "30",
+        "DEAD_LETTER_QUEUE_URL": resources.dead_letter_queue_url,
+        "ACCOUNT_NAMES": json.dumps({MEMBER_WITH_ROLE: "payments-prod"}),
+        "FREE_ADDRESS_FLOOR": "8",
+        "SNAPSHOT_BUCKET": "hub-census",
+    }
+    with patch.dict(os.environ, environment):
+        outcome = events_handler(event, CONTEXT)
+
+    assert (outcome["status"], outcome["problems"]) == ("notified", [])
+    (email,) = [json.loads(m["Body"]) for m in drain_queue(sqs, resources.inbox_url)]
+    assert email["Subject"].startswith("[payments-prod] ECS task could not start")
+    # Read in the member's account through its reader role: the /26 with 50 taken has 9 free.
+    assert "Free addresses now: 9 (read at" in email["Message"]
+    assert "Free /28 blocks: 1" in email["Message"]
