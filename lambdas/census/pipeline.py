@@ -28,7 +28,6 @@ from lambdas.core.publish_policy import Reading
 from lambdas.core.quiet import quiet_publishing
 from lambdas.core.run import CollectorRun, Deadline, RunReport, run_collector
 from lambdas.core.scope import read_subnets_in_scope
-from lambdas.core.settings import MODE_HUB
 from lambdas.core.targets import Target
 
 # Time kept back for the reservations, the snapshot and publishing once the interfaces are read.
@@ -91,9 +90,8 @@ def collect_census(
 
 
 def _snapshot_keys(target: Target, settings: CensusSettings, now: datetime) -> tuple[str, str]:
-    per_target = settings.mode == MODE_HUB
-    latest = contract.census_snapshot_key(target.account_id, target.region, per_target=per_target)
-    return latest, history_key(now, target if per_target else None)
+    latest = contract.census_snapshot_key(target.account_id, target.region, per_target=settings.is_hub)
+    return latest, history_key(now, target if settings.is_hub else None)
 
 
 def _read_census(

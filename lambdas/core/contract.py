@@ -131,14 +131,9 @@ CENSUS_SNAPSHOT_KEY = "census/latest.json"
 MEMBER_SNAPSHOT_PREFIX = "census/members/"
 
 
-def member_snapshot_key(account_id: str, region: str) -> str:
-    """Where the census keeps a hub-mode target's latest snapshot."""
-    return f"{MEMBER_SNAPSHOT_PREFIX}{account_id}/{region}/latest.json"
-
-
 def census_snapshot_key(account_id: str, region: str, *, per_target: bool) -> str:
     """The latest snapshot of account_id in region: the one snapshot in account mode, per target in hub mode."""
-    return member_snapshot_key(account_id, region) if per_target else CENSUS_SNAPSHOT_KEY
+    return f"{MEMBER_SNAPSHOT_PREFIX}{account_id}/{region}/latest.json" if per_target else CENSUS_SNAPSHOT_KEY
 
 
 # The alarms whose contributors (one subnet, cluster or VPC each) the alert composer explains, by the part

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from lambdas.core.errors import AWS_ERRORS, AwsCallError, MonitorError
 from lambdas.core.publish import publish_run
 from lambdas.core.run import RunReport
-from lambdas.core.settings import ACCOUNT_ID_PATTERN, MODE_HUB, REGION_PATTERN, HubSettings
+from lambdas.core.settings import ACCOUNT_ID_PATTERN, REGION_PATTERN, HubSettings
 from lambdas.core.targets import InvokedFunction, Target, own_target
 
 logger = Logger(child=True)
@@ -115,7 +115,7 @@ def member_target(home: Target, account_id: str, region: str, role_name: str, se
 def lookup_target(home: Target, account_id: str, region: str, settings: HubSettings, purpose: str) -> Target:
     """Where to look a resource of account_id in region up: home itself (account mode, or the hub's own account
     and region), else the member through its reader role; raise TargetUnreachable if it cannot be assumed."""
-    if settings.mode != MODE_HUB or (account_id, region) == (home.account_id, home.region):
+    if not settings.is_hub or (account_id, region) == (home.account_id, home.region):
         return home
     return member_target(home, account_id, region, settings.reader_role_name, purpose)
 
@@ -176,6 +176,6 @@ def run_in_mode(
 ) -> dict[str, Any]:
     """What a collector's handler returns: its own account's run report in account mode; in hub mode, the
     partial batch response of the targets its queue sent."""
-    if settings.mode == MODE_HUB:
+    if settings.is_hub:
         return run_targets(event, own_target(context), settings, run)
     return run(own_target(context)).as_dict()

@@ -118,9 +118,14 @@ class HubSettings(MonitorSettings):
     mode: Literal["account", "hub"] = Field(alias=MONITOR_MODE)
     reader_role_name: str = Field(alias=READER_ROLE_NAME, pattern=r"^[\w+=,.@-]{1,64}$")
 
+    @property
+    def is_hub(self) -> bool:
+        """monitor:mode hub: the targets are member accounts, read through their reader roles."""
+        return self.mode == MODE_HUB
+
     def subnet_owner(self, account_id: str) -> str | None:
         """Hub mode: read only the subnets account_id owns (a shared subnet once, from its owner); else all."""
-        return account_id if self.mode == MODE_HUB else None
+        return account_id if self.is_hub else None
 
 
 TOPIC_ARN: Final = "TOPIC_ARN"
@@ -147,7 +152,7 @@ class NotifySettings(HubSettings):
         name = self.account_names.get(account_id)
         if name:
             return f"{account_id} ({name})"
-        return account_id if self.mode == MODE_HUB else None
+        return account_id if self.is_hub else None
 
 
 SettingsModel = TypeVar("SettingsModel", bound=MonitorSettings)

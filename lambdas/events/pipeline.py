@@ -21,7 +21,6 @@ from lambdas.core.email import readable_time
 from lambdas.core.errors import AwsCallError, AwsReadError
 from lambdas.core.members import TargetUnreachable, lookup_target
 from lambdas.core.notify import Notifier
-from lambdas.core.settings import MODE_HUB
 from lambdas.core.snapshot import subnet_entry
 from lambdas.core.targets import Target
 from lambdas.events.email import SubnetNow, render_email
@@ -125,8 +124,8 @@ class EventHandling:
         counted them (a failed read is recorded)."""
         if subnet.subnet is None:
             return subnet
-        per_target = self.settings.mode == MODE_HUB
-        key = census_snapshot_key(incident.origin.account, incident.origin.region, per_target=per_target)
+        origin = incident.origin
+        key = census_snapshot_key(origin.account, origin.region, per_target=self.settings.is_hub)
         try:
             snapshot = get_document(self.target.client("s3"), self.settings.snapshot_bucket, key)
         except AwsReadError as err:
