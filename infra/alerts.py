@@ -17,7 +17,7 @@ from infra.core.alerting import Alerting
 from infra.core.config import DIGEST_OFF, MonitorConfig
 from infra.core.dashboard import WIDTH, Section, heading, query_graph
 from infra.core.dead_letters import DeadLetterQueue
-from infra.core.hub import HubDispatch
+from infra.core.hub import ALERT_COMPOSER_ROLE_NAME, HubDispatch
 from infra.core.incidents import IncidentWindows
 from infra.core.keys import AppKey
 from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
@@ -52,6 +52,8 @@ DIGEST = "digest"
 HISTORY_READS = ["cloudwatch:GetMetricData", "cloudwatch:ListMetrics"]
 # What the forecaster reads in the account it watches (the members' reader roles hold it in hub mode).
 FORECASTER_TARGET_READS = ["ec2:DescribeSubnets"]
+# What the composer reads of an alarm's subnet or VPC (in hub mode, a member's through its reader role).
+COMPOSER_TARGET_READS = ["ec2:DescribeSubnets", "ec2:DescribeVpcs"]
 
 
 def soonest_exhaustion(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
@@ -94,7 +96,7 @@ class Alerts(Construct):
         alerting: Alerting,
         incidents: IncidentWindows,
         snapshot_bucket: str,
-        grant_snapshot_read: Callable[[iam.IRole], None],
+        grant_snapshot_read: Callable[..., None],
         hub: HubDispatch | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -169,21 +171,24 @@ class Alerts(Construct):
             # A crash (not a handled failure) is retried twice, then the notification goes to the queue intact.
             retry_attempts=2,
             dead_letter_queue=self.dead_letters.queue,
+            # Hub mode: a fixed name, so the members' reader roles can trust it (a member's subnet or VPC).
+            role_name=ALERT_COMPOSER_ROLE_NAME if hub else None,
         )
+        # Hub mode: ListMetrics finds the region of a member's subnet or VPC (their alarms carry none).
+        metric_reads = ["cloudwatch:GetMetricData", *(["cloudwatch:ListMetrics"] if hub else [])]
         grant_read_and_publish(
             self.composer,
             composer_role,
             namespace=config.namespace,
-            reads=[
-                iam.PolicyStatement(
-                    actions=["ec2:DescribeSubnets", "ec2:DescribeVpcs", "cloudwatch:GetMetricData"], resources=["*"]
-                )
-            ],
-            why="DescribeSubnets, DescribeVpcs and GetMetricData support no resource-level permissions",
+            reads=[iam.PolicyStatement(actions=[*COMPOSER_TARGET_READS, *metric_reads], resources=["*"])],
+            why="DescribeSubnets, DescribeVpcs, GetMetricData and ListMetrics support no resource-level permissions",
             publish_metrics=False,
         )
         grant_notify(composer_role, alerting=alerting, incidents=incidents, key=key)
-        grant_snapshot_read(composer_role)
+        if hub:
+            hub.grant_assume_readers(composer_role)
+        # Hub mode: the census's per-member snapshots too (the contributor's account and region).
+        grant_snapshot_read(composer_role, members=hub is not None)
         self.digest = self._digest(config, key, alerting, snapshot_bucket, grant_snapshot_read)
         self.functions: dict[str, lambda_.IFunction] = {COMPOSER: self.composer, FORECASTER: self.forecaster.function}
         if self.digest is not None:

@@ -20,7 +20,7 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from infra.alerts import FORECASTER_TARGET_READS
+from infra.alerts import COMPOSER_TARGET_READS, FORECASTER_TARGET_READS
 from infra.census import CENSUS_READ_ACTIONS, EKS_HEALTH_READ_ACTIONS
 from infra.core.config import MonitorConfig
 from infra.core.hub import member_bus_arn, reader_user_arns
@@ -32,8 +32,11 @@ from lambdas.census.settings import COLLECTOR as CENSUS
 from lambdas.ecs.settings import COLLECTOR as ECS
 from lambdas.subnets.settings import COLLECTOR as SUBNETS
 
-# Every read the collectors make in a watched account, none of which supports resource-level permissions.
-READ_ACTIONS = sorted({*SUBNET_READS, *ECS_READ_ACTIONS, *CENSUS_READ_ACTIONS, *FORECASTER_TARGET_READS})
+# Every read the hub makes in a watched account (the collectors', and the alert composer's and the event
+# handler's lookups for their emails), none of which supports resource-level permissions.
+READ_ACTIONS = sorted(
+    {*SUBNET_READS, *ECS_READ_ACTIONS, *CENSUS_READ_ACTIONS, *FORECASTER_TARGET_READS, *COMPOSER_TARGET_READS}
+)
 MEMBER_STACK_NAME = "SubnetIpMonitorMember"
 # The collectors that assume the reader role (their role names are fixed in hub mode).
 READING_COLLECTORS = [SUBNETS, ECS, CENSUS, FORECASTER]

@@ -66,8 +66,10 @@ class MemberEventBus(Construct):
         self.bus.add_to_resource_policy(statement)
 
 
-# The event handler's role in hub mode: it looks an incident's subnet up in the member's account.
+# The roles that look a member's subnet or VPC up for an email, in hub mode: the event handler's (an
+# incident's subnet) and the alert composer's (an alarm contributor's subnet or VPC).
 EVENT_HANDLER_ROLE_NAME = "SubnetIpMonitor-event-handler"
+ALERT_COMPOSER_ROLE_NAME = "SubnetIpMonitor-alert-composer"
 
 
 def collector_role_name(collector: str) -> str:
@@ -76,9 +78,9 @@ def collector_role_name(collector: str) -> str:
 
 
 def reader_user_arns(partition: str, hub_account: str, collectors: list[str]) -> list[str]:
-    """The ARNs of the hub's roles that assume the members' reader role (the collectors' and the event
-    handler's), as the member's trust policy names them."""
-    names = [*(collector_role_name(c) for c in collectors), EVENT_HANDLER_ROLE_NAME]
+    """The ARNs of the hub's roles that assume the members' reader role (the collectors', the event
+    handler's and the alert composer's), as the member's trust policy names them."""
+    names = [*(collector_role_name(c) for c in collectors), EVENT_HANDLER_ROLE_NAME, ALERT_COMPOSER_ROLE_NAME]
     return [f"arn:{partition}:iam::{hub_account}:role/{name}" for name in names]
 
 

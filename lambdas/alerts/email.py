@@ -99,14 +99,18 @@ def _subnet_figure(t: ContributorTransition, f: SubnetFacts, free: int | None, p
     return f"{full}: {left}"
 
 
+def _origin(t: ContributorTransition) -> list[tuple[str, str | None]]:
+    """The account and region the subnet, cluster or VPC is in (a member's, in hub mode)."""
+    return [("Account", t.contributor_account), ("Region", t.contributor_region)]
+
+
 def _subnet_where(t: ContributorTransition, f: SubnetFacts) -> list[tuple[str, str | None]]:
     s = f.subnet
     cidr = s.cidr_block if s else (f.census or {}).get("cidrBlock")
     usable = f"{usable_addresses(cidr)}" if cidr else None
     vpc = s.vpc_id if s else (f.census or {}).get("vpcId")
     return [
-        ("Account", t.account),
-        ("Region", t.region),
+        *_origin(t),
         ("VPC", f"{vpc} ({f.vpc_name})" if vpc and f.vpc_name else vpc),
         ("Availability Zone", s.availability_zone if s else (f.census or {}).get("availabilityZone")),
         ("Subnet", _subnet_label(f)),
@@ -216,9 +220,9 @@ def subnet_remedies(t: ContributorTransition, f: SubnetFacts) -> list[str]:
 def _subnet_links(t: ContributorTransition, f: SubnetFacts) -> list[tuple[str, str | None]]:
     vpc = f.subnet.vpc_id if f.subnet else (f.census or {}).get("vpcId")
     return [
-        ("Subnet", subnet_url(t.region, f.subnet_id)),
-        ("Its network interfaces", interfaces_url(t.region, f.subnet_id)),
-        ("VPC", vpc_url(t.region, vpc) if vpc else None),
+        ("Subnet", subnet_url(t.contributor_region, f.subnet_id)),
+        ("Its network interfaces", interfaces_url(t.contributor_region, f.subnet_id)),
+        ("VPC", vpc_url(t.contributor_region, vpc) if vpc else None),
         ("Alarm", _alarm_url(t)),
     ]
 
@@ -244,7 +248,7 @@ def _cluster_email(t: ContributorTransition, f: ClusterFacts, thresholds: Thresh
         ("awsvpc tasks / slots", f"{_whole(running)} / {_whole(capacity)}" if running is not None else "unknown"),
         ("Instances without a trunk", f"{_whole(untrunked)}" if untrunked is not None else "unknown"),
     ]
-    links = [("Cluster", ecs_cluster_url(t.region, f.cluster)), ("Alarm", _alarm_url(t))]
+    links = [("Cluster", ecs_cluster_url(t.contributor_region, f.cluster)), ("Alarm", _alarm_url(t))]
     if t.state == "OK":
         return f"Recovered: {subject}", [
             f"RECOVERED\n{t.kind.title} is back within its threshold ({t.kind.condition(thresholds)}).",
@@ -253,7 +257,7 @@ def _cluster_email(t: ContributorTransition, f: ClusterFacts, thresholds: Thresh
         ]
     return subject, [
         "WHAT\n" + _lines(_what(t, thresholds)),
-        "WHERE\n" + _lines([("Account", t.account), ("Region", t.region), ("ECS cluster", f.cluster)]),
+        "WHERE\n" + _lines([*_origin(t), ("ECS cluster", f.cluster)]),
         "NOW\n" + _lines(now_lines),
         "TREND (task-ENI utilization, %)\n" + _trend(f.utilization_trend, "points", higher_is_better=False, decimals=1),
         "WHAT TO DO\n" + _numbered(_cluster_remedies(t, untrunked)),
@@ -292,7 +296,7 @@ def _vpc_email(t: ContributorTransition, f: VpcFacts, thresholds: Thresholds) ->
     ]
     return subject, [
         "WHAT\n" + _lines(_what(t, thresholds)),
-        "WHERE\n" + _lines([("Account", t.account), ("Region", t.region), ("VPC", label)]),
+        "WHERE\n" + _lines([*_origin(t), ("VPC", label)]),
         f"WHO HOLDS THE ADDRESSES\nFrom the ENI census of {readable_time(f.census_at)}: "
         f"{len(f.unattached)} interfaces\n" + ("\n".join(listing) or "- none listed"),
         "WHAT TO DO\n"
@@ -303,7 +307,7 @@ def _vpc_email(t: ContributorTransition, f: VpcFacts, thresholds: Thresholds) ->
                 "Delete the ones nothing will reuse: aws ec2 delete-network-interface --network-interface-id <id>",
             ]
         ),
-        "OPEN IN THE CONSOLE\n" + _lines([("VPC", vpc_url(t.region, f.vpc_id)), ("Alarm", _alarm_url(t))]),
+        "OPEN IN THE CONSOLE\n" + _lines([("VPC", vpc_url(t.contributor_region, f.vpc_id)), ("Alarm", _alarm_url(t))]),
     ]
 
 

@@ -7,7 +7,7 @@ the composer cannot explain, and one whose email cannot be sent, is kept intact 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,7 +18,15 @@ from lambdas.alerts.email import render_alarm_email
 from lambdas.alerts.forecast import Forecast, Sample, forecast_exhaustion, trend
 from lambdas.alerts.model import ClusterFacts, ContributorTransition, Facts, Scope, SubnetFacts, VpcFacts
 from lambdas.alerts.notification import UnparsableNotification, parse_contributor_event
-from lambdas.alerts.reads import HOUR, SeriesQuery, free_address_queries, read_series, series_dimensions, vpc_name
+from lambdas.alerts.reads import (
+    HOUR,
+    SeriesQuery,
+    free_address_queries,
+    read_series,
+    series_dimensions,
+    vpc_name,
+    zone_of,
+)
 from lambdas.alerts.settings import FORECASTER, ComposerSettings, DigestSettings, ForecasterSettings
 from lambdas.core import contract
 from lambdas.core.aws.ec2 import describe_subnet
@@ -26,7 +34,8 @@ from lambdas.core.aws.s3 import get_document
 from lambdas.core.aws.sns import publish_email
 from lambdas.core.contract import MetricPoint
 from lambdas.core.errors import AwsCallError, AwsReadError
-from lambdas.core.network import Subnet, utilization_percent
+from lambdas.core.members import TargetUnreachable, lookup_target
+from lambdas.core.network import Subnet, region_of_zone, utilization_percent
 from lambdas.core.notify import Notifier
 from lambdas.core.run import CollectorRun, Deadline, RunReport, run_collector
 from lambdas.core.scope import read_subnets_in_scope
@@ -78,6 +87,7 @@ def compose_alert(raw: Any, target: Target, settings: ComposerSettings, now: dat
         notifier.keep(raw, f"unparsed: {err.reason}", event_id)
         return outcome
     outcome.alarm, outcome.contributor, outcome.state = transition.alarm_name, transition.contributor, transition.state
+    transition = _located(transition, target, settings, outcome)
     outcome.status = "duplicate"
     if notifier.claim(transition.incident_key):
         facts = gather_facts(transition, target, settings, now)
@@ -93,13 +103,20 @@ def compose_alert(raw: Any, target: Target, settings: ComposerSettings, now: dat
 
 
 def gather_facts(transition: ContributorTransition, target: Target, settings: ComposerSettings, now: datetime) -> Facts:
-    """Read what the email says about the contributor; each failed read becomes a line of missing."""
+    """Read what the email says about the contributor; each failed read becomes a line of missing.
+
+    target is where the composer runs (its metrics, the snapshot bucket); the subnet or VPC itself is looked up
+    where it is: in hub mode, a member's account and region through the member's reader role.
+    """
     if transition.kind.scope is Scope.CLUSTER:
         return _cluster_facts(transition, target, settings.metric_namespace, now)
-    snapshot, census_problem = _snapshot(target, settings.snapshot_bucket)
+    account, region = transition.contributor_account, transition.contributor_region
+    key = contract.census_snapshot_key(account, region, per_target=settings.is_hub)
+    snapshot, census_problem = _snapshot(target, settings.snapshot_bucket, key)
     missing = [census_problem] if census_problem else []
+    where = _where(account, region, target, settings, missing)
     if transition.kind.scope is Scope.VPC:
-        name = _vpc_name(target, transition.contributor, missing)
+        name = _vpc_name(where, transition.contributor, missing) if where else None
         census = snapshot or {}
         in_vpc = {s["subnetId"] for s in census.get("subnets", []) if s["vpcId"] == transition.contributor}
         unattached = [u for u in census.get("unattached", []) if u["subnetId"] in in_vpc]
@@ -110,9 +127,43 @@ def gather_facts(transition: ContributorTransition, target: Target, settings: Co
         target,
         settings,
         now,
+        where=where,
         snapshot=snapshot,
         missing=missing,
     )
+
+
+def _located(
+    transition: ContributorTransition, target: Target, settings: ComposerSettings, outcome: AlertOutcome
+) -> ContributorTransition:
+    """The transition with its subnet's or VPC's region: the alarm's own in account mode; in hub mode, from
+    the zone its series carry (subnet and VPC alarms group by account and id, not region; clusters carry it)."""
+    if not settings.is_hub or transition.kind.scope is Scope.CLUSTER:
+        return transition
+    try:
+        zone = zone_of(
+            target.home_client("cloudwatch"),
+            settings.metric_namespace,
+            transition.contributor_account,
+            transition.kind.scope.value,
+            transition.contributor,
+        )
+    except AwsReadError as err:
+        outcome.record(err)  # looked up in the alarm's region instead
+        return transition
+    region = region_of_zone(zone) if zone else None
+    return replace(transition, contributor_region=region) if region else transition
+
+
+def _where(
+    account_id: str, region: str, target: Target, settings: ComposerSettings, missing: list[str]
+) -> Target | None:
+    """Where to read the contributor: the composer's own account, or the member's through its reader role."""
+    try:
+        return lookup_target(target, account_id, region, settings, "alerts")
+    except TargetUnreachable as err:
+        missing.append(f"the subnet and VPC now: the member's reader role could not be assumed ({err.code})")
+        return None
 
 
 def _subnet_facts(
@@ -122,6 +173,7 @@ def _subnet_facts(
     settings: ComposerSettings,
     now: datetime,
     *,
+    where: Target | None,
     snapshot: dict[str, Any] | None,
     missing: list[str],
 ) -> SubnetFacts:
@@ -130,12 +182,14 @@ def _subnet_facts(
     if snapshot is not None and census is None:
         missing.append("who holds the addresses: the latest census has no entry for this subnet")
     unattached = [u for u in (snapshot or {}).get("unattached", []) if u["subnetId"] == subnet_id]
+    if where is None:
+        return SubnetFacts(subnet_id, None, None, census, census_at, unattached, missing=missing)
     try:
-        subnet = describe_subnet(target.client("ec2"), subnet_id)
+        subnet = describe_subnet(where.client("ec2"), subnet_id)
     except AwsReadError as err:
         missing.append(f"the subnet now: DescribeSubnets failed ({err.code}); history needs its VPC and AZ")
         return SubnetFacts(subnet_id, None, None, census, census_at, unattached, missing=missing)
-    name = _vpc_name(target, subnet.vpc_id, missing)
+    name = _vpc_name(where, subnet.vpc_id, missing)
     history: list[Sample] = []
     try:
         queries = free_address_queries([subnet], account_id)
@@ -192,9 +246,11 @@ def _cluster_facts(transition: ContributorTransition, target: Target, namespace:
     )
 
 
-def _snapshot(target: Target, bucket: str) -> tuple[dict[str, Any] | None, str | None]:
+def _snapshot(
+    target: Target, bucket: str, key: str = contract.CENSUS_SNAPSHOT_KEY
+) -> tuple[dict[str, Any] | None, str | None]:
     try:
-        snapshot = get_document(target.client("s3"), bucket, contract.CENSUS_SNAPSHOT_KEY)
+        snapshot = get_document(target.client("s3"), bucket, key)
     except AwsReadError as err:
         return None, f"who holds the addresses: the census snapshot could not be read ({err.code})"
     if snapshot is None:

@@ -112,6 +112,22 @@ def series_dimensions(
     return [dict(s) for s in sorted(series)]
 
 
+def zone_of(cloudwatch: Any, namespace: str, account_id: str, dimension: str, value: str) -> str | None:
+    """The Availability Zone of a subnet (or of any subnet of a VPC) of account_id, from the dimensions of its
+    AvailableIpAddressCount series; None if it has none. Hub mode: subnet and VPC alarms carry no region."""
+    request = {
+        "Namespace": namespace,
+        "MetricName": contract.AVAILABLE_IP_ADDRESS_COUNT.name,
+        "Dimensions": [{"Name": contract.ACCOUNT_ID, "Value": account_id}, {"Name": dimension, "Value": value}],
+    }
+    try:
+        listed = cloudwatch.list_metrics(**request).get("Metrics", [])
+    except AWS_ERRORS as err:
+        raise AwsReadError.wrap("ListMetrics", err, {dimension: value}) from err
+    zones = [d["Value"] for m in listed for d in m.get("Dimensions", []) if d["Name"] == contract.AVAILABILITY_ZONE]
+    return zones[0] if zones else None
+
+
 def vpc_name(ec2: Any, vpc_id: str) -> str | None:
     """The VPC's Name tag, None if it has none; raise AwsReadError if it cannot be read."""
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -25,6 +26,17 @@ class Subnet:
     name: str | None = None
     # The account that owns the subnet: another account's when it is shared with this one through AWS RAM.
     owner_id: str | None = None
+
+
+# A region name at the start of a zone name: eu-west-1 of eu-west-1a, us-west-2 of the Local Zone
+# us-west-2-lax-1a, us-gov-west-1 of us-gov-west-1b.
+REGION_OF_ZONE = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d+")
+
+
+def region_of_zone(availability_zone: str) -> str | None:
+    """The region an Availability Zone (or Local or Wavelength Zone) name belongs to; None if it is not one."""
+    match = REGION_OF_ZONE.match(availability_zone)
+    return match.group(0) if match else None
 
 
 def usable_addresses(cidr_block: str) -> int:

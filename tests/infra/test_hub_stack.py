@@ -81,13 +81,11 @@ def test_given_hub_mode_then_collectors_read_nothing_themselves_and_may_only_ass
         }
 
 
-def test_given_hub_mode_then_the_member_role_holds_exactly_what_the_collectors_read_in_account_mode(
-    synthesized, member
-):
-    # What the four collectors' own roles are granted on EC2, ECS and EKS when they read their own account.
-    account_mode = set()
-    for collector in COLLECTOR_POLICIES:
-        account_mode |= {a for a in _actions(_statements(synthesized, collector)) if a.startswith(READ_SERVICES)}
+def test_given_hub_mode_then_the_member_role_holds_exactly_what_the_functions_read_in_account_mode(synthesized, member):
+    # What the functions' own roles are granted on EC2, ECS and EKS when they read their own account: the
+    # collectors', and the composer's and the event handler's lookups for their emails.
+    account_mode = {a for a in _actions(_statements(synthesized, "")) if a.startswith(READ_SERVICES)}
+    assert "ec2:DescribeVpcs" in account_mode  # the composer's, beside the collectors' reads
     (role,) = [
         r for r in member["Resources"].values() if r["Type"] == "AWS::IAM::Role" and "Policies" in r["Properties"]
     ]
@@ -100,7 +98,7 @@ def test_given_hub_mode_then_the_member_role_holds_exactly_what_the_collectors_r
     assert member["Conditions"]["InRoleRegion"] == {"Fn::Equals": [{"Ref": "AWS::Region"}, REGIONS[0]]}
 
 
-def test_given_the_member_role_then_it_trusts_only_the_hubs_collector_and_event_handler_roles(member):
+def test_given_the_member_role_then_it_trusts_only_the_hubs_collector_and_email_roles(member):
     (role,) = [
         r for r in member["Resources"].values() if r["Type"] == "AWS::IAM::Role" and "Policies" in r["Properties"]
     ]
@@ -109,7 +107,8 @@ def test_given_the_member_role_then_it_trusts_only_the_hubs_collector_and_event_
     assert trust["Principal"] == {"AWS": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, f":iam::{HUB}:root"]]}}
     names = [p["Fn::Join"][1][-1] for p in trust["Condition"]["ArnEquals"]["aws:PrincipalArn"]]
     collectors = [f":iam::{HUB}:role/SubnetIpMonitor-collector-{c}" for c in ("subnets", "ecs", "census", "forecast")]
-    assert names == [*collectors, f":iam::{HUB}:role/SubnetIpMonitor-event-handler"]
+    emails = [f":iam::{HUB}:role/SubnetIpMonitor-{name}" for name in ("event-handler", "alert-composer")]
+    assert names == [*collectors, *emails]
 
 
 def test_given_the_member_stack_then_every_watched_event_is_forwarded_to_the_hubs_bus(hub, member):
@@ -307,3 +306,18 @@ def test_given_hub_mode_then_the_dashboard_ranks_member_accounts_first(hub, synt
     assert "Fullest subnet per member account" in _dashboard_body(hub)
     assert "GROUP BY AccountId ORDER BY MAX() DESC" in _dashboard_body(hub)
     assert "per member account" not in _dashboard_body(synthesized)
+
+
+def test_given_hub_mode_then_the_email_functions_may_look_members_up_and_read_their_snapshots(hub):
+    reader = {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::*:role/SubnetIpMonitorReader"]]}
+    for function in ("EventWatchingHandler", "AlertsComposer"):
+        statements = [s for s in _statements(hub, function) if s["Effect"] == "Allow"]
+        assert [s["Resource"] for s in statements if s["Action"] == "sts:AssumeRole"] == [reader], function
+        reads = [s for s in statements if s["Action"] == "s3:GetObject"]
+        paths = [
+            r["Fn::Join"][1][-1]
+            for s in reads
+            for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])
+        ]
+        assert sorted(paths) == ["/census/latest.json", "/census/members/*"], function
+    assert "cloudwatch:ListMetrics" in _actions(_statements(hub, "AlertsComposer"))

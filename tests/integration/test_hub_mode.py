@@ -12,6 +12,7 @@ from unittest.mock import patch
 import boto3
 import pytest
 
+from lambdas.alerts.handler import handler as composer_handler
 from lambdas.core import contract
 from lambdas.core.dispatch.handler import handler as dispatcher
 from lambdas.core.members import TargetMessage, member_target
@@ -20,6 +21,7 @@ from lambdas.ecs.handler import handler as ecs_handler
 from lambdas.events.handler import handler as events_handler
 from lambdas.subnets.handler import handler as subnet_handler
 from tests.integration.conftest import NAMESPACE, count_calls, metric_values, published_series
+from tests.support.alarm_fixtures import load_notification, with_contributor
 from tests.support.event_fixtures import load_event
 from tests.support.lambda_context import LocalLambdaContext, function_arn
 from tests.support.organization import (
@@ -198,3 +200,47 @@ def test_given_a_members_exhaustion_event_then_the_email_reads_its_subnet_and_ce
     # Read in the member's account through its reader role: the /26 with 50 taken has 9 free.
     assert "Free addresses now: 9 (read at" in email["Message"]
     assert "Free /28 blocks: 1" in email["Message"]
+
+
+def test_given_an_alarm_on_a_members_subnet_in_another_region_then_the_composer_reads_it_there(hub):
+    # The subnet collector's series tell the composer where the subnet is (its alarm names no region).
+    dispatch_and_work("subnets", subnet_handler, dispatcher, CONTEXT)
+    network = hub["us-east-1"]
+    subnet_id = network.subnets["tasks-b"]  # 57 of 59 taken: 2 free, 96.6 %
+    sqs = boto3.client("sqs", region_name=HUB_REGION)
+    resources = seed_event_resources(
+        boto3.client("sns", region_name=HUB_REGION), sqs, boto3.client("dynamodb", region_name=HUB_REGION)
+    )
+    boto3.client("s3", region_name=HUB_REGION).create_bucket(
+        Bucket="hub-census", CreateBucketConfiguration={"LocationConstraint": HUB_REGION}
+    )
+    notification = with_contributor(load_notification("subnet_ip_utilization_alarm"), subnet_id)
+    notification["detail"]["alarmContributor"]["attributes"]["AccountId"] = MEMBER_WITH_ROLE
+    notification.update(account=HUB_ACCOUNT, region=HUB_REGION)
+    environment = {
+        "TOPIC_ARN": resources.topic_arn,
+        "INCIDENT_TABLE_NAME": resources.incident_table,
+        "DEDUPE_WINDOW_MINUTES": "30",
+        "DEAD_LETTER_QUEUE_URL": resources.dead_letter_queue_url,
+        "ACCOUNT_NAMES": "{}",
+        "ALARM_NAME_PREFIX": "SubnetIpMonitor-",
+        "SNAPSHOT_BUCKET": "hub-census",
+        "UTILIZATION_THRESHOLD_PERCENT": "80",
+        "FREE_ADDRESS_FLOOR": "8",
+        "FREE_PREFIX_BLOCK_FLOOR": "2",
+        "ENI_UTILIZATION_THRESHOLD_PERCENT": "80",
+        "FORECAST_ALARM_DAYS": "7",
+        "UNATTACHED_ENI_ALARM_THRESHOLD": "0",
+    }
+    with patch.dict(os.environ, environment):
+        outcome = composer_handler(notification, CONTEXT)
+
+    assert (outcome["status"], outcome["problems"]) == ("notified", [])
+    (email,) = [json.loads(m["Body"]) for m in drain_queue(sqs, resources.inbox_url)]
+    body = email["Message"]
+    # Read in us-east-1 of the member, through its reader role: the subnet's own CIDR and free count.
+    assert f"Account: {MEMBER_WITH_ROLE}\nRegion: us-east-1\n" in body
+    assert "CIDR: 10.40.1.0/26" in body
+    assert "Free addresses: 2\n" in body
+    # The member's census snapshot is looked for under its own key; none exists yet, and the email says so.
+    assert "no census snapshot yet" in body
