@@ -29,7 +29,7 @@ from bench.day import (
     spread_utilization,
     subnet_days,
 )
-from bench.emulator import aws_like_emulator
+from bench.emulator import aws_like_emulator, bench_environment
 from bench.hub import HUB_HEADING, HUB_SIZES, render_hub, run_hub_size
 from bench.measure import Measurement, count_calls, measure, peak_python_mb, replay
 from bench.naive import naive_ecs, naive_subnets
@@ -122,12 +122,7 @@ class SizeResult:
 def run_size(size: Size) -> SizeResult:
     """Seed one environment and measure both collectors (and the naive baseline) against it."""
     environment = {
-        "AWS_ACCESS_KEY_ID": "bench",
-        "AWS_SECRET_ACCESS_KEY": "bench",
-        "AWS_DEFAULT_REGION": REGION,
-        "AWS_REGION": REGION,
-        "POWERTOOLS_SERVICE_NAME": "subnet-ip-monitor-bench",
-        "POWERTOOLS_LOG_LEVEL": "ERROR",
+        **bench_environment(REGION),
         METRIC_NAMESPACE: NAMESPACE,
         VPC_IDS: "",
         SUBNET_TAG_FILTER: "",

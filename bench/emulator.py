@@ -98,3 +98,15 @@ def aws_like_emulator() -> Iterator[None]:
             patch.object(Subnet, "available_ip_address_count", property(_indexed_available_ip_address_count))
         )
         yield
+
+
+def bench_environment(region: str) -> dict[str, str]:
+    """What every benchmark run sets before the handlers are imported: fake credentials in region, quiet logs."""
+    return {
+        "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench",
+        "AWS_DEFAULT_REGION": region,
+        "AWS_REGION": region,
+        "POWERTOOLS_SERVICE_NAME": "subnet-ip-monitor-bench",
+        "POWERTOOLS_LOG_LEVEL": "ERROR",
+    }

@@ -24,7 +24,7 @@ import boto3
 from moto import mock_aws
 
 from bench.day import DayCount, monthly_cost, simulate, spread_utilization, subnet_days
-from bench.emulator import aws_like_emulator
+from bench.emulator import aws_like_emulator, bench_environment
 from bench.sizes import Size, ecs_floor
 from lambdas.core import members
 from lambdas.core.dispatch.settings import MEMBER_ACCOUNTS, MONITOR_REGIONS, ORGANIZATION_UNIT_IDS
@@ -157,12 +157,7 @@ def hub_floors(size: HubSize, subnets_per_target: int, vpcs_per_target: int) -> 
 def run_hub_size(size: HubSize) -> HubResult:
     """Seed the organization, then measure two schedules of the subnet and ECS collectors over it."""
     environment = {
-        "AWS_ACCESS_KEY_ID": "bench",
-        "AWS_SECRET_ACCESS_KEY": "bench",
-        "AWS_DEFAULT_REGION": HUB_REGION,
-        "AWS_REGION": HUB_REGION,
-        "POWERTOOLS_SERVICE_NAME": "subnet-ip-monitor-bench",
-        "POWERTOOLS_LOG_LEVEL": "ERROR",
+        **bench_environment(HUB_REGION),
         **EVERY_RUN,
         METRIC_NAMESPACE: NAMESPACE,
         VPC_IDS: "",

@@ -21,7 +21,7 @@ from lambdas.core import contract
 from lambdas.core.network import Subnet
 from lambdas.core.targets import Target
 from tests.integration.conftest import ACCOUNT_ID, NAMESPACE, count_calls
-from tests.support.alarm_fixtures import STACK_PREFIX, load_notification, with_contributor
+from tests.support.alarm_fixtures import STACK_PREFIX, THRESHOLDS, load_notification, with_contributor
 from tests.support.emulator import restore_aws_fields
 from tests.support.publishing import EVERY_RUN
 from tests.support.readback import drain_queue, latest_value
@@ -38,14 +38,6 @@ from tests.support.scenario import (
 pytestmark = pytest.mark.usefixtures("aws")
 BUCKET = "census-snapshots"
 NOW = datetime.now(UTC).replace(microsecond=0)
-THRESHOLDS = {
-    "UTILIZATION_THRESHOLD_PERCENT": "80",
-    "FREE_ADDRESS_FLOOR": "8",
-    "FREE_PREFIX_BLOCK_FLOOR": "2",
-    "ENI_UTILIZATION_THRESHOLD_PERCENT": "80",
-    "FORECAST_ALARM_DAYS": "7",
-    "UNATTACHED_ENI_ALARM_THRESHOLD": "0",
-}
 
 
 @dataclass

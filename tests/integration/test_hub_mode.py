@@ -21,7 +21,7 @@ from lambdas.ecs.handler import handler as ecs_handler
 from lambdas.events.handler import handler as events_handler
 from lambdas.subnets.handler import handler as subnet_handler
 from tests.integration.conftest import NAMESPACE, count_calls, metric_values, published_series
-from tests.support.alarm_fixtures import load_notification, with_contributor
+from tests.support.alarm_fixtures import THRESHOLDS, load_notification, with_contributor
 from tests.support.event_fixtures import load_event
 from tests.support.lambda_context import LocalLambdaContext, function_arn
 from tests.support.organization import (
@@ -39,7 +39,7 @@ from tests.support.organization import (
 )
 from tests.support.publishing import EVERY_RUN
 from tests.support.readback import drain_queue
-from tests.support.scenario import ECS_CLUSTER, seed_event_resources
+from tests.support.scenario import ECS_CLUSTER, EventResources, seed_event_resources
 
 # The subnet the ECS task fixture names (tests/events), replaced by a member's.
 FIXTURE_SUBNET = "subnet-0a1b2c3d4e5f60718"
@@ -167,14 +167,28 @@ def test_given_an_organizational_unit_that_cannot_be_listed_then_the_listed_memb
     assert metric_values(cloudwatch, "CollectorFailures", {"Collector": "subnets"}, "Sum") == [1.0]
 
 
+def _email_world() -> tuple[EventResources, dict[str, str]]:
+    """The hub's topic (with a readable inbox), incident table, dead-letter queue and census bucket, and the
+    environment of a function that emails through them."""
+    resources = seed_event_resources(*(boto3.client(s, region_name=HUB_REGION) for s in ("sns", "sqs", "dynamodb")))
+    boto3.client("s3", region_name=HUB_REGION).create_bucket(
+        Bucket="hub-census", CreateBucketConfiguration={"LocationConstraint": HUB_REGION}
+    )
+    return resources, {
+        "TOPIC_ARN": resources.topic_arn,
+        "INCIDENT_TABLE_NAME": resources.incident_table,
+        "DEDUPE_WINDOW_MINUTES": "30",
+        "DEAD_LETTER_QUEUE_URL": resources.dead_letter_queue_url,
+        "ACCOUNT_NAMES": "{}",
+        "SNAPSHOT_BUCKET": "hub-census",
+    }
+
+
 def test_given_a_members_exhaustion_event_then_the_email_reads_its_subnet_and_census_in_that_account(hub):
     network = hub["eu-west-1"]
     subnet_id = network.subnets["tasks-a"]
     sqs, s3 = boto3.client("sqs", region_name=HUB_REGION), boto3.client("s3", region_name=HUB_REGION)
-    resources = seed_event_resources(
-        boto3.client("sns", region_name=HUB_REGION), sqs, boto3.client("dynamodb", region_name=HUB_REGION)
-    )
-    s3.create_bucket(Bucket="hub-census", CreateBucketConfiguration={"LocationConstraint": HUB_REGION})
+    resources, environment = _email_world()
     # The census's snapshot of that member and region (the hub keeps one per target); only its entry is read.
     snapshot = {"generatedAt": "2026-11-29T15:00:00Z", "subnets": [{"subnetId": subnet_id, "freePrefixBlocks": 1}]}
     s3.put_object(
@@ -182,16 +196,8 @@ def test_given_a_members_exhaustion_event_then_the_email_reads_its_subnet_and_ce
     )
     event = json.loads(json.dumps(load_event("task_stopped_no_addresses_ec2")).replace(FIXTURE_SUBNET, subnet_id))
     event.update(account=MEMBER_WITH_ROLE, region="eu-west-1")
-    environment = {
-        "TOPIC_ARN": resources.topic_arn,
-        "INCIDENT_TABLE_NAME": resources.incident_table,
-        "DEDUPE_WINDOW_MINUTES": "30",
-        "DEAD_LETTER_QUEUE_URL": resources.dead_letter_queue_url,
-        "ACCOUNT_NAMES": json.dumps({MEMBER_WITH_ROLE: "payments-prod"}),
-        "FREE_ADDRESS_FLOOR": "8",
-        "SNAPSHOT_BUCKET": "hub-census",
-    }
-    with patch.dict(os.environ, environment):
+    named = {"ACCOUNT_NAMES": json.dumps({MEMBER_WITH_ROLE: "payments-prod"}), "FREE_ADDRESS_FLOOR": "8"}
+    with patch.dict(os.environ, {**environment, **named}):
         outcome = events_handler(event, CONTEXT)
 
     assert (outcome["status"], outcome["problems"]) == ("notified", [])
@@ -208,31 +214,11 @@ def test_given_an_alarm_on_a_members_subnet_in_another_region_then_the_composer_
     network = hub["us-east-1"]
     subnet_id = network.subnets["tasks-b"]  # 57 of 59 taken: 2 free, 96.6 %
     sqs = boto3.client("sqs", region_name=HUB_REGION)
-    resources = seed_event_resources(
-        boto3.client("sns", region_name=HUB_REGION), sqs, boto3.client("dynamodb", region_name=HUB_REGION)
-    )
-    boto3.client("s3", region_name=HUB_REGION).create_bucket(
-        Bucket="hub-census", CreateBucketConfiguration={"LocationConstraint": HUB_REGION}
-    )
+    resources, environment = _email_world()
     notification = with_contributor(load_notification("subnet_ip_utilization_alarm"), subnet_id)
     notification["detail"]["alarmContributor"]["attributes"]["AccountId"] = MEMBER_WITH_ROLE
     notification.update(account=HUB_ACCOUNT, region=HUB_REGION)
-    environment = {
-        "TOPIC_ARN": resources.topic_arn,
-        "INCIDENT_TABLE_NAME": resources.incident_table,
-        "DEDUPE_WINDOW_MINUTES": "30",
-        "DEAD_LETTER_QUEUE_URL": resources.dead_letter_queue_url,
-        "ACCOUNT_NAMES": "{}",
-        "ALARM_NAME_PREFIX": "SubnetIpMonitor-",
-        "SNAPSHOT_BUCKET": "hub-census",
-        "UTILIZATION_THRESHOLD_PERCENT": "80",
-        "FREE_ADDRESS_FLOOR": "8",
-        "FREE_PREFIX_BLOCK_FLOOR": "2",
-        "ENI_UTILIZATION_THRESHOLD_PERCENT": "80",
-        "FORECAST_ALARM_DAYS": "7",
-        "UNATTACHED_ENI_ALARM_THRESHOLD": "0",
-    }
-    with patch.dict(os.environ, environment):
+    with patch.dict(os.environ, {**environment, "ALARM_NAME_PREFIX": "SubnetIpMonitor-", **THRESHOLDS}):
         outcome = composer_handler(notification, CONTEXT)
 
     assert (outcome["status"], outcome["problems"]) == ("notified", [])

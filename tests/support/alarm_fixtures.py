@@ -11,6 +11,18 @@ DOCUMENTED = "documented_contributor_alarm"
 STACK_PREFIX = "SubnetIpMonitor-"
 
 
+# The alarm thresholds the composer states (ThresholdSettings), as cdk.json sets them but the unattached alarm
+# (off there; 0 here too).
+THRESHOLDS = {
+    "UTILIZATION_THRESHOLD_PERCENT": "80",
+    "FREE_ADDRESS_FLOOR": "8",
+    "FREE_PREFIX_BLOCK_FLOOR": "2",
+    "ENI_UTILIZATION_THRESHOLD_PERCENT": "80",
+    "FORECAST_ALARM_DAYS": "7",
+    "UNATTACHED_ENI_ALARM_THRESHOLD": "0",
+}
+
+
 def load_notification(name: str) -> dict[str, Any]:
     """One fixture by file name without .json (a fresh copy each time)."""
     return dict(json.loads((ALARMS_DIR / f"{name}.json").read_text()))
