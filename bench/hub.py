@@ -263,7 +263,7 @@ def _schedule(collector: str, handler: Any, dispatcher: Any, context: Any) -> Co
     sqs = boto3.client("sqs", region_name=HUB_REGION)
     queue_url = sqs.create_queue(QueueName=f"{collector}-work")["QueueUrl"]
     with _counting(result.calls, own_target(context)):
-        dispatcher({"collector": collector, "queueUrl": queue_url}, context)
+        dispatcher({"collector": collector, "queueUrl": queue_url, "periodMinutes": 5}, context)
         while batch := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", []):
             for message in batch:
                 record = {"messageId": message["MessageId"], "body": message["Body"], "eventSource": "aws:sqs"}

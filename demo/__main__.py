@@ -257,6 +257,8 @@ def _demo_environment(config: MonitorConfig) -> dict[str, str]:
         **publish_environment(config, CENSUS_BUCKET),
         core_settings.MONITOR_MODE: config.mode,
         core_settings.READER_ROLE_NAME: config.reader_role_name,
+        # Account mode: no failure streaks (hub mode keeps them; demo/organization.py shows them).
+        core_settings.FAILURE_STREAK_TABLE: "",
     }
 
 

@@ -7,7 +7,10 @@ never deployed).
 
 from __future__ import annotations
 
+import json
 import os
+import tempfile
+from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
@@ -19,6 +22,7 @@ from lambdas.core import contract
 from lambdas.core import settings as core_settings
 from lambdas.core.members import forget_member_sessions
 from lambdas.core.targets import forget_targets, own_target
+from tests.support.emulator import restoring_aws_fields_everywhere
 from tests.support.lambda_context import LocalLambdaContext, function_arn
 from tests.support.organization import (
     HUB_ACCOUNT,
@@ -26,14 +30,16 @@ from tests.support.organization import (
     MEMBER_WITH_ROLE,
     MEMBER_WITHOUT_ROLE,
     REGIONS,
+    create_failure_streak_table,
     dispatch_and_work,
     hub_environment,
     seed_member_cluster,
     seed_members,
 )
-from tests.support.readback import latest_value, metric_values
-from tests.support.scenario import ECS_CLUSTER
+from tests.support.readback import drain_queue, latest_value, metric_values
+from tests.support.scenario import ECS_CLUSTER, seed_event_resources
 
+HUB_CENSUS_BUCKET = "subnet-ip-monitor-hub-census-demo"
 HUB_CONTEXT: Any = LocalLambdaContext(function_name="hub", invoked_function_arn=function_arn(HUB_REGION, HUB_ACCOUNT))
 
 
@@ -79,7 +85,54 @@ def run_organization_demo(config: MonitorConfig, environment: dict[str, str]) ->
         )
         published = _published_accounts(cloudwatch, config.namespace)
         print(f"Accounts with subnet series in the hub: {', '.join(published)}")
+        _census_table_and_digest(config, subnet_collector.handler, dispatcher.handler)
         _fresh_containers()
+
+
+def _census_table_and_digest(config: MonitorConfig, subnet_collector: Any, dispatcher: Any) -> None:
+    """Three subnet schedules keeping failure streaks (the roleless member fails three in a row), a census of
+    every target, the dashboard's table across them and the weekly digest that names the failing member."""
+    from lambdas.alerts import digest_handler  # noqa: PLC0415
+    from lambdas.census import handler as census_collector  # noqa: PLC0415
+    from lambdas.census import table_handler  # noqa: PLC0415
+
+    clients = {name: boto3.client(name, region_name=HUB_REGION) for name in ("sns", "sqs", "dynamodb", "s3")}
+    resources = seed_event_resources(clients["sns"], clients["sqs"], clients["dynamodb"])
+    clients["s3"].create_bucket(Bucket=HUB_CENSUS_BUCKET, CreateBucketConfiguration={"LocationConstraint": HUB_REGION})
+    environment = {
+        core_settings.FAILURE_STREAK_TABLE: create_failure_streak_table(clients["dynamodb"]),
+        core_settings.SNAPSHOT_BUCKET: HUB_CENSUS_BUCKET,
+        core_settings.TOPIC_ARN: resources.topic_arn,
+        core_settings.ACCOUNT_NAMES: json.dumps({MEMBER_WITH_ROLE: "payments-prod"}),
+    }
+    # Member sessions are new each container: forget the cached ones so the census's clients are hooked too.
+    forget_member_sessions()
+    with patch.dict(os.environ, environment), restoring_aws_fields_everywhere():
+        core_settings._load_from_process_environment.cache_clear()
+        for _ in range(3):
+            dispatch_and_work("subnets", subnet_collector, dispatcher, HUB_CONTEXT)
+        dispatch_and_work("census", census_collector.handler, dispatcher, HUB_CONTEXT)
+        html = table_handler.handler({}, HUB_CONTEXT)
+        digest_handler.handler({}, HUB_CONTEXT)
+    page = Path(tempfile.gettempdir()) / "subnet-ip-monitor-demo" / "census-table-hub.html"
+    page.parent.mkdir(exist_ok=True)
+    page.write_text(f"<!doctype html><meta charset=utf-8><title>census table</title>{html}")
+    print(
+        f"\nThree subnet schedules keeping failure streaks and a census of every target, with "
+        f"monitor:accountNames naming {MEMBER_WITH_ROLE}. The dashboard's census table across the "
+        f"organization, first rows (HTML: {page}):"
+    )
+    rows = html.split("<tr>")[2:5]
+    for row in rows:
+        cells = [cell.split("</td>")[0].replace("<br>", " ") for cell in row.split("<td")[1:]]
+        print("  " + " | ".join(cell.split(">", 1)[1] for cell in cells[:6]))
+    print(f"Weekly digest in hub mode ({config.digest_schedule} UTC in AWS):")
+    for message in drain_queue(clients["sqs"], resources.inbox_url):
+        email = json.loads(message["Body"])
+        print("=" * 100)
+        print(f"Subject: {email['Subject']}\n")
+        print(email["Message"].rstrip())
+    print("=" * 100)
 
 
 def _fresh_containers() -> None:

@@ -17,11 +17,11 @@ from infra.core.alerting import Alerting
 from infra.core.config import DIGEST_OFF, MonitorConfig
 from infra.core.dashboard import WIDTH, Section, heading, query_graph
 from infra.core.dead_letters import DeadLetterQueue
+from infra.core.expiring_table import ExpiringTable
 from infra.core.hub import ALERT_COMPOSER_ROLE_NAME, HubDispatch
-from infra.core.incidents import IncidentWindows
 from infra.core.keys import AppKey
 from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
-from infra.core.notifying import grant_notify, notify_environment
+from infra.core.notifying import grant_notify, notify_environment, organization_view_environment
 from infra.core.queries import MAX_SERIES_PER_QUERY, ranked
 from infra.core.scheduled_collector import ScheduledCollector
 from lambdas.alerts.notification import DETAIL_TYPE, SOURCE
@@ -38,8 +38,8 @@ from lambdas.alerts.settings import (
 )
 from lambdas.core import contract
 from lambdas.core.settings import (
+    FAILURE_STREAK_TABLE,
     FREE_ADDRESS_FLOOR,
-    METRIC_NAMESPACE,
     SNAPSHOT_BUCKET,
     SUBNET_TAG_FILTER,
     TOPIC_ARN,
@@ -94,7 +94,7 @@ class Alerts(Construct):
         config: MonitorConfig,
         key: AppKey,
         alerting: Alerting,
-        incidents: IncidentWindows,
+        incidents: ExpiringTable,
         snapshot_bucket: str,
         grant_snapshot_read: Callable[..., None],
         hub: HubDispatch | None = None,
@@ -189,7 +189,7 @@ class Alerts(Construct):
             hub.grant_assume_readers(composer_role)
         # Hub mode: the census's per-member snapshots too (the contributor's account and region).
         grant_snapshot_read(composer_role, members=hub is not None)
-        self.digest = self._digest(config, key, alerting, snapshot_bucket, grant_snapshot_read)
+        self.digest = self._digest(config, key, alerting, snapshot_bucket, grant_snapshot_read, hub=hub)
         self.functions: dict[str, lambda_.IFunction] = {COMPOSER: self.composer, FORECASTER: self.forecaster.function}
         if self.digest is not None:
             self.functions[DIGEST] = self.digest
@@ -215,9 +215,12 @@ class Alerts(Construct):
         key: AppKey,
         alerting: Alerting,
         snapshot_bucket: str,
-        grant_snapshot_read: Callable[[iam.IRole], None],
+        grant_snapshot_read: Callable[..., None],
+        *,
+        hub: HubDispatch | None,
     ) -> lambda_.Function | None:
-        """The weekly digest on its schedule, unless monitor:digestSchedule is off."""
+        """The weekly digest on its schedule, unless monitor:digestSchedule is off. In hub mode it reads the
+        subnets from every target's census snapshot (no member reads of its own) and names failing targets."""
         if config.digest_schedule == DIGEST_OFF:
             return None
         function, role = monitor_function(
@@ -226,12 +229,13 @@ class Alerts(Construct):
             handler="lambdas.alerts.digest_handler.handler",
             description="Subnet IP Monitor: weekly capacity digest by email",
             environment={
-                METRIC_NAMESPACE: config.namespace,
+                **organization_view_environment(config),
                 VPC_IDS: ",".join(config.vpc_ids),
                 SUBNET_TAG_FILTER: config.subnet_tag_filter,
                 TOPIC_ARN: alerting.topic.topic_arn,
                 SNAPSHOT_BUCKET: snapshot_bucket,
                 FREE_ADDRESS_FLOOR: str(config.free_address_floor),
+                FAILURE_STREAK_TABLE: hub.failure_streaks.table.table_name if hub else "",
             },
             timeout=Duration.minutes(1),
             memory_size=512,
@@ -243,12 +247,18 @@ class Alerts(Construct):
             function,
             role,
             namespace=config.namespace,
-            reads=[iam.PolicyStatement(actions=["ec2:DescribeSubnets", *HISTORY_READS], resources=["*"])],
+            reads=[
+                iam.PolicyStatement(
+                    actions=[*([] if hub else ["ec2:DescribeSubnets"]), *HISTORY_READS], resources=["*"]
+                )
+            ],
             why="DescribeSubnets, GetMetricData and ListMetrics support no resource-level permissions",
             publish_metrics=False,
         )
         alerting.topic.grant_publish(role)
-        grant_snapshot_read(role)
+        grant_snapshot_read(role, members=hub is not None, list_members=hub is not None)
+        if hub:
+            hub.failure_streaks.grant_items(role, "dynamodb:Scan")
         key.acknowledge_data_key_actions(role)
         events.Rule(
             self,

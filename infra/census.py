@@ -18,13 +18,13 @@ from infra.core.dashboard import WIDTH, Section, heading, query_graph
 from infra.core.hub import HubDispatch
 from infra.core.keys import AppKey
 from infra.core.lambda_defaults import monitor_function
+from infra.core.notifying import organization_view_environment
 from infra.core.publishing import PublishStateStore
 from infra.core.queries import MAX_SERIES_PER_QUERY, ranked
 from infra.core.scheduled_collector import ScheduledCollector
 from lambdas.census.settings import COLLECTOR, FREE_PREFIX_BLOCK_FLOOR
 from lambdas.core import contract
 from lambdas.core.settings import (
-    METRIC_NAMESPACE,
     SNAPSHOT_BUCKET,
     SUBNET_TAG_FILTER,
     UTILIZATION_THRESHOLD_PERCENT,
@@ -206,14 +206,15 @@ class EniCensus(Construct):
         )
 
     def _table_function(self, config: MonitorConfig, key: AppKey) -> lambda_.Function:
-        """The dashboard's table of the fullest subnets: reads census/latest.json and nothing else."""
+        """The dashboard's table of the fullest subnets: reads the census snapshots (census/latest.json, or in
+        hub mode every target's) and nothing else."""
         function, role = monitor_function(
             self,
             "TableFunction",
             handler="lambdas.census.table_handler.handler",
             description="Subnet IP Monitor: dashboard table of the fullest subnets and who holds them",
             environment={
-                METRIC_NAMESPACE: config.namespace,
+                **organization_view_environment(config),
                 SNAPSHOT_BUCKET: self.bucket.bucket_name,
                 UTILIZATION_THRESHOLD_PERCENT: f"{config.utilization_threshold_percent:g}",
             },
@@ -222,17 +223,25 @@ class EniCensus(Construct):
             log_retention_days=config.log_retention_days,
             retry_attempts=0,  # a dashboard refresh asks again
         )
-        self.grant_snapshot_read(role)
+        self.grant_snapshot_read(role, members=config.is_hub, list_members=config.is_hub)
         return function
 
-    def grant_snapshot_read(self, role: iam.IRole, *, members: bool = False) -> None:
+    def grant_snapshot_read(self, role: iam.IRole, *, members: bool = False, list_members: bool = False) -> None:
         """GetObject on census/latest.json alone (and with members, the hub mode's per-target snapshots under
-        census/members/), and the key's Decrypt only through S3."""
+        census/members/; with list_members, listing them too), and the key's Decrypt only through S3."""
         keys = [contract.CENSUS_SNAPSHOT_KEY, *([f"{contract.MEMBER_SNAPSHOT_PREFIX}*"] if members else [])]
         role.add_to_principal_policy(
             iam.PolicyStatement(actions=["s3:GetObject"], resources=[self.bucket.arn_for_objects(k) for k in keys])
         )
         role.add_to_principal_policy(self._key.through("s3", "kms:Decrypt"))
+        if list_members:
+            role.add_to_principal_policy(
+                iam.PolicyStatement(
+                    actions=["s3:ListBucket"],
+                    resources=[self.bucket.bucket_arn],
+                    conditions={"StringLike": {"s3:prefix": f"{contract.MEMBER_SNAPSHOT_PREFIX}*"}},
+                )
+            )
         if members:
             bucket_id = Stack.of(self).get_logical_id(cast(CfnElement, self.bucket.node.default_child))
             Validations.of(role).acknowledge(

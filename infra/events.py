@@ -17,8 +17,8 @@ from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
 from infra.core.dashboard import WIDTH, Section, heading, query_series
 from infra.core.dead_letters import DeadLetterQueue
+from infra.core.expiring_table import ExpiringTable
 from infra.core.hub import EVENT_HANDLER_ROLE_NAME, HubDispatch
-from infra.core.incidents import IncidentWindows
 from infra.core.keys import AppKey
 from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
 from infra.core.notifying import grant_notify, notify_environment
@@ -77,7 +77,7 @@ class EventWatching(Construct):
         config: MonitorConfig,
         key: AppKey,
         alerting: Alerting,
-        incidents: IncidentWindows,
+        incidents: ExpiringTable,
         snapshot_bucket: str,
         grant_snapshot_read: Callable[[iam.IRole], None],
         member_bus: events.IEventBus | None = None,

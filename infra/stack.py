@@ -15,15 +15,16 @@ from infra.census import EniCensus
 from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
 from infra.core.dashboard import MonitorDashboard, Section
+from infra.core.expiring_table import ExpiringTable
 from infra.core.health import MonitorHealth
 from infra.core.hub import HubDispatch, MemberEventBus
-from infra.core.incidents import IncidentWindows
 from infra.core.keys import AppKey
 from infra.core.scheduled_collector import ScheduledCollector
 from infra.ecs import EcsCollection
 from infra.events import EventWatching
 from infra.member import MemberStackSet
 from infra.subnets import SubnetCollection
+from lambdas.core.aws.dynamodb import INCIDENT_KEY
 
 
 class Capability(Protocol):
@@ -51,7 +52,16 @@ class SubnetIpMonitorStack(Stack):
         super().__init__(scope, construct_id, **kwargs)
         key = AppKey(self, "AppKey")
         alerting = Alerting(self, "Alerting", key=key, emails=config.alert_emails)
-        incidents = IncidentWindows(self, "IncidentWindows", key=key)
+        incidents = ExpiringTable(
+            self,
+            "IncidentWindows",
+            key=key,
+            partition_key=INCIDENT_KEY,
+            why_no_recovery=(
+                "The table holds only email-dedupe claims that expire within the dedupe window; restoring "
+                "it would at most suppress one duplicate email, so point-in-time recovery buys nothing."
+            ),
+        )
         # The census first: its bucket holds the collectors' publish state, and the event handler and the alerts read
         # its snapshot (the list keeps the dashboard order).
         # Hub mode: the collectors read member accounts, one work message per account and region (infra/core/hub.py).
@@ -107,4 +117,5 @@ class SubnetIpMonitorStack(Stack):
             self,
             "Dashboard",
             sections=[*(c.dashboard_section() for c in self.capabilities), health.dashboard_section()],
+            accounts=config.dashboard_accounts() if config.is_hub else None,
         )

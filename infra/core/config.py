@@ -271,6 +271,11 @@ class MonitorConfig(BaseModel):
         """monitor:mode hub: the collectors read member accounts through their reader roles."""
         return self.mode == MODE_HUB
 
+    def dashboard_accounts(self) -> dict[str, str | None]:
+        """The accounts the dashboard's selector offers: those listed and those named, with their names."""
+        accounts: dict[str, str | None] = dict.fromkeys(self.member_accounts)
+        return {**accounts, **self.account_names}
+
     def monitored_regions(self, hub_region: str) -> tuple[str, ...]:
         """monitor:regions, or the hub's own region when none is set."""
         return self.regions or (hub_region,)

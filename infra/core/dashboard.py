@@ -5,7 +5,7 @@ Graphs are built on Metrics Insights queries, so new subnets and clusters appear
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -17,15 +17,58 @@ WIDTH = 24
 Section = list[list[cloudwatch.IWidget]]
 
 
-class MonitorDashboard(Construct):
-    """One dashboard for the platform team, sections in the order given (worst subnets first)."""
+# Every graph's query has a GROUP BY and none has a WHERE (tests/infra check both), so the account selector
+# can narrow them all by rewriting this text: a pattern variable replaces it across the dashboard's JSON.
+GROUP_BY = " GROUP BY "
 
-    def __init__(self, scope: Construct, construct_id: str, *, sections: Sequence[Section]) -> None:
+
+class MonitorDashboard(Construct):
+    """One dashboard for the platform team, sections in the order given (worst subnets first), with an account
+    selector when given accounts (hub mode)."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        sections: Sequence[Section],
+        accounts: Mapping[str, str | None] | None = None,
+    ) -> None:
         super().__init__(scope, construct_id)
-        self.dashboard = cloudwatch.Dashboard(self, "Dashboard", default_interval=Duration.hours(3))
+        self.dashboard = cloudwatch.Dashboard(
+            self,
+            "Dashboard",
+            default_interval=Duration.hours(3),
+            variables=[account_selector(accounts)] if accounts else None,
+        )
         for section in sections:
             for row in section:
                 self.dashboard.add_widgets(*row)
+
+
+def account_selector(accounts: Mapping[str, str | None]) -> cloudwatch.DashboardVariable:
+    """A dashboard variable narrowing every graph to one account (Metrics Insights queries have no parameters:
+    the variable rewrites " GROUP BY " into " WHERE AccountId = '…' GROUP BY "); "All accounts" is the default.
+
+    accounts maps an id to its name (monitor:accountNames) or None; accounts found only under organizational
+    units are not known at synth time and appear once named in monitor:accountNames.
+    """
+    choices = [cloudwatch.VariableValue(label="All accounts", value=GROUP_BY)]
+    choices += [
+        cloudwatch.VariableValue(
+            label=f"{name} ({account})" if name else account, value=f" WHERE AccountId = '{account}'{GROUP_BY}"
+        )
+        for account, name in sorted(accounts.items(), key=lambda item: (item[1] or "~", item[0]))
+    ]
+    return cloudwatch.DashboardVariable(
+        id="account",
+        type=cloudwatch.VariableType.PATTERN,
+        label="Account",
+        input_type=cloudwatch.VariableInputType.SELECT,
+        value=GROUP_BY,
+        values=cloudwatch.Values.from_values(*choices),
+        default_value=cloudwatch.DefaultValue.FIRST,
+    )
 
 
 def heading(markdown: str) -> cloudwatch.TextWidget:

@@ -19,8 +19,10 @@ from constructs import Construct
 from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
 from infra.core.dead_letters import DeadLetterQueue
+from infra.core.expiring_table import ExpiringTable
 from infra.core.keys import AppKey
 from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
+from lambdas.core.aws.dynamodb import STREAK_KEY
 from lambdas.core.dispatch.settings import MEMBER_ACCOUNTS, MONITOR_REGIONS, ORGANIZATION_UNIT_IDS
 from lambdas.core.settings import METRIC_NAMESPACE
 
@@ -126,6 +128,17 @@ class HubDispatch(Construct):
             reads=organization_reads,
             why="organizations list calls on units found at run time; PutMetricData for the dispatch failures",
         )
+        # Written only when a target's run fails; the weekly digest names the targets failing run after run.
+        self.failure_streaks = ExpiringTable(
+            self,
+            "FailureStreaks",
+            key=key,
+            partition_key=STREAK_KEY,
+            why_no_recovery=(
+                "The table holds only the failure streaks of member targets, each expiring 8 days after its "
+                "last failure; the next failing run starts a new one, so point-in-time recovery buys nothing."
+            ),
+        )
         self.dead_letters = DeadLetterQueue(
             self,
             "WorkDeadLetters",
@@ -180,7 +193,9 @@ class HubDispatch(Construct):
                 targets.LambdaFunction(
                     self.function,
                     retry_attempts=0,
-                    event=events.RuleTargetInput.from_object({"collector": collector, "queueUrl": queue.queue_url}),
+                    event=events.RuleTargetInput.from_object(
+                        {"collector": collector, "queueUrl": queue.queue_url, "periodMinutes": period.to_minutes()}
+                    ),
                 )
             ],
         )
@@ -204,3 +219,7 @@ class HubDispatch(Construct):
                 ),
             )
         )
+
+    def grant_failure_streaks(self, role: iam.IRole) -> None:
+        """A collector keeps its targets' failure streaks: GetItem and PutItem on the streak table."""
+        self.failure_streaks.grant_items(role, "dynamodb:GetItem", "dynamodb:PutItem")

@@ -39,7 +39,7 @@ class AppKey(Construct):
                     id=f"AwsSolutions::AwsSolutions-IAM5[Action::{action}]",
                     reason=(
                         "KMS data-key actions on this app's own key alone (never '*'), for the encrypted topic, "
-                        "dead-letter queue and (via DynamoDB only) the incident table."
+                        "dead-letter queue and (via DynamoDB only) the incident and failure-streak tables."
                     ),
                 )
             )

@@ -9,7 +9,7 @@ from aws_cdk import aws_iam as iam
 from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
 from infra.core.dead_letters import DeadLetterQueue
-from infra.core.incidents import IncidentWindows
+from infra.core.expiring_table import ExpiringTable
 from infra.core.keys import AppKey
 from lambdas.core.settings import (
     ACCOUNT_NAMES,
@@ -24,27 +24,35 @@ from lambdas.core.settings import (
 
 
 def notify_environment(
-    config: MonitorConfig, alerting: Alerting, incidents: IncidentWindows, dead_letters: DeadLetterQueue
+    config: MonitorConfig, alerting: Alerting, incidents: ExpiringTable, dead_letters: DeadLetterQueue
 ) -> dict[str, str]:
     """The topic, the incident windows and where kept messages go (lambdas.core.settings.NotifySettings)."""
     return {
-        METRIC_NAMESPACE: config.namespace,
+        **organization_view_environment(config),
         TOPIC_ARN: alerting.topic.topic_arn,
         INCIDENT_TABLE_NAME: incidents.table.table_name,
         DEDUPE_WINDOW_MINUTES: str(config.dedupe_window_minutes),
         DEAD_LETTER_QUEUE_URL: dead_letters.queue.queue_url,
+    }
+
+
+def organization_view_environment(config: MonitorConfig) -> dict[str, str]:
+    """The mode and how accounts are named (lambdas.core.settings.OrganizationViewSettings)."""
+    return {
+        METRIC_NAMESPACE: config.namespace,
         ACCOUNT_NAMES: json.dumps(config.account_names, sort_keys=True),
         MONITOR_MODE: config.mode,
         READER_ROLE_NAME: config.reader_role_name,
     }
 
 
-def grant_notify(role: iam.IRole, *, alerting: Alerting, incidents: IncidentWindows, key: AppKey) -> None:
+def grant_notify(role: iam.IRole, *, alerting: Alerting, incidents: ExpiringTable, key: AppKey) -> None:
     """Publish to the topic, claim and release incident windows.
 
     sqs:SendMessage on the dead-letter queue (and the key's Decrypt/GenerateDataKey*) come with
     dead_letter_queue= on the function, and serve the function's own sends too.
     """
     alerting.topic.grant_publish(role)
-    incidents.grant_claims(role)
+    # Claim (PutItem) and release (DeleteItem) incident windows.
+    incidents.grant_items(role, "dynamodb:PutItem", "dynamodb:DeleteItem")
     key.acknowledge_data_key_actions(role)

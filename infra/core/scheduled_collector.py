@@ -15,7 +15,7 @@ from infra.core.config import MonitorConfig
 from infra.core.hub import HubDispatch, collector_role_name
 from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
 from lambdas.core import contract
-from lambdas.core.settings import METRIC_NAMESPACE, MONITOR_MODE, READER_ROLE_NAME
+from lambdas.core.settings import FAILURE_STREAK_TABLE, METRIC_NAMESPACE, MONITOR_MODE, READER_ROLE_NAME
 
 # A collector that missed this many runs in a row is silent, not slow: every threshold alarm would be
 # sitting in INSUFFICIENT_DATA (treated as not breaching) while nothing is watched.
@@ -66,6 +66,7 @@ class ScheduledCollector(Construct):
                 METRIC_NAMESPACE: config.namespace,
                 MONITOR_MODE: config.mode,
                 READER_ROLE_NAME: config.reader_role_name,
+                FAILURE_STREAK_TABLE: hub.failure_streaks.table.table_name if hub else "",
                 **environment,
             },
             timeout=timeout,
@@ -94,6 +95,7 @@ class ScheduledCollector(Construct):
             )
         else:
             hub.grant_assume_readers(self.role)
+            hub.grant_failure_streaks(self.role)
             hub.schedule(self, collector=name, title=title, function=self.function, timeout=timeout, period=self.period)
         self.alarms = [
             threshold_alarm(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -10,6 +10,7 @@ from typing import Any
 from lambdas.alerts.forecast import Forecast
 from lambdas.core.email import Email, fit_subject
 from lambdas.core.network import Subnet, utilization_percent
+from lambdas.core.streaks import NAMED_AFTER_RUNS, FailureStreak
 
 CLOSEST_SUBNETS = 10
 LISTED_CLUSTERS = 10
@@ -42,6 +43,11 @@ class DigestInputs:
     clusters: Sequence[ClusterRow]
     events_by_reason: Mapping[str, float]
     missing: list[str] = field(default_factory=list)
+    # Hub mode: each subnet's account and region as the digest names them (subnet ids are unique across
+    # accounts), and the targets failing run after run; empty in account mode.
+    origins: Mapping[str, str] = field(default_factory=dict)
+    failing: Sequence[FailureStreak] = ()
+    account_label: Callable[[str], str | None] = lambda account: None
 
 
 def closest_to_exhaustion(subnets: Sequence[Subnet], limit: int = CLOSEST_SUBNETS) -> list[Subnet]:
@@ -54,13 +60,19 @@ def render_digest(inputs: DigestInputs) -> Email:
     """The digest email: closest subnets, clusters, /28 blocks, leaked interfaces, the week's events."""
     census = inputs.census or {}
     census_subnets = {s["subnetId"]: s for s in census.get("subnets", [])}
-    subject = f"Subnet IP Monitor weekly digest: {inputs.account} {inputs.region}, {inputs.now:%Y-%m-%d}"
+    scope = (
+        f"{len(set(inputs.origins.values()))} account-regions"
+        if inputs.origins
+        else f"{inputs.account} {inputs.region}"
+    )
+    subject = f"Subnet IP Monitor weekly digest: {scope}, {inputs.now:%Y-%m-%d}"
     sections = [
         subject,
+        *([_failing(inputs)] if inputs.failing else []),
         _closest(inputs, census_subnets),
         _clusters(inputs.clusters),
         _prefix_blocks(census_subnets),
-        _leaked(census),
+        _leaked(census, kept_in="census/members/*/*/latest.json" if inputs.origins else "census/latest.json"),
         _events(inputs.events_by_reason),
     ]
     if inputs.missing:
@@ -79,11 +91,27 @@ def _closest(inputs: DigestInputs, census_subnets: Mapping[str, dict[str, Any]])
         when = _when(forecast)
         top = (census_subnets.get(s.subnet_id) or {}).get("consumers") or []
         holder = f"; top: {_consumer(top[0])}" if top else ""
+        origin = inputs.origins.get(s.subnet_id)
+        where = f"[{origin}] " if origin else ""
         lines.append(
-            f"- {s.name or s.subnet_id} ({s.subnet_id}, {s.availability_zone}): {s.available_ip_address_count} free, "
-            f"{_utilization(s):.0f}% used, {when}{holder}"
+            f"- {where}{s.name or s.subnet_id} ({s.subnet_id}, {s.availability_zone}): "
+            f"{s.available_ip_address_count} free, {_utilization(s):.0f}% used, {when}{holder}"
         )
     return "\n".join(lines if closest else [*lines, "- no IPv4 subnets in scope"])
+
+
+def _failing(inputs: DigestInputs) -> str:
+    lines = [f"TARGETS FAILING RUN AFTER RUN ({NAMED_AFTER_RUNS} or more in a row this week; their metrics are stale)"]
+    for streak in inputs.failing:
+        who = inputs.account_label(streak.account_id) or streak.account_id
+        state = "still failing" if streak.still_failing(inputs.now) else "no failure since"
+        lines.append(
+            f"- {who} {streak.region}, {streak.collector}: {streak.runs} runs from "
+            f"{streak.first_failed_at:%a %H:%M} to {streak.last_failed_at:%a %H:%M} UTC ({state}); "
+            f"last error {streak.last_error}"
+        )
+    lines.append("  A missing or untrusting reader role shows as AssumeRole AccessDenied (README, Troubleshooting).")
+    return "\n".join(lines)
 
 
 def _when(forecast: Forecast | None) -> str:
@@ -114,7 +142,7 @@ def _prefix_blocks(census_subnets: Mapping[str, dict[str, Any]]) -> str:
     return "\n".join(lines if fewest else [*lines, "- none counted"])
 
 
-def _leaked(census: Mapping[str, Any]) -> str:
+def _leaked(census: Mapping[str, Any], *, kept_in: str) -> str:
     unattached = census.get("unattached", [])
     held = sum(u["addresses"] for u in unattached)
     lines = [f"INTERFACES ATTACHED TO NOTHING: {len(unattached)} holding {held} addresses"]
@@ -123,7 +151,7 @@ def _leaked(census: Mapping[str, Any]) -> str:
         for u in unattached[:LISTED_INTERFACES]
     ]
     if len(unattached) > LISTED_INTERFACES:
-        lines.append(f"- and {len(unattached) - LISTED_INTERFACES} more (census/latest.json)")
+        lines.append(f"- and {len(unattached) - LISTED_INTERFACES} more ({kept_in})")
     return "\n".join(lines)
 
 

@@ -29,6 +29,7 @@ from lambdas.alerts.reads import (
 )
 from lambdas.alerts.settings import FORECASTER, ComposerSettings, DigestSettings, ForecasterSettings
 from lambdas.core import contract
+from lambdas.core.aws.dynamodb import scan_streaks
 from lambdas.core.aws.ec2 import describe_subnet
 from lambdas.core.aws.s3 import get_document
 from lambdas.core.aws.sns import publish_email
@@ -39,7 +40,8 @@ from lambdas.core.network import Subnet, region_of_zone, utilization_percent
 from lambdas.core.notify import Notifier
 from lambdas.core.run import CollectorRun, Deadline, RunReport, run_collector
 from lambdas.core.scope import read_subnets_in_scope
-from lambdas.core.snapshot import subnet_entry
+from lambdas.core.snapshot import merged_snapshot, read_snapshots, snapshot_subnets, subnet_entry
+from lambdas.core.streaks import FailureStreak, named_in_digest
 from lambdas.core.targets import Target
 
 logger = Logger(child=True)
@@ -368,21 +370,37 @@ class DigestOutcome:
 
 
 def send_digest(target: Target, settings: DigestSettings, now: datetime) -> DigestOutcome:
-    """Read, render and send the weekly digest; what could not be read is named in it."""
+    """Read, render and send the weekly digest; what could not be read is named in it.
+
+    Account mode reads this account's subnets live and the census snapshot; hub mode reads every target's
+    census snapshot (the members' subnets as the census last counted them, no member reads of its own) and
+    names the targets whose collectors failed run after run.
+    """
     missing: list[str] = []
-    report = RunReport(collector="digest")
-    subnets = list(read_subnets_in_scope(target.client("ec2"), settings, report).values())
-    missing += [f"some subnets: {f['operation']} failed ({f['code']})" for f in report.failures]
-    snapshot, census_problem = _snapshot(target, settings.snapshot_bucket)
-    if census_problem:
-        missing.append(census_problem)
+    snapshots, unread = read_snapshots(target.client("s3"), settings.snapshot_bucket, hub=settings.is_hub)
+    missing += [f"a census snapshot: {err.operation} failed ({err.code})" for err in unread]
+    origins: dict[str, str] = {}
+    account_of: dict[str, str] = {}
+    if settings.is_hub:
+        located = snapshot_subnets(snapshots)
+        subnets = [subnet for _, _, subnet in located]
+        for account, region, subnet in located:
+            origins[subnet.subnet_id] = f"{settings.account_label(account) or account} {region}"
+            account_of[subnet.subnet_id] = account
+        if not snapshots and not unread:
+            missing.append("subnets: no census snapshot yet (hub mode reads the members' subnets from them)")
+    else:
+        report = RunReport(collector="digest")
+        subnets = list(read_subnets_in_scope(target.client("ec2"), settings, report).values())
+        missing += [f"some subnets: {f['operation']} failed ({f['code']})" for f in report.failures]
+        if not snapshots and not unread:
+            missing.append("who holds the addresses: no census snapshot yet (the census runs every 15 minutes)")
     cloudwatch, namespace = target.client("cloudwatch"), settings.metric_namespace
     closest = closest_to_exhaustion(subnets)
     forecasts: dict[str, Forecast | None] = {}
     try:
-        series = read_series(
-            cloudwatch, namespace, free_address_queries(closest, target.account_id), now - HISTORY, now
-        )
+        queries = free_address_queries(closest, target.account_id, account_of)
+        series = read_series(cloudwatch, namespace, queries, now - HISTORY, now)
         forecasts = {
             s.subnet_id: forecast_exhaustion(series[f"s{i}"], settings.free_address_floor, now)
             for i, s in enumerate(closest)
@@ -395,15 +413,30 @@ def send_digest(target: Target, settings: DigestSettings, now: datetime) -> Dige
         now=now,
         subnets=subnets,
         forecasts=forecasts,
-        census=snapshot,
+        census=merged_snapshot(snapshots),
         clusters=_cluster_rows(cloudwatch, namespace, now, missing),
         events_by_reason=_events_by_reason(cloudwatch, namespace, now, missing),
         missing=missing,
+        origins=origins,
+        failing=_failing_targets(target, settings, now, missing),
+        account_label=settings.account_label,
     )
     email = render_digest(inputs)
     # A digest that cannot be sent raises NotifyError: the function fails and its error alarm tells someone.
     publish_email(target.client("sns"), settings.topic_arn, email.subject, email.body)
     return DigestOutcome(email.subject, email.body.count("\n"), missing)
+
+
+def _failing_targets(
+    target: Target, settings: DigestSettings, now: datetime, missing: list[str]
+) -> list[FailureStreak]:
+    if not settings.failure_streak_table:
+        return []
+    try:
+        return named_in_digest(scan_streaks(target.client("dynamodb"), settings.failure_streak_table), now)
+    except AwsReadError as err:
+        missing.append(f"targets failing run after run: {err.operation} failed ({err.code})")
+        return []
 
 
 def _cluster_rows(cloudwatch: Any, namespace: str, now: datetime, missing: list[str]) -> list[ClusterRow]:

@@ -78,13 +78,17 @@ def _results(
         request["NextToken"] = page["NextToken"]
 
 
-def free_address_queries(subnets: Sequence[Subnet], account_id: str) -> list[SeriesQuery]:
-    """The hourly minimum of AvailableIpAddressCount of each subnet of account_id (ids s0, s1, ... in order)."""
+def free_address_queries(
+    subnets: Sequence[Subnet], account_id: str, account_of: Mapping[str, str] | None = None
+) -> list[SeriesQuery]:
+    """The hourly minimum of AvailableIpAddressCount of each subnet (ids s0, s1, ... in order), published by
+    account_id, or (hub mode) by the account account_of gives for the subnet id."""
+    accounts = account_of or {}
     return [
         SeriesQuery(
             f"s{index}",
             contract.AVAILABLE_IP_ADDRESS_COUNT,
-            contract.subnet_series(account_id, s.vpc_id, s.subnet_id, s.availability_zone),
+            contract.subnet_series(accounts.get(s.subnet_id, account_id), s.vpc_id, s.subnet_id, s.availability_zone),
             "Minimum",
             HOUR,
         )

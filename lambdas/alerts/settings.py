@@ -8,6 +8,7 @@ from pydantic import Field
 
 from lambdas.alerts.model import Thresholds
 from lambdas.core.settings import (
+    FAILURE_STREAK_TABLE,
     FREE_ADDRESS_FLOOR,
     SNAPSHOT_BUCKET,
     TOPIC_ARN,
@@ -15,6 +16,7 @@ from lambdas.core.settings import (
     HubSettings,
     MonitorSettings,
     NotifySettings,
+    OrganizationViewSettings,
     SubnetScopeSettings,
 )
 
@@ -70,9 +72,11 @@ class ForecasterSettings(SubnetScopeSettings, HubSettings):
     forecast_max_subnets: int = Field(alias=FORECAST_MAX_SUBNETS, ge=1)
 
 
-class DigestSettings(SubnetScopeSettings):
-    """The subnets in scope, the snapshot, the floor forecasts run to, and the topic."""
+class DigestSettings(SubnetScopeSettings, OrganizationViewSettings):
+    """The subnets in scope, the snapshots, the floor forecasts run to, and the topic; in hub mode how accounts
+    are named and where the targets' failure streaks are."""
 
     topic_arn: str = Field(alias=TOPIC_ARN, pattern=r"^arn:aws[a-z-]*:sns:")
     snapshot_bucket: str = Field(alias=SNAPSHOT_BUCKET, min_length=3, max_length=63)
     free_address_floor: int = Field(alias=FREE_ADDRESS_FLOOR, ge=0)
+    failure_streak_table: str = Field(alias=FAILURE_STREAK_TABLE, max_length=255)

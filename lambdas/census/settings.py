@@ -10,7 +10,7 @@ from lambdas.core.settings import (
     SNAPSHOT_BUCKET,
     UTILIZATION_THRESHOLD_PERCENT,
     HubSettings,
-    MonitorSettings,
+    OrganizationViewSettings,
     PublishSettings,
     SubnetScopeSettings,
 )
@@ -30,8 +30,9 @@ class CensusSettings(SubnetScopeSettings, PublishSettings, HubSettings):
     free_prefix_block_floor: int = Field(alias=FREE_PREFIX_BLOCK_FLOOR, ge=0, le=4096)
 
 
-class CensusTableSettings(MonitorSettings):
-    """Environment of the dashboard's census table: where the snapshot is, and which utilization is red."""
+class CensusTableSettings(OrganizationViewSettings):
+    """Environment of the dashboard's census table: where the snapshots are, which utilization is red, and (hub
+    mode) how accounts are named."""
 
     snapshot_bucket: str = Field(alias=SNAPSHOT_BUCKET, min_length=3, max_length=63)
     utilization_threshold_percent: float = Field(alias=UTILIZATION_THRESHOLD_PERCENT, gt=0, le=100)

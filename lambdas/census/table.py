@@ -1,4 +1,4 @@
-"""Pure: the dashboard's table of the fullest subnets and who holds them, as HTML, from the census snapshot.
+"""Pure: the dashboard's table of the fullest subnets and who holds them, as HTML, from the census snapshots.
 
 CloudWatch renders a custom widget's HTML inside the dashboard; this is the only HTML the project makes.
 Every value from the snapshot is escaped.
@@ -6,6 +6,7 @@ Every value from the snapshot is escaped.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -27,20 +28,45 @@ def utilization(subnet: dict[str, Any]) -> float:
 
 
 def fullest_subnets_table(
-    snapshot: dict[str, Any] | None, *, threshold_percent: float, limit: int = FULLEST_SUBNETS
+    snapshots: Sequence[dict[str, Any]],
+    *,
+    threshold_percent: float,
+    limit: int = FULLEST_SUBNETS,
+    account_label: Callable[[str], str | None] = lambda account: None,
+    unread: int = 0,
 ) -> str:
-    """The `limit` fullest subnets with their top consumers, those at or above the utilization alarm's threshold
-    in red; a plain message when there is no snapshot yet."""
-    if snapshot is None:
-        return f"{STYLE}<p>No census snapshot yet: the census writes one on its first run.</p>"
-    subnets = sorted(snapshot["subnets"], key=utilization, reverse=True)[:limit]
-    rows = "".join(_row(s, threshold_percent) for s in subnets)
+    """The `limit` fullest subnets of every snapshot with their top consumers, those at or above the utilization
+    alarm's threshold in red; an Account column when the snapshots are of more than one account or region (hub
+    mode); a plain message when there is no snapshot yet. unread: snapshots that could not be read."""
+    if not snapshots:
+        missing = "No census snapshot yet: the census writes one on its first run."
+        return f"{STYLE}<p>{missing}{_unread(unread)}</p>"
+    located = [(snapshot, subnet) for snapshot in snapshots for subnet in snapshot["subnets"]]
+    fullest = sorted(located, key=lambda pair: utilization(pair[1]), reverse=True)[:limit]
+    origins = {(s["accountId"], s["region"]) for s in snapshots}
+    with_account = len(origins) > 1
+    header = "<th>Account</th>" if with_account else ""
+    rows = "".join(_row(sub, threshold_percent, snap if with_account else None, account_label) for snap, sub in fullest)
+    unattached = sum(len(s["unattached"]) for s in snapshots)
+    oldest = min(s["generatedAt"] for s in snapshots)
+    where = (
+        f"{len(origins)} account-regions, oldest census of {_when(oldest)}"
+        if with_account
+        else f"account {escape(snapshots[0]['accountId'])}, {escape(snapshots[0]['region'])}, census of {_when(oldest)}"
+    )
     return (
-        f'{STYLE}<table><tr><th>Subnet</th><th>AZ</th><th>CIDR</th><th class="n">Used</th><th class="n">Free</th>'
-        f'<th class="n">Free /28</th><th>Top consumers (addresses)</th></tr>{rows}</table>'
-        f"<p>{len(subnets)} fullest of {len(snapshot['subnets'])} subnets, account {escape(snapshot['accountId'])}, "
-        f"{escape(snapshot['region'])}, census of {_when(snapshot['generatedAt'])}. "
-        f"{len(snapshot['unattached'])} interface(s) attached to nothing.</p>"
+        f'{STYLE}<table><tr>{header}<th>Subnet</th><th>AZ</th><th>CIDR</th><th class="n">Used</th>'
+        f'<th class="n">Free</th><th class="n">Free /28</th><th>Top consumers (addresses)</th></tr>{rows}</table>'
+        f"<p>{len(fullest)} fullest of {len(located)} subnets, {where}. "
+        f"{unattached} interface(s) attached to nothing.{_unread(unread)}</p>"
+    )
+
+
+def _unread(unread: int) -> str:
+    return (
+        f' <span class="hot">{unread} snapshot(s) could not be read; see the table function\'s log group.</span>'
+        if unread
+        else ""
     )
 
 
@@ -51,7 +77,12 @@ def _when(generated_at: str) -> str:
         return escape(generated_at)
 
 
-def _row(subnet: dict[str, Any], threshold_percent: float) -> str:
+def _row(
+    subnet: dict[str, Any],
+    threshold_percent: float,
+    snapshot: dict[str, Any] | None,
+    account_label: Callable[[str], str | None],
+) -> str:
     name = escape(subnet["name"] or "")
     label = f"{name}<br>{escape(subnet['subnetId'])}" if name else escape(subnet["subnetId"])
     percent = utilization(subnet)
@@ -65,8 +96,12 @@ def _row(subnet: dict[str, Any], threshold_percent: float) -> str:
     if more > 0:
         consumers += f"<br>and {more} more"
     hot = ' class="n hot"' if percent >= threshold_percent else ' class="n"'
+    account = ""
+    if snapshot is not None:
+        who = account_label(snapshot["accountId"]) or snapshot["accountId"]
+        account = f"<td>{escape(who)}<br>{escape(snapshot['region'])}</td>"
     return (
-        f"<tr><td>{label}</td><td>{escape(subnet['availabilityZone'])}</td><td>{escape(subnet['cidrBlock'])}</td>"
+        f"<tr>{account}<td>{label}</td><td>{escape(subnet['availabilityZone'])}</td><td>{escape(subnet['cidrBlock'])}</td>"
         f"<td{hot}>{used}/{subnet['usableAddresses']} ({percent:.0f}%)</td>"
         f'<td class="n">{subnet["availableAddresses"]}</td><td class="n">{blocks}</td>'
         f"<td>{consumers or 'nothing'}</td></tr>"

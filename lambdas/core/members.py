@@ -18,10 +18,12 @@ import boto3
 from aws_lambda_powertools import Logger
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from lambdas.core.aws.dynamodb import get_streak, put_streak
 from lambdas.core.errors import AWS_ERRORS, AwsCallError, MonitorError
 from lambdas.core.publish import publish_run
 from lambdas.core.run import RunReport
-from lambdas.core.settings import ACCOUNT_ID_PATTERN, REGION_PATTERN, HubSettings
+from lambdas.core.settings import ACCOUNT_ID_PATTERN, REGION_PATTERN, HubSettings, ModeSettings
+from lambdas.core.streaks import NAMED_AFTER_RUNS, extend_streak, streak_key
 from lambdas.core.targets import InvokedFunction, Target, own_target
 
 logger = Logger(child=True)
@@ -49,6 +51,9 @@ class TargetMessage(BaseModel):
     account_id: str = Field(alias="accountId", pattern=ACCOUNT_ID_PATTERN)
     region: str = Field(pattern=REGION_PATTERN)
     scheduled_at: datetime = Field(alias="scheduledAt")
+    # The collector's schedule, so a failure can tell whether it follows the previous run's (failure streaks).
+    # Optional: a message sent before an upgrade has none, and its failure simply starts no streak.
+    period_minutes: int | None = Field(alias="periodMinutes", default=None, ge=1)
 
     def body(self) -> str:
         """The message body as sent to SQS."""
@@ -112,7 +117,7 @@ def member_target(home: Target, account_id: str, region: str, role_name: str, se
     return target
 
 
-def lookup_target(home: Target, account_id: str, region: str, settings: HubSettings, purpose: str) -> Target:
+def lookup_target(home: Target, account_id: str, region: str, settings: ModeSettings, purpose: str) -> Target:
     """Where to look a resource of account_id in region up: home itself (account mode, or the hub's own account
     and region), else the member through its reader role; raise TargetUnreachable if it cannot be assumed."""
     if not settings.is_hub or (account_id, region) == (home.account_id, home.region):
@@ -167,8 +172,45 @@ def _run_one(message: TargetMessage, home: Target, settings: HubSettings, run: C
         report = RunReport(collector=message.collector, account_id=message.account_id, region=message.region)
         report.record_failure(err)
         publish_run(home.client("cloudwatch"), settings.metric_namespace, [], datetime.now(UTC), report)
+    else:
+        report = run(target)
+    if report.failures:
+        _extend_failure_streak(home, settings, message, report)
+
+
+def _extend_failure_streak(home: Target, settings: HubSettings, message: TargetMessage, report: RunReport) -> None:
+    """Keep the target's failure streak for the weekly digest; losing it must not fail the run (it is logged)."""
+    if not settings.failure_streak_table or message.period_minutes is None:
         return
-    run(target)
+    first = report.failures[0]
+    error = f"{first.get('operation', '?')} {first.get('code', '?')}"
+    dynamodb = home.client("dynamodb")
+    key = streak_key(message.collector, message.account_id, message.region)
+    try:
+        streak = extend_streak(
+            get_streak(dynamodb, settings.failure_streak_table, key),
+            collector=message.collector,
+            account_id=message.account_id,
+            region=message.region,
+            run_at=message.scheduled_at,
+            period_minutes=message.period_minutes,
+            error=error,
+        )
+        put_streak(dynamodb, settings.failure_streak_table, streak)
+    except AwsCallError as err:
+        logger.error("could not keep the target's failure streak", extra={"failure": err.as_failure()})
+        return
+    if streak.runs >= NAMED_AFTER_RUNS:
+        logger.warning(
+            "target failing run after run; named in the weekly digest",
+            extra={
+                "account": message.account_id,
+                "region": message.region,
+                "collector": message.collector,
+                "runs": streak.runs,
+                "error": error,
+            },
+        )
 
 
 def run_in_mode(

@@ -110,10 +110,13 @@ MONITOR_MODE: Final = "MONITOR_MODE"
 READER_ROLE_NAME: Final = "READER_ROLE_NAME"
 MODE_ACCOUNT: Final = "account"
 MODE_HUB: Final = "hub"
+# Hub mode: the table of the targets' failure streaks (lambdas/core/streaks.py); "" in account mode. The
+# collectors write it, the digest reads it.
+FAILURE_STREAK_TABLE: Final = "FAILURE_STREAK_TABLE"
 
 
-class HubSettings(MonitorSettings):
-    """Every scheduled collector: whether it reads its own account on its schedule, or the targets it is sent."""
+class ModeSettings(MonitorSettings):
+    """Every function whose reads depend on the mode: its own account, or member accounts through their roles."""
 
     mode: Literal["account", "hub"] = Field(alias=MONITOR_MODE)
     reader_role_name: str = Field(alias=READER_ROLE_NAME, pattern=r"^[\w+=,.@-]{1,64}$")
@@ -136,14 +139,16 @@ DEAD_LETTER_QUEUE_URL: Final = "DEAD_LETTER_QUEUE_URL"
 ACCOUNT_NAMES: Final = "ACCOUNT_NAMES"
 
 
-class NotifySettings(HubSettings):
-    """Every function that emails: the topic, the incident windows, and where what it cannot finish is kept;
-    in hub mode, the members' reader role for looking up a member's resources."""
+class HubSettings(ModeSettings):
+    """Every scheduled collector: whether it reads its own account on its schedule, or the targets it is sent,
+    and (hub mode) where it keeps the targets' failure streaks."""
 
-    topic_arn: str = Field(alias=TOPIC_ARN, pattern=r"^arn:aws[a-z-]*:sns:")
-    incident_table_name: str = Field(alias=INCIDENT_TABLE_NAME, min_length=3, max_length=255)
-    dedupe_window_minutes: int = Field(alias=DEDUPE_WINDOW_MINUTES, ge=1, le=1440)
-    dead_letter_queue_url: str = Field(alias=DEAD_LETTER_QUEUE_URL, pattern=r"^https://")
+    failure_streak_table: str = Field(alias=FAILURE_STREAK_TABLE, max_length=255)
+
+
+class OrganizationViewSettings(ModeSettings):
+    """Every function that shows or emails about more than one account: how it names them."""
+
     account_names: Json[dict[str, str]] = Field(alias=ACCOUNT_NAMES)
 
     def account_label(self, account_id: str) -> str | None:
@@ -153,6 +158,16 @@ class NotifySettings(HubSettings):
         if name:
             return f"{account_id} ({name})"
         return account_id if self.is_hub else None
+
+
+class NotifySettings(OrganizationViewSettings):
+    """Every function that emails: the topic, the incident windows, and where what it cannot finish is kept;
+    in hub mode, the members' reader role for looking up a member's resources."""
+
+    topic_arn: str = Field(alias=TOPIC_ARN, pattern=r"^arn:aws[a-z-]*:sns:")
+    incident_table_name: str = Field(alias=INCIDENT_TABLE_NAME, min_length=3, max_length=255)
+    dedupe_window_minutes: int = Field(alias=DEDUPE_WINDOW_MINUTES, ge=1, le=1440)
+    dead_letter_queue_url: str = Field(alias=DEAD_LETTER_QUEUE_URL, pattern=r"^https://")
 
 
 SettingsModel = TypeVar("SettingsModel", bound=MonitorSettings)

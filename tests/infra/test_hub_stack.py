@@ -11,12 +11,13 @@ import pytest
 
 from app import build_app
 from infra.core.config import ConfigError, config_from_context
+from infra.core.dashboard import GROUP_BY
 from infra.core.hub import MEMBER_BUS_NAME, WORK_RECEIVES
 from lambdas.alerts.model import alarm_kind
 from lambdas.core.dispatch.settings import DispatcherSettings
 from lambdas.core.settings import load_settings
 from tests.infra.conftest import DEFAULT_CONTEXT, Synthesized, cfn_lint, synthesize
-from tests.infra.test_environment import REF_RETURNS
+from tests.infra.test_environment import POWERTOOLS_VARIABLES, REF_RETURNS, _deployed_value, _settings_model
 
 HUB = "123456789012"
 MEMBERS = ["111111111111", "222222222222"]
@@ -321,3 +322,90 @@ def test_given_hub_mode_then_the_email_functions_may_look_members_up_and_read_th
         ]
         assert sorted(paths) == ["/census/latest.json", "/census/members/*"], function
     assert "cloudwatch:ListMetrics" in _actions(_statements(hub, "AlertsComposer"))
+
+
+def test_given_hub_mode_then_every_functions_environment_validates_against_its_settings_model(hub):
+    resources = hub.resources
+    read = {}
+    for function in (f["Properties"] for f in hub.of_type("AWS::Lambda::Function").values()):
+        model = _settings_model(function["Handler"])
+        environment = {k: _deployed_value(v, resources) for k, v in function["Environment"]["Variables"].items()}
+        settings = load_settings(model, environment)
+        assert set(environment) - POWERTOOLS_VARIABLES == {f.alias for f in model.model_fields.values()}
+        read[model.__name__] = settings
+    streaks = REF_RETURNS["AWS::DynamoDB::Table"]
+    for collector in ("SubnetCollectorSettings", "EcsCollectorSettings", "CensusSettings", "ForecasterSettings"):
+        assert read[collector].failure_streak_table == streaks, collector
+    assert read["DigestSettings"].failure_streak_table == streaks
+    assert read["CensusTableSettings"].is_hub
+    assert read["DigestSettings"].is_hub
+
+
+def _streak_table(synthesized: Synthesized) -> str:
+    (logical_id,) = [k for k in synthesized.of_type("AWS::DynamoDB::Table") if k.startswith("HubFailureStreaks")]
+    return logical_id
+
+
+def test_given_hub_mode_then_collectors_write_streaks_and_only_the_digest_reads_them(hub):
+    table = _streak_table(hub)
+    users: dict[str, set[str]] = {}
+    for logical_id, policy in hub.of_type("AWS::IAM::Policy").items():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            if any(isinstance(r, dict) and r.get("Fn::GetAtt", [""])[0] == table for r in resources):
+                owner = logical_id.split("Function")[0].split("Role")[0]
+                users.setdefault(owner, set()).update(_actions([statement]))
+    writes = {"dynamodb:GetItem", "dynamodb:PutItem"}
+    assert users == {
+        "SubnetCollectionCollector": writes,
+        "EcsCollectionCollector": writes,
+        "EniCensusCollector": writes,
+        "AlertsForecaster": writes,
+        "AlertsDigest": {"dynamodb:Scan"},
+    }
+
+
+def test_given_hub_mode_then_the_table_and_digest_list_and_read_only_the_members_snapshots(hub):
+    for function in ("EniCensusTableFunction", "AlertsDigest"):
+        statements = [s for s in _statements(hub, function) if s["Effect"] == "Allow"]
+        (listing,) = [s for s in statements if s["Action"] == "s3:ListBucket"]
+        assert listing["Condition"] == {"StringLike": {"s3:prefix": "census/members/*"}}, function
+        reads = [s for s in statements if s["Action"] == "s3:GetObject"]
+        paths = sorted(r["Fn::Join"][1][-1] for s in reads for r in s["Resource"])
+        assert paths == ["/census/latest.json", "/census/members/*"], function
+    # The digest reads the members' subnets from their snapshots: no EC2 read of its own in the hub.
+    assert not {a for a in _actions(_statements(hub, "AlertsDigest")) if a.startswith("ec2:")}
+
+
+def _dashboard(synthesized: Synthesized) -> dict[str, Any]:
+    """The dashboard body as CloudWatch gets it, deploy-time values (ARNs, names) as placeholders."""
+    (dashboard,) = synthesized.of_type("AWS::CloudWatch::Dashboard").values()
+    body = dashboard["Properties"]["DashboardBody"]
+    parts = body["Fn::Join"][1] if isinstance(body, dict) else [body]
+    return dict(json.loads("".join(p if isinstance(p, str) else "DEPLOY-TIME" for p in parts)))
+
+
+def test_given_hub_mode_then_the_account_selector_narrows_every_graph_and_offers_each_member(tmp_path):
+    synthesized = synthesize(tmp_path, **HUB_KEYS, accountNames={MEMBERS[1]: "payments-prod"})
+    dashboard = _dashboard(synthesized)
+    queries = [
+        metric[0]["expression"]
+        for widget in dashboard["widgets"]
+        for metric in widget["properties"].get("metrics", [])
+        if isinstance(metric[0], dict) and metric[0]["expression"].startswith("SELECT ")
+    ]
+
+    # The text it rewrites is in every graph's query, and no query has a WHERE it would collide with.
+    assert len(queries) >= 10
+    assert all(GROUP_BY in q and " WHERE " not in q for q in queries)
+    (variable,) = dashboard["variables"]
+    assert (variable["type"], variable["pattern"], variable["inputType"]) == ("pattern", GROUP_BY, "select")
+    assert [(v["label"], v["value"]) for v in variable["values"]] == [
+        ("All accounts", GROUP_BY),
+        (f"payments-prod ({MEMBERS[1]})", f" WHERE AccountId = '{MEMBERS[1]}' GROUP BY "),
+        (MEMBERS[0], f" WHERE AccountId = '{MEMBERS[0]}' GROUP BY "),
+    ]
+
+
+def test_given_account_mode_then_the_dashboard_has_no_account_selector(synthesized):
+    assert "variables" not in _dashboard(synthesized)

@@ -233,6 +233,7 @@ def _forecaster_settings(**overrides: str) -> ForecasterSettings:
         "FORECAST_MAX_SUBNETS": "500",
         "MONITOR_MODE": "account",
         "READER_ROLE_NAME": "SubnetIpMonitorReader",
+        "FAILURE_STREAK_TABLE": "",
     }
     return ForecasterSettings.model_validate({**environment, **overrides})
 
@@ -338,6 +339,10 @@ def test_given_the_week_then_the_digest_lists_the_fullest_subnets_clusters_block
             "TOPIC_ARN": world.resources.topic_arn,
             "SNAPSHOT_BUCKET": BUCKET,
             "FREE_ADDRESS_FLOOR": "8",
+            "MONITOR_MODE": "account",
+            "READER_ROLE_NAME": "SubnetIpMonitorReader",
+            "ACCOUNT_NAMES": "{}",
+            "FAILURE_STREAK_TABLE": "",
         }
     )
 

@@ -35,7 +35,14 @@ pytestmark = pytest.mark.usefixtures("aws")
 BUCKET = "census-snapshots"
 # Now, not a fixed time: the metrics are read back over the last hour.
 NOW = datetime.now(UTC).replace(microsecond=0)
-TABLE_ENVIRONMENT = {"METRIC_NAMESPACE": NAMESPACE, "SNAPSHOT_BUCKET": BUCKET, "UTILIZATION_THRESHOLD_PERCENT": "80"}
+TABLE_ENVIRONMENT = {
+    "METRIC_NAMESPACE": NAMESPACE,
+    "SNAPSHOT_BUCKET": BUCKET,
+    "UTILIZATION_THRESHOLD_PERCENT": "80",
+    "MONITOR_MODE": "account",
+    "READER_ROLE_NAME": "SubnetIpMonitorReader",
+    "ACCOUNT_NAMES": "{}",
+}
 
 
 def _settings(**overrides: str) -> CensusSettings:

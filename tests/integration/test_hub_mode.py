@@ -12,7 +12,10 @@ from unittest.mock import patch
 import boto3
 import pytest
 
+from lambdas.alerts.digest_handler import handler as digest_handler
 from lambdas.alerts.handler import handler as composer_handler
+from lambdas.census.handler import handler as census_handler
+from lambdas.census.table_handler import handler as census_table_handler
 from lambdas.core import contract
 from lambdas.core.dispatch.handler import handler as dispatcher
 from lambdas.core.members import TargetMessage, member_target
@@ -32,6 +35,7 @@ from tests.support.organization import (
     READER_ROLE,
     REGIONS,
     MemberNetwork,
+    create_failure_streak_table,
     dispatch_and_work,
     hub_environment,
     seed_member_cluster,
@@ -152,7 +156,7 @@ def test_given_an_organizational_unit_that_cannot_be_listed_then_the_listed_memb
     _load_from_process_environment.cache_clear()
     queue_url = _queue("subnets-work")
 
-    sent = dispatcher({"collector": "subnets", "queueUrl": queue_url}, CONTEXT)
+    sent = dispatcher({"collector": "subnets", "queueUrl": queue_url, "periodMinutes": 5}, CONTEXT)
 
     # No organization in the emulator: listing the unit fails, as it would without the permission.
     assert sent["status"] == "partial"
@@ -230,3 +234,49 @@ def test_given_an_alarm_on_a_members_subnet_in_another_region_then_the_composer_
     assert "Free addresses: 2\n" in body
     # The member's census snapshot is looked for under its own key; none exists yet, and the email says so.
     assert "no census snapshot yet" in body
+
+
+def test_given_a_week_of_runs_then_the_digest_and_table_cover_every_member_and_name_the_one_failing(hub):
+    sqs = boto3.client("sqs", region_name=HUB_REGION)
+    resources, environment = _email_world()
+    named = {MEMBER_WITH_ROLE: "payments-prod"}
+    streaks = {
+        "FAILURE_STREAK_TABLE": create_failure_streak_table(boto3.client("dynamodb", region_name=HUB_REGION)),
+        "ACCOUNT_NAMES": json.dumps(named),
+        "UTILIZATION_THRESHOLD_PERCENT": "80",
+    }
+    with patch.dict(os.environ, {**environment, **streaks}):
+        # Three schedules in a row: the member without the role fails each, in both regions.
+        for _ in range(3):
+            dispatch_and_work("subnets", subnet_handler, dispatcher, CONTEXT)
+        dispatch_and_work("census", census_handler, dispatcher, CONTEXT)
+        outcome = digest_handler({}, CONTEXT)
+        table = census_table_handler({}, CONTEXT)
+
+    (email,) = [json.loads(m["Body"]) for m in drain_queue(sqs, resources.inbox_url)]
+    body = email["Message"]
+    assert outcome["missing"] == []
+    assert email["Subject"].startswith("Subnet IP Monitor weekly digest: 2 account-regions, ")
+    # Every member subnet the census counted, fullest first, named by account and region.
+    closest = body.split("SUBNETS CLOSEST TO EXHAUSTION")[1].split("\n\n")[0].splitlines()
+    # 4 seeded subnets and the emulator's default VPC's (3 in eu-west-1, 6 in us-east-1), as in a real account.
+    assert closest[0] == " (10 of 13 in scope)"
+    tasks_b_east, tasks_a_west = hub["us-east-1"].subnets["tasks-b"], hub["eu-west-1"].subnets["tasks-a"]
+    assert closest[1].startswith(f"- [{MEMBER_WITH_ROLE} (payments-prod) us-east-1] {tasks_b_east} (")
+    assert ": 2 free, 97% used" in closest[1]
+    assert closest[2].startswith(f"- [{MEMBER_WITH_ROLE} (payments-prod) eu-west-1] {tasks_a_west} (")
+    # The member without the reader role: three subnet runs in a row in each region; its one census run is not.
+    failing = body.split("TARGETS FAILING RUN AFTER RUN")[1].split("\n\n")[0].splitlines()[1:]
+    assert [line.split(":")[0] for line in failing[:2]] == [
+        f"- {MEMBER_WITHOUT_ROLE} eu-west-1, subnets",
+        f"- {MEMBER_WITHOUT_ROLE} us-east-1, subnets",
+    ]
+    assert all(
+        "3 runs from" in line and "(still failing); last error AssumeRole AccessDenied" in line for line in failing[:2]
+    )
+    assert "census" not in "\n".join(failing)
+    # The dashboard table: one ranking across the member's two regions, with the account column.
+    rows = table.split("<tr>")[2:]
+    assert rows[0].startswith(f"<td>{MEMBER_WITH_ROLE} (payments-prod)<br>us-east-1</td>")
+    assert "13 fullest of 13 subnets, 2 account-regions" in table
+    assert "more (census/members/*/*/latest.json)" in body

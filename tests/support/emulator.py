@@ -10,7 +10,12 @@ the shapes the real API returns. Only the demo and the tests use it; the Lambda 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+from unittest.mock import patch
+
+import boto3
 
 TAG_PREFIX = "emulator:"
 
@@ -60,3 +65,19 @@ def _restore(parsed: dict[str, Any], **_: Any) -> None:
             eni["Attachment"] = {"InstanceId": fields["InstanceId"], "Status": "attached"}
         if "Ipv4Prefixes" in fields:
             eni["Ipv4Prefixes"] = [{"Ipv4Prefix": p} for p in fields["Ipv4Prefixes"].split(",")]
+
+
+@contextmanager
+def restoring_aws_fields_everywhere() -> Iterator[None]:
+    """Within the block, every EC2 client any boto3 session makes restores the fields (hub mode's member
+    sessions are made by the code under test, so their clients cannot be hooked one by one)."""
+    make_client = boto3.Session.client
+
+    def client(self: boto3.Session, *args: Any, **kwargs: Any) -> Any:
+        made = make_client(self, *args, **kwargs)
+        if (args[0] if args else kwargs.get("service_name")) == "ec2":
+            restore_aws_fields(made)
+        return made
+
+    with patch.object(boto3.Session, "client", client):
+        yield

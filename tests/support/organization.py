@@ -16,8 +16,9 @@ from typing import Any
 import boto3
 from botocore.awsrequest import AWSResponse
 
+from lambdas.core.aws.dynamodb import STREAK_KEY
 from lambdas.core.dispatch.settings import MEMBER_ACCOUNTS, MONITOR_REGIONS, ORGANIZATION_UNIT_IDS
-from lambdas.core.settings import MODE_HUB, MONITOR_MODE, READER_ROLE_NAME, VPC_IDS
+from lambdas.core.settings import FAILURE_STREAK_TABLE, MODE_HUB, MONITOR_MODE, READER_ROLE_NAME, VPC_IDS
 from tests.support.scenario import ECS_CLUSTER, ECS_PLANS, seed_ecs_cluster, seed_network
 
 HUB_ACCOUNT = "123456789012"  # moto's default account: where the monitor itself runs
@@ -114,7 +115,7 @@ def dispatch_and_work(collector: str, handler: Any, dispatcher: Any, context: An
     event source would with batch size 1; return the dispatcher's answer and how many records were retried."""
     sqs = boto3.client("sqs", region_name=HUB_REGION)
     queue_url = sqs.create_queue(QueueName=f"{collector}-work")["QueueUrl"]
-    sent = dispatcher({"collector": collector, "queueUrl": queue_url}, context)
+    sent = dispatcher({"collector": collector, "queueUrl": queue_url, "periodMinutes": 5}, context)
     retried = 0
     while batch := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", []):
         for message in batch:
@@ -129,6 +130,8 @@ def hub_environment() -> dict[str, str]:
     return {
         MONITOR_MODE: MODE_HUB,
         READER_ROLE_NAME: READER_ROLE,
+        # Set where a test or the demo makes the table (create_failure_streak_table); "" keeps no streaks.
+        FAILURE_STREAK_TABLE: "",
         VPC_IDS: "",
         MEMBER_ACCOUNTS: f"{MEMBER_WITH_ROLE},{MEMBER_WITHOUT_ROLE}",
         ORGANIZATION_UNIT_IDS: "",
@@ -158,3 +161,14 @@ def seed_member_cluster() -> None:
         instance_subnet=network.subnet_ids["instances-1a"],
         task_subnet=network.subnet_ids["tasks-1c"],
     )
+
+
+def create_failure_streak_table(dynamodb: Any) -> str:
+    """The hub's failure-streak table as the stack makes it (key "target"); return its name."""
+    dynamodb.create_table(
+        TableName="failure-streaks",
+        KeySchema=[{"AttributeName": STREAK_KEY, "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": STREAK_KEY, "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return "failure-streaks"

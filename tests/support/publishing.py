@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lambdas.census.settings import FREE_PREFIX_BLOCK_FLOOR
 from lambdas.core.settings import (
+    FAILURE_STREAK_TABLE,
     FREE_ADDRESS_FLOOR,
     MODE_ACCOUNT,
     MONITOR_MODE,
@@ -27,6 +28,7 @@ EVERY_RUN = {
     # monitor:mode account: each collector reads its own account on its schedule.
     MONITOR_MODE: MODE_ACCOUNT,
     READER_ROLE_NAME: "SubnetIpMonitorReader",
+    FAILURE_STREAK_TABLE: "",
 }
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from lambdas.core.aws.dynamodb import KEY as INCIDENT_KEY
+from lambdas.core.aws.dynamodb import INCIDENT_KEY
 from lambdas.ecs.model import TRUNK_ATTRIBUTE
 from tests.support.emulator import aws_fields
 

@@ -38,7 +38,7 @@ SNAPSHOT = {
 
 
 def test_given_a_snapshot_then_the_fullest_subnet_comes_first_in_red_with_its_consumers():
-    html = fullest_subnets_table(SNAPSHOT, threshold_percent=80)
+    html = fullest_subnets_table([SNAPSHOT], threshold_percent=80)
 
     rows = html.split("<tr>")[2:]
     assert [r.split("<br>")[0].removeprefix("<td>") for r in rows] == ["full", "quiet", "&lt;script&gt;"]
@@ -51,8 +51,40 @@ def test_given_a_snapshot_then_the_fullest_subnet_comes_first_in_red_with_its_co
 
 
 def test_given_a_limit_then_only_that_many_rows():
-    assert fullest_subnets_table(SNAPSHOT, threshold_percent=80, limit=1).count("<tr>") == 2
+    assert fullest_subnets_table([SNAPSHOT], threshold_percent=80, limit=1).count("<tr>") == 2
 
 
 def test_given_no_snapshot_yet_then_the_widget_says_so():
-    assert "No census snapshot yet" in fullest_subnets_table(None, threshold_percent=80)
+    assert "No census snapshot yet" in fullest_subnets_table([], threshold_percent=80)
+
+
+def _member(account, region, generated_at, subnets):
+    return {**SNAPSHOT, "accountId": account, "region": region, "generatedAt": generated_at, "subnets": subnets}
+
+
+def test_given_several_targets_then_one_ranking_across_them_with_each_subnets_account_and_region():
+    snapshots = [
+        _member("111111111111", "eu-west-1", "2026-11-29T10:15:00+00:00", [_subnet("a-half", 100, 50, [])]),
+        _member("222222222222", "us-east-1", "2026-11-29T09:15:00+00:00", [_subnet("b-full", 100, 1, [])]),
+    ]
+    names = {"222222222222": "222222222222 (payments-prod)"}
+
+    html = fullest_subnets_table(snapshots, threshold_percent=80, account_label=names.get)
+
+    rows = html.split("<tr>")[2:]
+    assert rows[0].startswith("<td>222222222222 (payments-prod)<br>us-east-1</td><td>b-full")
+    assert rows[1].startswith("<td>111111111111<br>eu-west-1</td><td>a-half")
+    assert "<th>Account</th>" in html
+    assert "2 fullest of 2 subnets, 2 account-regions, oldest census of 2026-11-29 09:15 UTC" in html
+    assert "2 interface(s) attached to nothing" in html
+
+
+def test_given_one_target_then_no_account_column():
+    assert "<th>Account</th>" not in fullest_subnets_table([SNAPSHOT], threshold_percent=80)
+
+
+def test_given_unreadable_snapshots_then_the_table_says_how_many_beside_the_readable_ones():
+    html = fullest_subnets_table([SNAPSHOT], threshold_percent=80, unread=2)
+    assert "3 fullest of 3 subnets" in html
+    assert "2 snapshot(s) could not be read" in html
+    assert "2 snapshot(s) could not be read" in fullest_subnets_table([], threshold_percent=80, unread=2)

@@ -1,4 +1,5 @@
-"""The incident-window table: one conditional write claims the right to email an incident."""
+"""The expiring tables: the incident windows (one conditional write claims the right to email an incident) and,
+in hub mode, the targets' failure streaks."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from lambdas.core.errors import AWS_ERRORS, DedupeError
+from lambdas.core.errors import AWS_ERRORS, AwsReadError, DedupeError, PublishError
+from lambdas.core.streaks import KEPT_FOR, FailureStreak
 
-KEY = "incident"
+INCIDENT_KEY = "incident"
 # Epoch seconds; the table's TTL attribute, so DynamoDB deletes expired claims on its own (within days).
 EXPIRES_AT = "expiresAt"
 
@@ -19,10 +21,10 @@ def claim_incident_window(dynamodb: Any, table: str, incident_key: str, now: dat
     try:
         dynamodb.put_item(
             TableName=table,
-            Item={KEY: {"S": incident_key}, EXPIRES_AT: {"N": str(int(until.timestamp()))}},
+            Item={INCIDENT_KEY: {"S": incident_key}, EXPIRES_AT: {"N": str(int(until.timestamp()))}},
             # TTL deletion is lazy, so an expired claim may still be there: the condition checks the time itself.
             ConditionExpression="attribute_not_exists(#key) OR #expires <= :now",
-            ExpressionAttributeNames={"#key": KEY, "#expires": EXPIRES_AT},
+            ExpressionAttributeNames={"#key": INCIDENT_KEY, "#expires": EXPIRES_AT},
             ExpressionAttributeValues={":now": {"N": str(int(now.timestamp()))}},
         )
     except ClientError as err:
@@ -37,6 +39,60 @@ def claim_incident_window(dynamodb: Any, table: str, incident_key: str, now: dat
 def release_incident_window(dynamodb: Any, table: str, incident_key: str) -> None:
     """Forget a claim whose email could not be sent, so the next event of the incident tries again."""
     try:
-        dynamodb.delete_item(TableName=table, Key={KEY: {"S": incident_key}})
+        dynamodb.delete_item(TableName=table, Key={INCIDENT_KEY: {"S": incident_key}})
     except AWS_ERRORS as err:
         raise DedupeError.wrap("DeleteItem", err, {"incident": incident_key}) from err
+
+
+STREAK_KEY = "target"
+
+
+def get_streak(dynamodb: Any, table: str, key: str) -> FailureStreak | None:
+    """The target's failure streak for a collector, None if it has none; raise AwsReadError."""
+    try:
+        item = dynamodb.get_item(TableName=table, Key={STREAK_KEY: {"S": key}}, ConsistentRead=True).get("Item")
+    except AWS_ERRORS as err:
+        raise AwsReadError.wrap("GetItem", err, {"streak": key}) from err
+    return _streak(item) if item else None
+
+
+def put_streak(dynamodb: Any, table: str, streak: FailureStreak) -> None:
+    """Keep the streak, expiring KEPT_FOR after its last failure; raise PublishError."""
+    item = {
+        STREAK_KEY: {"S": streak.key},
+        "collector": {"S": streak.collector},
+        "accountId": {"S": streak.account_id},
+        "region": {"S": streak.region},
+        "runs": {"N": str(streak.runs)},
+        "firstFailedAt": {"S": streak.first_failed_at.isoformat()},
+        "lastFailedAt": {"S": streak.last_failed_at.isoformat()},
+        "lastError": {"S": streak.last_error},
+        "periodMinutes": {"N": str(streak.period_minutes)},
+        EXPIRES_AT: {"N": str(int((streak.last_failed_at + KEPT_FOR).timestamp()))},
+    }
+    try:
+        dynamodb.put_item(TableName=table, Item=item)
+    except AWS_ERRORS as err:
+        raise PublishError.wrap("PutItem", err, {"streak": streak.key}) from err
+
+
+def scan_streaks(dynamodb: Any, table: str) -> list[FailureStreak]:
+    """Every streak kept (a handful: only failing targets have one); raise AwsReadError."""
+    try:
+        pages = dynamodb.get_paginator("scan").paginate(TableName=table, ConsistentRead=True)
+        return [_streak(item) for page in pages for item in page.get("Items", [])]
+    except AWS_ERRORS as err:
+        raise AwsReadError.wrap("Scan", err, {"table": table}) from err
+
+
+def _streak(item: dict[str, Any]) -> FailureStreak:
+    return FailureStreak(
+        collector=item["collector"]["S"],
+        account_id=item["accountId"]["S"],
+        region=item["region"]["S"],
+        runs=int(item["runs"]["N"]),
+        first_failed_at=datetime.fromisoformat(item["firstFailedAt"]["S"]),
+        last_failed_at=datetime.fromisoformat(item["lastFailedAt"]["S"]),
+        last_error=item["lastError"]["S"],
+        period_minutes=int(item["periodMinutes"]["N"]),
+    )

@@ -29,3 +29,14 @@ def put_document(s3: Any, bucket: str, keys: Iterable[str], document: dict[str, 
             s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType="application/json")
         except AWS_ERRORS as err:
             raise PublishError.wrap("PutObject", err, {"bucket": bucket, "key": key}) from err
+
+
+def list_keys(s3: Any, bucket: str, prefix: str) -> list[str]:
+    """Every key under prefix (all pages); raise AwsReadError if the listing fails."""
+    keys: list[str] = []
+    try:
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+            keys += [item["Key"] for item in page.get("Contents", [])]
+    except AWS_ERRORS as err:
+        raise AwsReadError.wrap("ListObjectsV2", err, {"bucket": bucket, "prefix": prefix}) from err
+    return keys

@@ -14,11 +14,17 @@ def target_accounts(listed: Iterable[str], under_units: Iterable[str]) -> list[s
 
 
 def work_messages(
-    collector: str, accounts: Sequence[str], regions: Sequence[str], scheduled_at: datetime
+    collector: str, accounts: Sequence[str], regions: Sequence[str], scheduled_at: datetime, period_minutes: int
 ) -> list[TargetMessage]:
     """One message per account and region, in a stable order (accounts, then regions)."""
     return [
-        TargetMessage(collector=collector, accountId=account, region=region, scheduledAt=scheduled_at)
+        TargetMessage(
+            collector=collector,
+            accountId=account,
+            region=region,
+            scheduledAt=scheduled_at,
+            periodMinutes=period_minutes,
+        )
         for account in accounts
         for region in regions
     ]

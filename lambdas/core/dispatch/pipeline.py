@@ -20,12 +20,13 @@ logger = Logger(child=True)
 
 
 class DispatchRequest(BaseModel):
-    """The schedule rule's input (set by the stack): which collector, and its work queue."""
+    """The schedule rule's input (set by the stack): which collector, its work queue and its schedule."""
 
     model_config = ConfigDict(frozen=True, populate_by_name=True)
 
     collector: str = Field(min_length=1)
     queue_url: str = Field(alias="queueUrl", pattern=r"^https://")
+    period_minutes: int = Field(alias="periodMinutes", ge=1)
 
 
 def dispatch(home: Target, settings: DispatcherSettings, request: DispatchRequest, now: datetime) -> dict[str, Any]:
@@ -42,7 +43,7 @@ def dispatch(home: Target, settings: DispatcherSettings, request: DispatchReques
         except AwsReadError as err:
             report.record_failure(err)
     accounts = target_accounts(settings.member_accounts, found)
-    messages = work_messages(request.collector, accounts, settings.regions, now)
+    messages = work_messages(request.collector, accounts, settings.regions, now, request.period_minutes)
     calls, errors = send_work(home.client("sqs"), request.queue_url, messages)
     for error in errors:
         report.record_failure(error)
