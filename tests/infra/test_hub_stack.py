@@ -326,7 +326,7 @@ def test_given_hub_mode_then_the_email_functions_may_look_members_up_and_read_th
 
 def test_given_hub_mode_then_every_functions_environment_validates_against_its_settings_model(hub):
     resources = hub.resources
-    read = {}
+    read: dict[str, Any] = {}
     for function in (f["Properties"] for f in hub.of_type("AWS::Lambda::Function").values()):
         model = _settings_model(function["Handler"])
         environment = {k: _deployed_value(v, resources) for k, v in function["Environment"]["Variables"].items()}
