@@ -49,8 +49,8 @@ def test_given_the_seeded_network_when_the_demo_runs_then_the_full_task_subnet_i
     )
     assert "UnparsedEvents read back: 1; dead-letter queue: 1 message(s)" in out
     subjects = re.findall(r"^Subject: (.*)$", out, re.MULTILINE)
-    # 6 incidents, the composer's alarm email, the digest
-    assert len(subjects) == 8
+    # 6 incidents, the composer's alarm email, the digest, then the organization part's hub digest
+    assert len(subjects) == 9
     assert re.fullmatch(
         r"ECS task could not get an ENI in subnet-[0-9a-f]+ \(tasks-1c\): InvalidParameterValue", subjects[3]
     )
@@ -83,3 +83,14 @@ def test_given_the_seeded_network_when_the_demo_runs_then_the_full_task_subnet_i
     assert "cluster orders (111111111111 eu-west-1, read back*): 7 tasks / 14 slots = 50.0%" in out
     assert "CollectorFailures(subnets) read back: 2" in out
     assert "Accounts with subnet series in the hub: 111111111111\n" in out
+    # and the hub's digest: every member subnet by account and region, the roleless member named
+    assert subjects[8].startswith("Subnet IP Monitor weekly digest: 2 account-regions, ")
+    hub_digest = out.split(f"Subject: {subjects[8]}")[1]
+    for region in ("eu-west-1", "us-east-1"):
+        assert re.search(
+            rf"- 222222222222 {region}, subnets: 3 runs from .* \(still failing\); last error AssumeRole AccessDenied",
+            hub_digest,
+        )
+    assert re.search(
+        r"- \[111111111111 \(payments-prod\) us-east-1\] subnet-[0-9a-f]+ .*: 2 free, 97% used", hub_digest
+    )
