@@ -9,12 +9,15 @@ CDK := node_modules/.bin/cdk
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: demo test lint typecheck unit integration infra synth bench clean
+.PHONY: demo report test lint typecheck unit integration infra synth bench clean
 
-$(VENV)/.installed: requirements.txt requirements-lambda.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-lambda.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	# The `subnet-ip-monitor` console script (cli/), this checkout on the path. Compat mode is what puts the
+	# whole checkout on the path; setuptools (pinned in pyproject.toml) warns that the mode is transitional.
+	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet --no-deps --config-settings editable_mode=compat -e .
 	touch $@
 
 $(CDK): package.json package-lock.json
@@ -24,6 +27,10 @@ $(CDK): package.json package-lock.json
 ## demo: seed a local emulator (moto, in-process) and run the real collectors against it
 demo: $(VENV)/.installed
 	$(PY) -m demo
+
+## report: the read-only report of your account (subnet-ip-monitor report; ARGS="--profile p --region r")
+report: $(VENV)/.installed
+	$(VENV)/bin/subnet-ip-monitor report $(ARGS)
 
 ## test: lint, type-check, unit, integration and infrastructure tests, then a CLI synth + cfn-lint
 test: lint typecheck

@@ -13,6 +13,7 @@ import boto3
 from moto import mock_aws
 
 from app import STACK_NAME
+from demo.account import HISTORY, seed_demo_account
 from demo.events import Burst, incident_burst, matching_rule
 from demo.organization import run_organization_demo
 from demo.thresholds import SubnetThresholds, breached_thresholds
@@ -38,21 +39,14 @@ from tests.support.readback import drain_queue, latest_value, metric_values, tot
 from tests.support.scenario import (
     AZS,
     ECS_CLUSTER,
-    ECS_PLANS,
     REGION,
     CensusConsumers,
     EventResources,
     SeededNetwork,
-    seed_census_consumers,
-    seed_ecs_cluster,
     seed_event_resources,
-    seed_free_address_history,
-    seed_network,
 )
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-# Free addresses now (what the seeded interfaces leave) and addresses lost a day over the last two weeks.
-HISTORY = {"tasks-1a": (5, 3.0), "tasks-1b": (18, 1.0), "tasks-1c": (83, 0.0)}
 CENSUS_BUCKET = "subnet-ip-monitor-census-demo"
 TOP_CONSUMERS = 3
 CONTEXT = LocalLambdaContext(function_name="demo", invoked_function_arn=function_arn(REGION, name="demo"))
@@ -65,21 +59,8 @@ def main() -> None:
     config = config_from_context(json.loads((REPO_ROOT / "cdk.json").read_text())["context"])
     with mock_aws(), patch.dict(os.environ, _demo_environment(config)):
         ec2 = boto3.client("ec2", region_name=REGION)
-        ecs = boto3.client("ecs", region_name=REGION)
-        network = seed_network(ec2)
-        census_consumers = seed_census_consumers(ec2, network)
-        _seed_history(ec2, network, config)
-        # The opt-in happened between the two m5.large launches: enabled now, but the first has no trunk.
-        # (moto implements PutAccountSetting, not PutAccountSettingDefault; the effect on reads is the same.)
-        ecs.put_account_setting(name="awsvpcTrunking", value="enabled")
-        instance_names = seed_ecs_cluster(
-            ec2,
-            ecs,
-            cluster=ECS_CLUSTER,
-            plans=ECS_PLANS,
-            instance_subnet=network.subnet_ids["instances-1a"],
-            task_subnet=network.subnet_ids["tasks-1c"],
-        )
+        seeded = seed_demo_account(config.namespace)
+        network, census_consumers, instance_names = seeded.network, seeded.census_consumers, seeded.instance_names
         os.environ[VPC_IDS] = network.vpc_id
         boto3.client("s3", region_name=REGION).create_bucket(
             Bucket=CENSUS_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
@@ -159,18 +140,6 @@ def main() -> None:
         )
         _forecast_and_alert(network, resources, cloudwatch, config)
     run_organization_demo(config, _demo_environment(config))
-
-
-def _seed_history(ec2: Any, network: SeededNetwork, config: MonitorConfig) -> None:
-    """Two weeks of hourly free counts, as the subnet collector would have published them."""
-    cloudwatch = boto3.client("cloudwatch", region_name=REGION)
-    now = datetime.now(UTC)
-    for name, (free_now, lost_per_day) in HISTORY.items():
-        raw = ec2.describe_subnets(SubnetIds=[network.subnet_ids[name]])["Subnets"][0]
-        dims = contract.subnet_series(raw["OwnerId"], raw["VpcId"], raw["SubnetId"], raw["AvailabilityZone"])
-        seed_free_address_history(
-            cloudwatch, config.namespace, dims, free_now=free_now, lost_per_day=lost_per_day, now=now
-        )
 
 
 def _forecast_and_alert(

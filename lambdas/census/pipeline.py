@@ -28,6 +28,7 @@ from lambdas.core.publish_policy import Reading
 from lambdas.core.quiet import quiet_publishing
 from lambdas.core.run import CollectorRun, Deadline, RunReport, run_collector
 from lambdas.core.scope import read_subnets_in_scope
+from lambdas.core.settings import SubnetScopeSettings
 from lambdas.core.targets import Target
 
 # Time kept back for the reservations, the snapshot and publishing once the interfaces are read.
@@ -49,7 +50,7 @@ def collect_census(
     shortages: list[EksShortage] = []
 
     def read(report: RunReport) -> list[SubnetCensus]:
-        subnets = _read_census(target, settings, report, deadline)
+        subnets = read_census(target, settings, report, deadline, owned_by=settings.subnet_owner(target.account_id))
         shortages.extend(_read_shortages(target, subnets, report))
         return subnets
 
@@ -94,18 +95,19 @@ def _snapshot_keys(target: Target, settings: CensusSettings, now: datetime) -> t
     return latest, history_key(now, target if settings.is_hub else None)
 
 
-def _read_census(
-    target: Target, settings: CensusSettings, report: RunReport, deadline: Deadline | None
+def read_census(
+    target: Target,
+    scope: SubnetScopeSettings,
+    report: RunReport,
+    deadline: Deadline | None = None,
+    *,
+    owned_by: str | None = None,
 ) -> list[SubnetCensus]:
+    """Every IPv4 subnet in scope with who holds its addresses and its free /28 blocks (reads only; the
+    scheduled census and the report command both use it); a failed read is recorded in report."""
     ec2 = pace_reservation_reads(target)
     # IPv4 subnets only: an IPv6-only subnet has no IPv4 address to hold.
-    subnets = {
-        i: s
-        for i, s in read_subnets_in_scope(
-            ec2, settings, report, owned_by=settings.subnet_owner(target.account_id)
-        ).items()
-        if s.cidr_block
-    }
+    subnets = {i: s for i, s in read_subnets_in_scope(ec2, scope, report, owned_by=owned_by).items() if s.cidr_block}
     if not subnets:
         return []
     try:
@@ -113,7 +115,7 @@ def _read_census(
     except AwsReadError as err:
         report.record_failure(err)  # EKS nodes' primary interfaces then count as ec2-instance
         eks_instances = {}
-    held = holdings(subnets.values(), _read_interfaces(ec2, settings, subnets, report, deadline), eks_instances)
+    held = holdings(subnets.values(), _read_interfaces(ec2, scope, subnets, report, deadline), eks_instances)
     return take_census(subnets.values(), held, _read_reservations(ec2, held, report, deadline))
 
 
@@ -135,13 +137,13 @@ def _read_shortages(target: Target, subnets: list[SubnetCensus], report: RunRepo
 
 
 def _read_interfaces(
-    ec2: Any, settings: CensusSettings, subnets: dict[str, Subnet], report: RunReport, deadline: Deadline | None
+    ec2: Any, scope: SubnetScopeSettings, subnets: dict[str, Subnet], report: RunReport, deadline: Deadline | None
 ) -> list[NetworkInterface]:
     # A tag filter narrows the scope to some subnets: ask EC2 for theirs only.
-    subnet_ids = sorted(subnets) if settings.subnet_tag_filter else None
+    subnet_ids = sorted(subnets) if scope.subnet_tag_filter else None
     interfaces: dict[str, NetworkInterface] = {}
     try:
-        for filters in interface_filters(settings.vpc_ids, subnet_ids):
+        for filters in interface_filters(scope.vpc_ids, subnet_ids):
             for page in iter_interface_pages(ec2, filters):
                 interfaces.update((eni.interface_id, eni) for eni in page if eni.subnet_id in subnets)
                 if deadline and deadline.near():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -60,7 +61,7 @@ def collect_ecs(
     """One scheduled run: every readable cluster is published even if another one fails or time runs short."""
 
     def read(report: RunReport) -> list[ClusterEniCapacity]:
-        return _read_capacities(target, settings, report, deadline)
+        return read_cluster_capacities(target, settings.cluster_names, report, deadline)
 
     def reading(capacity: ClusterEniCapacity) -> Reading:
         at_risk = capacity.is_at_risk(settings.watch_utilization_percent)
@@ -77,12 +78,14 @@ def collect_ecs(
     )
 
 
-def _read_capacities(
-    target: Target, settings: EcsCollectorSettings, report: RunReport, deadline: Deadline | None
+def read_cluster_capacities(
+    target: Target, cluster_names: Sequence[str], report: RunReport, deadline: Deadline | None = None
 ) -> list[ClusterEniCapacity]:
+    """Task-ENI slots of every cluster with EC2 instances (cluster_names, or every cluster when empty), and the
+    trunking findings in report (reads only; the scheduled collector and the report command both use it)."""
     ecs = ecs_client(target)
     trunking = _trunking_setting(ecs, report)
-    readings = _read_clusters(ecs, _clusters(ecs, settings, report), report, deadline)
+    readings = _read_clusters(ecs, _clusters(ecs, cluster_names, report), report, deadline)
     # An instance whose agent reports no type is left out (and logged) rather than failing the one
     # DescribeInstanceTypes call that every cluster's capacity depends on.
     instance_types = {i.instance_type for r in readings for i in r.instances if i.instance_type}
@@ -115,9 +118,9 @@ def _trunking_setting(ecs: Any, report: RunReport) -> str | None:
     return setting
 
 
-def _clusters(ecs: Any, settings: EcsCollectorSettings, report: RunReport) -> list[str]:
-    if settings.cluster_names:
-        return list(settings.cluster_names)
+def _clusters(ecs: Any, cluster_names: Sequence[str], report: RunReport) -> list[str]:
+    if cluster_names:
+        return list(cluster_names)
     try:
         return [arn.rsplit("/", 1)[-1] for arn in list_cluster_arns(ecs)]
     except AwsReadError as err:

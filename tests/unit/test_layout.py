@@ -14,7 +14,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 CAPABILITIES = sorted(
     p.name for p in (REPO_ROOT / "lambdas").iterdir() if (p / "__init__.py").exists() and p.name != "core"
 )
-PROJECT_PACKAGES = ("lambdas", "infra", "demo", "bench", "tests", "app")
+PROJECT_PACKAGES = ("lambdas", "infra", "cli", "demo", "bench", "tests", "app")
 
 
 def _project_imports(path: Path) -> set[str]:
@@ -66,3 +66,16 @@ def test_given_infra_core_then_it_imports_no_capability():
 def test_given_a_capabilitys_infra_module_then_it_imports_only_core_and_its_own_runtime(capability):
     (module,) = [REPO_ROOT / "infra" / f"{capability}.py"]
     assert _violations([module], ("infra.core", "lambdas.core", f"lambdas.{capability}")) == []
+
+
+def test_given_the_command_line_tool_then_it_composes_the_runtime_and_never_the_infrastructure():
+    # cli/ reuses the runtime's reads and pure logic (no second implementation); only --demo touches the
+    # emulator's seeds, and nothing in it builds CDK.
+    files = sorted((REPO_ROOT / "cli").rglob("*.py"))
+    demo = REPO_ROOT / "cli" / "demo.py"
+    assert _violations([f for f in files if f != demo], ("cli", "lambdas")) == []
+    assert _violations([demo], ("cli", "lambdas", "demo", "tests.support")) == []
+
+
+def test_given_the_runtime_then_nothing_in_it_imports_the_command_line_tool():
+    assert _violations(sorted((REPO_ROOT / "lambdas").rglob("*.py")), ("lambdas",)) == []

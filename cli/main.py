@@ -1,0 +1,193 @@
+"""`subnet-ip-monitor report | plan`: parse the command line, run it, print; nothing else lives here."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import boto3
+from botocore.exceptions import NoCredentialsError, NoRegionError
+from pydantic import ValidationError
+
+from cli.instance_types import instance_limits
+from cli.plan import PlanError, PlanInputs, plan_subnets
+from cli.readonly import CallLog, watch_read_only
+from cli.render import as_csv, as_json, as_table
+from cli.report import account_of, enabled_regions, read_region
+from lambdas.core.contract import DEFAULT_NAMESPACE
+from lambdas.core.errors import AWS_ERRORS
+from lambdas.core.settings import METRIC_NAMESPACE, SUBNET_TAG_FILTER, VPC_IDS, SubnetScopeSettings
+
+# The floor forecasts run to: cdk.json's monitor:freeAddressFloor default.
+DEFAULT_FREE_ADDRESS_FLOOR = 8
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; return the exit status (0 done, 1 could not run, 2 bad arguments)."""
+    args = _parser().parse_args(argv)
+    # The runtime's modules log for CloudWatch; on a terminal the report itself says what went wrong.
+    logging.disable(logging.WARNING if args.verbose else logging.CRITICAL)
+    try:
+        if args.command == "plan":
+            return _plan(args)
+        return _report(args)
+    except PlanError as err:
+        print(f"subnet-ip-monitor plan: {err}", file=sys.stderr)
+        return 2
+    except (NoCredentialsError, NoRegionError) as err:
+        print(f"subnet-ip-monitor report: {err} (use --profile and --region, or --demo)", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="subnet-ip-monitor", description="Subnet IP exhaustion: a read-only report, and subnet sizing."
+    )
+    parser.add_argument("--verbose", action="store_true", help="also show the runtime's warnings and errors")
+    commands = parser.add_subparsers(dest="command", required=True)
+    report = commands.add_parser(
+        "report", help="what the monitor would say about an account, read-only, with your usual credentials"
+    )
+    report.add_argument("--profile", help="AWS profile (default: the usual credential chain)")
+    report.add_argument("--region", action="append", default=[], help="a region to read (repeatable)")
+    report.add_argument("--all-regions", action="store_true", help="every region enabled for the account")
+    report.add_argument("--vpc-id", action="append", default=[], help="only these VPCs (repeatable)")
+    report.add_argument("--subnet-tag", default="", help="only subnets with this tag, Key=Value")
+    report.add_argument("--cluster", action="append", default=[], help="only these ECS clusters (repeatable)")
+    report.add_argument("--namespace", default=DEFAULT_NAMESPACE, help="a deployed monitor's metric namespace")
+    report.add_argument("--free-address-floor", type=int, default=DEFAULT_FREE_ADDRESS_FLOOR)
+    report.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    report.add_argument("--demo", action="store_true", help="the same report on the local emulator, no account")
+
+    plan = commands.add_parser("plan", help="size task subnets: every step of the arithmetic printed")
+    plan.add_argument("--tasks", type=int, default=0, help="peak awsvpc tasks of the services sharing the subnets")
+    plan.add_argument("--max-percent", type=int, default=200, help="deployment maximumPercent (default 200)")
+    plan.add_argument("--azs", type=int, default=3, help="Availability Zones (default 3)")
+    plan.add_argument("--instances", type=int, default=0, help="EC2 container instances in the same subnets")
+    plan.add_argument("--trunking", choices=("on", "off"), default="off", help="awsvpcTrunking on the instances")
+    plan.add_argument("--load-balancer", action="store_true", help="the subnets also host a load balancer")
+    plan.add_argument("--headroom-percent", type=int, default=20, help="headroom on top (default 20)")
+    plan.add_argument("--instance-type", help="EC2 launch type: also how many instances the tasks need")
+    plan.add_argument("--pods", type=int, default=0, help="EKS pods in the subnets")
+    plan.add_argument("--nodes", type=int, default=0, help="EKS nodes in the subnets")
+    plan.add_argument("--prefix-delegation", action="store_true", help="EKS VPC CNI prefix delegation")
+    plan.add_argument("--profile", help="AWS profile for DescribeInstanceTypes (else the shipped table)")
+    plan.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+def _plan(args: argparse.Namespace) -> int:
+    inputs = PlanInputs(
+        tasks=args.tasks,
+        max_percent=args.max_percent,
+        azs=args.azs,
+        instances=args.instances,
+        trunking=args.trunking == "on",
+        load_balancer=args.load_balancer,
+        headroom_percent=args.headroom_percent,
+        pods=args.pods,
+        nodes=args.nodes,
+        prefix_delegation=args.prefix_delegation,
+    )
+    limits = None
+    if args.instance_type:
+        session = boto3.Session(profile_name=args.profile) if args.profile else boto3.Session()
+        limits = instance_limits(args.instance_type, session)
+    plan = plan_subnets(inputs, limits)
+    if args.format == "json":
+        print(json.dumps(plan.as_json(), indent=2))
+    else:
+        print("\n".join(f"{n}. {step}" for n, step in enumerate(plan.steps, 1)))
+        print(
+            f"\nPer AZ: {plan.addresses} addresses -> a /{plan.prefix_length} ({plan.usable} usable) in each of "
+            f"{args.azs} AZs"
+        )
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    try:
+        scope = SubnetScopeSettings.model_validate(
+            {METRIC_NAMESPACE: args.namespace, VPC_IDS: ",".join(args.vpc_id), SUBNET_TAG_FILTER: args.subnet_tag}
+        )
+    except ValidationError as err:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors())
+        print(f"subnet-ip-monitor report: {problems}", file=sys.stderr)
+        return 2
+    if args.demo:
+        from cli.demo import demo_session  # noqa: PLC0415 - the emulator only when asked for
+
+        with demo_session() as (session, region):
+            return _print_report(args, session, watch_read_only(session), scope, [region])
+    session = boto3.Session(profile_name=args.profile) if args.profile else boto3.Session()
+    log = watch_read_only(session)
+    home = args.region[0] if args.region else session.region_name
+    if home is None:
+        raise NoRegionError
+    regions = enabled_regions(session, home) if args.all_regions else (args.region or [home])
+    return _print_report(args, session, log, scope, regions)
+
+
+def _print_report(
+    args: argparse.Namespace,
+    session: boto3.Session,
+    log: CallLog,
+    scope: SubnetScopeSettings,
+    regions: Sequence[str],
+) -> int:
+    try:
+        output = report_output(
+            session,
+            regions,
+            log=log,
+            scope=scope,
+            cluster_names=args.cluster,
+            free_address_floor=args.free_address_floor,
+            output_format=args.format,
+        )
+    except AWS_ERRORS as err:
+        print(f"subnet-ip-monitor report: the report could not start: {err}", file=sys.stderr)
+        return 1
+    sys.stdout.write(output)
+    return 0
+
+
+def report_output(
+    session: boto3.Session,
+    regions: Sequence[str],
+    *,
+    log: CallLog,
+    scope: SubnetScopeSettings,
+    cluster_names: Sequence[str] = (),
+    free_address_floor: int = DEFAULT_FREE_ADDRESS_FLOOR,
+    output_format: str = "table",
+) -> str:
+    """The report of regions read through session (hooked by watch_read_only into log), formatted."""
+    now = datetime.now(UTC)
+    account = account_of(session)
+    reports = [
+        read_region(
+            session,
+            account,
+            region,
+            scope,
+            cluster_names=cluster_names,
+            free_address_floor=free_address_floor,
+            now=now,
+        )
+        for region in regions
+    ]
+    if output_format == "json":
+        return as_json(reports, log.denied, now)
+    if output_format == "csv":
+        return as_csv(reports)
+    return as_table(reports, log.denied)
+
+
+def console() -> None:
+    """The console script's entry point."""
+    sys.exit(main())
