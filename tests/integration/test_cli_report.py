@@ -15,6 +15,7 @@ from botocore.awsrequest import AWSResponse
 from cli.demo import demo_session
 from cli.main import main, report_output
 from cli.readonly import READ_PREFIXES, NotReadOnly, watch_read_only
+from cli.report import enabled_regions
 from lambdas.core.settings import SubnetScopeSettings
 
 SCOPE = SubnetScopeSettings.model_validate(
@@ -141,3 +142,10 @@ def test_given_a_role_without_ecs_list_clusters_then_the_report_names_it_and_sti
     assert document["missingPermissions"] == ["ecs:ListClusters"]
     assert document["regions"][0]["subnets"][0]["name"] == "tasks-1a"
     assert document["regions"][0]["clusters"] == []
+
+
+def test_given_all_regions_then_the_regions_enabled_for_the_account_are_read_in_order():
+    with demo_session() as (session, region):
+        regions = enabled_regions(session, region)
+    assert {"eu-west-1", "us-east-1"} <= set(regions)
+    assert regions == sorted(regions)
