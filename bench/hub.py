@@ -30,7 +30,14 @@ from lambdas.core import members
 from lambdas.core.dispatch.settings import MEMBER_ACCOUNTS, MONITOR_REGIONS, ORGANIZATION_UNIT_IDS
 from lambdas.core.members import forget_member_sessions
 from lambdas.core.network import usable_addresses
-from lambdas.core.settings import METRIC_NAMESPACE, MODE_HUB, MONITOR_MODE, SUBNET_TAG_FILTER, VPC_IDS
+from lambdas.core.settings import (
+    METRIC_NAMESPACE,
+    MODE_HUB,
+    MONITOR_MODE,
+    SNAPSHOT_BUCKET,
+    SUBNET_TAG_FILTER,
+    VPC_IDS,
+)
 from lambdas.core.settings import _load_from_process_environment as settings_cache
 from lambdas.core.targets import Target, forget_targets, own_target
 from lambdas.ecs.settings import CLUSTER_NAMES
@@ -164,6 +171,8 @@ def run_hub_size(size: HubSize) -> HubResult:
         SUBNET_TAG_FILTER: "",
         CLUSTER_NAMES: "",
         MONITOR_MODE: MODE_HUB,
+        # Targets have no services here: the ECS collector writes no deployment fit (its ListServices are counted).
+        SNAPSHOT_BUCKET: "bench-hub-census",
         MEMBER_ACCOUNTS: ",".join(size.member_accounts),
         ORGANIZATION_UNIT_IDS: "",
         MONITOR_REGIONS: ",".join(size.regions),

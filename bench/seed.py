@@ -107,6 +107,16 @@ def _seed_cluster(ec2: Any, ecs: Any, cluster: str, size: Size, *, network: dict
         cluster=cluster, instanceIdentityDocument=json.dumps({"instanceId": instance_id, "instanceType": "m5.large"})
     )
     ecs.run_task(cluster=cluster, taskDefinition="bench", count=1, launchType="EC2", networkConfiguration=network)
+    # The services the deployment fit reads (through the API: DescribeServices answers from moto's models).
+    for s in range(size.services_per_cluster):
+        ecs.create_service(
+            cluster=cluster,
+            serviceName=f"svc-{s:02d}",
+            taskDefinition="bench",
+            desiredCount=0,
+            launchType="EC2",
+            networkConfiguration=network,
+        )
     backend = ecs_backends[DEFAULT_ACCOUNT_ID][REGION]
     template_instance = next(iter(backend.container_instances[cluster].values()))
     template_task = next(iter(backend.tasks[cluster].values()))

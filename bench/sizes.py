@@ -15,6 +15,7 @@ class Size:
     clusters: int
     instances: int  # container instances in all, spread evenly over the clusters
     tasks: int  # awsvpc tasks in all, spread evenly over the clusters
+    services_per_cluster: int = 0  # awsvpc services each cluster's deployment fit reads
 
     @property
     def instances_per_cluster(self) -> int:
@@ -38,10 +39,10 @@ class Size:
 
 
 SIZES = {
-    "XS": Size("XS", 20, 2, 4, 20),  # the smoke test in tests/, not part of `make bench`
-    "S": Size("S", 100, 5, 50, 500),
-    "M": Size("M", 1_000, 20, 500, 5_000),
-    "L": Size("L", 10_000, 100, 5_000, 50_000),
+    "XS": Size("XS", 20, 2, 4, 20, 2),  # the smoke test in tests/, not part of `make bench`
+    "S": Size("S", 100, 5, 50, 500, 10),
+    "M": Size("M", 1_000, 20, 500, 5_000, 10),
+    "L": Size("L", 10_000, 100, 5_000, 50_000, 10),
 }
 
 # One subnet in ten holds EKS nodes: those get FreePrefixBlocks and a GetSubnetCidrReservations call each.
@@ -50,6 +51,8 @@ DESCRIBE_SUBNETS_PAGE = 1_000
 DESCRIBE_NETWORK_INTERFACES_PAGE = 1_000
 DESCRIBE_INSTANCES_PAGE = 1_000
 ECS_PAGE = 100
+DESCRIBE_SERVICES_PER_CALL = 10
+SUBNET_FILTER_VALUES = 200
 METRIC_DATA_PER_CALL = 1_000
 INSTANCE_TYPES_PER_CALL = 100
 # The forecaster at its cap: every subnet at or above the watch level (the benchmark sets it to 0 %), at
@@ -84,12 +87,22 @@ def subnet_floor_at_risk(subnets: int, vpcs: int, published: int) -> dict[str, i
     }
 
 
-def ecs_floor(size: Size, instance_types: int) -> dict[str, int]:
-    """Fewest calls for one ECS run: ECS pages of 100 per cluster, 100 types a call, 4 points a cluster + heartbeat."""
+def ecs_floor(size: Size, instance_types: int, service_subnets: int = 1) -> dict[str, int]:
+    """Fewest calls for one ECS run: ECS pages of 100 per cluster, 100 types a call, 4 points a cluster + heartbeat;
+    the deployment fit: a ListServices page of 100 per cluster, 10 services a DescribeServices, 200 of their
+    subnets a DescribeSubnets, one point per cluster with services and one PutObject of the fit document."""
     per_cluster_instances = size.instances_per_cluster
     per_cluster_tasks = size.tasks_per_cluster
     with_instances = size.clusters if per_cluster_instances else 0
+    with_services = size.clusters if size.services_per_cluster else 0
+    services = {
+        "ecs.ListServices": size.clusters * max(1, _pages(size.services_per_cluster, ECS_PAGE)),
+        "ecs.DescribeServices": size.clusters * _pages(size.services_per_cluster, DESCRIBE_SERVICES_PER_CALL),
+        "ec2.DescribeSubnets": _pages(service_subnets, SUBNET_FILTER_VALUES) if with_services else 0,
+        "s3.PutObject": 1 if with_services else 0,
+    }
     return {
+        **{operation: calls for operation, calls in services.items() if calls},
         "ecs.ListAccountSettings": 1,
         "ecs.ListClusters": max(1, _pages(size.clusters, ECS_PAGE)),
         "ecs.ListContainerInstances": size.clusters * max(1, _pages(per_cluster_instances, ECS_PAGE)),
@@ -97,7 +110,7 @@ def ecs_floor(size: Size, instance_types: int) -> dict[str, int]:
         "ecs.ListTasks": with_instances * max(1, _pages(per_cluster_tasks, ECS_PAGE)),
         "ecs.DescribeTasks": with_instances * _pages(per_cluster_tasks, ECS_PAGE),
         "ec2.DescribeInstanceTypes": _pages(instance_types, INSTANCE_TYPES_PER_CALL),
-        "cloudwatch.PutMetricData": _pages(4 * with_instances + 1, METRIC_DATA_PER_CALL),
+        "cloudwatch.PutMetricData": _pages(4 * with_instances + with_services + 1, METRIC_DATA_PER_CALL),
     }
 
 

@@ -188,7 +188,7 @@ class Alerts(Construct):
         if hub:
             hub.grant_assume_readers(composer_role)
         # Hub mode: the census's per-member snapshots too (the contributor's account and region).
-        grant_snapshot_read(composer_role, members=hub is not None)
+        grant_snapshot_read(composer_role, members=hub is not None, deployment_fit=True)
         self.digest = self._digest(config, key, alerting, snapshot_bucket, grant_snapshot_read, hub=hub)
         self.functions: dict[str, lambda_.IFunction] = {COMPOSER: self.composer, FORECASTER: self.forecaster.function}
         if self.digest is not None:

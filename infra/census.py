@@ -226,10 +226,16 @@ class EniCensus(Construct):
         self.grant_snapshot_read(role, members=config.is_hub, list_members=config.is_hub)
         return function
 
-    def grant_snapshot_read(self, role: iam.IRole, *, members: bool = False, list_members: bool = False) -> None:
+    def grant_snapshot_read(
+        self, role: iam.IRole, *, members: bool = False, list_members: bool = False, deployment_fit: bool = False
+    ) -> None:
         """GetObject on census/latest.json alone (and with members, the hub mode's per-target snapshots under
-        census/members/; with list_members, listing them too), and the key's Decrypt only through S3."""
+        census/members/; with list_members, listing them too; with deployment_fit, the ECS collector's
+        deployment fit document beside it), and the key's Decrypt only through S3."""
         keys = [contract.CENSUS_SNAPSHOT_KEY, *([f"{contract.MEMBER_SNAPSHOT_PREFIX}*"] if members else [])]
+        if deployment_fit:
+            keys.append(contract.DEPLOYMENT_FIT_KEY)
+            keys += [f"{contract.DEPLOYMENT_FIT_PREFIX}members/*"] if members else []
         role.add_to_principal_policy(
             iam.PolicyStatement(actions=["s3:GetObject"], resources=[self.bucket.arn_for_objects(k) for k in keys])
         )
@@ -250,6 +256,14 @@ class EniCensus(Construct):
                     reason="Hub mode: the census's latest snapshot of each member account and region, read only.",
                 )
             )
+            if deployment_fit:
+                Validations.of(role).acknowledge(
+                    Acknowledgment(
+                        id=f"AwsSolutions::AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/"
+                        f"{contract.DEPLOYMENT_FIT_PREFIX}members/*]",
+                        reason="Hub mode: the ECS collector's deployment fit of each member account and region.",
+                    )
+                )
 
     def _grant_node_group_reads_and_events(self, *, read_own_account: bool) -> None:
         """Node group health of this account's clusters (in hub mode the members' reader roles hold it), and

@@ -16,6 +16,7 @@ from infra.core.publishing import PublishStateStore
 from infra.core.queries import MAX_SERIES_PER_QUERY, ranked, schema
 from infra.core.scheduled_collector import ScheduledCollector
 from lambdas.core import contract
+from lambdas.core.settings import SNAPSHOT_BUCKET
 from lambdas.ecs.settings import CLUSTER_NAMES, COLLECTOR
 
 # Read-only calls the collector makes; ECS and EC2 describe/list calls are named one by one.
@@ -26,7 +27,10 @@ ECS_READ_ACTIONS = [
     "ecs:ListTasks",
     "ecs:DescribeTasks",
     "ecs:ListAccountSettings",
+    "ecs:ListServices",
+    "ecs:DescribeServices",
     "ec2:DescribeInstanceTypes",
+    "ec2:DescribeSubnets",
 ]
 
 
@@ -42,6 +46,11 @@ def worst_cluster_eni_utilization(namespace: str, limit: int = MAX_SERIES_PER_QU
 def untrunked_instances_per_cluster(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
     """Untrunked trunk-capable instances per cluster, most first."""
     return _worst_clusters(namespace, contract.UNTRUNKED_INSTANCES, limit)
+
+
+def services_at_deployment_risk(namespace: str, limit: int = MAX_SERIES_PER_QUERY) -> str:
+    """Services whose next deployment would not fit, per cluster, most first."""
+    return _worst_clusters(namespace, contract.SERVICES_AT_DEPLOYMENT_RISK, limit)
 
 
 def cluster_sum(namespace: str, metric: contract.Metric) -> str:
@@ -71,19 +80,29 @@ class EcsCollection(Construct):
             title="the ECS ENI collector",
             handler="lambdas.ecs.handler.handler",
             description="Subnet IP Monitor: publishes task-ENI use and capacity per ECS cluster",
-            environment={CLUSTER_NAMES: ",".join(config.cluster_names), **publish_state.environment()},
+            environment={
+                CLUSTER_NAMES: ",".join(config.cluster_names),
+                SNAPSHOT_BUCKET: publish_state.bucket_name,
+                **publish_state.environment(),
+            },
             timeout=Duration.minutes(5),
             memory_size=512,
             reads=[iam.PolicyStatement(actions=ECS_READ_ACTIONS, resources=["*"])],
             why_any_resource=(
-                "ListClusters, ListAccountSettings and ec2:DescribeInstanceTypes support no resource scoping, and "
-                "the clusters are discovered at run time"
+                "ListClusters, ListAccountSettings, ec2:DescribeInstanceTypes and ec2:DescribeSubnets support no "
+                "resource scoping, and the clusters and services are discovered at run time"
             ),
             config=config,
             alerting=alerting,
             hub=hub,
         )
         publish_state.grant(self.collector.role, COLLECTOR)
+        publish_state.grant_document(
+            self.collector.role,
+            contract.DEPLOYMENT_FIT_PREFIX,
+            "The ECS collector replaces its deployment fit document (one per account and region in hub mode) "
+            "under deployments/ each run; no read, list or delete, no other key.",
+        )
         self.collectors = [self.collector]
         self.functions = {COLLECTOR: self.collector.function}
         period = self.collector.period
@@ -106,6 +125,26 @@ class EcsCollection(Construct):
                 alerting=alerting,
             )
         ]
+        self.alarms.append(
+            query_alarm(
+                self,
+                "ServicesAtDeploymentRiskAlarm",
+                name=contract.ALARM_CLUSTER_SERVICES_AT_DEPLOYMENT_RISK,
+                description=(
+                    "An ECS service's next deployment would not fit: its subnets have fewer free addresses than "
+                    "the tasks the deployment starts before it stops the old ones (rolling: maximumPercent; "
+                    "blue/green: a whole task set), a subnet cannot take its share (the rollout stalls in one "
+                    "AZ), or the cluster has too few free task-ENI slots. The email names each service, its "
+                    "surge and its subnets' free addresses."
+                ),
+                query=services_at_deployment_risk(config.namespace),
+                label=contract.SERVICES_AT_DEPLOYMENT_RISK.name,
+                period=period,
+                threshold=1,
+                comparison=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                alerting=alerting,
+            )
+        )
         if config.untrunked_instances_alarm:
             self.alarms.append(
                 query_alarm(
@@ -162,8 +201,14 @@ class EcsCollection(Construct):
                         query_series(cluster_sum(config.namespace, contract.ENI_TASK_CAPACITY), period, "capacity "),
                     ],
                     left_y_axis=cloudwatch.YAxisProps(min=0),
-                    width=WIDTH,
+                    width=WIDTH // 2,
                     height=8,
-                )
+                ),
+                query_graph(
+                    "Services whose next deployment would not fit, per cluster",
+                    services_at_deployment_risk(config.namespace, limit=20),
+                    period,
+                    threshold=1,
+                ),
             ],
         ]

@@ -66,6 +66,11 @@ def _listed(words: list[str], last: str) -> str:
     return ", ".join(words[:-1]) + f" {last} {words[-1]}" if len(words) > 1 else "".join(words)
 
 
+# What the handler reads where the event happened: the incident's subnet, and the service of a deployment
+# that just started (its subnets and deployment configuration, for the fit check).
+EVENT_HANDLER_READS = ["ec2:DescribeSubnets", "ecs:DescribeServices"]
+
+
 class EventWatching(Construct):
     """Counts IP and ENI exhaustion events as they happen and emails one alert per incident window."""
 
@@ -121,8 +126,11 @@ class EventWatching(Construct):
             self,
             role,
             namespace=config.namespace,
-            reads=[iam.PolicyStatement(actions=["ec2:DescribeSubnets"], resources=["*"])],
-            why="ec2:DescribeSubnets (the subnet's free count at send time) supports no resource-level permissions",
+            reads=[iam.PolicyStatement(actions=EVENT_HANDLER_READS, resources=["*"])],
+            why=(
+                "ec2:DescribeSubnets (the subnet's free count at send time) supports no resource-level permissions; "
+                "ecs:DescribeServices reads the service whose deployment just started, found at run time"
+            ),
         )
         grant_notify(role, alerting=alerting, incidents=incidents, key=key)
         grant_snapshot_read(role)  # free /28 blocks of the incident's subnet, from the census

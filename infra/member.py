@@ -25,7 +25,7 @@ from infra.census import CENSUS_READ_ACTIONS, EKS_HEALTH_READ_ACTIONS
 from infra.core.config import MonitorConfig
 from infra.core.hub import member_bus_arn, reader_user_arns
 from infra.ecs import ECS_READ_ACTIONS
-from infra.events import event_pattern, watched_kinds
+from infra.events import EVENT_HANDLER_READS, event_pattern, watched_kinds
 from infra.subnets import SUBNET_READS
 from lambdas.alerts.settings import FORECASTER
 from lambdas.census.settings import COLLECTOR as CENSUS
@@ -35,7 +35,14 @@ from lambdas.subnets.settings import COLLECTOR as SUBNETS
 # Every read the hub makes in a watched account (the collectors', and the alert composer's and the event
 # handler's lookups for their emails), none of which supports resource-level permissions.
 READ_ACTIONS = sorted(
-    {*SUBNET_READS, *ECS_READ_ACTIONS, *CENSUS_READ_ACTIONS, *FORECASTER_TARGET_READS, *COMPOSER_TARGET_READS}
+    {
+        *SUBNET_READS,
+        *ECS_READ_ACTIONS,
+        *CENSUS_READ_ACTIONS,
+        *FORECASTER_TARGET_READS,
+        *COMPOSER_TARGET_READS,
+        *EVENT_HANDLER_READS,
+    }
 )
 MEMBER_STACK_NAME = "SubnetIpMonitorMember"
 # The collectors that assume the reader role (their role names are fixed in hub mode).

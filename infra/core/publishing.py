@@ -73,3 +73,19 @@ class PublishStateStore:
                 ),
             )
         )
+
+    @property
+    def bucket_name(self) -> str:
+        """The monitor's bucket (the census's), where collectors keep their documents."""
+        return self._bucket.bucket_name
+
+    def grant_document(self, role: iam.IRole, prefix: str, why: str) -> None:
+        """PutObject under prefix (a collector's own document) and nothing else; the key only through S3."""
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=["s3:PutObject"], resources=[self._bucket.arn_for_objects(f"{prefix}*")])
+        )
+        role.add_to_principal_policy(self._key.through("s3", "kms:GenerateDataKey"))
+        bucket_id = Stack.of(self._scope).get_logical_id(cast(CfnElement, self._bucket.node.default_child))
+        Validations.of(role).acknowledge(
+            Acknowledgment(id=f"AwsSolutions::AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/{prefix}*]", reason=why)
+        )

@@ -8,11 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import quote
 
 from lambdas.alerts.forecast import Forecast, Sample, Trend
-from lambdas.alerts.model import ClusterFacts, ContributorTransition, Facts, SubnetFacts, Thresholds, VpcFacts
+from lambdas.alerts.model import (
+    ClusterFacts,
+    ContributorTransition,
+    DeploymentFacts,
+    Facts,
+    SubnetFacts,
+    Thresholds,
+    VpcFacts,
+)
 from lambdas.core import contract
+from lambdas.core.deployments import shortfall_words
 from lambdas.core.email import (
     Email,
     console,
@@ -37,6 +47,8 @@ def render_alarm_email(
         subject, sections = _subnet_email(transition, facts, thresholds)
     elif isinstance(facts, ClusterFacts):
         subject, sections = _cluster_email(transition, facts, thresholds)
+    elif isinstance(facts, DeploymentFacts):
+        subject, sections = _deployment_email(transition, facts, thresholds)
     else:
         subject, sections = _vpc_email(transition, facts, thresholds)
     closing = _closing(transition, window_minutes, now)
@@ -275,6 +287,80 @@ def _cluster_remedies(t: ContributorTransition, untrunked: float | None) -> list
         )
     steps.append("Add container instances (raise the capacity provider's or Auto Scaling group's maximum).")
     steps.append("Move tasks that do not need their own interface to bridge or host mode, or to Fargate.")
+    return steps
+
+
+# Deployments --------------------------------------------------------------------------------------------
+
+
+def _deployment_email(t: ContributorTransition, f: DeploymentFacts, thresholds: Thresholds) -> tuple[str, list[str]]:
+    count = len(f.at_risk) if f.at_risk else _whole(t.datapoint)
+    first = f.at_risk[0] if f.at_risk else None
+    named = f" ({service_fit_line(first)})" if first is not None and len(f.at_risk) == 1 else ""
+    subject = f"ECS cluster {f.cluster}: {count} service(s) whose next deployment would not fit{named}"
+    links = [("Cluster", ecs_cluster_url(t.contributor_region, f.cluster)), ("Alarm", _alarm_url(t))]
+    if t.state == "OK":
+        return f"Recovered: {subject}", [
+            f"RECOVERED\n{t.kind.title} is back within its threshold ({t.kind.condition(thresholds)}).",
+            "OPEN IN THE CONSOLE\n" + _lines(links),
+        ]
+    services = [_service_block(s) for s in f.at_risk] or ["- the deployment fit document names none now"]
+    return subject, [
+        "WHAT\n" + _lines(_what(t, thresholds)),
+        "WHERE\n" + _lines([*_origin(t), ("ECS cluster", f.cluster)]),
+        f"SERVICES AT RISK (deployment fit of {readable_time(f.assessed_at)})\n" + "\n".join(services),
+        "WHAT TO DO\n" + _numbered(_deployment_remedies(f.at_risk)),
+        "OPEN IN THE CONSOLE\n" + _lines(links),
+    ]
+
+
+def service_fit_line(service: dict[str, Any]) -> str:
+    """'orders-api needs 10 more addresses; its subnets have 7 free' (a deployment fit entry in words)."""
+    frees = [s["free"] for s in service["subnets"]]
+    words = shortfall_words(
+        service["surge"],
+        None if None in frees else sum(frees),
+        fits=service.get("fits"),
+        unbalanced=bool(service.get("unbalanced")),
+        eni_slots_free=service.get("eniSlotsFree"),
+    )
+    return f"{service['service']} {words}"
+
+
+CONTROLLER_WORDS = {"ECS": "rolling update", "CODE_DEPLOY": "blue/green"}
+
+
+def _service_block(service: dict[str, Any]) -> str:
+    controller = {"ECS": "rolling update", "CODE_DEPLOY": "blue/green"}.get(
+        service["controller"], service["controller"]
+    )
+    share = -(-service["surge"] // len(service["subnets"])) if service["subnets"] else 0
+    subnets = ", ".join(
+        f"{s['subnetId']} {'unknown' if s['free'] is None else s['free']} free"
+        + (" (short of its share)" if s["free"] is not None and s["free"] < share else "")
+        for s in service["subnets"]
+    )
+    return (
+        f"- {service_fit_line(service)}\n"
+        f"  {service['launchType']}, {controller}, desiredCount {service['desiredCount']}, maximumPercent "
+        f"{service['maximumPercent']}: the deployment starts {service['surge']} more tasks "
+        f"(even share {share} per subnet)\n  Subnets: {subnets}"
+    )
+
+
+def _deployment_remedies(at_risk: list[dict[str, Any]]) -> list[str]:
+    steps = [
+        "Free addresses in the services' subnets (see the census: interfaces attached to nothing, idle endpoints) "
+        "or add subnets in more Availability Zones to the services' awsvpcConfiguration.",
+        "For this deployment, lower maximumPercent (aws ecs update-service --deployment-configuration "
+        "maximumPercent=150,minimumHealthyPercent=50): fewer tasks start before old ones stop.",
+    ]
+    if any(s.get("eniSlotsFree") is not None and s["eniSlotsFree"] < s["surge"] for s in at_risk):
+        steps.append(
+            "Raise the Auto Scaling group's or capacity provider's maximum, or enable awsvpcTrunking for the "
+            "role that registers the instances and replace them: the cluster lacks task-ENI slots."
+        )
+    steps.append("Size the subnets for the deployment peak: subnet-ip-monitor plan --tasks <desired count> ...")
     return steps
 
 

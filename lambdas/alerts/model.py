@@ -55,6 +55,8 @@ class AlarmKind:
             contract.ALARM_CLUSTER_ENI_UTILIZATION: f"{contract.ENI_UTILIZATION.name} >= "
             f"{thresholds.eni_utilization_percent:g}% of task-ENI slots",
             contract.ALARM_CLUSTER_UNTRUNKED_INSTANCES: f"{contract.UNTRUNKED_INSTANCES.name} >= 1",
+            contract.ALARM_CLUSTER_SERVICES_AT_DEPLOYMENT_RISK: f"{contract.SERVICES_AT_DEPLOYMENT_RISK.name} >= 1 "
+            "service whose next deployment would not fit",
             contract.ALARM_VPC_UNATTACHED_ENI_ADDRESSES: f"{contract.UNATTACHED_ENI_ADDRESSES.name} >= "
             f"{thresholds.unattached_eni_addresses} addresses",
         }[self.stem]
@@ -67,6 +69,9 @@ ALARM_KINDS = (
     AlarmKind(contract.ALARM_SUBNET_DAYS_TO_EXHAUSTION, Scope.SUBNET, "Subnet forecast to fill up"),
     AlarmKind(contract.ALARM_CLUSTER_ENI_UTILIZATION, Scope.CLUSTER, "ECS task-ENI utilization"),
     AlarmKind(contract.ALARM_CLUSTER_UNTRUNKED_INSTANCES, Scope.CLUSTER, "ECS instances without ENI trunking"),
+    AlarmKind(
+        contract.ALARM_CLUSTER_SERVICES_AT_DEPLOYMENT_RISK, Scope.CLUSTER, "ECS services whose deployment would not fit"
+    ),
     AlarmKind(contract.ALARM_VPC_UNATTACHED_ENI_ADDRESSES, Scope.VPC, "Addresses held by unattached interfaces"),
 )
 
@@ -142,6 +147,17 @@ class ClusterFacts:
 
 
 @dataclass(frozen=True)
+class DeploymentFacts:
+    """One cluster's services whose next deployment would not fit, from the ECS collector's deployment fit
+    document (its documented shape: lambdas/core/deployments.py, ServiceFit.as_json)."""
+
+    cluster: str
+    at_risk: list[dict[str, Any]]
+    assessed_at: str | None = None
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class VpcFacts:
     """One VPC's unattached interfaces from the census snapshot."""
 
@@ -152,4 +168,4 @@ class VpcFacts:
     missing: list[str] = field(default_factory=list)
 
 
-Facts = SubnetFacts | ClusterFacts | VpcFacts
+Facts = SubnetFacts | ClusterFacts | DeploymentFacts | VpcFacts

@@ -16,7 +16,15 @@ from aws_lambda_powertools import Logger
 from lambdas.alerts.digest import ClusterRow, DigestInputs, closest_to_exhaustion, render_digest
 from lambdas.alerts.email import render_alarm_email
 from lambdas.alerts.forecast import Forecast, Sample, forecast_exhaustion, trend
-from lambdas.alerts.model import ClusterFacts, ContributorTransition, Facts, Scope, SubnetFacts, VpcFacts
+from lambdas.alerts.model import (
+    ClusterFacts,
+    ContributorTransition,
+    DeploymentFacts,
+    Facts,
+    Scope,
+    SubnetFacts,
+    VpcFacts,
+)
 from lambdas.alerts.notification import UnparsableNotification, parse_contributor_event
 from lambdas.alerts.reads import (
     HOUR,
@@ -110,6 +118,8 @@ def gather_facts(transition: ContributorTransition, target: Target, settings: Co
     target is where the composer runs (its metrics, the snapshot bucket); the subnet or VPC itself is looked up
     where it is: in hub mode, a member's account and region through the member's reader role.
     """
+    if transition.kind.stem == contract.ALARM_CLUSTER_SERVICES_AT_DEPLOYMENT_RISK:
+        return _deployment_facts(transition, target, settings)
     if transition.kind.scope is Scope.CLUSTER:
         return _cluster_facts(transition, target, settings.metric_namespace, now)
     account, region = transition.contributor_account, transition.contributor_region
@@ -214,6 +224,22 @@ def _subnet_facts(
         trend(history, subnet.available_ip_address_count, now) if history else None,
         missing,
     )
+
+
+def _deployment_facts(transition: ContributorTransition, target: Target, settings: ComposerSettings) -> DeploymentFacts:
+    key = contract.deployment_fit_key(
+        transition.contributor_account, transition.contributor_region, per_target=settings.is_hub
+    )
+    try:
+        document = get_document(target.client("s3"), settings.snapshot_bucket, key)
+    except AwsReadError as err:
+        return DeploymentFacts(transition.contributor, [], missing=[f"the services: {key} ({err.code})"])
+    if document is None:
+        return DeploymentFacts(transition.contributor, [], missing=[f"the services: no {key} yet"])
+    at_risk = [
+        s for s in document.get("services", []) if s.get("cluster") == transition.contributor and s.get("atRisk")
+    ]
+    return DeploymentFacts(transition.contributor, at_risk, document.get("generatedAt"))
 
 
 def _cluster_facts(transition: ContributorTransition, target: Target, namespace: str, now: datetime) -> ClusterFacts:

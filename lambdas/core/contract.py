@@ -96,6 +96,9 @@ ENI_TASKS_RUNNING = Metric("EniTasksRunning", UNIT_COUNT, CLUSTER_DIMENSIONS)
 ENI_TASK_CAPACITY = Metric("EniTaskCapacity", UNIT_COUNT, CLUSTER_DIMENSIONS)
 ENI_UTILIZATION = Metric("EniUtilization", UNIT_PERCENT, CLUSTER_DIMENSIONS)
 UNTRUNKED_INSTANCES = Metric("UntrunkedInstances", UNIT_COUNT, CLUSTER_DIMENSIONS)
+# Per ECS cluster with awsvpc services (ECS collector, every run): services whose next deployment would not
+# fit in their subnets or their cluster's task-ENI slots, or would stall in one AZ (lambdas/core/deployments.py).
+SERVICES_AT_DEPLOYMENT_RISK = Metric("ServicesAtDeploymentRisk", UNIT_COUNT, CLUSTER_DIMENSIONS)
 
 # Per subnet that holds an IPv4 prefix or an EKS node interface (census): aligned, empty /28 blocks left.
 FREE_PREFIX_BLOCKS = Metric("FreePrefixBlocks", UNIT_COUNT, SUBNET_DIMENSIONS)
@@ -131,6 +134,17 @@ CENSUS_SNAPSHOT_KEY = "census/latest.json"
 MEMBER_SNAPSHOT_PREFIX = "census/members/"
 
 
+# The ECS collector's deployment fit of every awsvpc service (README, "Deployment fit"), beside the census
+# snapshot; the alert composer reads it for the ServicesAtDeploymentRisk email.
+DEPLOYMENT_FIT_KEY = "deployments/latest.json"
+DEPLOYMENT_FIT_PREFIX = "deployments/"
+
+
+def deployment_fit_key(account_id: str, region: str, *, per_target: bool) -> str:
+    """The latest deployment fit of account_id in region: one document in account mode, per target in hub mode."""
+    return f"{DEPLOYMENT_FIT_PREFIX}members/{account_id}/{region}/latest.json" if per_target else DEPLOYMENT_FIT_KEY
+
+
 def census_snapshot_key(account_id: str, region: str, *, per_target: bool) -> str:
     """The latest snapshot of account_id in region: the one snapshot in account mode, per target in hub mode."""
     return f"{MEMBER_SNAPSHOT_PREFIX}{account_id}/{region}/latest.json" if per_target else CENSUS_SNAPSHOT_KEY
@@ -144,4 +158,5 @@ ALARM_SUBNET_FREE_PREFIX_BLOCKS = "subnet-free-prefix-blocks"
 ALARM_SUBNET_DAYS_TO_EXHAUSTION = "subnet-days-to-exhaustion"
 ALARM_CLUSTER_ENI_UTILIZATION = "ecs-eni-utilization"
 ALARM_CLUSTER_UNTRUNKED_INSTANCES = "ecs-untrunked-instances"
+ALARM_CLUSTER_SERVICES_AT_DEPLOYMENT_RISK = "ecs-services-at-deployment-risk"
 ALARM_VPC_UNATTACHED_ENI_ADDRESSES = "unattached-eni-addresses"

@@ -10,7 +10,12 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from lambdas.core.errors import AwsReadError
+from lambdas.core import contract
+from lambdas.core.aws.ec2 import free_addresses
+from lambdas.core.aws.ecs import ClusterNotFound, describe_services, list_service_arns
+from lambdas.core.aws.s3 import put_document
+from lambdas.core.deployments import Service, ServiceFit, parse_service, service_fit
+from lambdas.core.errors import AwsCallError, AwsReadError
 from lambdas.core.publish_policy import Reading
 from lambdas.core.quiet import quiet_publishing
 from lambdas.core.run import CollectorRun, Deadline, RunReport, run_collector
@@ -23,9 +28,8 @@ from lambdas.ecs.model import (
     cluster_eni_capacity,
     trunking_findings,
 )
-from lambdas.ecs.points import cluster_metric_points
+from lambdas.ecs.points import cluster_metric_points, deployment_fit_document, deployment_risk_points
 from lambdas.ecs.reads import (
-    ClusterNotFound,
     ecs_client,
     effective_trunking_setting,
     iter_active_container_instances,
@@ -58,10 +62,28 @@ class ClusterReading:
 def collect_ecs(
     target: Target, settings: EcsCollectorSettings, now: datetime, deadline: Deadline | None = None
 ) -> CollectorRun[ClusterEniCapacity]:
-    """One scheduled run: every readable cluster is published even if another one fails or time runs short."""
+    """One scheduled run: every readable cluster is published even if another one fails or time runs short.
+
+    Beside the task-ENI slots, each awsvpc service's next deployment is checked against its subnets' free
+    addresses and its cluster's free slots (ServicesAtDeploymentRisk per cluster, and the deployment fit
+    document for the alert composer)."""
+    fits: list[ServiceFit] = []
 
     def read(report: RunReport) -> list[ClusterEniCapacity]:
-        return read_cluster_capacities(target, settings.cluster_names, report, deadline)
+        clusters = _clusters(ecs_client(target), settings.cluster_names, report)
+        capacities = _capacities(target, clusters, report, deadline)
+        fits.extend(read_service_fits(target, clusters, capacities, report, deadline))
+        return capacities
+
+    def keep(_: list[ClusterEniCapacity], report: RunReport) -> None:
+        if not fits:
+            return  # no awsvpc service: nothing to say, and no PutObject
+        document = deployment_fit_document(fits, target.account_id, target.region, now)
+        key = contract.deployment_fit_key(target.account_id, target.region, per_target=settings.is_hub)
+        try:
+            put_document(target.home_client("s3"), settings.snapshot_bucket, [key], document)
+        except AwsCallError as err:
+            report.record_failure(err)
 
     def reading(capacity: ClusterEniCapacity) -> Reading:
         at_risk = capacity.is_at_risk(settings.watch_utilization_percent)
@@ -74,7 +96,10 @@ def collect_ecs(
         now,
         read=read,
         points=lambda published: cluster_metric_points(published, target.account_id, target.region),
+        # Every run, every cluster with an assessed service: a deployment risk must not wait for a rotation.
+        summary_points=lambda _: deployment_risk_points(fits, target.account_id, target.region),
         quiet=quiet_publishing(settings, reading),
+        keep=keep,
     )
 
 
@@ -83,9 +108,15 @@ def read_cluster_capacities(
 ) -> list[ClusterEniCapacity]:
     """Task-ENI slots of every cluster with EC2 instances (cluster_names, or every cluster when empty), and the
     trunking findings in report (reads only; the scheduled collector and the report command both use it)."""
+    return _capacities(target, _clusters(ecs_client(target), cluster_names, report), report, deadline)
+
+
+def _capacities(
+    target: Target, clusters: Sequence[str], report: RunReport, deadline: Deadline | None
+) -> list[ClusterEniCapacity]:
     ecs = ecs_client(target)
     trunking = _trunking_setting(ecs, report)
-    readings = _read_clusters(ecs, _clusters(ecs, cluster_names, report), report, deadline)
+    readings = _read_clusters(ecs, list(clusters), report, deadline)
     # An instance whose agent reports no type is left out (and logged) rather than failing the one
     # DescribeInstanceTypes call that every cluster's capacity depends on.
     instance_types = {i.instance_type for r in readings for i in r.instances if i.instance_type}
@@ -106,6 +137,41 @@ def read_cluster_capacities(
     for finding in report.findings:
         logger.warning(finding)
     return capacities
+
+
+def read_service_fits(
+    target: Target,
+    clusters: Sequence[str],
+    capacities: Sequence[ClusterEniCapacity],
+    report: RunReport,
+    deadline: Deadline | None = None,
+) -> list[ServiceFit]:
+    """The next deployment's fit of every awsvpc service of clusters: ListServices per cluster, DescribeServices
+    per 10 services, one DescribeSubnets per 200 of their subnets; a cluster that cannot be read costs only its
+    services."""
+    ecs = ecs_client(target)
+    services: list[Service] = []
+    for done, cluster in enumerate(clusters):
+        if deadline and deadline.near():
+            report.stop_early(f"the services of {len(clusters) - done} of {len(clusters)} clusters", deadline)
+            break
+        try:
+            described = describe_services(ecs, cluster, list_service_arns(ecs, cluster))
+        except ClusterNotFound:
+            continue  # deleted since it was listed: not a failure of the monitor
+        except AwsReadError as err:
+            report.record_failure(err)
+            continue
+        services += [s for raw in described if (s := parse_service(cluster, raw)) is not None]
+    if not services:
+        return []
+    try:
+        free = free_addresses(target.client("ec2"), {subnet for s in services for subnet in s.subnets})
+    except AwsReadError as err:
+        report.record_failure(err)  # every fit is then unknown (None), not guessed
+        free = {}
+    slots = {c.cluster_name: c.free_task_slots for c in capacities}
+    return [service_fit(s, free, eni_slots_free=slots.get(s.cluster)) for s in services]
 
 
 def _trunking_setting(ecs: Any, report: RunReport) -> str | None:

@@ -1,11 +1,14 @@
-"""Pure: the four metric points per cluster with EC2 container instances."""
+"""Pure: the four metric points per cluster with EC2 container instances, and the deployment fit's."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
 
 from lambdas.core import contract
 from lambdas.core.contract import MetricPoint
+from lambdas.core.deployments import ServiceFit, services_at_risk
 from lambdas.ecs.model import ClusterEniCapacity
 
 
@@ -21,3 +24,24 @@ def cluster_metric_points(capacities: Iterable[ClusterEniCapacity], account_id: 
             contract.UNTRUNKED_INSTANCES.point(c.untrunked_instances, dims),
         ]
     return points
+
+
+def deployment_risk_points(fits: Iterable[ServiceFit], account_id: str, region: str) -> list[MetricPoint]:
+    """ServicesAtDeploymentRisk of each cluster with an assessed awsvpc service (0 when none is at risk)."""
+    return [
+        contract.SERVICES_AT_DEPLOYMENT_RISK.point(count, contract.cluster_series(account_id, region, cluster))
+        for cluster, count in sorted(services_at_risk(list(fits)).items())
+    ]
+
+
+def deployment_fit_document(
+    fits: Iterable[ServiceFit], account_id: str, region: str, generated_at: datetime
+) -> dict[str, Any]:
+    """The deployment fit as the documented JSON (README, "Deployment fit"), services at risk first."""
+    ranked = sorted(fits, key=lambda f: (not f.at_risk, f.service.cluster, f.service.name))
+    return {
+        "generatedAt": generated_at.isoformat(),
+        "accountId": account_id,
+        "region": region,
+        "services": [f.as_json() for f in ranked],
+    }

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from lambdas.core.aws.ecs import wrap_ecs_error
 from lambdas.core.aws.rate_limit import TokenBucket
 from lambdas.core.errors import AWS_ERRORS, AwsReadError
 from lambdas.core.targets import Target
@@ -26,10 +27,6 @@ ECS_READ_BURST = 20
 ECS_READ_BUDGET = "ecs-read"
 
 
-class ClusterNotFound(AwsReadError):
-    """The cluster was deleted while the run read it: not a failure of the monitor."""
-
-
 def ecs_read_budget(target: Target) -> TokenBucket:
     """The target's one ECS call budget, shared by all the collector's threads."""
     return target.budget(ECS_READ_BUDGET, ECS_READ_RATE_PER_SECOND, ECS_READ_BURST)
@@ -44,21 +41,13 @@ def ecs_client(target: Target) -> Any:
     return ecs
 
 
-def _wrap(operation: str, err: Exception, cluster: str | None) -> AwsReadError:
-    context = {"cluster": cluster} if cluster else {}
-    error = AwsReadError.wrap(operation, err, context)
-    if error.code == "ClusterNotFoundException":
-        return ClusterNotFound(operation, error.code, str(err), context)
-    return error
-
-
 def list_cluster_arns(ecs: Any) -> list[str]:
     """Every cluster in the account and region."""
     try:
         pages = ecs.get_paginator("list_clusters").paginate(PaginationConfig={"PageSize": ECS_PAGE_SIZE})
         return [arn for page in pages for arn in page.get("clusterArns", [])]
     except AWS_ERRORS as err:
-        raise _wrap("ListClusters", err, None) from err
+        raise wrap_ecs_error("ListClusters", err, None) from err
 
 
 def iter_active_container_instances(ecs: Any, cluster: str) -> Iterator[list[ContainerInstance]]:
@@ -103,7 +92,7 @@ def _list_then_describe(
             yield described.get(items_key, [])
             operation = list_operation
     except AWS_ERRORS as err:
-        raise _wrap(operation, err, cluster) from err
+        raise wrap_ecs_error(operation, err, cluster) from err
 
 
 def effective_trunking_setting(ecs: Any) -> str | None:
@@ -111,7 +100,7 @@ def effective_trunking_setting(ecs: Any) -> str | None:
     try:
         settings = ecs.list_account_settings(name="awsvpcTrunking", effectiveSettings=True).get("settings", [])
     except AWS_ERRORS as err:
-        raise _wrap("ListAccountSettings", err, None) from err
+        raise wrap_ecs_error("ListAccountSettings", err, None) from err
     return str(settings[0]["value"]) if settings else None
 
 

@@ -6,7 +6,7 @@ from typing import Final
 
 from pydantic import Field
 
-from lambdas.core.settings import CommaSeparated, HubSettings, PublishSettings
+from lambdas.core.settings import SNAPSHOT_BUCKET, CommaSeparated, HubSettings, PublishSettings
 
 CLUSTER_NAMES: Final = "CLUSTER_NAMES"
 
@@ -18,3 +18,5 @@ class EcsCollectorSettings(PublishSettings, HubSettings):
     """The clusters in scope and how they are published. Every key is set by the stack; none has a default."""
 
     cluster_names: CommaSeparated = Field(alias=CLUSTER_NAMES)  # empty string: every cluster
+    # Where the deployment fit document goes (the census's bucket, under deployments/).
+    snapshot_bucket: str = Field(alias=SNAPSHOT_BUCKET, min_length=3, max_length=63)

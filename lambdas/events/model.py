@@ -88,6 +88,9 @@ class Incident:
     network_interface_id: str | None = None  # the interface the call named, when it names no subnet
     variant: str | None = None  # which of the kind's variants tells this incident's story (same Reason)
     note: str | None = None  # what the handler concluded beyond AWS's words, shown under AWS SAID
+    # An ECS deployment that just started: the handler checks its fit before counting or emailing anything.
+    deployment_id: str | None = None
+    fit_summary: str | None = None  # "needs 10 more addresses; its subnets have 7 free", once checked
 
     @property
     def dedupe_key(self) -> str:
@@ -101,7 +104,7 @@ class Incident:
                 self.reason,
                 self.cluster or self.eks_cluster or "-",
                 owner or "-",
-                self.subnet_id or "-",
+                self.subnet_id or self.deployment_id or "-",
             )
         )
 

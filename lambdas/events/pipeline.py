@@ -14,9 +14,11 @@ from aws_lambda_powertools import Logger
 
 from lambdas.core import contract
 from lambdas.core.aws.cloudwatch import put_metric_batch
-from lambdas.core.aws.ec2 import describe_subnet
+from lambdas.core.aws.ec2 import describe_subnet, free_addresses
+from lambdas.core.aws.ecs import describe_services
 from lambdas.core.aws.s3 import get_document
 from lambdas.core.contract import MetricPoint, census_snapshot_key
+from lambdas.core.deployments import fit_details, fit_summary, parse_service, service_fit
 from lambdas.core.email import readable_time
 from lambdas.core.errors import AwsCallError, AwsReadError
 from lambdas.core.members import TargetUnreachable, lookup_target
@@ -76,6 +78,28 @@ class EventHandling:
     def claim(self, incident: Incident) -> bool:
         """True if this event opens the incident's window (it is emailed); open on a table failure."""
         return self.notifier.claim(incident.dedupe_key)
+
+    def deployment_fit(self, incident: Incident) -> Incident | None:
+        """The deployment's incident with its shortfall in words if it will not fit its subnets, else None
+        (it fits, the service is not awsvpc, or it could not be read: the failure is recorded)."""
+        origin = incident.origin
+        cluster, service = incident.cluster or "", incident.service or ""
+        try:
+            where = lookup_target(self.target, origin.account, origin.region, self.settings, "events")
+            described = describe_services(where.client("ecs"), cluster, [service])
+            parsed = next((s for raw in described if (s := parse_service(cluster, raw)) is not None), None)
+            if parsed is None:
+                return None
+            fit = service_fit(parsed, free_addresses(where.client("ec2"), parsed.subnets))
+        except (AwsReadError, TargetUnreachable) as err:
+            self.record(err)
+            return None
+        if not fit.at_risk:
+            return None
+        # The task-ENI slots are the ECS collector's check (it reads every container instance each run).
+        summary = fit_summary(fit)
+        note = f"Deployment {incident.deployment_id} of {incident.service} {summary}. {fit_details(fit)}"
+        return replace(incident, fit_summary=summary, note=note)
 
     def settle(self, incident: Incident) -> tuple[Incident, SubnetNow | None]:
         """An ambiguous EC2 error code becomes exhaustion if the subnet is at or below the floor now.
@@ -172,6 +196,15 @@ def handle_exhaustion_event(raw: Any, target: Target, settings: EventHandlerSett
         logger.info("event matched a rule but reports no exhaustion; ignored", extra={"event_id": recognised.event.id})
         return EventOutcome(recognised.event.id, "ignored")
     handling = EventHandling(raw, target, settings, now, EventOutcome(recognised.event.id, "duplicate"))
+    if incident.deployment_id is not None:
+        checked = handling.deployment_fit(incident)
+        if checked is None:
+            logger.info(
+                "deployment fits (or could not be checked); not counted", extra={"event_id": recognised.event.id}
+            )
+            handling.outcome.status = "ignored"
+            return handling.outcome
+        incident = checked
     incident, subnet_now = handling.settle(incident)
     outcome = handling.outcome
     outcome.reason, outcome.incident = incident.reason, incident.dedupe_key

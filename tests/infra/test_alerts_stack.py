@@ -76,8 +76,9 @@ def test_the_rule_takes_contributor_changes_only_of_this_apps_grouped_alarms(wit
     routed = {name for name in alarms if _matches(pattern, contributor_event(name))}
     grouped = {name for name, a in alarms.items() if "GROUP BY" in (a.get("Metrics") or [{}])[0].get("Expression", "")}
     assert routed == grouped
-    # Utilization, free addresses, prefix blocks, forecast, ENI utilization, untrunked, unattached addresses.
-    assert len(routed) == 7
+    # Utilization, free addresses, prefix blocks, forecast, ENI utilization, untrunked, services at deployment
+    # risk, unattached addresses.
+    assert len(routed) == 8
     # Not the parent alarm's own state change, not another app's alarm, not another account's.
     assert not _matches(
         pattern, contributor_event("SubnetIpMonitor-subnet-ip-utilization", "CloudWatch Alarm State Change")

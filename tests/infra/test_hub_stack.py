@@ -119,7 +119,7 @@ def test_given_the_member_stack_then_every_watched_event_is_forwarded_to_the_hub
     on_default_bus = [r for r in hub_rules if "EventBusName" not in r]
     forwarding = [r for r in member["Resources"].values() if r["Type"] == "AWS::Events::Rule"]
     patterns = sorted(json.dumps(r["EventPattern"], sort_keys=True) for r in on_default_bus)
-    assert len(patterns) == 5
+    assert len(patterns) == 6
     assert sorted(json.dumps(r["Properties"]["EventPattern"], sort_keys=True) for r in forwarding) == patterns
     assert sorted(json.dumps(r["EventPattern"], sort_keys=True) for r in on_member_bus) == patterns
     bus = f":events:eu-west-1:{HUB}:event-bus/{MEMBER_BUS_NAME}"
@@ -320,7 +320,8 @@ def test_given_hub_mode_then_the_email_functions_may_look_members_up_and_read_th
             for s in reads
             for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])
         ]
-        assert sorted(paths) == ["/census/latest.json", "/census/members/*"], function
+        deployments = ["/deployments/latest.json", "/deployments/members/*"] if function == "AlertsComposer" else []
+        assert sorted(paths) == sorted(["/census/latest.json", "/census/members/*", *deployments]), function
     assert "cloudwatch:ListMetrics" in _actions(_statements(hub, "AlertsComposer"))
 
 

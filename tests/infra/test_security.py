@@ -30,6 +30,8 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
         "cloudwatch:PutMetricData": {"*"},
         **{a: {"AWS::S3::Bucket/publish-state/ecs/*"} for a in STATE_ACTIONS},
         **{a: {"AWS::KMS::Key"} for a in STATE_KEY_ACTIONS},
+        # Its deployment fit document, written only (STATE_ACTIONS already allow PutObject on its state).
+        "s3:PutObject": {"AWS::S3::Bucket/publish-state/ecs/*", "AWS::S3::Bucket/deployments/*"},
     },
     "EniCensus": {
         **{a: {"AWS::Logs::LogGroup"} for a in LOGS},
@@ -54,7 +56,8 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
         "cloudwatch:PutMetricData": {"*"},
         # The composer and the digest: a VPC's name, the latest census snapshot, the topic.
         "ec2:DescribeVpcs": {"*"},
-        "s3:GetObject": {"AWS::S3::Bucket/census/latest.json"},
+        # The composer also reads the ECS collector's deployment fit (the services at deployment risk).
+        "s3:GetObject": {"AWS::S3::Bucket/census/latest.json", "AWS::S3::Bucket/deployments/latest.json"},
         "sns:Publish": {"AWS::SNS::Topic"},
         # The composer: incident windows and its dead-letter queue, with the key for them.
         "dynamodb:PutItem": {"AWS::DynamoDB::Table"},
@@ -65,6 +68,8 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
     "EventWatching": {
         **{a: {"AWS::Logs::LogGroup"} for a in LOGS},
         "ec2:DescribeSubnets": {"*"},
+        # The service whose deployment just started (its subnets and deployment configuration).
+        "ecs:DescribeServices": {"*"},
         "cloudwatch:PutMetricData": {"*"},
         "sns:Publish": {"AWS::SNS::Topic"},
         "dynamodb:PutItem": {"AWS::DynamoDB::Table"},

@@ -10,7 +10,7 @@ import pytest
 from moto import mock_aws
 
 from lambdas.core.targets import Target
-from tests.support.publishing import EVERY_RUN
+from tests.support.publishing import ECS_DOCUMENTS, EVERY_RUN
 from tests.support.readback import metric_values as read_values
 
 NAMESPACE = "SubnetIpMonitorTest"
@@ -29,7 +29,7 @@ def subnet_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("METRIC_NAMESPACE", NAMESPACE)
     monkeypatch.setenv("VPC_IDS", "")
     monkeypatch.setenv("SUBNET_TAG_FILTER", "")
-    for key, value in EVERY_RUN.items():
+    for key, value in {**EVERY_RUN, **ECS_DOCUMENTS}.items():
         monkeypatch.setenv(key, value)
 
 

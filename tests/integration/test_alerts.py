@@ -18,8 +18,10 @@ from lambdas.alerts.settings import ComposerSettings, DigestSettings, Forecaster
 from lambdas.census.pipeline import collect_census
 from lambdas.census.settings import CensusSettings
 from lambdas.core import contract
+from lambdas.core.deployments import Controller, Service, service_fit
 from lambdas.core.network import Subnet
 from lambdas.core.targets import Target
+from lambdas.ecs.points import deployment_fit_document
 from tests.integration.conftest import ACCOUNT_ID, NAMESPACE, count_calls
 from tests.support.alarm_fixtures import STACK_PREFIX, THRESHOLDS, load_notification, with_contributor
 from tests.support.emulator import restore_aws_fields
@@ -217,6 +219,35 @@ def test_given_a_cluster_alarm_then_the_email_reads_the_clusters_figures_back(wo
     (email,) = world.emails()
     assert email["Subject"] == "ECS cluster orders: 92% of task-ENI slots used (11/12)"
     assert "Instances without a trunk: 3" in email["Message"]
+
+
+def test_given_services_at_deployment_risk_then_the_email_names_each_with_its_surge_and_subnets(world):
+    # The ECS collector's deployment fit document, made by its own code: orders-api short, orders-worker unbalanced.
+    api = Service("orders", "orders-api", "FARGATE", Controller.ECS, 10, 200, ("subnet-0aaa",))
+    worker = Service("orders", "orders-worker", "EC2", Controller.ECS, 16, 200, ("subnet-0aaa", "subnet-0bbb"))
+    fits = [
+        service_fit(api, {"subnet-0aaa": 7}),
+        service_fit(worker, {"subnet-0aaa": 7, "subnet-0bbb": 120}, eni_slots_free=20),
+    ]
+    document = deployment_fit_document(fits, "123456789012", "us-east-1", NOW)
+    world.target.client("s3").put_object(Bucket=BUCKET, Key="deployments/latest.json", Body=json.dumps(document))
+
+    outcome = compose_alert(
+        load_notification("ecs_services_at_deployment_risk_alarm"), world.target, world.composer_settings(), NOW
+    )
+
+    assert outcome.status == "notified"
+    (email,) = world.emails()
+    body = email["Message"]
+    assert email["Subject"] == "ECS cluster orders: 2 service(s) whose next deployment would not fit"
+    assert "- orders-api needs 10 more addresses; its subnets have 7 free\n" in body
+    assert (
+        "- orders-worker fits in total, but a subnet cannot take its share of the 16 new tasks (127 free in all)"
+        in body
+    )
+    assert "Subnets: subnet-0aaa 7 free (short of its share), subnet-0bbb 120 free" in body
+    assert "lower maximumPercent" in body
+    assert "NOT IN THIS EMAIL" not in body
 
 
 # The forecaster -------------------------------------------------------------------------------------------

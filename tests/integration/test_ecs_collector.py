@@ -4,6 +4,7 @@ moto answers ListContainerInstances/ListTasks in one page whatever maxResults sa
 does (100 per page, then nextToken) is replayed with Stubber from response shapes of the real API.
 """
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -15,11 +16,13 @@ from lambdas.ecs.pipeline import collect_ecs
 from lambdas.ecs.settings import EcsCollectorSettings
 from tests.integration.conftest import ACCOUNT_ID, NAMESPACE, count_calls, metric_values, published_series, target_with
 from tests.support.lambda_context import LocalLambdaContext, function_arn
-from tests.support.publishing import EVERY_RUN
-from tests.support.scenario import ECS_CLUSTER, ECS_PLANS, REGION, seed_ecs_cluster, seed_network
+from tests.support.publishing import ECS_DOCUMENTS, EVERY_RUN
+from tests.support.scenario import ECS_CLUSTER, ECS_PLANS, REGION, seed_awsvpc_service, seed_ecs_cluster, seed_network
 
 pytestmark = pytest.mark.usefixtures("aws")
-SETTINGS = EcsCollectorSettings.model_validate({"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "", **EVERY_RUN})
+SETTINGS = EcsCollectorSettings.model_validate(
+    {"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "", **EVERY_RUN, **ECS_DOCUMENTS}
+)
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +47,7 @@ def test_given_the_trunking_story_cluster_when_the_handler_runs_then_its_four_me
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
     monkeypatch.setenv("METRIC_NAMESPACE", NAMESPACE)
     monkeypatch.setenv("CLUSTER_NAMES", "")
-    for key, value in EVERY_RUN.items():
+    for key, value in {**EVERY_RUN, **ECS_DOCUMENTS}.items():
         monkeypatch.setenv(key, value)
     network = seed_network(clients["ec2"])
     seed_ecs_cluster(
@@ -110,7 +113,9 @@ def test_given_250_instances_and_1000_tasks_then_calls_grow_with_pages_not_with_
     instances = [_instance(i) for i in range(250)]
     tasks = [_task(i, instances[i % 250]) for i in range(1000)]
     ecs, ec2 = clients["ecs"], clients["ec2"]
-    settings = EcsCollectorSettings.model_validate({"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "big", **EVERY_RUN})
+    settings = EcsCollectorSettings.model_validate(
+        {"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "big", **EVERY_RUN, **ECS_DOCUMENTS}
+    )
     calls = {
         op: count_calls(client, op)
         for client, op in (
@@ -163,6 +168,7 @@ def test_given_250_instances_and_1000_tasks_then_calls_grow_with_pages_not_with_
             },
             {"InstanceTypes": ["m5.large"]},
         )
+        _stub_no_services(ecs_stub, "big")
         # When
         run = collect_ecs(target_with(REGION, **clients), settings, datetime.now(UTC))
         report, capacities = run.report, run.resources
@@ -185,7 +191,7 @@ def test_given_250_instances_and_1000_tasks_then_calls_grow_with_pages_not_with_
 def test_given_a_cluster_that_vanishes_mid_run_then_it_is_skipped_and_the_others_are_published(clients):
     ecs, ec2, cloudwatch = clients["ecs"], clients["ec2"], clients["cloudwatch"]
     settings = EcsCollectorSettings.model_validate(
-        {"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "gone,big", **EVERY_RUN}
+        {"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "gone,big", **EVERY_RUN, **ECS_DOCUMENTS}
     )
     instance = _instance(1)
     with Stubber(ecs) as ecs_stub, Stubber(ec2) as ec2_stub:
@@ -200,6 +206,7 @@ def test_given_a_cluster_that_vanishes_mid_run_then_it_is_skipped_and_the_others
         )
         ecs_stub.add_client_error("describe_container_instances", "ClusterNotFoundException", "Cluster not found.", 400)
         _stub_one_instance_cluster(ecs_stub, ec2_stub, instance)
+        _stub_no_services(ecs_stub, "gone", "big", gone=("gone",))
         report = collect_ecs(target_with(REGION, **clients), settings, datetime.now(UTC)).report
     assert report.status == "complete"  # a deleted cluster is not a monitor failure
     assert published_series(cloudwatch, "EniTaskCapacity") == [contract.cluster_series(ACCOUNT_ID, REGION, "big")]
@@ -209,7 +216,7 @@ def test_given_a_cluster_that_vanishes_mid_run_then_it_is_skipped_and_the_others
 def test_given_access_denied_on_one_cluster_then_the_other_is_published_and_the_run_is_partial(clients):
     ecs, ec2, cloudwatch = clients["ecs"], clients["ec2"], clients["cloudwatch"]
     settings = EcsCollectorSettings.model_validate(
-        {"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "locked,big", **EVERY_RUN}
+        {"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "locked,big", **EVERY_RUN, **ECS_DOCUMENTS}
     )
     instance = _instance(2)
     with Stubber(ecs) as ecs_stub, Stubber(ec2) as ec2_stub:
@@ -220,6 +227,7 @@ def test_given_access_denied_on_one_cluster_then_the_other_is_published_and_the_
         )
         ecs_stub.add_client_error("list_container_instances", "AccessDeniedException", "not authorized", 400)
         _stub_one_instance_cluster(ecs_stub, ec2_stub, instance)
+        _stub_no_services(ecs_stub, "locked", "big")
         report = collect_ecs(target_with(REGION, **clients), settings, datetime.now(UTC)).report
     assert report.status == "partial"
     assert report.failures == [
@@ -229,6 +237,16 @@ def test_given_access_denied_on_one_cluster_then_the_other_is_published_and_the_
     assert published_series(cloudwatch, "CollectorFailures") == [{"Collector": "ecs"}]
     # trunking is disabled while a trunk-capable instance runs: the run says so, with the remedy
     assert any("awsvpcTrunking is disabled" in f and "replace the instances" in f for f in report.findings)
+
+
+def _stub_no_services(ecs_stub, *clusters, gone=()):
+    """The deployment fit's ListServices, after every cluster's instances and tasks: no services (a deleted
+    cluster answers ClusterNotFoundException, as for its instances)."""
+    for cluster in clusters:
+        if cluster in gone:
+            ecs_stub.add_client_error("list_services", "ClusterNotFoundException", "Cluster not found.", 400)
+        else:
+            ecs_stub.add_response("list_services", {"serviceArns": []}, {"cluster": cluster, "maxResults": 100})
 
 
 def _stub_one_instance_cluster(ecs_stub, ec2_stub, *instances):
@@ -256,7 +274,9 @@ def _stub_one_instance_cluster(ecs_stub, ec2_stub, *instances):
 def test_given_an_instance_without_a_type_attribute_then_it_is_left_out_and_the_rest_is_published(clients):
     # Given a cluster whose second instance reports no ecs.instance-type (describing "" would fail the whole call)
     ecs, ec2, cloudwatch = clients["ecs"], clients["ec2"], clients["cloudwatch"]
-    settings = EcsCollectorSettings.model_validate({"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "big", **EVERY_RUN})
+    settings = EcsCollectorSettings.model_validate(
+        {"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "big", **EVERY_RUN, **ECS_DOCUMENTS}
+    )
     typed, untyped = _instance(1), {**_instance(2), "attributes": []}
     with Stubber(ecs) as ecs_stub, Stubber(ec2) as ec2_stub:
         ecs_stub.add_response(
@@ -264,7 +284,49 @@ def test_given_an_instance_without_a_type_attribute_then_it_is_left_out_and_the_
         )
         # Then only the known type is described (the helper expects DescribeInstanceTypes for m5.large alone)
         _stub_one_instance_cluster(ecs_stub, ec2_stub, typed, untyped)
+        _stub_no_services(ecs_stub, "big")
         report = collect_ecs(target_with(REGION, **clients), settings, datetime.now(UTC)).report
         ec2_stub.assert_no_pending_responses()
     assert report.status == "complete"
     assert metric_values(cloudwatch, "EniTaskCapacity", contract.cluster_series(ACCOUNT_ID, REGION, "big")) == [10.0]
+
+
+def test_given_services_then_their_deployment_fit_is_published_per_cluster_and_kept_for_the_composer(clients):
+    import boto3
+
+    # Given a /28 with 4 interfaces (7 free) and a roomy /25: orders-api (10 tasks, rolling at 200 %) in the /28
+    # alone does not fit; orders-worker (16 tasks) over both fits in total but the /28 cannot take its 8.
+    ec2, ecs, cloudwatch = clients["ec2"], clients["ecs"], clients["cloudwatch"]
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket=ECS_DOCUMENTS["SNAPSHOT_BUCKET"], CreateBucketConfiguration={"LocationConstraint": REGION})
+    vpc = ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
+    small = ec2.create_subnet(VpcId=vpc, CidrBlock="10.30.0.0/28", AvailabilityZone=f"{REGION}a")["Subnet"]["SubnetId"]
+    roomy = ec2.create_subnet(VpcId=vpc, CidrBlock="10.30.1.0/25", AvailabilityZone=f"{REGION}b")["Subnet"]["SubnetId"]
+    for _ in range(4):
+        ec2.create_network_interface(SubnetId=small)
+    seed_awsvpc_service(ec2, ecs, cluster="shop", service="orders-api", subnet_ids=[small], desired_count=10)
+    seed_awsvpc_service(ec2, ecs, cluster="shop", service="orders-worker", subnet_ids=[small, roomy], desired_count=16)
+    seed_awsvpc_service(ec2, ecs, cluster="quiet", service="cron", subnet_ids=[roomy], desired_count=2)
+    calls = {
+        op: count_calls(c, op) for c, op in ((ecs, "ListServices"), (ecs, "DescribeServices"), (ec2, "DescribeSubnets"))
+    }
+
+    run = collect_ecs(target_with(REGION, **clients), SETTINGS, datetime.now(UTC))
+
+    assert run.report.status == "complete"
+    shop, quiet = (contract.cluster_series(ACCOUNT_ID, REGION, c) for c in ("shop", "quiet"))
+    assert metric_values(cloudwatch, "ServicesAtDeploymentRisk", shop) == [2.0]
+    assert metric_values(cloudwatch, "ServicesAtDeploymentRisk", quiet) == [0.0]
+    # One ListServices and one DescribeServices per cluster, one DescribeSubnets for all their subnets
+    assert {op: len(c) for op, c in calls.items()} == {"ListServices": 2, "DescribeServices": 2, "DescribeSubnets": 1}
+    document = s3.get_object(Bucket=ECS_DOCUMENTS["SNAPSHOT_BUCKET"], Key="deployments/latest.json")["Body"].read()
+    services = {s["service"]: s for s in json.loads(document)["services"]}
+    api, worker = services["orders-api"], services["orders-worker"]
+    assert (api["surge"], api["fits"], api["subnets"], api["atRisk"]) == (
+        10,
+        False,
+        [{"subnetId": small, "free": 7}],
+        True,
+    )
+    assert (worker["surge"], worker["fits"], worker["unbalanced"], worker["atRisk"]) == (16, True, True, True)
+    assert services["cron"]["atRisk"] is False

@@ -26,6 +26,7 @@ from tests.integration.conftest import (
 )
 from tests.support.event_fixtures import EXPECTED_REASONS, NEAR_MISSES, load_event
 from tests.support.readback import drain_queue, total_over_series
+from tests.support.scenario import seed_awsvpc_service
 
 FIXTURE_SUBNETS = ("subnet-0a1b2c3d4e5f60718", "subnet-0b2c3d4e5f6071829")
 SNAPSHOT_BUCKET = "census-snapshots"
@@ -66,6 +67,10 @@ def world(aws, monkeypatch) -> EventWorld:
     ]
     ec2.create_tags(Resources=[subnet_id], Tags=[{"Key": "Name", "Value": "tasks-1a"}])
     fill_subnet(ec2, subnet_id, 9)
+    # The service of the deployment fixture: 10 tasks, so its next rolling deployment needs 10 addresses (2 free).
+    seed_awsvpc_service(
+        ec2, regional_client("ecs"), cluster="orders", service="orders-api", subnet_ids=[subnet_id], desired_count=10
+    )
     topic_arn = sns.create_topic(Name="alerts")["TopicArn"]
     inbox_url = sqs.create_queue(QueueName="inbox")["QueueUrl"]
     inbox_arn = sqs.get_queue_attributes(QueueUrl=inbox_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
@@ -98,7 +103,7 @@ def world(aws, monkeypatch) -> EventWorld:
 def handle(event: Any, now: datetime | None = None, **overrides: str) -> dict[str, Any]:
     """Run the pipeline as the handler does, at a chosen time, with optional settings overrides."""
     settings = load_settings(EventHandlerSettings, {**os.environ, **overrides})
-    target = target_with(**{s: regional_client(s) for s in ("cloudwatch", "sns", "dynamodb", "sqs", "ec2")})
+    target = target_with(**{s: regional_client(s) for s in ("cloudwatch", "sns", "dynamodb", "sqs", "ec2", "ecs")})
     outcome = handle_exhaustion_event(event, target, settings, now or datetime.now(UTC))
     return {"status": outcome.status, "reason": outcome.reason, "problems": outcome.problems}
 
@@ -336,3 +341,42 @@ def test_given_a_census_snapshot_then_the_email_gives_the_subnets_free_prefix_bl
     (email,) = world.emails()
     assert "Free /28 blocks: 0 (ENI census of 2026-11-29 10:15 UTC)" in email["Message"]
     assert "Caller: EKS VPC CNI on node role platform-eks-node-role" in email["Message"]
+
+
+def test_given_a_deployment_that_will_not_fit_then_one_warning_names_the_service_and_its_subnets(world):
+    first = handle(world.event("deployment_in_progress"))
+    again = handle(world.event("deployment_in_progress"))
+
+    assert (first["status"], first["reason"]) == ("notified", "DeploymentWillNotFit")
+    assert again["status"] == "duplicate"  # EventBridge's retries and ECS's repeats: one email per deployment
+    (email,) = world.emails()
+    assert (
+        email["Subject"]
+        == "ECS deployment of orders-api will not fit: needs 10 more addresses; its subnets have 2 free"
+    )
+    assert (
+        "Deployment ecs-svc/1234567890123456789 of orders-api needs 10 more addresses; its subnets have 2 free."
+        in email["Message"]
+    )
+    assert "Rolling update: floor(10 x 200 / 100) - 10 = 10 new tasks before old ones stop" in email["Message"]
+    assert f"{world.subnet_id}: 2 free (short of its share)" in email["Message"]
+    assert event_count("DeploymentWillNotFit") == 2
+
+
+def test_given_a_deployment_that_fits_then_nothing_is_counted_or_emailed(world):
+    event = world.event("deployment_in_progress")
+    event["resources"] = ["arn:aws:ecs:eu-west-1:123456789012:service/orders/orders-small"]
+    seed_awsvpc_service(
+        regional_client("ec2"),
+        regional_client("ecs"),
+        cluster="orders",
+        service="orders-small",
+        subnet_ids=[world.subnet_id],
+        desired_count=2,
+    )
+
+    result = handle(event)
+
+    assert result["status"] == "ignored"
+    assert world.emails() == []
+    assert published_series(regional_client("cloudwatch"), "IpExhaustionEvents") == []

@@ -162,7 +162,7 @@ def test_given_a_cluster_with_untrunked_instances_then_it_is_published_every_run
         task_subnet=network.subnet_ids["tasks-1c"],
     )
     settings = EcsCollectorSettings.model_validate(
-        {"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "", **at_risk(BUCKET)}
+        {"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "", "SNAPSHOT_BUCKET": BUCKET, **at_risk(BUCKET)}
     )
     # 7 tasks in 14 slots (50 %: at the watch level), 2 instances without their trunk: at risk
     reports = [collect_ecs(target, settings, _minutes(n)).report for n in (0, 5, 10)]

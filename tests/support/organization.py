@@ -18,7 +18,14 @@ from botocore.awsrequest import AWSResponse
 
 from lambdas.core.aws.dynamodb import STREAK_KEY
 from lambdas.core.dispatch.settings import MEMBER_ACCOUNTS, MONITOR_REGIONS, ORGANIZATION_UNIT_IDS
-from lambdas.core.settings import FAILURE_STREAK_TABLE, MODE_HUB, MONITOR_MODE, READER_ROLE_NAME, VPC_IDS
+from lambdas.core.settings import (
+    FAILURE_STREAK_TABLE,
+    MODE_HUB,
+    MONITOR_MODE,
+    READER_ROLE_NAME,
+    SNAPSHOT_BUCKET,
+    VPC_IDS,
+)
 from tests.support.scenario import ECS_CLUSTER, ECS_PLANS, seed_ecs_cluster, seed_network
 
 HUB_ACCOUNT = "123456789012"  # moto's default account: where the monitor itself runs
@@ -132,6 +139,8 @@ def hub_environment() -> dict[str, str]:
         READER_ROLE_NAME: READER_ROLE,
         # Set where a test or the demo makes the table (create_failure_streak_table); "" keeps no streaks.
         FAILURE_STREAK_TABLE: "",
+        # The hub's census bucket (the ECS collector writes its deployment fit there when it finds services).
+        SNAPSHOT_BUCKET: "hub-census",
         VPC_IDS: "",
         MEMBER_ACCOUNTS: f"{MEMBER_WITH_ROLE},{MEMBER_WITHOUT_ROLE}",
         ORGANIZATION_UNIT_IDS: "",

@@ -12,6 +12,7 @@ from lambdas.core.settings import (
     PUBLISH_STATE_BUCKET,
     QUIET_PUBLISH_HOURS,
     READER_ROLE_NAME,
+    SNAPSHOT_BUCKET,
     WATCH_CHANGE_ADDRESSES,
     WATCH_UTILIZATION_PERCENT,
 )
@@ -30,6 +31,11 @@ EVERY_RUN = {
     READER_ROLE_NAME: "SubnetIpMonitorReader",
     FAILURE_STREAK_TABLE: "",
 }
+
+
+# Where the ECS collector writes its deployment fit document (only when it finds awsvpc services, so tests
+# without services need no bucket).
+ECS_DOCUMENTS = {SNAPSHOT_BUCKET: "subnet-ip-monitor-test-snapshots"}
 
 
 def at_risk(bucket: str) -> dict[str, str]:

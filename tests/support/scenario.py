@@ -329,3 +329,34 @@ def seed_free_address_history(
     ]
     for first in range(0, len(points), 1000):
         cloudwatch.put_metric_data(Namespace=namespace, MetricData=points[first : first + 1000])
+
+
+def seed_awsvpc_service(
+    ec2: Any, ecs: Any, *, cluster: str, service: str, subnet_ids: list[str], desired_count: int
+) -> None:
+    """An awsvpc Fargate service of cluster in subnet_ids (the cluster is made if missing).
+
+    moto keeps the service's networkConfiguration and deploymentController but answers DescribeServices without
+    its deploymentConfiguration, so the fit reads ECS's default maximumPercent (200) here, as ECS does for a
+    service that sets none; other maximumPercent values are covered by the pure tests (test_deployment_fit.py).
+    """
+    ecs.create_cluster(clusterName=cluster)
+    family = f"{service}-task"
+    ecs.register_task_definition(
+        family=family,
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        containerDefinitions=[{"name": "app", "image": "public.ecr.aws/nginx/nginx:latest", "memory": 512}],
+    )
+    vpc_id = ec2.describe_subnets(SubnetIds=subnet_ids[:1])["Subnets"][0]["VpcId"]
+    group = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["SecurityGroups"][0]
+    ecs.create_service(
+        cluster=cluster,
+        serviceName=service,
+        taskDefinition=family,
+        desiredCount=desired_count,
+        launchType="FARGATE",
+        deploymentController={"type": "ECS"},
+        deploymentConfiguration={"maximumPercent": 200, "minimumHealthyPercent": 100},
+        networkConfiguration={"awsvpcConfiguration": {"subnets": subnet_ids, "securityGroups": [group["GroupId"]]}},
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from botocore import xform_name
@@ -61,3 +61,18 @@ def describe_subnet(ec2: Any, subnet_id: str) -> Subnet:
     if not subnets:
         raise AwsReadError("DescribeSubnets", "NotFound", "no such subnet", {"subnet": subnet_id})
     return _subnet(subnets[0])
+
+
+# EC2 accepts at most 200 values in one filter.
+FILTER_VALUES = 200
+
+
+def free_addresses(ec2: Any, subnet_ids: Iterable[str]) -> dict[str, int]:
+    """AvailableIpAddressCount of each subnet that exists (one DescribeSubnets per 200 ids); raise AwsReadError."""
+    wanted = sorted(set(subnet_ids))
+    free: dict[str, int] = {}
+    for start in range(0, len(wanted), FILTER_VALUES):
+        filters: list[dict[str, object]] = [{"Name": "subnet-id", "Values": wanted[start : start + FILTER_VALUES]}]
+        for page in iter_subnet_pages(ec2, filters):
+            free.update((s.subnet_id, s.available_ip_address_count) for s in page)
+    return free

@@ -13,6 +13,7 @@ from lambdas.events.kinds import (
     autoscaling_launch_no_addresses,
     cloudtrail_no_addresses,
     container_instance_registration_failed,
+    deployment_will_not_fit,
     eks_nodegroup_no_addresses,
     service_task_placement_eni,
     task_stopped_no_addresses,
@@ -26,6 +27,7 @@ KINDS: tuple[EventKind[Any], ...] = (
     autoscaling_launch_no_addresses.KIND,
     eks_nodegroup_no_addresses.KIND,
     cloudtrail_no_addresses.KIND,
+    deployment_will_not_fit.KIND,
 )
 
 
