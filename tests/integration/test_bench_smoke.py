@@ -15,11 +15,11 @@ def test_given_the_xs_environment_when_benchmarked_then_every_call_count_equals_
     assert result.ecs.calls == result.ecs_floor
     assert result.census.calls == result.census_floor
     assert result.forecast.calls == result.forecast_floor
-    # 2 per subnet, 4 per cluster, FreePrefixBlocks for the 2 EKS subnets, 3 per VPC (the generated one and the
+    # 2 per subnet, 5 per cluster (the 4 task-ENI figures and ServicesAtDeploymentRisk), FreePrefixBlocks for the 2 EKS subnets, 3 per VPC (the generated one and the
     # clusters': 2 subnet aggregates and UnattachedEniAddresses), 4 heartbeats (the forecaster publishes no
     # forecast: no history).
     assert result.vpcs == 2
-    assert result.custom_metrics == 2 * result.subnets_in_scope + 4 * SIZES["XS"].clusters + 2 + 3 * 2 + 4
+    assert result.custom_metrics == 2 * result.subnets_in_scope + 5 * SIZES["XS"].clusters + 2 + 3 * 2 + 4
     # The at-risk run publishes the subnets at or above 50 % (and none in rotation: 5 minutes of 24 hours for
     # 20 subnets is unlikely, and then the floor would still hold), and its day costs less than every-run's.
     assert result.published_at_risk <= result.subnets_in_scope
