@@ -34,6 +34,7 @@ from lambdas.events.kinds import registry
 from lambdas.subnets.model import subnet_headroom
 from tests.support.alarm_fixtures import load_notification, with_contributor
 from tests.support.emulator import restore_aws_fields
+from tests.support.event_fixtures import load_event
 from tests.support.lambda_context import LocalLambdaContext, function_arn
 from tests.support.readback import drain_queue, latest_value, metric_values, total_over_series
 from tests.support.scenario import (
@@ -43,6 +44,7 @@ from tests.support.scenario import (
     CensusConsumers,
     EventResources,
     SeededNetwork,
+    seed_awsvpc_service,
     seed_event_resources,
 )
 
@@ -139,6 +141,7 @@ def main() -> None:
             "metrics it read back. In AWS the alarms send these to the SNS topic.)"
         )
         _forecast_and_alert(network, resources, cloudwatch, config)
+        _deployment_fit(network, resources, cloudwatch, config)
     run_organization_demo(config, _demo_environment(config))
 
 
@@ -192,6 +195,61 @@ def _forecast_and_alert(
     _print_emails(sqs, resources)
     digest = digest_handler.handler({}, CONTEXT)  # type: ignore[arg-type]
     print(f"\nWeekly digest ({config.digest_schedule} UTC in AWS): {digest['lines']} lines")
+    _print_emails(sqs, resources)
+
+
+def _deployment_fit(network: SeededNetwork, resources: EventResources, cloudwatch: Any, config: MonitorConfig) -> None:
+    """Two services whose next deployment is at risk, the ECS collector's fit, and the emails it leads to."""
+    from lambdas.alerts import handler as composer  # noqa: PLC0415
+    from lambdas.ecs import handler as ecs_collector  # noqa: PLC0415
+    from lambdas.events import handler as exhaustion_events  # noqa: PLC0415
+
+    ec2, ecs = boto3.client("ec2", region_name=REGION), boto3.client("ecs", region_name=REGION)
+    # orders-api: 10 tasks in a /28 with 4 interfaces taken (7 free); a rolling update at 200 % adds 10.
+    deploy = ec2.create_subnet(VpcId=network.vpc_id, CidrBlock="10.20.40.0/28", AvailabilityZone=AZS[0])["Subnet"]
+    ec2.create_tags(Resources=[deploy["SubnetId"]], Tags=[{"Key": "Name", "Value": "deploy-1a"}])
+    for _ in range(4):
+        ec2.create_network_interface(SubnetId=deploy["SubnetId"], Description="demo: taken")
+    seed_awsvpc_service(
+        ec2, ecs, cluster=ECS_CLUSTER, service="orders-api", subnet_ids=[deploy["SubnetId"]], desired_count=10
+    )
+    # orders-worker: 12 tasks over tasks-1a (5 free) and tasks-1c (75 free): 80 in all, but 6 each.
+    worker_subnets = [network.subnet_ids["tasks-1a"], network.subnet_ids["tasks-1c"]]
+    seed_awsvpc_service(
+        ec2, ecs, cluster=ECS_CLUSTER, service="orders-worker", subnet_ids=worker_subnets, desired_count=12
+    )
+    run = ecs_collector.handler({}, CONTEXT)  # type: ignore[arg-type]
+    s3 = boto3.client("s3", region_name=REGION)
+    document = json.loads(s3.get_object(Bucket=CENSUS_BUCKET, Key=contract.DEPLOYMENT_FIT_KEY)["Body"].read())
+    names = {v: k for k, v in network.subnet_ids.items()} | {deploy["SubnetId"]: "deploy-1a"}
+    print(f"\nDeployment fit (ECS collector run: {run['status']}; s3://{CENSUS_BUCKET}/{contract.DEPLOYMENT_FIT_KEY}):")
+    print(f"  {'service':<15}{'desired':>8}{'max%':>6}{'surge':>7}  {'subnets (free)':<36}{'fits':<7}{'unbalanced'}")
+    for service in document["services"]:
+        rooms = ", ".join(f"{names.get(s['subnetId'], s['subnetId'])} ({s['free']})" for s in service["subnets"])
+        print(
+            f"  {service['service']:<15}{service['desiredCount']:>8}{service['maximumPercent']:>6}"
+            f"{service['surge']:>7}  {rooms:<36}{'yes' if service['fits'] else 'NO':<7}"
+            f"{'YES' if service['unbalanced'] else 'no'}"
+        )
+    at_risk = latest_value(
+        cloudwatch,
+        config.namespace,
+        contract.SERVICES_AT_DEPLOYMENT_RISK.name,
+        contract.cluster_series(DEMO_ACCOUNT, REGION, ECS_CLUSTER),
+        "Maximum",
+    )
+    print(f"{contract.SERVICES_AT_DEPLOYMENT_RISK.name} read back for {ECS_CLUSTER}: {at_risk:.0f}")
+    sqs = boto3.client("sqs", region_name=REGION)
+    event = load_event("deployment_in_progress")
+    event.update(account=DEMO_ACCOUNT, region=REGION, time=f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}")
+    outcome = exhaustion_events.handler(event, CONTEXT)  # type: ignore[arg-type]
+    print(f"\nECS Deployment State Change (SERVICE_DEPLOYMENT_IN_PROGRESS) for orders-api: {outcome['status']}")
+    _print_emails(sqs, resources)
+    notification = load_notification("ecs_services_at_deployment_risk_alarm")
+    notification["detail"]["alarmContributor"]["attributes"].update(AccountId=DEMO_ACCOUNT, Region=REGION)
+    notification.update(account=DEMO_ACCOUNT, region=REGION)
+    alarm = composer.handler(notification, CONTEXT)  # type: ignore[arg-type]
+    print(f"\nAlert composer, ALARM of {notification['detail']['alarmName']} for {ECS_CLUSTER}: {alarm['status']}")
     _print_emails(sqs, resources)
 
 

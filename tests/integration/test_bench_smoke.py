@@ -15,7 +15,8 @@ def test_given_the_xs_environment_when_benchmarked_then_every_call_count_equals_
     assert result.ecs.calls == result.ecs_floor
     assert result.census.calls == result.census_floor
     assert result.forecast.calls == result.forecast_floor
-    # 2 per subnet, 5 per cluster (the 4 task-ENI figures and ServicesAtDeploymentRisk), FreePrefixBlocks for the 2 EKS subnets, 3 per VPC (the generated one and the
+    # 2 per subnet, 5 per cluster (the 4 task-ENI figures and ServicesAtDeploymentRisk), FreePrefixBlocks for
+    # the 2 EKS subnets, 3 per VPC (the generated one and the
     # clusters': 2 subnet aggregates and UnattachedEniAddresses), 4 heartbeats (the forecaster publishes no
     # forecast: no history).
     assert result.vpcs == 2

@@ -1,17 +1,27 @@
-"""The README's first command stays working: run the demo and check what it shows."""
+"""The README's first command stays working: run the demo once and check what it shows."""
 
+import io
+import os
 import re
+from contextlib import redirect_stdout
+from unittest.mock import patch
+
+import pytest
 
 from demo.__main__ import main
 
 
-def test_given_the_seeded_network_when_the_demo_runs_then_the_full_task_subnet_is_flagged(capsys, monkeypatch):
-    # Given a clean environment (the demo sets its own emulator credentials and settings)
-    for key in ("METRIC_NAMESPACE", "VPC_IDS", "SUBNET_TAG_FILTER", "CLUSTER_NAMES"):
-        monkeypatch.delenv(key, raising=False)
-    # When
-    main()
-    out = capsys.readouterr().out
+@pytest.fixture(scope="module")
+def out() -> str:
+    """What `make demo` prints, in a clean environment (the demo sets its own emulator credentials and settings)."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("METRIC_NAMESPACE", "VPC_IDS", "SUBNET_TAG_FILTER")}
+    printed = io.StringIO()
+    with patch.dict(os.environ, clean, clear=True), redirect_stdout(printed):
+        main()
+    return printed.getvalue()
+
+
+def test_given_the_seeded_network_when_the_demo_runs_then_the_full_task_subnet_is_flagged(out):
     # Then tasks-1a (/25, 118 ENIs) reads back 5 free, 95.9 %, and trips both alarms; tasks-1c trips none
     assert re.search(r"tasks-1a .* 123 +118 +5 +95\.9  ALARM", out)
     # tasks-1c holds 40 seeded ENIs plus the 8 ENIs of the ECS tasks (7 on EC2, 1 on Fargate)
@@ -49,8 +59,9 @@ def test_given_the_seeded_network_when_the_demo_runs_then_the_full_task_subnet_i
     )
     assert "UnparsedEvents read back: 1; dead-letter queue: 1 message(s)" in out
     subjects = re.findall(r"^Subject: (.*)$", out, re.MULTILINE)
-    # 6 incidents, the composer's alarm email, the digest, then the organization part's hub digest
-    assert len(subjects) == 9
+    # 6 incidents, the composer's alarm email, the digest, the deployment warning and the deployment-risk alarm
+    # email, then the organization part's hub digest
+    assert len(subjects) == 11
     assert re.fullmatch(
         r"ECS task could not get an ENI in subnet-[0-9a-f]+ \(tasks-1c\): InvalidParameterValue", subjects[3]
     )
@@ -76,7 +87,25 @@ def test_given_the_seeded_network_when_the_demo_runs_then_the_full_task_subnet_i
     # and the digest
     assert subjects[7].startswith("Subnet IP Monitor weekly digest: 123456789012 eu-west-1, ")
     assert "EXHAUSTION EVENTS THIS WEEK: 17\n- SubnetAddressesExhausted: 8" in out
-    # and the organization part: 2 members x 2 regions, exact values per account, the roleless member isolated
+
+
+def test_given_the_demo_then_the_deployment_fit_and_its_two_emails_are_shown(out):
+    subjects = re.findall(r"^Subject: (.*)$", out, re.MULTILINE)
+    # orders-api needs 10 with 7 free, orders-worker fits in total but not per AZ
+    assert re.search(r"orders-api +10 +200 +10  deploy-1a \(7\) +NO +no\n", out)
+    assert re.search(r"orders-worker +12 +200 +12  tasks-1a \(5\), tasks-1c \(75\) +yes +YES\n", out)
+    assert "ServicesAtDeploymentRisk read back for orders: 2\n" in out
+    assert subjects[8] == "ECS deployment of orders-api will not fit: needs 10 more addresses; its subnets have 7 free"
+    assert (
+        "Deployment ecs-svc/1234567890123456789 of orders-api needs 10 more addresses; its subnets have 7 free." in out
+    )
+    assert subjects[9] == "ECS cluster orders: 2 service(s) whose next deployment would not fit"
+    assert "- orders-api needs 10 more addresses; its subnets have 7 free\n" in out
+
+
+def test_given_the_demo_then_the_organization_part_reads_each_member_and_names_the_failing_one(out):
+    subjects = re.findall(r"^Subject: (.*)$", out, re.MULTILINE)
+    # 2 members x 2 regions, exact values per account, the roleless member isolated
     assert "subnets: dispatcher sent 4 messages (2 accounts x 2 regions) in 1 SendMessageBatch call(s)" in out
     for region, name, free in (("eu-west-1", "tasks-a", 9), ("eu-west-1", "tasks-b", 56), ("us-east-1", "tasks-b", 2)):
         assert re.search(rf"111111111111  {region}  {name} +subnet-[0-9a-f]+ +{free} +[\d.]+  \({free}\)", out)
@@ -84,8 +113,8 @@ def test_given_the_seeded_network_when_the_demo_runs_then_the_full_task_subnet_i
     assert "CollectorFailures(subnets) read back: 2" in out
     assert "Accounts with subnet series in the hub: 111111111111\n" in out
     # and the hub's digest: every member subnet by account and region, the roleless member named
-    assert subjects[8].startswith("Subnet IP Monitor weekly digest: 2 account-regions, ")
-    hub_digest = out.split(f"Subject: {subjects[8]}")[1]
+    assert subjects[10].startswith("Subnet IP Monitor weekly digest: 2 account-regions, ")
+    hub_digest = out.split(f"Subject: {subjects[10]}")[1]
     for region in ("eu-west-1", "us-east-1"):
         assert re.search(
             rf"- 222222222222 {region}, subnets: 3 runs from .* \(still failing\); last error AssumeRole AccessDenied",
