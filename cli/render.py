@@ -11,6 +11,7 @@ from typing import Any
 
 from cli.readonly import DENIED_CODES
 from cli.report import RegionReport
+from lambdas.core.snapshot import unattached_lines
 
 TOP_CONSUMERS = 3
 LISTED_INTERFACES = 10
@@ -159,15 +160,7 @@ def _region_table(report: RegionReport) -> str:
     else:
         lines.append("- no cluster with EC2 container instances")
     lines += [f"Finding: {finding}" for finding in report.findings]
-    unattached = document["unattached"]
-    held = sum(u["addresses"] for u in unattached)
-    lines += ["", f"INTERFACES ATTACHED TO NOTHING: {len(unattached)} holding {held} addresses"]
-    lines += [
-        f"- {u['networkInterfaceId']} in {u['subnetId']} ({u['addresses']}): {u['description'] or '-'}"
-        for u in unattached[:LISTED_INTERFACES]
-    ]
-    if len(unattached) > LISTED_INTERFACES:
-        lines.append(f"- and {len(unattached) - LISTED_INTERFACES} more (--format json lists them all)")
+    lines += ["", *unattached_lines(document["unattached"], listed=LISTED_INTERFACES, rest_in="--format json")]
     return "\n".join(lines)
 
 

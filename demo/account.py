@@ -15,15 +15,13 @@ import boto3
 
 from lambdas.core import contract
 from tests.support.scenario import (
-    ECS_CLUSTER,
-    ECS_PLANS,
     REGION,
     CensusConsumers,
     SeededNetwork,
     seed_census_consumers,
-    seed_ecs_cluster,
     seed_free_address_history,
     seed_network,
+    seed_orders_cluster,
 )
 
 # Free addresses now (what the seeded interfaces leave) and addresses lost a day over the last two weeks.
@@ -49,14 +47,7 @@ def seed_demo_account(namespace: str) -> DemoAccount:
     # The opt-in happened between the two m5.large launches: enabled now, but the first has no trunk.
     # (moto implements PutAccountSetting, not PutAccountSettingDefault; the effect on reads is the same.)
     ecs.put_account_setting(name="awsvpcTrunking", value="enabled")
-    instance_names = seed_ecs_cluster(
-        ec2,
-        ecs,
-        cluster=ECS_CLUSTER,
-        plans=ECS_PLANS,
-        instance_subnet=network.subnet_ids["instances-1a"],
-        task_subnet=network.subnet_ids["tasks-1c"],
-    )
+    instance_names = seed_orders_cluster(ec2, ecs, network)
     return DemoAccount(network, census_consumers, instance_names)
 
 

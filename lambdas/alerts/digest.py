@@ -10,6 +10,7 @@ from typing import Any
 from lambdas.alerts.forecast import Forecast
 from lambdas.core.email import Email, fit_subject
 from lambdas.core.network import Subnet, utilization_percent
+from lambdas.core.snapshot import unattached_lines
 from lambdas.core.streaks import NAMED_AFTER_RUNS, FailureStreak
 
 CLOSEST_SUBNETS = 10
@@ -143,16 +144,7 @@ def _prefix_blocks(census_subnets: Mapping[str, dict[str, Any]]) -> str:
 
 
 def _leaked(census: Mapping[str, Any], *, kept_in: str) -> str:
-    unattached = census.get("unattached", [])
-    held = sum(u["addresses"] for u in unattached)
-    lines = [f"INTERFACES ATTACHED TO NOTHING: {len(unattached)} holding {held} addresses"]
-    lines += [
-        f"- {u['networkInterfaceId']} in {u['subnetId']} ({u['addresses']}): {u.get('description') or '-'}"
-        for u in unattached[:LISTED_INTERFACES]
-    ]
-    if len(unattached) > LISTED_INTERFACES:
-        lines.append(f"- and {len(unattached) - LISTED_INTERFACES} more ({kept_in})")
-    return "\n".join(lines)
+    return "\n".join(unattached_lines(census.get("unattached", []), listed=LISTED_INTERFACES, rest_in=kept_in))
 
 
 def _events(by_reason: Mapping[str, float]) -> str:

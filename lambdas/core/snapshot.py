@@ -77,3 +77,17 @@ def merged_snapshot(snapshots: Sequence[dict[str, Any]]) -> dict[str, Any] | Non
         "subnets": [entry for snapshot in snapshots for entry in snapshot["subnets"]],
         "unattached": [entry for snapshot in snapshots for entry in snapshot["unattached"]],
     }
+
+
+def unattached_lines(unattached: Sequence[dict[str, Any]], *, listed: int, rest_in: str) -> list[str]:
+    """'INTERFACES ATTACHED TO NOTHING: n holding m addresses' and the first `listed` of them, then where the
+    rest are (the snapshot's `unattached` entries, for the digest and the report)."""
+    held = sum(u["addresses"] for u in unattached)
+    lines = [f"INTERFACES ATTACHED TO NOTHING: {len(unattached)} holding {held} addresses"]
+    lines += [
+        f"- {u['networkInterfaceId']} in {u['subnetId']} ({u['addresses']}): {u.get('description') or '-'}"
+        for u in unattached[:listed]
+    ]
+    if len(unattached) > listed:
+        lines.append(f"- and {len(unattached) - listed} more ({rest_in})")
+    return lines

@@ -17,7 +17,13 @@ from lambdas.ecs.settings import EcsCollectorSettings
 from tests.integration.conftest import ACCOUNT_ID, NAMESPACE, count_calls, metric_values, published_series, target_with
 from tests.support.lambda_context import LocalLambdaContext, function_arn
 from tests.support.publishing import ECS_DOCUMENTS, EVERY_RUN
-from tests.support.scenario import ECS_CLUSTER, ECS_PLANS, REGION, seed_awsvpc_service, seed_ecs_cluster, seed_network
+from tests.support.scenario import (
+    ECS_CLUSTER,
+    REGION,
+    seed_awsvpc_service,
+    seed_network,
+    seed_orders_cluster,
+)
 
 pytestmark = pytest.mark.usefixtures("aws")
 SETTINGS = EcsCollectorSettings.model_validate(
@@ -50,14 +56,7 @@ def test_given_the_trunking_story_cluster_when_the_handler_runs_then_its_four_me
     for key, value in {**EVERY_RUN, **ECS_DOCUMENTS}.items():
         monkeypatch.setenv(key, value)
     network = seed_network(clients["ec2"])
-    seed_ecs_cluster(
-        clients["ec2"],
-        clients["ecs"],
-        cluster=ECS_CLUSTER,
-        plans=ECS_PLANS,
-        instance_subnet=network.subnet_ids["instances-1a"],
-        task_subnet=network.subnet_ids["tasks-1c"],
-    )
+    seed_orders_cluster(clients["ec2"], clients["ecs"], network)
     clients["ecs"].create_cluster(clusterName="fargate-only")
     # When the function runs in the scenario's region
     report = handler({}, LocalLambdaContext(invoked_function_arn=function_arn(REGION)))  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from lambdas.ecs.lean_parsing import KEPT_FIELDS, parse_lean
-from tests.support.scenario import ECS_CLUSTER, ECS_PLANS, REGION, seed_ecs_cluster, seed_network
+from tests.support.scenario import ECS_CLUSTER, REGION, seed_network, seed_orders_cluster
 
 pytestmark = pytest.mark.usefixtures("aws")
 
@@ -17,14 +17,7 @@ def clients():
     parse_lean(lean)
     ec2 = boto3.client("ec2", region_name=REGION)
     network = seed_network(ec2)
-    seed_ecs_cluster(
-        ec2,
-        full,
-        cluster=ECS_CLUSTER,
-        plans=ECS_PLANS,
-        instance_subnet=network.subnet_ids["instances-1a"],
-        task_subnet=network.subnet_ids["tasks-1c"],
-    )
+    seed_orders_cluster(ec2, full, network)
     return full, lean
 
 

@@ -24,11 +24,10 @@ from tests.support.emulator import restore_aws_fields
 from tests.support.publishing import at_risk
 from tests.support.scenario import (
     ECS_CLUSTER,
-    ECS_PLANS,
     REGION,
     seed_census_consumers,
-    seed_ecs_cluster,
     seed_network,
+    seed_orders_cluster,
 )
 
 pytestmark = pytest.mark.usefixtures("aws")
@@ -153,14 +152,7 @@ def test_given_a_failed_put_metric_data_batch_then_the_state_is_not_kept_so_the_
 def test_given_a_cluster_with_untrunked_instances_then_it_is_published_every_run(target):
     ec2, ecs = target.client("ec2"), target.client("ecs")
     network = seed_network(ec2)
-    seed_ecs_cluster(
-        ec2,
-        ecs,
-        cluster=ECS_CLUSTER,
-        plans=ECS_PLANS,
-        instance_subnet=network.subnet_ids["instances-1a"],
-        task_subnet=network.subnet_ids["tasks-1c"],
-    )
+    seed_orders_cluster(ec2, ecs, network)
     settings = EcsCollectorSettings.model_validate(
         {"METRIC_NAMESPACE": NAMESPACE, "CLUSTER_NAMES": "", "SNAPSHOT_BUCKET": BUCKET, **at_risk(BUCKET)}
     )

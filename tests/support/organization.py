@@ -26,7 +26,7 @@ from lambdas.core.settings import (
     SNAPSHOT_BUCKET,
     VPC_IDS,
 )
-from tests.support.scenario import ECS_CLUSTER, ECS_PLANS, seed_ecs_cluster, seed_network
+from tests.support.scenario import seed_network, seed_orders_cluster
 
 HUB_ACCOUNT = "123456789012"  # moto's default account: where the monitor itself runs
 HUB_REGION = "eu-west-1"
@@ -162,14 +162,7 @@ def seed_member_cluster() -> None:
     """The scenario's ECS cluster (7 ENI tasks on 14 slots) in the member with the role, in the hub's region."""
     member = member_session(MEMBER_WITH_ROLE, HUB_REGION)
     network = seed_network(member.client("ec2"))
-    seed_ecs_cluster(
-        member.client("ec2"),
-        member.client("ecs"),
-        cluster=ECS_CLUSTER,
-        plans=ECS_PLANS,
-        instance_subnet=network.subnet_ids["instances-1a"],
-        task_subnet=network.subnet_ids["tasks-1c"],
-    )
+    seed_orders_cluster(member.client("ec2"), member.client("ecs"), network)
 
 
 def create_failure_streak_table(dynamodb: Any) -> str:

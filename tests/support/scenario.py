@@ -360,3 +360,16 @@ def seed_awsvpc_service(
         deploymentConfiguration={"maximumPercent": 200, "minimumHealthyPercent": 100},
         networkConfiguration={"awsvpcConfiguration": {"subnets": subnet_ids, "securityGroups": [group["GroupId"]]}},
     )
+
+
+def seed_orders_cluster(ec2: Any, ecs: Any, network: SeededNetwork) -> dict[str, str]:
+    """The scenario's ECS cluster (ECS_PLANS) with its instances in instances-1a and its tasks in tasks-1c;
+    return the container instances by name (seed_ecs_cluster)."""
+    return seed_ecs_cluster(
+        ec2,
+        ecs,
+        cluster=ECS_CLUSTER,
+        plans=ECS_PLANS,
+        instance_subnet=network.subnet_ids["instances-1a"],
+        task_subnet=network.subnet_ids["tasks-1c"],
+    )
