@@ -1,4 +1,5 @@
-"""`subnet-ip-monitor report --demo`: the report on the local emulator, seeded as `make demo` seeds it."""
+"""`subnet-ip-monitor report --demo`: the report on the local emulator, seeded as `make demo` seeds it (with
+the demo's two services at deployment risk)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from unittest.mock import patch
 import boto3
 from moto import mock_aws
 
-from demo.account import seed_demo_account
+from demo.account import seed_demo_account, seed_deployment_services
 from lambdas.core.contract import DEFAULT_NAMESPACE
 from tests.support.emulator import restoring_aws_fields_everywhere
 from tests.support.scenario import REGION
@@ -33,5 +34,6 @@ def demo_session() -> Iterator[tuple[boto3.Session, str]]:
         restoring_aws_fields_everywhere(),
     ):
         os.environ.pop("AWS_PROFILE", None)
-        seed_demo_account(DEFAULT_NAMESPACE)
+        seeded = seed_demo_account(DEFAULT_NAMESPACE)
+        seed_deployment_services(seeded.network)
         yield boto3.Session(region_name=REGION), REGION

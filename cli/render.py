@@ -44,6 +44,8 @@ WHAT_NEEDS = {
     "ecs:DescribeContainerInstances": "a cluster's container instances are not read",
     "ecs:ListTasks": "a cluster's running tasks are not read",
     "ecs:DescribeTasks": "a cluster's running tasks are not read",
+    "ecs:ListServices": "a cluster's services and their deployment fit are not read",
+    "ecs:DescribeServices": "a cluster's services and their deployment fit are not read",
     "eks:DescribeCluster": "EKS clusters' health is not read",
     "cloudwatch:GetMetricData": "no forecast (it reads a deployed monitor's history)",
     "ec2:DescribeRegions": "--all-regions cannot list the regions",
@@ -160,6 +162,25 @@ def _region_table(report: RegionReport) -> str:
     else:
         lines.append("- no cluster with EC2 container instances")
     lines += [f"Finding: {finding}" for finding in report.findings]
+    lines += ["", "ECS SERVICES: WILL THE NEXT DEPLOYMENT FIT? (awsvpc services, at risk first)"]
+    service_rows = [
+        (
+            f"{s['cluster']}/{s['service']}",
+            str(s["desiredCount"]),
+            str(s["maximumPercent"]),
+            "-" if s["surge"] is None else str(s["surge"]),
+            _free(s["subnets"]),
+            {True: "yes", False: "NO", None: "?"}[s["fits"]],
+            "YES" if s["unbalanced"] else "no",
+            "-" if s["eniSlotsFree"] is None else str(s["eniSlotsFree"]),
+        )
+        for s in report.services
+    ]
+    if service_rows:
+        service_header = ("service", "desired", "max%", "surge", "free in subnets", "fits", "unbalanced", "ENI slots")
+        lines += _columns(service_header, service_rows, numeric={1, 2, 3, 4, 7})
+    else:
+        lines.append("- no awsvpc service")
     lines += ["", *unattached_lines(document["unattached"], listed=LISTED_INTERFACES, rest_in="--format json")]
     return "\n".join(lines)
 
@@ -185,6 +206,11 @@ def _columns(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[
         ).rstrip()
 
     return [line(header), *(line(row) for row in rows)]
+
+
+def _free(subnets: Sequence[dict[str, Any]]) -> str:
+    frees = [s["free"] for s in subnets]
+    return "?" if None in frees else f"{sum(frees)} in {len(frees)}"
 
 
 def _consumer(entry: dict[str, Any]) -> str:

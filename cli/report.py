@@ -26,7 +26,7 @@ from lambdas.core.run import RunReport
 from lambdas.core.settings import SubnetScopeSettings
 from lambdas.core.targets import Target
 from lambdas.ecs.model import ClusterEniCapacity
-from lambdas.ecs.pipeline import read_cluster_capacities
+from lambdas.ecs.pipeline import read_ecs
 
 # Forecasts are read for the fullest subnets only: one GetMetricData call covers them.
 FORECAST_SUBNETS = 20
@@ -41,12 +41,20 @@ class RegionReport:
     snapshot: dict[str, Any]
     clusters: list[dict[str, Any]]
     findings: list[str]
+    services: list[dict[str, Any]]  # the deployment fit of each awsvpc service, at risk first
     failures: list[dict[str, str]] = field(default_factory=list)
     forecast_note: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        """The census snapshot's documented shape (each subnet with its "forecast") plus the clusters."""
-        return {**self.snapshot, "clusters": self.clusters, "findings": self.findings, "failures": self.failures}
+        """The census snapshot's documented shape (each subnet with its "forecast") plus the clusters and the
+        services' deployment fit (the deployment fit document's entries)."""
+        return {
+            **self.snapshot,
+            "clusters": self.clusters,
+            "services": self.services,
+            "findings": self.findings,
+            "failures": self.failures,
+        }
 
 
 def account_of(session: boto3.Session) -> str:
@@ -75,7 +83,7 @@ def read_region(
     run = RunReport(collector="report", account_id=account_id, region=region)
     census = read_census(target, scope, run)
     document = snapshot(census, account_id=account_id, region=region, generated_at=now)
-    capacities = read_cluster_capacities(target, cluster_names, run)
+    capacities, services = read_ecs(target, cluster_names, run)
     note = _add_forecasts(
         target, scope.metric_namespace, census=census, document=document, floor=free_address_floor, now=now, run=run
     )
@@ -85,6 +93,7 @@ def read_region(
         document,
         [cluster_row(c) for c in capacities],
         list(run.findings),
+        [f.as_json() for f in sorted(services, key=lambda f: (not f.at_risk, f.service.cluster, f.service.name))],
         list(run.failures),
         note,
     )

@@ -13,7 +13,7 @@ import boto3
 from moto import mock_aws
 
 from app import STACK_NAME
-from demo.account import HISTORY, seed_demo_account
+from demo.account import HISTORY, seed_demo_account, seed_deployment_services
 from demo.events import Burst, incident_burst, matching_rule
 from demo.organization import run_organization_demo
 from demo.thresholds import SubnetThresholds, breached_thresholds
@@ -44,7 +44,6 @@ from tests.support.scenario import (
     CensusConsumers,
     EventResources,
     SeededNetwork,
-    seed_awsvpc_service,
     seed_event_resources,
 )
 
@@ -204,24 +203,11 @@ def _deployment_fit(network: SeededNetwork, resources: EventResources, cloudwatc
     from lambdas.ecs import handler as ecs_collector  # noqa: PLC0415
     from lambdas.events import handler as exhaustion_events  # noqa: PLC0415
 
-    ec2, ecs = boto3.client("ec2", region_name=REGION), boto3.client("ecs", region_name=REGION)
-    # orders-api: 10 tasks in a /28 with 4 interfaces taken (7 free); a rolling update at 200 % adds 10.
-    deploy = ec2.create_subnet(VpcId=network.vpc_id, CidrBlock="10.20.40.0/28", AvailabilityZone=AZS[0])["Subnet"]
-    ec2.create_tags(Resources=[deploy["SubnetId"]], Tags=[{"Key": "Name", "Value": "deploy-1a"}])
-    for _ in range(4):
-        ec2.create_network_interface(SubnetId=deploy["SubnetId"], Description="demo: taken")
-    seed_awsvpc_service(
-        ec2, ecs, cluster=ECS_CLUSTER, service="orders-api", subnet_ids=[deploy["SubnetId"]], desired_count=10
-    )
-    # orders-worker: 12 tasks over tasks-1a (5 free) and tasks-1c (75 free): 80 in all, but 6 each.
-    worker_subnets = [network.subnet_ids["tasks-1a"], network.subnet_ids["tasks-1c"]]
-    seed_awsvpc_service(
-        ec2, ecs, cluster=ECS_CLUSTER, service="orders-worker", subnet_ids=worker_subnets, desired_count=12
-    )
+    deploy_subnet = seed_deployment_services(network)
     run = ecs_collector.handler({}, CONTEXT)  # type: ignore[arg-type]
     s3 = boto3.client("s3", region_name=REGION)
     document = json.loads(s3.get_object(Bucket=CENSUS_BUCKET, Key=contract.DEPLOYMENT_FIT_KEY)["Body"].read())
-    names = {v: k for k, v in network.subnet_ids.items()} | {deploy["SubnetId"]: "deploy-1a"}
+    names = {v: k for k, v in network.subnet_ids.items()} | {deploy_subnet: "deploy-1a"}
     print(f"\nDeployment fit (ECS collector run: {run['status']}; s3://{CENSUS_BUCKET}/{contract.DEPLOYMENT_FIT_KEY}):")
     print(f"  {'service':<15}{'desired':>8}{'max%':>6}{'surge':>7}  {'subnets (free)':<36}{'fits':<7}{'unbalanced'}")
     for service in document["services"]:

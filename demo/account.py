@@ -14,10 +14,14 @@ from typing import Any
 import boto3
 
 from lambdas.core import contract
+from tests.support.emulator import aws_fields
 from tests.support.scenario import (
+    AZS,
+    ECS_CLUSTER,
     REGION,
     CensusConsumers,
     SeededNetwork,
+    seed_awsvpc_service,
     seed_census_consumers,
     seed_free_address_history,
     seed_network,
@@ -59,3 +63,34 @@ def _seed_history(ec2: Any, network: SeededNetwork, namespace: str) -> None:
         raw = ec2.describe_subnets(SubnetIds=[network.subnet_ids[name]])["Subnets"][0]
         dims = contract.subnet_series(raw["OwnerId"], raw["VpcId"], raw["SubnetId"], raw["AvailabilityZone"])
         seed_free_address_history(cloudwatch, namespace, dims, free_now=free_now, lost_per_day=lost_per_day, now=now)
+
+
+def seed_deployment_services(network: SeededNetwork) -> str:
+    """Two awsvpc services of the orders cluster whose next deployment is at risk; return deploy-1a's id.
+
+    orders-api: 10 tasks in deploy-1a, a /28 with 4 interfaces taken (7 free): a rolling update at 200 % adds
+    10. orders-worker: 12 tasks over tasks-1a (5 free) and tasks-1c (75 free): 80 in all, but 6 each.
+    """
+    ec2, ecs = boto3.client("ec2", region_name=REGION), boto3.client("ecs", region_name=REGION)
+    deploy = ec2.create_subnet(VpcId=network.vpc_id, CidrBlock="10.20.40.0/28", AvailabilityZone=AZS[0])["Subnet"]
+    ec2.create_tags(Resources=[deploy["SubnetId"]], Tags=[{"Key": "Name", "Value": "deploy-1a"}])
+    # Its 4 taken addresses: a Lambda function's interfaces (in use, as AWS shows them; moto keeps the fields as tags).
+    for n in range(4):
+        ec2.create_network_interface(
+            SubnetId=deploy["SubnetId"],
+            Description=f"AWS Lambda VPC ENI-orders-events-1b2c3d4e-0a1b-4c2d-8e3f-0123456789a{n}",
+            TagSpecifications=[
+                {
+                    "ResourceType": "network-interface",
+                    "Tags": aws_fields(interface_type="lambda", requester_managed=True, status="in-use"),
+                }
+            ],
+        )
+    seed_awsvpc_service(
+        ec2, ecs, cluster=ECS_CLUSTER, service="orders-api", subnet_ids=[deploy["SubnetId"]], desired_count=10
+    )
+    worker_subnets = [network.subnet_ids["tasks-1a"], network.subnet_ids["tasks-1c"]]
+    seed_awsvpc_service(
+        ec2, ecs, cluster=ECS_CLUSTER, service="orders-worker", subnet_ids=worker_subnets, desired_count=12
+    )
+    return str(deploy["SubnetId"])

@@ -70,9 +70,8 @@ def collect_ecs(
     fits: list[ServiceFit] = []
 
     def read(report: RunReport) -> list[ClusterEniCapacity]:
-        clusters = _clusters(ecs_client(target), settings.cluster_names, report)
-        capacities = _capacities(target, clusters, report, deadline)
-        fits.extend(read_service_fits(target, clusters, capacities, report, deadline))
+        capacities, found = read_ecs(target, settings.cluster_names, report, deadline)
+        fits.extend(found)
         return capacities
 
     def keep(_: list[ClusterEniCapacity], report: RunReport) -> None:
@@ -103,12 +102,15 @@ def collect_ecs(
     )
 
 
-def read_cluster_capacities(
+def read_ecs(
     target: Target, cluster_names: Sequence[str], report: RunReport, deadline: Deadline | None = None
-) -> list[ClusterEniCapacity]:
-    """Task-ENI slots of every cluster with EC2 instances (cluster_names, or every cluster when empty), and the
-    trunking findings in report (reads only; the scheduled collector and the report command both use it)."""
-    return _capacities(target, _clusters(ecs_client(target), cluster_names, report), report, deadline)
+) -> tuple[list[ClusterEniCapacity], list[ServiceFit]]:
+    """Task-ENI slots of every cluster with EC2 instances (cluster_names, or every cluster when empty), the
+    next deployment's fit of every awsvpc service, and the trunking findings in report (reads only; the
+    scheduled collector and the report command both use it)."""
+    clusters = _clusters(ecs_client(target), cluster_names, report)
+    capacities = _capacities(target, clusters, report, deadline)
+    return capacities, read_service_fits(target, clusters, capacities, report, deadline)
 
 
 def _capacities(

@@ -45,6 +45,10 @@ def test_given_the_demo_then_the_table_ranks_the_full_task_subnet_first_with_its
     assert "Finding: 2 trunk-capable instance(s) run without a trunk ENI" in out
     assert "INTERFACES ATTACHED TO NOTHING: 2 holding 2 addresses" in out
     assert "MISSING PERMISSIONS" not in out
+    # The demo's two services at deployment risk, the one that does not fit first
+    services = lines[lines.index("ECS SERVICES: WILL THE NEXT DEPLOYMENT FIT? (awsvpc services, at risk first)") + 2 :]
+    assert services[0].split() == ["orders/orders-api", "10", "200", "10", "7", "in", "1", "NO", "no", "-"]
+    assert services[1].split() == ["orders/orders-worker", "12", "200", "12", "80", "in", "2", "yes", "YES", "-"]
 
 
 def test_given_the_demo_then_the_json_is_the_census_snapshot_shape_plus_clusters(capsys):
@@ -67,6 +71,10 @@ def test_given_the_demo_then_the_json_is_the_census_snapshot_shape_plus_clusters
     assert tasks_1b["name"] == "tasks-1b"
     assert 9 <= tasks_1b["forecast"]["daysToFloor"] <= 11  # (18 - 8) free at 1 a day
     assert region["eksClusters"][0]["clusterName"] == "platform-eks"
+    assert [(s["service"], s["surge"], s["fits"], s["unbalanced"]) for s in region["services"]] == [
+        ("orders-api", 10, False, False),
+        ("orders-worker", 12, True, True),
+    ]
     (cluster,) = region["clusters"]
     assert (cluster["taskEnisRunning"], cluster["taskEniCapacity"], cluster["untrunkedInstances"]) == (7, 14, 2)
 
@@ -81,7 +89,7 @@ def test_given_the_demo_then_the_csv_has_one_row_per_subnet_fullest_first(capsys
         "95.9",
     )
     assert rows[0]["topConsumers"] == "ecs-task orders/checkout 59; ecs-task orders/payments 59"
-    assert len({r["subnetId"] for r in rows}) == len(rows) == 12
+    assert len({r["subnetId"] for r in rows}) == len(rows) == 13
 
 
 def test_given_a_report_then_every_operation_it_called_is_a_describe_list_or_get():
@@ -92,6 +100,7 @@ def test_given_a_report_then_every_operation_it_called_is_a_describe_list_or_get
     assert log.called, "the report called nothing"
     assert all(action.split(":")[1].startswith(READ_PREFIXES) for action in log.called)
     # What the report needs, as the README's permission list says
+    assert {"ecs:ListServices", "ecs:DescribeServices"} <= set(log.called)
     assert {a for a in log.called if not a.startswith("sts:")} <= {
         "ec2:DescribeSubnets",
         "ec2:DescribeNetworkInterfaces",
@@ -104,6 +113,8 @@ def test_given_a_report_then_every_operation_it_called_is_a_describe_list_or_get
         "ecs:DescribeContainerInstances",
         "ecs:ListTasks",
         "ecs:DescribeTasks",
+        "ecs:ListServices",
+        "ecs:DescribeServices",
         "cloudwatch:GetMetricData",
     }
 
