@@ -256,7 +256,7 @@ class Alerts(Construct):
             publish_metrics=False,
         )
         alerting.topic.grant_publish(role)
-        grant_snapshot_read(role, members=hub is not None, list_members=hub is not None)
+        grant_snapshot_read(role, members=hub is not None, list_members=hub is not None, deployment_fit=True)
         if hub:
             hub.failure_streaks.grant_items(role, "dynamodb:Scan")
         key.acknowledge_data_key_actions(role)

@@ -235,7 +235,7 @@ class EniCensus(Construct):
         keys = [contract.CENSUS_SNAPSHOT_KEY, *([f"{contract.MEMBER_SNAPSHOT_PREFIX}*"] if members else [])]
         if deployment_fit:
             keys.append(contract.DEPLOYMENT_FIT_KEY)
-            keys += [f"{contract.DEPLOYMENT_FIT_PREFIX}members/*"] if members else []
+            keys += [f"{contract.MEMBER_DEPLOYMENT_FIT_PREFIX}*"] if members else []
         role.add_to_principal_policy(
             iam.PolicyStatement(actions=["s3:GetObject"], resources=[self.bucket.arn_for_objects(k) for k in keys])
         )
@@ -245,7 +245,14 @@ class EniCensus(Construct):
                 iam.PolicyStatement(
                     actions=["s3:ListBucket"],
                     resources=[self.bucket.bucket_arn],
-                    conditions={"StringLike": {"s3:prefix": f"{contract.MEMBER_SNAPSHOT_PREFIX}*"}},
+                    conditions={
+                        "StringLike": {
+                            "s3:prefix": [
+                                f"{contract.MEMBER_SNAPSHOT_PREFIX}*",
+                                *([f"{contract.MEMBER_DEPLOYMENT_FIT_PREFIX}*"] if deployment_fit else []),
+                            ]
+                        }
+                    },
                 )
             )
         if members:
@@ -260,7 +267,7 @@ class EniCensus(Construct):
                 Validations.of(role).acknowledge(
                     Acknowledgment(
                         id=f"AwsSolutions::AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/"
-                        f"{contract.DEPLOYMENT_FIT_PREFIX}members/*]",
+                        f"{contract.MEMBER_DEPLOYMENT_FIT_PREFIX}*]",
                         reason="Hub mode: the ECS collector's deployment fit of each member account and region.",
                     )
                 )

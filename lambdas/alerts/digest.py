@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from lambdas.alerts.forecast import Forecast
+from lambdas.core.deployments import entry_shortfall
 from lambdas.core.email import Email, fit_subject
 from lambdas.core.network import Subnet, utilization_percent
 from lambdas.core.snapshot import unattached_lines
@@ -17,6 +18,7 @@ CLOSEST_SUBNETS = 10
 LISTED_CLUSTERS = 10
 LISTED_PREFIX_SUBNETS = 5
 LISTED_INTERFACES = 10
+LISTED_SERVICES = 10
 MAX_LINES = 99
 
 
@@ -48,6 +50,8 @@ class DigestInputs:
     # accounts), and the targets failing run after run; empty in account mode.
     origins: Mapping[str, str] = field(default_factory=dict)
     failing: Sequence[FailureStreak] = ()
+    # The deployment fit document's entries at risk, each with its accountId and region.
+    services_at_risk: Sequence[Mapping[str, Any]] = ()
     account_label: Callable[[str], str | None] = lambda account: None
 
 
@@ -72,6 +76,7 @@ def render_digest(inputs: DigestInputs) -> Email:
         *([_failing(inputs)] if inputs.failing else []),
         _closest(inputs, census_subnets),
         _clusters(inputs.clusters),
+        _deployments(inputs),
         _prefix_blocks(census_subnets),
         _leaked(census, kept_in="census/members/*/*/latest.json" if inputs.origins else "census/latest.json"),
         _events(inputs.events_by_reason),
@@ -133,6 +138,17 @@ def _clusters(clusters: Sequence[ClusterRow]) -> str:
         untrunked = f", {c.untrunked:.0f} untrunked instances" if c.untrunked else ""
         lines.append(f"- {c.cluster}: {figures}{untrunked}")
     return "\n".join(lines if ranked else [*lines, "- no ECS clusters with EC2 container instances"])
+
+
+def _deployments(inputs: DigestInputs) -> str:
+    lines = [f"ECS SERVICES WHOSE NEXT DEPLOYMENT WOULD NOT FIT: {len(inputs.services_at_risk)}"]
+    for s in inputs.services_at_risk[:LISTED_SERVICES]:
+        words = entry_shortfall(s)
+        where = f"[{inputs.account_label(s['accountId']) or s['accountId']} {s['region']}] " if inputs.origins else ""
+        lines.append(f"- {where}{s['cluster']}/{s['service']} {words}")
+    if len(inputs.services_at_risk) > LISTED_SERVICES:
+        lines.append(f"- and {len(inputs.services_at_risk) - LISTED_SERVICES} more (the deployment fit documents)")
+    return "\n".join(lines)
 
 
 def _prefix_blocks(census_subnets: Mapping[str, dict[str, Any]]) -> str:

@@ -22,7 +22,7 @@ from lambdas.alerts.model import (
     VpcFacts,
 )
 from lambdas.core import contract
-from lambdas.core.deployments import shortfall_words
+from lambdas.core.deployments import entry_shortfall
 from lambdas.core.email import (
     Email,
     console,
@@ -316,15 +316,7 @@ def _deployment_email(t: ContributorTransition, f: DeploymentFacts, thresholds: 
 
 def service_fit_line(service: dict[str, Any]) -> str:
     """'orders-api needs 10 more addresses; its subnets have 7 free' (a deployment fit entry in words)."""
-    frees = [s["free"] for s in service["subnets"]]
-    words = shortfall_words(
-        service["surge"],
-        None if None in frees else sum(frees),
-        fits=service.get("fits"),
-        unbalanced=bool(service.get("unbalanced")),
-        eni_slots_free=service.get("eniSlotsFree"),
-    )
-    return f"{service['service']} {words}"
+    return f"{service['service']} {entry_shortfall(service)}"
 
 
 CONTROLLER_WORDS = {"ECS": "rolling update", "CODE_DEPLOY": "blue/green"}

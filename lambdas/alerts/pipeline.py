@@ -445,12 +445,31 @@ def send_digest(target: Target, settings: DigestSettings, now: datetime) -> Dige
         missing=missing,
         origins=origins,
         failing=_failing_targets(target, settings, now, missing),
+        services_at_risk=_services_at_risk(target, settings, missing),
         account_label=settings.account_label,
     )
     email = render_digest(inputs)
     # A digest that cannot be sent raises NotifyError: the function fails and its error alarm tells someone.
     publish_email(target.client("sns"), settings.topic_arn, email.subject, email.body)
     return DigestOutcome(email.subject, email.body.count("\n"), missing)
+
+
+def _services_at_risk(target: Target, settings: DigestSettings, missing: list[str]) -> list[dict[str, Any]]:
+    """The services at deployment risk of every deployment fit document in scope, each with its origin."""
+    documents, unread = read_snapshots(
+        target.client("s3"),
+        settings.snapshot_bucket,
+        hub=settings.is_hub,
+        key=contract.DEPLOYMENT_FIT_KEY,
+        members_prefix=contract.MEMBER_DEPLOYMENT_FIT_PREFIX,
+    )
+    missing += [f"services at deployment risk: {err.operation} failed ({err.code})" for err in unread]
+    return [
+        {**service, "accountId": document["accountId"], "region": document["region"]}
+        for document in documents
+        for service in document.get("services", [])
+        if service.get("atRisk")
+    ]
 
 
 def _failing_targets(

@@ -138,11 +138,12 @@ MEMBER_SNAPSHOT_PREFIX = "census/members/"
 # snapshot; the alert composer reads it for the ServicesAtDeploymentRisk email.
 DEPLOYMENT_FIT_KEY = "deployments/latest.json"
 DEPLOYMENT_FIT_PREFIX = "deployments/"
+MEMBER_DEPLOYMENT_FIT_PREFIX = f"{DEPLOYMENT_FIT_PREFIX}members/"
 
 
 def deployment_fit_key(account_id: str, region: str, *, per_target: bool) -> str:
     """The latest deployment fit of account_id in region: one document in account mode, per target in hub mode."""
-    return f"{DEPLOYMENT_FIT_PREFIX}members/{account_id}/{region}/latest.json" if per_target else DEPLOYMENT_FIT_KEY
+    return f"{MEMBER_DEPLOYMENT_FIT_PREFIX}{account_id}/{region}/latest.json" if per_target else DEPLOYMENT_FIT_KEY
 
 
 def census_snapshot_key(account_id: str, region: str, *, per_target: bool) -> str:

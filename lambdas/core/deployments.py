@@ -118,6 +118,18 @@ def shortfall_words(
     return words
 
 
+def entry_shortfall(entry: Mapping[str, Any]) -> str:
+    """shortfall_words of a deployment fit document's entry (ServiceFit.as_json), for its readers."""
+    frees = [room["free"] for room in entry["subnets"]]
+    return shortfall_words(
+        entry["surge"],
+        None if None in frees else sum(frees),
+        fits=entry.get("fits"),
+        unbalanced=bool(entry.get("unbalanced")),
+        eni_slots_free=entry.get("eniSlotsFree"),
+    )
+
+
 def fit_summary(fit: ServiceFit) -> str:
     """The fit's shortfall in words (shortfall_words); "" for a deployment ECS does not size."""
     if fit.surge is None:

@@ -24,16 +24,24 @@ def subnet_entry(snapshot: dict[str, Any] | None, subnet_id: str) -> dict[str, A
     return next((s for s in (snapshot or {}).get("subnets", []) if s["subnetId"] == subnet_id), None)
 
 
-def read_snapshots(s3: Any, bucket: str, *, hub: bool) -> tuple[list[dict[str, Any]], list[AwsReadError]]:
-    """Every latest snapshot in scope (account mode: the one; hub mode: each target's), and the reads that
-    failed: one snapshot that cannot be read never hides the others."""
+def read_snapshots(
+    s3: Any,
+    bucket: str,
+    *,
+    hub: bool,
+    key: str = CENSUS_SNAPSHOT_KEY,
+    members_prefix: str = MEMBER_SNAPSHOT_PREFIX,
+) -> tuple[list[dict[str, Any]], list[AwsReadError]]:
+    """Every latest document in scope — the census snapshot, or with key and members_prefix another kept the
+    same way (the deployment fit) — in account mode the one, in hub mode each target's; and the reads that
+    failed: one document that cannot be read never hides the others."""
     if hub:
         try:
-            keys = [k for k in list_keys(s3, bucket, MEMBER_SNAPSHOT_PREFIX) if k.endswith("/latest.json")]
+            keys = [k for k in list_keys(s3, bucket, members_prefix) if k.endswith("/latest.json")]
         except AwsReadError as err:
             return [], [err]
     else:
-        keys = [CENSUS_SNAPSHOT_KEY]
+        keys = [key]
 
     def read(key: str) -> dict[str, Any] | AwsReadError | None:
         try:

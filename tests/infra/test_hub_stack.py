@@ -367,13 +367,15 @@ def test_given_hub_mode_then_collectors_write_streaks_and_only_the_digest_reads_
 
 
 def test_given_hub_mode_then_the_table_and_digest_list_and_read_only_the_members_snapshots(hub):
-    for function in ("EniCensusTableFunction", "AlertsDigest"):
+    deployments = {"EniCensusTableFunction": [], "AlertsDigest": ["deployments/latest.json", "deployments/members/*"]}
+    for function, fit in deployments.items():
         statements = [s for s in _statements(hub, function) if s["Effect"] == "Allow"]
         (listing,) = [s for s in statements if s["Action"] == "s3:ListBucket"]
-        assert listing["Condition"] == {"StringLike": {"s3:prefix": "census/members/*"}}, function
+        listed = ["census/members/*", *[f for f in fit if f.endswith("*")]]
+        assert listing["Condition"] == {"StringLike": {"s3:prefix": listed}}, function
         reads = [s for s in statements if s["Action"] == "s3:GetObject"]
         paths = sorted(r["Fn::Join"][1][-1] for s in reads for r in s["Resource"])
-        assert paths == ["/census/latest.json", "/census/members/*"], function
+        assert paths == sorted(["/census/latest.json", "/census/members/*", *[f"/{f}" for f in fit]]), function
     # The digest reads the members' subnets from their snapshots: no EC2 read of its own in the hub.
     assert not {a for a in _actions(_statements(hub, "AlertsDigest")) if a.startswith("ec2:")}
 

@@ -377,6 +377,12 @@ def test_given_the_week_then_the_digest_lists_the_fullest_subnets_clusters_block
         }
     )
 
+    # The ECS collector's deployment fit: one service whose next deployment would not fit.
+    short = service_fit(
+        Service("orders", "orders-api", "FARGATE", Controller.ECS, 10, 200, ("subnet-0aaa",)), {"subnet-0aaa": 7}
+    )
+    fit_document = deployment_fit_document([short], ACCOUNT_ID, REGION, NOW)
+    world.target.client("s3").put_object(Bucket=BUCKET, Key="deployments/latest.json", Body=json.dumps(fit_document))
     outcome = send_digest(world.target, settings, NOW)
 
     assert outcome.missing == []
@@ -392,3 +398,7 @@ def test_given_the_week_then_the_digest_lists_the_fullest_subnets_clusters_block
     assert "- orders: 75%, 1 untrunked instances" in body
     assert "INTERFACES ATTACHED TO NOTHING: 2 holding" in body
     assert "EXHAUSTION EVENTS THIS WEEK: 4\n- SubnetAddressesExhausted: 4" in body
+    assert (
+        "ECS SERVICES WHOSE NEXT DEPLOYMENT WOULD NOT FIT: 1\n"
+        "- orders/orders-api needs 10 more addresses; its subnets have 7 free" in body
+    )
