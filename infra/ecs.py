@@ -29,6 +29,8 @@ ECS_READ_ACTIONS = [
     "ecs:ListAccountSettings",
     "ecs:ListServices",
     "ecs:DescribeServices",
+    "ecs:DescribeCapacityProviders",
+    "autoscaling:DescribeAutoScalingGroups",
     "ec2:DescribeInstanceTypes",
     "ec2:DescribeSubnets",
 ]
@@ -89,8 +91,9 @@ class EcsCollection(Construct):
             memory_size=512,
             reads=[iam.PolicyStatement(actions=ECS_READ_ACTIONS, resources=["*"])],
             why_any_resource=(
-                "ListClusters, ListAccountSettings, ec2:DescribeInstanceTypes and ec2:DescribeSubnets support no "
-                "resource scoping, and the clusters and services are discovered at run time"
+                "ListClusters, ListAccountSettings, ec2:DescribeInstanceTypes, ec2:DescribeSubnets and "
+                "autoscaling:DescribeAutoScalingGroups support no resource scoping, and the clusters, services and "
+                "capacity providers are discovered at run time"
             ),
             config=config,
             alerting=alerting,

@@ -33,6 +33,9 @@ class Controller(StrEnum):
 
 # ECS's default maximumPercent for a rolling update when the service does not set one.
 DEFAULT_MAXIMUM_PERCENT = 200
+# Capacity providers that are not Auto Scaling groups: their tasks take no instance and no instance address.
+FARGATE_PROVIDERS = frozenset({"FARGATE", "FARGATE_SPOT"})
+CAPACITY_PROVIDER = "CAPACITY_PROVIDER"
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,85 @@ class Service:
     desired_count: int
     maximum_percent: int
     subnets: tuple[str, ...]
+    capacity_providers: tuple[str, ...] = ()  # the service's capacity provider strategy, when it has one
+
+
+@dataclass(frozen=True)
+class ScalingGroup:
+    """The Auto Scaling group behind a capacity provider with managed scaling."""
+
+    name: str
+    max_size: int
+    instances: int
+    subnets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScalingRoom:
+    """Whether the service's Auto Scaling groups can add the instances its surge would need.
+
+    instances_needed: the surge beyond the cluster's free task-ENI slots, over the slots an instance of the
+    cluster holds now; each new instance takes one address in the group's subnets (two with a trunk ENI).
+    """
+
+    groups: tuple[str, ...]
+    instances_needed: int | None  # None: the cluster has no instance yet to size one by
+    addresses_needed: int | None
+    free_in_subnets: int | None
+    headroom_to_max: int
+
+    @property
+    def fits(self) -> bool | None:
+        """The groups' subnets have the addresses and the groups the headroom (None: cannot tell)."""
+        if self.instances_needed is None or self.addresses_needed is None or self.free_in_subnets is None:
+            return None
+        return self.free_in_subnets >= self.addresses_needed and self.headroom_to_max >= self.instances_needed
+
+
+def managed_scaling_groups(
+    providers: Sequence[Mapping[str, Any]], groups: Sequence[Mapping[str, Any]]
+) -> dict[str, ScalingGroup]:
+    """Capacity provider name -> its Auto Scaling group, for the providers with managed scaling ENABLED
+    (DescribeCapacityProviders and DescribeAutoScalingGroups answers)."""
+    by_name = {str(g["AutoScalingGroupName"]): g for g in groups}
+    found: dict[str, ScalingGroup] = {}
+    for provider in providers:
+        asg = provider.get("autoScalingGroupProvider") or {}
+        if (asg.get("managedScaling") or {}).get("status") != "ENABLED":
+            continue
+        group = by_name.get(group_name(str(asg.get("autoScalingGroupArn", ""))))
+        if group is None:
+            continue
+        subnets = tuple(s for s in str(group.get("VPCZoneIdentifier", "")).split(",") if s)
+        found[str(provider["name"])] = ScalingGroup(
+            str(group["AutoScalingGroupName"]), int(group["MaxSize"]), len(group.get("Instances", [])), subnets
+        )
+    return found
+
+
+def group_name(group_arn: str) -> str:
+    """The group name at the end of an Auto Scaling group ARN (…:autoScalingGroupName/<name>)."""
+    return group_arn.split("autoScalingGroupName/", 1)[-1]
+
+
+def scaling_room(
+    surge: int,
+    *,
+    eni_slots_free: int,
+    slots_per_instance: int | None,
+    trunked: bool,
+    groups: Sequence[ScalingGroup],
+    free_by_subnet: Mapping[str, int],
+) -> ScalingRoom:
+    """The instances and addresses the surge needs from groups, against their subnets and maximum sizes."""
+    short = max(surge - eni_slots_free, 0)
+    needed = (-(-short // slots_per_instance) if short else 0) if slots_per_instance else (0 if not short else None)
+    addresses = None if needed is None else needed * (2 if trunked else 1)
+    subnets = {s for g in groups for s in g.subnets}
+    frees = [free_by_subnet.get(s) for s in sorted(subnets)]
+    free = None if None in frees else sum(f for f in frees if f is not None)
+    headroom = sum(max(g.max_size - g.instances, 0) for g in groups)
+    return ScalingRoom(tuple(g.name for g in groups), needed, addresses, free, headroom)
 
 
 @dataclass(frozen=True)
@@ -67,6 +149,7 @@ class ServiceFit:
     unbalanced: bool
     eni_slots_free: int | None = None  # EC2 launch type: the cluster's free task-ENI slots
     eni_fits: bool | None = None
+    scaling: ScalingRoom | None = None  # capacity providers with managed scaling: can the groups add instances
 
     @property
     def at_risk(self) -> bool:
@@ -100,20 +183,44 @@ class ServiceFit:
             "fits": self.fits,
             "unbalanced": self.unbalanced,
             "eniSlotsFree": self.eni_slots_free,
+            "scaling": None
+            if self.scaling is None
+            else {
+                "groups": list(self.scaling.groups),
+                "instancesNeeded": self.scaling.instances_needed,
+                "addressesNeeded": self.scaling.addresses_needed,
+                "freeInGroupSubnets": self.scaling.free_in_subnets,
+                "headroomToMaxSize": self.scaling.headroom_to_max,
+                "fits": self.scaling.fits,
+            },
             "atRisk": self.at_risk,
         }
 
 
 def shortfall_words(
-    surge: int, free_total: int | None, *, fits: bool | None, unbalanced: bool, eni_slots_free: int | None = None
+    surge: int,
+    free_total: int | None,
+    *,
+    fits: bool | None,
+    unbalanced: bool,
+    eni_slots_free: int | None = None,
+    scaling: Mapping[str, Any] | None = None,
 ) -> str:
-    """'needs 10 more addresses; its subnets have 7 free' (or why it stalls in one AZ, or lacks ENI slots)."""
+    """'needs 10 more addresses; its subnets have 7 free' (or why it stalls in one AZ, lacks ENI slots, or its
+    Auto Scaling groups cannot add the instances; scaling in the document's shape, ServiceFit.as_json)."""
     if fits is not False and unbalanced:
         words = f"fits in total, but a subnet cannot take its share of the {surge} new tasks ({free_total} free in all)"
     else:
         free = "an unknown number of" if free_total is None else str(free_total)
         words = f"needs {surge} more addresses; its subnets have {free} free"
-    if eni_slots_free is not None and eni_slots_free < surge:
+    if scaling is not None:
+        if scaling["fits"] is False:
+            words += (
+                f"; its Auto Scaling groups cannot add the {scaling['instancesNeeded']} instances it needs "
+                f"({scaling['addressesNeeded']} addresses, {scaling['freeInGroupSubnets']} free in their subnets, "
+                f"{scaling['headroomToMaxSize']} below their maximum size)"
+            )
+    elif eni_slots_free is not None and eni_slots_free < surge:
         words += f"; the cluster has {eni_slots_free} free task-ENI slots"
     return words
 
@@ -127,6 +234,7 @@ def entry_shortfall(entry: Mapping[str, Any]) -> str:
         fits=entry.get("fits"),
         unbalanced=bool(entry.get("unbalanced")),
         eni_slots_free=entry.get("eniSlotsFree"),
+        scaling=entry.get("scaling"),
     )
 
 
@@ -134,9 +242,7 @@ def fit_summary(fit: ServiceFit) -> str:
     """The fit's shortfall in words (shortfall_words); "" for a deployment ECS does not size."""
     if fit.surge is None:
         return ""
-    return shortfall_words(
-        fit.surge, fit.free_total, fits=fit.fits, unbalanced=fit.unbalanced, eni_slots_free=fit.eni_slots_free
-    )
+    return entry_shortfall(fit.as_json())
 
 
 def fit_details(fit: ServiceFit) -> str:
@@ -167,10 +273,16 @@ def deployment_surge(service: Service) -> int | None:
 
 
 def service_fit(
-    service: Service, free_by_subnet: Mapping[str, int], *, eni_slots_free: int | None = None
+    service: Service,
+    free_by_subnet: Mapping[str, int],
+    *,
+    eni_slots_free: int | None = None,
+    scaling: ScalingRoom | None = None,
 ) -> ServiceFit:
     """The fit of service's next deployment given its subnets' free addresses (a subnet missing from
-    free_by_subnet was not read) and, for the EC2 launch type, its cluster's free task-ENI slots."""
+    free_by_subnet was not read) and, on EC2 instances, its cluster's free task-ENI slots; with scaling
+    (capacity providers with managed scaling), whether the groups can add the instances it would need
+    instead of the slots alone."""
     rooms = tuple(SubnetRoom(s, free_by_subnet.get(s)) for s in service.subnets)
     surge = deployment_surge(service)
     if surge is None:
@@ -181,9 +293,11 @@ def service_fit(
     fits = sum(known) >= surge if total_known else (True if surge == 0 else None)
     share = -(-surge // len(rooms)) if rooms else 0
     unbalanced = surge > 0 and any(f is not None and f < share for f in frees) and fits is not False
-    on_ec2 = service.launch_type == "EC2" and eni_slots_free is not None
+    on_ec2 = service.launch_type in ("EC2", CAPACITY_PROVIDER) and eni_slots_free is not None
     eni_fits = (eni_slots_free >= surge) if on_ec2 and eni_slots_free is not None else None
-    return ServiceFit(service, surge, rooms, fits, unbalanced, eni_slots_free if on_ec2 else None, eni_fits)
+    if scaling is not None:
+        eni_fits = scaling.fits
+    return ServiceFit(service, surge, rooms, fits, unbalanced, eni_slots_free if on_ec2 else None, eni_fits, scaling)
 
 
 def services_at_risk(fits: Sequence[ServiceFit]) -> dict[str, int]:
@@ -204,7 +318,10 @@ def parse_service(cluster: str, raw: Mapping[str, Any]) -> Service | None:
         return None
     controller = Controller((raw.get("deploymentController") or {}).get("type", "ECS"))
     configuration = raw.get("deploymentConfiguration") or {}
-    launch_type = raw.get("launchType") or ("CAPACITY_PROVIDER" if raw.get("capacityProviderStrategy") else "EC2")
+    providers = tuple(p["capacityProvider"] for p in raw.get("capacityProviderStrategy") or [])
+    launch_type = raw.get("launchType") or ("EC2" if not providers else CAPACITY_PROVIDER)
+    if providers and set(providers) <= FARGATE_PROVIDERS:
+        launch_type = "FARGATE"
     return Service(
         cluster=cluster,
         name=str(raw["serviceName"]),
@@ -213,4 +330,5 @@ def parse_service(cluster: str, raw: Mapping[str, Any]) -> Service | None:
         desired_count=int(raw.get("desiredCount", 0)),
         maximum_percent=int(configuration.get("maximumPercent") or DEFAULT_MAXIMUM_PERCENT),
         subnets=subnets,
+        capacity_providers=providers,
     )

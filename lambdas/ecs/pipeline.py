@@ -11,10 +11,22 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from lambdas.core import contract
+from lambdas.core.aws.autoscaling import describe_groups
 from lambdas.core.aws.ec2 import free_addresses
-from lambdas.core.aws.ecs import ClusterNotFound, describe_services, list_service_arns
+from lambdas.core.aws.ecs import ClusterNotFound, describe_capacity_providers, describe_services, list_service_arns
 from lambdas.core.aws.s3 import put_document
-from lambdas.core.deployments import Service, ServiceFit, parse_service, service_fit
+from lambdas.core.deployments import (
+    FARGATE_PROVIDERS,
+    ScalingGroup,
+    Service,
+    ServiceFit,
+    deployment_surge,
+    group_name,
+    managed_scaling_groups,
+    parse_service,
+    scaling_room,
+    service_fit,
+)
 from lambdas.core.errors import AwsCallError, AwsReadError
 from lambdas.core.publish_policy import Reading
 from lambdas.core.quiet import quiet_publishing
@@ -167,13 +179,52 @@ def read_service_fits(
         services += [s for raw in described if (s := parse_service(cluster, raw)) is not None]
     if not services:
         return []
+    groups = _scaling_groups(target, ecs, services, report)
+    wanted = {subnet for s in services for subnet in s.subnets} | {s for g in groups.values() for s in g.subnets}
     try:
-        free = free_addresses(target.client("ec2"), {subnet for s in services for subnet in s.subnets})
+        free = free_addresses(target.client("ec2"), wanted)
     except AwsReadError as err:
         report.record_failure(err)  # every fit is then unknown (None), not guessed
         free = {}
-    slots = {c.cluster_name: c.free_task_slots for c in capacities}
-    return [service_fit(s, free, eni_slots_free=slots.get(s.cluster)) for s in services]
+    by_cluster = {c.cluster_name: c for c in capacities}
+    return [_fit(s, free, by_cluster.get(s.cluster), groups) for s in services]
+
+
+def _fit(
+    service: Service, free: dict[str, int], capacity: ClusterEniCapacity | None, groups: dict[str, ScalingGroup]
+) -> ServiceFit:
+    slots = capacity.free_task_slots if capacity else None
+    service_groups = [groups[p] for p in service.capacity_providers if p in groups]
+    surge = deployment_surge(service)
+    if not service_groups or surge is None:
+        return service_fit(service, free, eni_slots_free=slots)
+    instances = capacity.instances if capacity else ()
+    room = scaling_room(
+        surge,
+        eni_slots_free=slots or 0,
+        slots_per_instance=(capacity.capacity // len(instances)) if capacity and instances else None,
+        trunked=2 * sum(i.basis is LimitBasis.TRUNK for i in instances) > len(instances),
+        groups=service_groups,
+        free_by_subnet=free,
+    )
+    return service_fit(service, free, eni_slots_free=slots, scaling=room)
+
+
+def _scaling_groups(target: Target, ecs: Any, services: list[Service], report: RunReport) -> dict[str, ScalingGroup]:
+    """The Auto Scaling groups of the services' capacity providers with managed scaling (none: no call)."""
+    providers = sorted({p for s in services for p in s.capacity_providers} - FARGATE_PROVIDERS)
+    if not providers:
+        return {}
+    try:
+        described = describe_capacity_providers(ecs, providers)
+        names = [
+            group_name(str((p.get("autoScalingGroupProvider") or {}).get("autoScalingGroupArn", ""))) for p in described
+        ]
+        groups = describe_groups(target.client("autoscaling"), [n for n in names if n]) if any(names) else []
+    except AwsReadError as err:
+        report.record_failure(err)  # those services are then checked against the slots of the instances now
+        return {}
+    return managed_scaling_groups(described, groups)
 
 
 def _trunking_setting(ecs: Any, report: RunReport) -> str | None:

@@ -33,7 +33,7 @@ HUB_KEYS: dict[str, Any] = {
     "workerConcurrency": 7,
 }
 COLLECTOR_POLICIES = ("SubnetCollection", "EcsCollection", "EniCensusCollector", "AlertsForecaster")
-READ_SERVICES = ("ec2:", "ecs:", "eks:")
+READ_SERVICES = ("ec2:", "ecs:", "eks:", "autoscaling:")
 
 
 @pytest.fixture(scope="module")

@@ -329,3 +329,81 @@ def test_given_services_then_their_deployment_fit_is_published_per_cluster_and_k
     )
     assert (worker["surge"], worker["fits"], worker["unbalanced"], worker["atRisk"]) == (16, True, True, True)
     assert services["cron"]["atRisk"] is False
+
+
+def _with_strategy(strategy):
+    """moto keeps a service's capacityProviderStrategy at CreateService but answers DescribeServices without
+    it (and with launchType EC2); put it back as ECS answers (the ECS API reference's Service shape)."""
+
+    def restore(parsed, **_):
+        for service in parsed.get("services", []):
+            service["capacityProviderStrategy"] = strategy
+            service.pop("launchType", None)
+
+    return restore
+
+
+def test_given_a_capacity_provider_with_managed_scaling_then_its_group_must_have_room_for_the_new_instances(clients):
+    import boto3
+
+    # Given the trunking-story cluster (7 of 14 task-ENI slots used, 3 instances: 4 slots each on average),
+    # an awsvpc service of 20 tasks on a capacity provider whose group (max 4, 3 running) has a full subnet
+    ec2, ecs, cloudwatch = clients["ec2"], clients["ecs"], clients["cloudwatch"]
+    autoscaling = boto3.client("autoscaling", region_name=REGION)
+    network = seed_network(ec2)
+    seed_orders_cluster(ec2, ecs, network)
+    group_subnet = ec2.create_subnet(VpcId=network.vpc_id, CidrBlock="10.20.50.0/28", AvailabilityZone=f"{REGION}a")
+    group_subnet_id = group_subnet["Subnet"]["SubnetId"]
+    for _ in range(7):  # with the group's 3 instances, 1 of the /28's 11 addresses is left
+        ec2.create_network_interface(SubnetId=group_subnet_id)
+    autoscaling.create_launch_configuration(
+        LaunchConfigurationName="lc", ImageId="ami-12c6146b", InstanceType="m5.large"
+    )
+    autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName="orders-asg",
+        LaunchConfigurationName="lc",
+        MinSize=0,
+        MaxSize=4,
+        DesiredCapacity=3,
+        VPCZoneIdentifier=group_subnet_id,
+    )
+    group_arn = autoscaling.describe_auto_scaling_groups()["AutoScalingGroups"][0]["AutoScalingGroupARN"]
+    ecs.create_capacity_provider(
+        name="orders-cp",
+        autoScalingGroupProvider={"autoScalingGroupArn": group_arn, "managedScaling": {"status": "ENABLED"}},
+    )
+    seed_awsvpc_service(
+        ec2,
+        ecs,
+        cluster=ECS_CLUSTER,
+        service="orders-api",
+        subnet_ids=[network.subnet_ids["tasks-1c"]],
+        desired_count=20,
+    )
+    ecs.meta.events.register(
+        "after-call.ecs.DescribeServices", _with_strategy([{"capacityProvider": "orders-cp", "weight": 1}])
+    )
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket=ECS_DOCUMENTS["SNAPSHOT_BUCKET"], CreateBucketConfiguration={"LocationConstraint": REGION})
+
+    run = collect_ecs(target_with(REGION, **clients, autoscaling=autoscaling), SETTINGS, datetime.now(UTC))
+
+    assert run.report.status == "complete"
+    document = json.loads(
+        s3.get_object(Bucket=ECS_DOCUMENTS["SNAPSHOT_BUCKET"], Key="deployments/latest.json")["Body"].read()
+    )
+    (service,) = document["services"]
+    # 20 new tasks, 7 free slots: 13 more; 14 slots / 3 instances = 4 an instance: 4 instances, 4 addresses
+    # (the cluster is mostly untrunked); the group can grow by 1 and its subnet has 1 free.
+    assert service["launchType"] == "CAPACITY_PROVIDER"
+    assert service["scaling"] == {
+        "groups": ["orders-asg"],
+        "instancesNeeded": 4,
+        "addressesNeeded": 4,
+        "freeInGroupSubnets": 1,
+        "headroomToMaxSize": 1,
+        "fits": False,
+    }
+    assert (service["fits"], service["atRisk"]) == (True, True)
+    cluster = contract.cluster_series(ACCOUNT_ID, REGION, ECS_CLUSTER)
+    assert metric_values(cloudwatch, "ServicesAtDeploymentRisk", cluster) == [1.0]

@@ -7,11 +7,13 @@ import pytest
 
 from lambdas.core.deployments import (
     Controller,
+    ScalingGroup,
     Service,
     deployment_surge,
     fit_details,
     fit_summary,
     parse_service,
+    scaling_room,
     service_fit,
     services_at_risk,
 )
@@ -113,6 +115,50 @@ def test_given_describe_services_entries_then_only_active_awsvpc_services_become
     )
     assert defaults is not None
     assert (defaults.controller, defaults.launch_type) == (Controller.ECS, "EC2")
-    strategy = parse_service("orders", {**raw, "launchType": None, "capacityProviderStrategy": [{"base": 0}]})
+    strategy = parse_service(
+        "orders",
+        {**raw, "launchType": None, "capacityProviderStrategy": [{"capacityProvider": "orders-cp", "weight": 1}]},
+    )
     assert strategy is not None
-    assert strategy.launch_type == "CAPACITY_PROVIDER"
+    assert (strategy.launch_type, strategy.capacity_providers) == ("CAPACITY_PROVIDER", ("orders-cp",))
+    spot = [{"capacityProvider": "FARGATE_SPOT", "weight": 1}, {"capacityProvider": "FARGATE", "base": 1}]
+    fargate = parse_service("orders", {**raw, "launchType": None, "capacityProviderStrategy": spot})
+    assert fargate is not None
+    assert fargate.launch_type == "FARGATE"
+
+
+def _group(name: str, max_size: int, instances: int, subnets: tuple[str, ...]) -> ScalingGroup:
+    return ScalingGroup(name, max_size, instances, subnets)
+
+
+def test_given_managed_scaling_then_the_groups_must_have_the_instances_headroom_and_their_addresses():
+    service = _service(desired=20, launch_type="CAPACITY_PROVIDER")
+    free = {"subnet-a": 50, "subnet-b": 50, "subnet-asg": 3}
+    # 20 new tasks, 4 free slots: 16 more, 10 slots an instance (trunked): 2 instances, 4 addresses (2 each).
+    room = scaling_room(
+        20,
+        eni_slots_free=4,
+        slots_per_instance=10,
+        trunked=True,
+        groups=[_group("orders-asg", 5, 4, ("subnet-asg",))],
+        free_by_subnet=free,
+    )
+    assert (room.instances_needed, room.addresses_needed, room.free_in_subnets, room.headroom_to_max) == (2, 4, 3, 1)
+    fit = service_fit(service, free, eni_slots_free=4, scaling=room)
+    assert (fit.fits, fit.eni_fits, fit.at_risk) == (True, False, True)
+    assert fit_summary(fit).endswith(
+        "; its Auto Scaling groups cannot add the 2 instances it needs (4 addresses, 3 free in their subnets, "
+        "1 below their maximum size)"
+    )
+    roomy = scaling_room(
+        20,
+        eni_slots_free=4,
+        slots_per_instance=10,
+        trunked=False,
+        groups=[_group("orders-asg", 9, 4, ("subnet-a",))],
+        free_by_subnet=free,
+    )
+    assert (roomy.addresses_needed, roomy.fits) == (2, True)
+    assert service_fit(service, free, eni_slots_free=4, scaling=roomy).at_risk is False
+    # Enough free slots: no instance is needed whatever the groups.
+    assert scaling_room(3, eni_slots_free=4, slots_per_instance=None, trunked=False, groups=[], free_by_subnet={}).fits

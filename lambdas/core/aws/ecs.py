@@ -47,3 +47,19 @@ def describe_services(ecs: Any, cluster: str, services: Sequence[str]) -> list[d
         except AWS_ERRORS as err:
             raise wrap_ecs_error("DescribeServices", err, cluster) from err
     return described
+
+
+# DescribeCapacityProviders takes at most 100 names a call.
+CAPACITY_PROVIDERS_PER_CALL = 100
+
+
+def describe_capacity_providers(ecs: Any, names: Sequence[str]) -> list[dict[str, Any]]:
+    """The capacity providers called names, as ECS describes them; raise AwsReadError."""
+    described: list[dict[str, Any]] = []
+    for start in range(0, len(names), CAPACITY_PROVIDERS_PER_CALL):
+        batch = list(names[start : start + CAPACITY_PROVIDERS_PER_CALL])
+        try:
+            described += ecs.describe_capacity_providers(capacityProviders=batch).get("capacityProviders", [])
+        except AWS_ERRORS as err:
+            raise AwsReadError.wrap("DescribeCapacityProviders", err, {"capacityProviders": ",".join(batch)}) from err
+    return described
