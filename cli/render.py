@@ -46,6 +46,8 @@ WHAT_NEEDS = {
     "ecs:DescribeTasks": "a cluster's running tasks are not read",
     "ecs:ListServices": "a cluster's services and their deployment fit are not read",
     "ecs:DescribeServices": "a cluster's services and their deployment fit are not read",
+    "ecs:DescribeCapacityProviders": "capacity providers' Auto Scaling groups are not checked for room",
+    "autoscaling:DescribeAutoScalingGroups": "capacity providers' Auto Scaling groups are not checked for room",
     "eks:DescribeCluster": "EKS clusters' health is not read",
     "cloudwatch:GetMetricData": "no forecast (it reads a deployed monitor's history)",
     "ec2:DescribeRegions": "--all-regions cannot list the regions",

@@ -115,6 +115,8 @@ def test_given_a_report_then_every_operation_it_called_is_a_describe_list_or_get
         "ecs:DescribeTasks",
         "ecs:ListServices",
         "ecs:DescribeServices",
+        "ecs:DescribeCapacityProviders",
+        "autoscaling:DescribeAutoScalingGroups",
         "cloudwatch:GetMetricData",
     }
 
