@@ -332,12 +332,20 @@ def _service_block(service: dict[str, Any]) -> str:
         + (" (short of its share)" if s["free"] is not None and s["free"] < share else "")
         for s in service["subnets"]
     )
-    return (
+    block = (
         f"- {service_fit_line(service)}\n"
         f"  {service['launchType']}, {controller}, desiredCount {service['desiredCount']}, maximumPercent "
         f"{service['maximumPercent']}: the deployment starts {service['surge']} more tasks "
         f"(even share {share} per subnet)\n  Subnets: {subnets}"
     )
+    scaling = service.get("scaling")
+    if scaling is not None:
+        block += (
+            f"\n  Auto Scaling ({', '.join(scaling['groups'])}): {scaling['instancesNeeded']} more instances "
+            f"needed, {scaling['headroomToMaxSize']} below the maximum size; {scaling['addressesNeeded']} "
+            f"addresses needed, {scaling['freeInGroupSubnets']} free in the groups' subnets"
+        )
+    return block
 
 
 def _deployment_remedies(at_risk: list[dict[str, Any]]) -> list[str]:

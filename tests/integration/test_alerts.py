@@ -18,7 +18,7 @@ from lambdas.alerts.settings import ComposerSettings, DigestSettings, Forecaster
 from lambdas.census.pipeline import collect_census
 from lambdas.census.settings import CensusSettings
 from lambdas.core import contract
-from lambdas.core.deployments import Controller, Service, service_fit
+from lambdas.core.deployments import Controller, ScalingGroup, Service, scaling_room, service_fit
 from lambdas.core.network import Subnet
 from lambdas.core.targets import Target
 from lambdas.ecs.points import deployment_fit_document
@@ -225,9 +225,16 @@ def test_given_services_at_deployment_risk_then_the_email_names_each_with_its_su
     # The ECS collector's deployment fit document, made by its own code: orders-api short, orders-worker unbalanced.
     api = Service("orders", "orders-api", "FARGATE", Controller.ECS, 10, 200, ("subnet-0aaa",))
     worker = Service("orders", "orders-worker", "EC2", Controller.ECS, 16, 200, ("subnet-0aaa", "subnet-0bbb"))
+    # orders-batch: on a capacity provider whose group can grow by 1 instance, where the surge needs 2.
+    batch = Service("orders", "orders-batch", "CAPACITY_PROVIDER", Controller.ECS, 20, 200, ("subnet-0bbb",), ("cp",))
+    group = ScalingGroup("orders-asg", 4, 3, ("subnet-0ccc",))
+    room = scaling_room(
+        20, eni_slots_free=4, slots_per_instance=10, trunked=False, groups=[group], free_by_subnet={"subnet-0ccc": 9}
+    )
     fits = [
         service_fit(api, {"subnet-0aaa": 7}),
         service_fit(worker, {"subnet-0aaa": 7, "subnet-0bbb": 120}, eni_slots_free=20),
+        service_fit(batch, {"subnet-0bbb": 120}, eni_slots_free=4, scaling=room),
     ]
     document = deployment_fit_document(fits, "123456789012", "us-east-1", NOW)
     world.target.client("s3").put_object(Bucket=BUCKET, Key="deployments/latest.json", Body=json.dumps(document))
@@ -239,7 +246,15 @@ def test_given_services_at_deployment_risk_then_the_email_names_each_with_its_su
     assert outcome.status == "notified"
     (email,) = world.emails()
     body = email["Message"]
-    assert email["Subject"] == "ECS cluster orders: 2 service(s) whose next deployment would not fit"
+    assert email["Subject"] == "ECS cluster orders: 3 service(s) whose next deployment would not fit"
+    assert (
+        "- orders-batch needs 20 more addresses; its subnets have 120 free; its Auto Scaling groups cannot add the "
+        "2 instances it needs (2 addresses, 9 free in their subnets, 1 below their maximum size)" in body
+    )
+    assert (
+        "  Auto Scaling (orders-asg): 2 more instances needed, 1 below the maximum size; 2 addresses needed, "
+        "9 free in the groups' subnets" in body
+    )
     assert "- orders-api needs 10 more addresses; its subnets have 7 free\n" in body
     assert (
         "- orders-worker fits in total, but a subnet cannot take its share of the 16 new tasks (127 free in all)"
