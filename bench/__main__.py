@@ -321,12 +321,14 @@ def render(results: list[SizeResult]) -> str:
         "",
         "### Custom metrics created",
         "",
-        "| size | measured (distinct series) | expected: 2 x subnets + 4 x clusters + EKS subnets + 3 x VPCs "
+        "| size | measured (distinct series) | expected: 2 x subnets + 5 x clusters (4 task-ENI figures and "
+        "ServicesAtDeploymentRisk) + EKS subnets + 3 x VPCs "
         "(2 subnet aggregates, 1 unattached) + 4 heartbeats (no DaysToExhaustion: no history is seeded) |",
         "| --- | ---: | ---: |",
     ]
     for r in results:
-        expected = 2 * r.subnets_in_scope + 4 * r.size.clusters + r.size.eks_subnets + 3 * r.vpcs + 4
+        with_services = r.size.clusters if r.size.services_per_cluster else 0
+        expected = 2 * r.subnets_in_scope + 4 * r.size.clusters + with_services + r.size.eks_subnets + 3 * r.vpcs + 4
         lines.append(f"| {r.size.name} | {r.custom_metrics:,} | {expected:,} |")
     lines += [
         "",
