@@ -51,7 +51,7 @@ synth: $(VENV)/.installed $(CDK)
 
 ## bench: API calls against the floor, time and memory at S, M, L (one account) and XL (hub); writes BENCHMARKS.md
 bench: $(VENV)/.installed
-	$(PY) -m bench --sizes S,M,L,XL --write
+	$(PY) -m bench --sizes S,M,L,XL,storm --write
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out .pytest_cache .mypy_cache .ruff_cache

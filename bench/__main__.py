@@ -45,6 +45,7 @@ from bench.sizes import (
     subnet_floor,
     subnet_floor_at_risk,
 )
+from bench.storm import STORM_HEADING, render_storm, run_storm
 from lambdas.alerts.settings import (
     FORECAST_HORIZON_DAYS,
     FORECAST_MAX_SUBNETS,
@@ -418,39 +419,48 @@ def _machine() -> str:
 def main() -> None:
     """Run the sizes asked for, print the tables, and save them with --write."""
     parser = argparse.ArgumentParser(prog="make bench")
-    parser.add_argument("--sizes", default="S,M,L,XL", help="comma-separated: XS, S, M, L (one account), XL (hub)")
+    parser.add_argument(
+        "--sizes",
+        default="S,M,L,XL,storm",
+        help="comma-separated: XS, S, M, L (one account), XL (hub), storm (10,000 events through the handler)",
+    )
     parser.add_argument("--write", action="store_true", help="also write BENCHMARKS.md (the sizes run replace theirs)")
     args = parser.parse_args()
     names = args.sizes.split(",")
-    results, hub_results = [], []
+    results, hub_results, storm_table = [], [], None
     for name in names:
         print(f"size {name}: seeding and measuring...", file=sys.stderr, flush=True)
-        if name in HUB_SIZES:
+        if name == "storm":
+            storm_table = render_storm(run_storm())
+        elif name in HUB_SIZES:
             hub_results.append(run_hub_size(HUB_SIZES[name]))
         else:
             results.append(run_size(SIZES[name]))
     account_tables = render(results) if results else None
     hub_tables = render_hub(hub_results) if hub_results else None
-    print("\n".join(t for t in (account_tables, hub_tables) if t))
+    print("\n".join(t for t in (account_tables, hub_tables, storm_table) if t))
     if args.write:
-        _write(account_tables, hub_tables)
+        _write(account_tables, hub_tables, storm_table)
 
 
-def _write(account_tables: str | None, hub_tables: str | None) -> None:
-    """BENCHMARKS.md with the tables just measured, keeping the other part's from the last run that made it."""
+def _write(account_tables: str | None, hub_tables: str | None, storm_table: str | None) -> None:
+    """BENCHMARKS.md with the tables just measured, keeping the other parts' from the last run that made them."""
     path = REPO_ROOT / "BENCHMARKS.md"
     old = path.read_text() if path.exists() else ""
+    old, _, old_storm = old.partition(STORM_HEADING)
     old_account, _, old_hub = old.partition(HUB_HEADING)
     old_account = old_account.split("\n\n", 2)[2] if old_account.startswith("# Benchmarks") else ""
     header = (
         "# Benchmarks\n\n"
         f"Produced by `make bench` on {datetime.now(UTC):%Y-%m-%d} on {_machine()}, against moto "
         "(in process, paging like AWS: see `bench/emulator.py`). How to read it: `docs/benchmarks.md`. "
-        "The one-account sizes (S, M, L) and the hub size (XL) are written by the runs that measured them.\n\n"
+        "The one-account sizes (S, M, L), the hub size (XL) and the event storm are written by the runs that "
+        "measured them.\n\n"
     )
     hub = hub_tables or (HUB_HEADING + old_hub if old_hub else "")
+    storm = storm_table or (STORM_HEADING + old_storm if old_storm else "")
     path.write_text(
-        header + "\n".join(part.rstrip("\n") + "\n" for part in (account_tables or old_account, hub) if part)
+        header + "\n".join(part.rstrip("\n") + "\n" for part in (account_tables or old_account, hub, storm) if part)
     )
 
 

@@ -50,3 +50,23 @@ def test_given_a_small_organization_when_benchmarked_in_hub_mode_then_calls_equa
     assert re.search(
         r"^cost per subnet-month at XS-hub \(hub\): every-run \$\d+\.\d\d, at-risk \$\d+\.\d\d$", rendered, re.M
     )
+
+
+def test_given_a_small_storm_then_every_event_is_counted_each_incident_emailed_once_and_none_kept(monkeypatch):
+    from bench import storm
+
+    # make bench runs 50 incidents x 200 deliveries; the same code at 5 x 10 here
+    monkeypatch.setattr(storm, "INCIDENTS", 5)
+    monkeypatch.setattr(storm, "DELIVERIES", 10)
+    result = storm.run_storm()
+
+    assert (result.events, result.counted, result.emails, result.dead_lettered) == (50, 50, 5, 0)
+    assert result.outcomes == {"notified": 5, "duplicate": 45}
+    # One PutMetricData and one claim (PutItem) per event; one subnet read, snapshot read and email per incident
+    assert result.measurement.calls == {
+        "cloudwatch.PutMetricData": 50,
+        "dynamodb.PutItem": 50,
+        "ec2.DescribeSubnets": 5,
+        "s3.GetObject": 5,
+        "sns.Publish": 5,
+    }
