@@ -119,6 +119,9 @@ class EventWatching(Construct):
             dead_letter_queue=self.dead_letters.queue,
             # Hub mode: a fixed name, so the members' reader roles can trust it (a member's subnet lookup).
             role_name=EVENT_HANDLER_ROLE_NAME if hub else None,
+            # A storm beyond this is throttled: EventBridge retries it (the rule target's policy), then keeps it
+            # in the dead-letter queue; the account's other functions keep their concurrency.
+            reserved_concurrency=config.event_handler_concurrency,
         )
         if hub:
             hub.grant_assume_readers(role)

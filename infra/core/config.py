@@ -126,6 +126,9 @@ class MonitorConfig(BaseModel):
     reader_role_name: str = Field(default="SubnetIpMonitorReader", alias="readerRoleName", pattern=ROLE_NAME_PATTERN)
     # SQS event sources take a maximum concurrency of 2 to 1,000.
     worker_concurrency: int = Field(default=5, alias="workerConcurrency", ge=2, le=1000)
+    # The event handler's reserved concurrency: a storm is absorbed by EventBridge's retries and the events
+    # dead-letter queue, not by the account's other functions (README, "Event storms").
+    event_handler_concurrency: int = Field(default=10, alias="eventHandlerConcurrency", ge=1, le=1000)
     deploy_members_with_stack_set: bool = Field(default=False, alias="deployMembersWithStackSet")
     # SELF when the hub is the organization's management account, DELEGATED_ADMIN for a delegated administrator.
     stack_set_call_as: Literal["SELF", "DELEGATED_ADMIN"] = Field(default="SELF", alias="stackSetCallAs")

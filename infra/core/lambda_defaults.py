@@ -41,6 +41,8 @@ def monitor_function(
     retry_attempts: int,
     dead_letter_queue: sqs.IQueue | None = None,
     role_name: str | None = None,
+    reserved_concurrency: int | None = None,
+    max_event_age: Duration | None = None,
 ) -> tuple[lambda_.Function, iam.Role]:
     """A function with its own role (returned too, for grants), its own log group and the Powertools layer."""
     # Logs hold run reports, not user data: they go with the stack.
@@ -81,6 +83,8 @@ def monitor_function(
         timeout=timeout,
         memory_size=memory_size,
         retry_attempts=retry_attempts,
+        reserved_concurrent_executions=reserved_concurrency,
+        max_event_age=max_event_age,
         # Where an asynchronous invocation goes, intact, once its retries are spent.
         dead_letter_queue=dead_letter_queue,
         environment={"POWERTOOLS_SERVICE_NAME": "subnet-ip-monitor", "POWERTOOLS_LOG_LEVEL": "INFO", **environment},

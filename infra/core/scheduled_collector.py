@@ -20,6 +20,8 @@ from lambdas.core.settings import FAILURE_STREAK_TABLE, METRIC_NAMESPACE, MONITO
 # A collector that missed this many runs in a row is silent, not slow: every threshold alarm would be
 # sitting in INSUFFICIENT_DATA (treated as not breaching) while nothing is watched.
 HEARTBEAT_MISSED_RUNS = 3
+# Lambda keeps an asynchronous invocation (a throttled schedule) at most 6 hours.
+MAX_EVENT_AGE_S = 6 * 3600
 
 
 class ScheduledCollector(Construct):
@@ -75,6 +77,11 @@ class ScheduledCollector(Construct):
             # A failed scheduled run is not retried: the next one is minutes away and reads everything again.
             retry_attempts=0,
             role_name=collector_role_name(name) if hub else None,
+            # Account mode: one run at a time. A schedule that finds the previous run still going is throttled
+            # and dropped once a period old (the next one reads everything again); if that persists, the
+            # heartbeat alarm says so. Hub mode: as many as the work queue's event source may run at once.
+            reserved_concurrency=config.worker_concurrency if hub else 1,
+            max_event_age=None if hub else Duration.seconds(min(MAX_EVENT_AGE_S, self.period.to_seconds())),
         )
         # Account mode: read this account. Hub mode: read nothing here; assume the members' reader roles.
         self.reads_own_account = hub is None
