@@ -9,7 +9,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from lambdas.census.model import ADDRESS_ISSUE_CODES, EKS_INSTANCE_TAG, EksShortage, NetworkInterface
-from lambdas.core.aws.ec2 import DESCRIBE_PAGE_SIZE, iter_describe_pages
+from lambdas.core.aws.ec2 import DESCRIBE_PAGE_SIZE, FILTER_VALUES, iter_describe_pages
+from lambdas.core.chunks import chunks
 from lambdas.core.errors import AWS_ERRORS, AwsReadError, PublishError
 from lambdas.core.targets import Target
 
@@ -19,10 +20,8 @@ from lambdas.core.targets import Target
 RESERVATION_READS_PER_SECOND = 10.0
 RESERVATION_READS_BURST = 20
 RESERVATION_BUDGET = "ec2-reservation-reads"
-# Values in one EC2 filter. The EC2 API reference states no maximum for DescribeNetworkInterfaces; 200 is
-# the limit other EC2 describe calls document (a guess here), and the subnet-id filter is only used with a
-# tag filter, so only a large tagged scope makes more than one series of pages.
-FILTER_VALUES_PER_CALL = 200
+# The subnet-id filter (FILTER_VALUES values a series) is only used with a tag filter, so only a large
+# tagged scope makes more than one series of DescribeNetworkInterfaces pages.
 
 
 def interface_filters(vpc_ids: Iterable[str], subnet_ids: list[str] | None) -> list[list[dict[str, object]]]:
@@ -30,10 +29,7 @@ def interface_filters(vpc_ids: Iterable[str], subnet_ids: list[str] | None) -> l
     vpc_filter: list[dict[str, object]] = [{"Name": "vpc-id", "Values": sorted(set(vpc_ids))}] if vpc_ids else []
     if subnet_ids is None:
         return [vpc_filter]
-    return [
-        [*vpc_filter, {"Name": "subnet-id", "Values": subnet_ids[start : start + FILTER_VALUES_PER_CALL]}]
-        for start in range(0, len(subnet_ids), FILTER_VALUES_PER_CALL)
-    ]
+    return [[*vpc_filter, {"Name": "subnet-id", "Values": list(ids)}] for ids in chunks(subnet_ids, FILTER_VALUES)]
 
 
 def iter_interface_pages(ec2: Any, filters: list[dict[str, object]]) -> Iterator[list[NetworkInterface]]:

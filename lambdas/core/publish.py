@@ -10,6 +10,7 @@ from aws_lambda_powertools import Logger
 
 from lambdas.core import contract
 from lambdas.core.aws.cloudwatch import put_metric_batch
+from lambdas.core.chunks import chunks
 from lambdas.core.contract import MetricPoint
 from lambdas.core.errors import PublishError
 
@@ -24,8 +25,7 @@ MAX_METRIC_DATA_PER_CALL = 1000
 
 def batches(points: Sequence[MetricPoint], size: int = MAX_METRIC_DATA_PER_CALL) -> Iterator[Sequence[MetricPoint]]:
     """Split points into the fewest PutMetricData-sized batches."""
-    for start in range(0, len(points), size):
-        yield points[start : start + size]
+    return chunks(points, size)
 
 
 def heartbeat_point(collector: str) -> MetricPoint:

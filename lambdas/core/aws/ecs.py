@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from lambdas.core.chunks import chunks
 from lambdas.core.errors import AWS_ERRORS, AwsReadError
 
 
@@ -40,10 +41,9 @@ def list_service_arns(ecs: Any, cluster: str) -> list[str]:
 def describe_services(ecs: Any, cluster: str, services: Sequence[str]) -> list[dict[str, Any]]:
     """The services (ARNs or names) as DescribeServices describes them, 10 a call; raise AwsReadError."""
     described: list[dict[str, Any]] = []
-    for start in range(0, len(services), DESCRIBE_SERVICES_PER_CALL):
-        batch = list(services[start : start + DESCRIBE_SERVICES_PER_CALL])
+    for batch in chunks(services, DESCRIBE_SERVICES_PER_CALL):
         try:
-            described += ecs.describe_services(cluster=cluster, services=batch).get("services", [])
+            described += ecs.describe_services(cluster=cluster, services=list(batch)).get("services", [])
         except AWS_ERRORS as err:
             raise wrap_ecs_error("DescribeServices", err, cluster) from err
     return described
@@ -56,10 +56,9 @@ CAPACITY_PROVIDERS_PER_CALL = 100
 def describe_capacity_providers(ecs: Any, names: Sequence[str]) -> list[dict[str, Any]]:
     """The capacity providers called names, as ECS describes them; raise AwsReadError."""
     described: list[dict[str, Any]] = []
-    for start in range(0, len(names), CAPACITY_PROVIDERS_PER_CALL):
-        batch = list(names[start : start + CAPACITY_PROVIDERS_PER_CALL])
+    for batch in chunks(names, CAPACITY_PROVIDERS_PER_CALL):
         try:
-            described += ecs.describe_capacity_providers(capacityProviders=batch).get("capacityProviders", [])
+            described += ecs.describe_capacity_providers(capacityProviders=list(batch)).get("capacityProviders", [])
         except AWS_ERRORS as err:
             raise AwsReadError.wrap("DescribeCapacityProviders", err, {"capacityProviders": ",".join(batch)}) from err
     return described
