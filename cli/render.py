@@ -11,6 +11,7 @@ from typing import Any
 
 from cli.readonly import DENIED_CODES
 from cli.report import RegionReport
+from lambdas.census.table import utilization
 from lambdas.core.snapshot import unattached_lines
 
 TOP_CONSUMERS = 3
@@ -57,12 +58,6 @@ WHAT_NEEDS = {
 def by_risk(subnets: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Fullest first (utilization, then fewest free)."""
     return sorted(subnets, key=lambda s: (-utilization(s), s["availableAddresses"], s["subnetId"]))
-
-
-def utilization(subnet: dict[str, Any]) -> float:
-    """Percent of the usable addresses in use."""
-    usable = int(subnet["usableAddresses"]) or 1
-    return 100.0 * (usable - int(subnet["availableAddresses"])) / usable
 
 
 def as_json(reports: Sequence[RegionReport], denied: set[str], generated_at: datetime) -> str:
