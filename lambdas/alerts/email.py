@@ -22,7 +22,7 @@ from lambdas.alerts.model import (
     VpcFacts,
 )
 from lambdas.core import contract
-from lambdas.core.deployments import entry_shortfall
+from lambdas.core.deployments import entry_shortfall, even_share, rooms_text
 from lambdas.core.email import (
     Email,
     console,
@@ -323,15 +323,9 @@ CONTROLLER_WORDS = {"ECS": "rolling update", "CODE_DEPLOY": "blue/green"}
 
 
 def _service_block(service: dict[str, Any]) -> str:
-    controller = {"ECS": "rolling update", "CODE_DEPLOY": "blue/green"}.get(
-        service["controller"], service["controller"]
-    )
-    share = -(-service["surge"] // len(service["subnets"])) if service["subnets"] else 0
-    subnets = ", ".join(
-        f"{s['subnetId']} {'unknown' if s['free'] is None else s['free']} free"
-        + (" (short of its share)" if s["free"] is not None and s["free"] < share else "")
-        for s in service["subnets"]
-    )
+    controller = CONTROLLER_WORDS.get(service["controller"], service["controller"])
+    share = even_share(service["surge"], len(service["subnets"]))
+    subnets = rooms_text([(s["subnetId"], s["free"]) for s in service["subnets"]], share, separator=" ")
     block = (
         f"- {service_fit_line(service)}\n"
         f"  {service['launchType']}, {controller}, desiredCount {service['desiredCount']}, maximumPercent "

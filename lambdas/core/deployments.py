@@ -110,6 +110,26 @@ def group_name(group_arn: str) -> str:
     return group_arn.split("autoScalingGroupName/", 1)[-1]
 
 
+def even_share(surge: int, subnets: int) -> int:
+    """The surge's share per subnet when ECS spreads it evenly across them, rounded up (0 without subnets)."""
+    return -(-surge // subnets) if subnets else 0
+
+
+def known_total(frees: Sequence[int | None]) -> int | None:
+    """The free addresses of several subnets together; None if one of them could not be read."""
+    return None if None in frees else sum(f for f in frees if f is not None)
+
+
+def rooms_text(rooms: Sequence[tuple[str, int | None]], share: int | None, *, separator: str) -> str:
+    """'subnet-a<separator>5 free (short of its share), …': each subnet's free addresses, those below share
+    marked."""
+    return ", ".join(
+        f"{subnet_id}{separator}{'unknown' if free is None else free} free"
+        + (" (short of its share)" if share is not None and free is not None and free < share else "")
+        for subnet_id, free in rooms
+    )
+
+
 def scaling_room(
     surge: int,
     *,
@@ -124,8 +144,7 @@ def scaling_room(
     needed = (-(-short // slots_per_instance) if short else 0) if slots_per_instance else (0 if not short else None)
     addresses = None if needed is None else needed * (2 if trunked else 1)
     subnets = {s for g in groups for s in g.subnets}
-    frees = [free_by_subnet.get(s) for s in sorted(subnets)]
-    free = None if None in frees else sum(f for f in frees if f is not None)
+    free = known_total([free_by_subnet.get(s) for s in sorted(subnets)])
     headroom = sum(max(g.max_size - g.instances, 0) for g in groups)
     return ScalingRoom(tuple(g.name for g in groups), needed, addresses, free, headroom)
 
@@ -159,15 +178,14 @@ class ServiceFit:
     @property
     def free_total(self) -> int | None:
         """The free addresses of all its subnets together (None if one could not be read)."""
-        frees = [s.free for s in self.subnets]
-        return None if any(f is None for f in frees) else sum(f for f in frees if f is not None)
+        return known_total([s.free for s in self.subnets])
 
     @property
     def share_per_subnet(self) -> int | None:
         """The surge's even share per subnet, rounded up."""
         if self.surge is None or not self.subnets:
             return None
-        return -(-self.surge // len(self.subnets))
+        return even_share(self.surge, len(self.subnets))
 
     def as_json(self) -> dict[str, Any]:
         """The documented shape (README, "Deployment fit")."""
@@ -227,10 +245,9 @@ def shortfall_words(
 
 def entry_shortfall(entry: Mapping[str, Any]) -> str:
     """shortfall_words of a deployment fit document's entry (ServiceFit.as_json), for its readers."""
-    frees = [room["free"] for room in entry["subnets"]]
     return shortfall_words(
         entry["surge"],
-        None if None in frees else sum(frees),
+        known_total([room["free"] for room in entry["subnets"]]),
         fits=entry.get("fits"),
         unbalanced=bool(entry.get("unbalanced")),
         eni_slots_free=entry.get("eniSlotsFree"),
@@ -255,11 +272,7 @@ def fit_details(fit: ServiceFit) -> str:
         Controller.EXTERNAL: "EXTERNAL controller: not assessed",
     }[service.controller]
     share = fit.share_per_subnet
-    rooms = ", ".join(
-        f"{r.subnet_id}: {'unknown' if r.free is None else r.free} free"
-        + (" (short of its share)" if share is not None and r.free is not None and r.free < share else "")
-        for r in fit.subnets
-    )
+    rooms = rooms_text([(r.subnet_id, r.free) for r in fit.subnets], share, separator=": ")
     return f"{how}; even share {share} per subnet. Subnets now: {rooms}."
 
 
@@ -291,7 +304,7 @@ def service_fit(
     known = [f for f in frees if f is not None]
     total_known = len(known) == len(frees) and bool(rooms)
     fits = sum(known) >= surge if total_known else (True if surge == 0 else None)
-    share = -(-surge // len(rooms)) if rooms else 0
+    share = even_share(surge, len(rooms))
     unbalanced = surge > 0 and any(f is not None and f < share for f in frees) and fits is not False
     on_ec2 = service.launch_type in ("EC2", CAPACITY_PROVIDER) and eni_slots_free is not None
     eni_fits = (eni_slots_free >= surge) if on_ec2 and eni_slots_free is not None else None
