@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 CDK := node_modules/.bin/cdk
+# Checkov lives in its own environment: it pins boto3/botocore older than the app's (requirements-checkov.txt).
+CHECKOV_VENV := .venv-checkov
+export CHECKOV := $(CURDIR)/$(CHECKOV_VENV)/bin/checkov
 # jsii prints a banner on every synth when Node is end-of-life (Node 20 here). It is about this
 # machine's Node, not the app; the value names the one major version whose warning is silenced.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
@@ -20,6 +23,12 @@ $(VENV)/.installed: requirements.txt requirements-lambda.txt requirements-dev.tx
 	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet --no-deps --config-settings editable_mode=compat -e .
 	touch $@
 
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	touch $@
+
 $(CDK): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -32,8 +41,8 @@ demo: $(VENV)/.installed
 report: $(VENV)/.installed
 	$(VENV)/bin/subnet-ip-monitor report $(ARGS)
 
-## test: lint, type-check, unit, integration and infrastructure tests, then a CLI synth + cfn-lint
-test: lint typecheck
+## test: lint, type-check, unit, integration and infrastructure tests (Checkov included), then a CLI synth + cfn-lint
+test: lint typecheck $(CHECKOV_VENV)/.installed
 	$(PY) -m pytest
 	$(MAKE) synth
 
@@ -54,4 +63,4 @@ bench: $(VENV)/.installed
 	$(PY) -m bench --sizes S,M,L,XL,storm --write
 
 clean:
-	rm -rf $(VENV) node_modules cdk.out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) node_modules cdk.out .pytest_cache .mypy_cache .ruff_cache

@@ -49,6 +49,8 @@ from lambdas.core.settings import (
 
 COMPOSER = "alerts"
 DIGEST = "digest"
+# Contributor emails at once; a burst beyond it is retried by EventBridge (infra/core/dead_letters.py).
+COMPOSER_CONCURRENCY = 5
 HISTORY_READS = ["cloudwatch:GetMetricData", "cloudwatch:ListMetrics"]
 # What the forecaster reads in the account it watches (the members' reader roles hold it in hub mode).
 FORECASTER_TARGET_READS = ["ec2:DescribeSubnets"]
@@ -94,6 +96,7 @@ class Alerts(Construct):
         config: MonitorConfig,
         key: AppKey,
         alerting: Alerting,
+        failed_runs: DeadLetterQueue,
         incidents: ExpiringTable,
         snapshot_bucket: str,
         grant_snapshot_read: Callable[..., None],
@@ -120,7 +123,9 @@ class Alerts(Construct):
             home_reads=[iam.PolicyStatement(actions=HISTORY_READS, resources=["*"])],
             why_any_resource="ec2:DescribeSubnets, GetMetricData and ListMetrics support no resource-level permissions",
             config=config,
+            key=key,
             alerting=alerting,
+            failed_runs=failed_runs,
             minutes=config.forecast_minutes,
             hub=hub,
         )
@@ -165,9 +170,11 @@ class Alerts(Construct):
                 SNAPSHOT_BUCKET: snapshot_bucket,
                 **threshold_environment(config),
             },
+            key=key,
             timeout=Duration.seconds(30),
             memory_size=256,
             log_retention_days=config.log_retention_days,
+            reserved_concurrency=COMPOSER_CONCURRENCY,
             # A crash (not a handled failure) is retried twice, then the notification goes to the queue intact.
             retry_attempts=2,
             dead_letter_queue=self.dead_letters.queue,
@@ -189,7 +196,9 @@ class Alerts(Construct):
             hub.grant_assume_readers(composer_role)
         # Hub mode: the census's per-member snapshots too (the contributor's account and region).
         grant_snapshot_read(composer_role, members=hub is not None, deployment_fit=True)
-        self.digest = self._digest(config, key, alerting, snapshot_bucket, grant_snapshot_read, hub=hub)
+        self.digest = self._digest(
+            config, key, alerting, snapshot_bucket, grant_snapshot_read, failed_runs=failed_runs, hub=hub
+        )
         self.functions: dict[str, lambda_.IFunction] = {COMPOSER: self.composer, FORECASTER: self.forecaster.function}
         if self.digest is not None:
             self.functions[DIGEST] = self.digest
@@ -217,6 +226,7 @@ class Alerts(Construct):
         snapshot_bucket: str,
         grant_snapshot_read: Callable[..., None],
         *,
+        failed_runs: DeadLetterQueue,
         hub: HubDispatch | None,
     ) -> lambda_.Function | None:
         """The weekly digest on its schedule, unless monitor:digestSchedule is off. In hub mode it reads the
@@ -237,11 +247,15 @@ class Alerts(Construct):
                 FREE_ADDRESS_FLOOR: str(config.free_address_floor),
                 FAILURE_STREAK_TABLE: hub.failure_streaks.table.table_name if hub else "",
             },
+            key=key,
             timeout=Duration.minutes(1),
             memory_size=512,
             log_retention_days=config.log_retention_days,
             # Nothing is sent before the last step, so a retry cannot send the digest twice.
             retry_attempts=2,
+            reserved_concurrency=1,  # once a week; never two at once
+            # After its retries a failed digest is kept with the collectors' failed runs (and alarmed).
+            dead_letter_queue=failed_runs.queue,
         )
         grant_read_and_publish(
             function,

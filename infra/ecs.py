@@ -11,7 +11,9 @@ from infra.core.alarms import query_alarm
 from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
 from infra.core.dashboard import WIDTH, Section, heading, query_graph, query_series
+from infra.core.dead_letters import DeadLetterQueue
 from infra.core.hub import HubDispatch
+from infra.core.keys import AppKey
 from infra.core.publishing import PublishStateStore
 from infra.core.queries import MAX_SERIES_PER_QUERY, ranked, schema
 from infra.core.scheduled_collector import ScheduledCollector
@@ -69,7 +71,9 @@ class EcsCollection(Construct):
         construct_id: str,
         *,
         config: MonitorConfig,
+        key: AppKey,
         alerting: Alerting,
+        failed_runs: DeadLetterQueue,
         publish_state: PublishStateStore,
         hub: HubDispatch | None = None,
     ) -> None:
@@ -96,7 +100,9 @@ class EcsCollection(Construct):
                 "capacity providers are discovered at run time"
             ),
             config=config,
+            key=key,
             alerting=alerting,
+            failed_runs=failed_runs,
             hub=hub,
         )
         publish_state.grant(self.collector.role, COLLECTOR)

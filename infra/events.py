@@ -117,6 +117,7 @@ class EventWatching(Construct):
             # A crash (not a handled failure) is retried twice, then the event goes to the queue intact.
             retry_attempts=2,
             dead_letter_queue=self.dead_letters.queue,
+            key=key,
             # Hub mode: a fixed name, so the members' reader roles can trust it (a member's subnet lookup).
             role_name=EVENT_HANDLER_ROLE_NAME if hub else None,
             # A storm beyond this is throttled: EventBridge retries it (the rule target's policy), then keeps it

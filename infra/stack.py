@@ -15,6 +15,7 @@ from infra.census import EniCensus
 from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
 from infra.core.dashboard import MonitorDashboard, Section
+from infra.core.dead_letters import DeadLetterQueue
 from infra.core.expiring_table import ExpiringTable
 from infra.core.health import MonitorHealth
 from infra.core.hub import HubDispatch, MemberEventBus
@@ -25,6 +26,9 @@ from infra.events import EventWatching
 from infra.member import MemberStackSet
 from infra.subnets import SubnetCollection
 from lambdas.core.aws.dynamodb import INCIDENT_KEY
+
+# The failed-runs dead-letter queue's alarm name part ("<stack>-collector-runs-dead-letter-queue").
+FAILED_RUNS = "collector-runs"
 
 
 class Capability(Protocol):
@@ -65,17 +69,51 @@ class SubnetIpMonitorStack(Stack):
         # The census first: its bucket holds the collectors' publish state, and the event handler and the alerts read
         # its snapshot (the list keeps the dashboard order).
         # Hub mode: the collectors read member accounts, one work message per account and region (infra/core/hub.py).
-        hub = HubDispatch(self, "Hub", config=config, key=key, alerting=alerting) if config.is_hub else None
+        # Every scheduled invocation that failed, or was throttled until it expired (collectors, digest, dispatcher).
+        failed_runs = DeadLetterQueue(
+            self,
+            "FailedRuns",
+            key=key,
+            alerting=alerting,
+            name=FAILED_RUNS,
+            kept=(
+                "A scheduled run failed after its retries, or was throttled until its event expired (the previous "
+                "run of the same collector was still going). Its ErrorCode and ErrorMessage attributes say which "
+                "function and why; nothing here needs replaying (the next run reads everything again): read it, "
+                "fix the cause, purge the queue."
+            ),
+        )
+        hub = (
+            HubDispatch(self, "Hub", config=config, key=key, alerting=alerting, failed_runs=failed_runs)
+            if config.is_hub
+            else None
+        )
         member_bus = MemberEventBus(self, "MemberEvents", config=config).bus if config.is_hub else None
         if config.deploy_members_with_stack_set:
             MemberStackSet(self, "Members", config=config)
-        census = EniCensus(self, "EniCensus", config=config, key=key, alerting=alerting, hub=hub)
+        census = EniCensus(
+            self, "EniCensus", config=config, key=key, alerting=alerting, failed_runs=failed_runs, hub=hub
+        )
         self.capabilities: list[Capability] = [
             SubnetCollection(
-                self, "SubnetCollection", config=config, alerting=alerting, publish_state=census.publish_state, hub=hub
+                self,
+                "SubnetCollection",
+                config=config,
+                key=key,
+                alerting=alerting,
+                failed_runs=failed_runs,
+                publish_state=census.publish_state,
+                hub=hub,
             ),
             EcsCollection(
-                self, "EcsCollection", config=config, alerting=alerting, publish_state=census.publish_state, hub=hub
+                self,
+                "EcsCollection",
+                config=config,
+                key=key,
+                alerting=alerting,
+                failed_runs=failed_runs,
+                publish_state=census.publish_state,
+                hub=hub,
             ),
             EventWatching(
                 self,
@@ -100,6 +138,7 @@ class SubnetIpMonitorStack(Stack):
                 config=config,
                 key=key,
                 alerting=alerting,
+                failed_runs=failed_runs,
                 incidents=incidents,
                 snapshot_bucket=census.bucket.bucket_name,
                 grant_snapshot_read=census.grant_snapshot_read,

@@ -11,7 +11,9 @@ from infra.core.alarms import query_alarm
 from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
 from infra.core.dashboard import Section, heading, query_graph
+from infra.core.dead_letters import DeadLetterQueue
 from infra.core.hub import HubDispatch
+from infra.core.keys import AppKey
 from infra.core.publishing import PublishStateStore
 from infra.core.queries import MAX_SERIES_PER_QUERY, ranked, schema
 from infra.core.scheduled_collector import ScheduledCollector
@@ -94,7 +96,9 @@ class SubnetCollection(Construct):
         construct_id: str,
         *,
         config: MonitorConfig,
+        key: AppKey,
         alerting: Alerting,
+        failed_runs: DeadLetterQueue,
         publish_state: PublishStateStore,
         hub: HubDispatch | None = None,
     ) -> None:
@@ -118,7 +122,9 @@ class SubnetCollection(Construct):
             reads=[iam.PolicyStatement(actions=SUBNET_READS, resources=["*"])],
             why_any_resource="ec2:DescribeSubnets supports no resource-level permissions",
             config=config,
+            key=key,
             alerting=alerting,
+            failed_runs=failed_runs,
             hub=hub,
         )
         publish_state.grant(self.collector.role, COLLECTOR)

@@ -12,6 +12,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from infra.core.keys import AppKey
+from infra.core.scanners import skip_check
 from lambdas.core.aws.dynamodb import EXPIRES_AT
 
 
@@ -38,6 +39,7 @@ class ExpiringTable(Construct):
         Validations.of(self.table).acknowledge(
             Acknowledgment(id="AwsSolutions::AwsSolutions-DDB3", reason=why_no_recovery)
         )
+        skip_check(self.table, "CKV_AWS_28", why_no_recovery)
 
     def grant_items(self, role: iam.IRole, *actions: str) -> None:
         """actions on the table's items, and the key only through DynamoDB."""

@@ -90,7 +90,14 @@ class HubDispatch(Construct):
     """The dispatcher function, and for each collector its work queue, event source and schedule."""
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, config: MonitorConfig, key: AppKey, alerting: Alerting
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: MonitorConfig,
+        key: AppKey,
+        alerting: Alerting,
+        failed_runs: DeadLetterQueue,
     ) -> None:
         super().__init__(scope, construct_id)
         self._config = config
@@ -106,10 +113,14 @@ class HubDispatch(Construct):
                 ORGANIZATION_UNIT_IDS: ",".join(config.organization_unit_ids),
                 MONITOR_REGIONS: ",".join(config.monitored_regions(Stack.of(self).region)),
             },
+            key=key,
             timeout=Duration.minutes(1),
             memory_size=256,
             log_retention_days=config.log_retention_days,
             retry_attempts=0,  # the next schedule dispatches everything again
+            reserved_concurrency=1,  # one dispatch at a time; a throttled one expires after max_event_age
+            max_event_age=Duration.hours(1),
+            dead_letter_queue=failed_runs.queue,
         )
         organization_reads = (
             [

@@ -9,7 +9,7 @@ from constructs import Construct
 
 
 class AppKey(Construct):
-    """Encrypts the alert topic, the events dead-letter queue and the incident table."""
+    """Encrypts the alert topic, the queues, the tables, the census bucket and every function's log group."""
 
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
@@ -17,11 +17,12 @@ class AppKey(Construct):
             self,
             "Key",
             enable_key_rotation=True,
-            description="Encrypts the Subnet IP Monitor alert topic, events dead-letter queue and incident table",
+            description="Encrypts the Subnet IP Monitor alert topic, queues, tables, snapshots and log groups",
             # What it encrypts goes with the stack, so the key does too (KMS waits 7 days before deleting it).
             removal_policy=RemovalPolicy.DESTROY,
             pending_window=Duration.days(7),
         )
+        self._let_logs_use_key()
 
     def through(self, service: str, *actions: str) -> iam.PolicyStatement:
         """Key actions for a role, only when service (s3, dynamodb) asks for them on the role's behalf."""
@@ -52,5 +53,24 @@ class AppKey(Construct):
                 actions=["kms:Decrypt", "kms:GenerateDataKey*"],
                 resources=["*"],  # in a key policy, "*" means this key
                 conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
+            )
+        )
+
+    def _let_logs_use_key(self) -> None:
+        """Let CloudWatch Logs in this region encrypt and read this account's log groups with the key, and no one
+        else's (the encryption context names the log group; the condition pins it to this account and region)."""
+        stack = Stack.of(self)
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
+                actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                resources=["*"],  # in a key policy, "*" means this key
+                conditions={
+                    "ArnLike": {
+                        "kms:EncryptionContext:aws:logs:arn": (
+                            f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:*"
+                        )
+                    }
+                },
             )
         )

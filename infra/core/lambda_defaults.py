@@ -12,6 +12,9 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from infra.core.keys import AppKey
+from infra.core.scanners import skip_check
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RUNTIME = lambda_.Runtime.PYTHON_3_14
 # Powertools for AWS Lambda (Python) v3 public layer (includes pydantic for this runtime and architecture).
@@ -35,18 +38,23 @@ def monitor_function(
     handler: str,
     description: str,
     environment: dict[str, str],
+    key: AppKey,
     timeout: Duration,
     memory_size: int,
     log_retention_days: int,
     retry_attempts: int,
+    reserved_concurrency: int,
     dead_letter_queue: sqs.IQueue | None = None,
     role_name: str | None = None,
-    reserved_concurrency: int | None = None,
     max_event_age: Duration | None = None,
 ) -> tuple[lambda_.Function, iam.Role]:
-    """A function with its own role (returned too, for grants), its own log group and the Powertools layer."""
-    # Logs hold run reports, not user data: they go with the stack.
-    log_group = logs.LogGroup(scope, f"{construct_id}Logs", removal_policy=RemovalPolicy.DESTROY)
+    """A function with its own role (returned too, for grants), its own log group (encrypted with the app key),
+    the Powertools layer and reserved_concurrency (at most that many at once, and never starved by others)."""
+    # Logs hold run reports, not user data: they go with the stack. They name accounts, subnets and services,
+    # so they are encrypted with the app's key like everything else it keeps.
+    log_group = logs.LogGroup(
+        scope, f"{construct_id}Logs", encryption_key=key.key, removal_policy=RemovalPolicy.DESTROY
+    )
     # Days as configured (validated against CloudWatch's allowed values in infra.config).
     cast(logs.CfnLogGroup, log_group.node.default_child).retention_in_days = log_retention_days
     role = iam.Role(
@@ -88,6 +96,21 @@ def monitor_function(
         # Where an asynchronous invocation goes, intact, once its retries are spent.
         dead_letter_queue=dead_letter_queue,
         environment={"POWERTOOLS_SERVICE_NAME": "subnet-ip-monitor", "POWERTOOLS_LOG_LEVEL": "INFO", **environment},
+    )
+    if dead_letter_queue is not None:
+        # Lambda sends to the queue as the function's role; the queue is encrypted with the app key.
+        role.add_to_policy(key.through("sqs", "kms:GenerateDataKey", "kms:Decrypt"))
+    skip_check(
+        function,
+        "CKV_AWS_117",
+        "Not in a VPC on purpose: a function in a VPC takes an address from the subnets this app watches, and "
+        "it calls only AWS APIs (no private resources to reach).",
+    )
+    skip_check(
+        function,
+        "CKV_AWS_173",
+        "The environment holds names, ARNs, account ids and thresholds, no secret; Lambda encrypts it at rest "
+        "with an AWS-managed key, and a customer-managed one would add a KMS call to every cold start.",
     )
     return function, role
 

@@ -12,8 +12,11 @@ from constructs import Construct
 from infra.core.alarms import threshold_alarm
 from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
+from infra.core.dead_letters import DeadLetterQueue
 from infra.core.hub import HubDispatch, collector_role_name
+from infra.core.keys import AppKey
 from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
+from infra.core.scanners import skip_check
 from lambdas.core import contract
 from lambdas.core.settings import FAILURE_STREAK_TABLE, METRIC_NAMESPACE, MONITOR_MODE, READER_ROLE_NAME
 
@@ -48,7 +51,9 @@ class ScheduledCollector(Construct):
         reads: list[iam.PolicyStatement],
         why_any_resource: str,
         config: MonitorConfig,
+        key: AppKey,
         alerting: Alerting,
+        failed_runs: DeadLetterQueue,
         minutes: int | None = None,
         home_reads: list[iam.PolicyStatement] | None = None,
         hub: HubDispatch | None = None,
@@ -71,6 +76,7 @@ class ScheduledCollector(Construct):
                 FAILURE_STREAK_TABLE: hub.failure_streaks.table.table_name if hub else "",
                 **environment,
             },
+            key=key,
             timeout=timeout,
             memory_size=memory_size,
             log_retention_days=config.log_retention_days,
@@ -82,7 +88,16 @@ class ScheduledCollector(Construct):
             # heartbeat alarm says so. Hub mode: as many as the work queue's event source may run at once.
             reserved_concurrency=config.worker_concurrency if hub else 1,
             max_event_age=None if hub else Duration.seconds(min(MAX_EVENT_AGE_S, self.period.to_seconds())),
+            # Account mode: a run that failed, or was throttled until it expired, is kept there (and alarmed).
+            dead_letter_queue=None if hub else failed_runs.queue,
         )
+        if hub:
+            skip_check(
+                self.function,
+                "CKV_AWS_116",
+                "Hub mode: invoked synchronously by its work queue's event source, never asynchronously; a "
+                "message that fails 3 times goes to the hub-work dead-letter queue (alarmed).",
+            )
         # Account mode: read this account. Hub mode: read nothing here; assume the members' reader roles.
         self.reads_own_account = hub is None
         grant_read_and_publish(

@@ -58,3 +58,46 @@ def test_given_hub_mode_and_a_configured_cap_then_collectors_reserve_the_worker_
 def test_given_a_bad_event_handler_cap_then_synth_fails_naming_the_key(value):
     with pytest.raises(ConfigError, match="monitor:eventHandlerConcurrency"):
         config_from_context({**DEFAULT_CONTEXT, "monitor:eventHandlerConcurrency": value})
+
+
+def test_given_account_mode_then_the_other_functions_reserve_a_small_fixed_share(synthesized):
+    functions = _functions(synthesized)
+
+    assert {h: p["ReservedConcurrentExecutions"] for h, (_, p) in functions.items() if h not in COLLECTORS} == {
+        EVENT_HANDLER: 10,
+        "lambdas.alerts.handler.handler": 5,  # the composer: a burst is retried by EventBridge
+        "lambdas.alerts.digest_handler.handler": 1,
+        "lambdas.census.table_handler.handler": 5,  # dashboard refreshes at once
+    }
+    # Reserved in all (the README's arithmetic): 4 collectors + 10 + 5 + 1 + 5.
+    assert sum(p["ReservedConcurrentExecutions"] for _, p in functions.values()) == 25
+
+
+def test_given_account_mode_then_every_scheduled_function_keeps_a_failed_run_in_the_alarmed_failed_runs_queue(
+    synthesized,
+):
+    functions = _functions(synthesized)
+    (queue_id,) = [q for q in synthesized.of_type("AWS::SQS::Queue") if q.startswith("FailedRuns")]
+    scheduled = [*COLLECTORS, "lambdas.alerts.digest_handler.handler"]
+
+    for handler in scheduled:
+        assert functions[handler][1]["DeadLetterConfig"] == {"TargetArn": {"Fn::GetAtt": [queue_id, "Arn"]}}, handler
+    kept_elsewhere = {h for h, (_, p) in functions.items() if "DeadLetterConfig" in p} - set(scheduled)
+    assert kept_elsewhere == {EVENT_HANDLER, "lambdas.alerts.handler.handler"}  # their own dead-letter queues
+    (alarm,) = [
+        a["Properties"]
+        for a in synthesized.of_type("AWS::CloudWatch::Alarm").values()
+        if a["Properties"]["AlarmName"] == "SubnetIpMonitor-collector-runs-dead-letter-queue"
+    ]
+    assert alarm["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue_id, "QueueName"]}}]
+    assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (1, "GreaterThanOrEqualToThreshold")
+
+
+def test_given_hub_mode_then_the_dispatcher_keeps_a_failed_run_and_collectors_rely_on_their_work_queues(tmp_path):
+    hub = synthesize(tmp_path, **HUB_KEYS)
+    functions = _functions(hub)
+
+    assert "DeadLetterConfig" in functions["lambdas.core.dispatch.handler.handler"][1]
+    assert functions["lambdas.core.dispatch.handler.handler"][1]["ReservedConcurrentExecutions"] == 1
+    for handler in COLLECTORS:
+        assert "DeadLetterConfig" not in functions[handler][1], handler

@@ -46,6 +46,8 @@ def test_given_defaults_then_the_ecs_collector_may_only_read_ecs_and_instance_ty
         "logs:CreateLogStream",
         "logs:PutLogEvents",
         *publish_state,
+        # A failed or expired scheduled run goes to the failed-runs queue (encrypted: the same two key actions).
+        "sqs:SendMessage",
     }
     assert all(a.split(":")[1].startswith(("List", "Describe")) for a in ECS_READ_ACTIONS)
 

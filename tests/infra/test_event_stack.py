@@ -139,7 +139,9 @@ def test_given_defaults_then_the_incident_table_is_on_demand_expiring_encrypted_
 
 
 def test_given_defaults_then_the_dead_letter_queue_is_encrypted_ssl_only_and_alarmed(synthesized):
-    (queue_id, queue), *_ = synthesized.of_type("AWS::SQS::Queue").items()
+    (queue_id, queue), *_ = (
+        (i, q) for i, q in synthesized.of_type("AWS::SQS::Queue").items() if i.startswith("EventWatching")
+    )
     policies = [p["Properties"]["PolicyDocument"] for p in synthesized.of_type("AWS::SQS::QueuePolicy").values()]
     alarms = {
         a["Properties"]["AlarmName"]: a["Properties"] for a in synthesized.of_type("AWS::CloudWatch::Alarm").values()

@@ -212,6 +212,8 @@ def test_given_hub_mode_then_the_dispatchers_environment_validates_and_it_may_on
         "kms:Encrypt",
         "kms:ReEncrypt*",
         "kms:GenerateDataKey*",
+        # A failed or expired dispatch goes to the failed-runs queue (the key through SQS).
+        "kms:GenerateDataKey",
     }
 
 

@@ -66,9 +66,13 @@ def test_given_every_run_then_no_collector_keeps_state_or_may_touch_the_bucket_f
         assert _state_grants(every_run, function["Role"]) == [], name
         # The census writes its snapshot and the ECS collector its deployment fit with the key, in both modes.
         if name not in ("census", "ecs"):
-            actions = {a for s in _statements(every_run, function["Role"]) for a in _listed(s["Action"])}
+            statements = _statements(every_run, function["Role"])
+            actions = {a for s in statements for a in _listed(s["Action"])}
             assert "cloudwatch:PutMetricData" in actions
-            assert not any(a.startswith(("s3:", "kms:")) for a in actions), name
+            assert not any(a.startswith("s3:") for a in actions), name
+            # The key only for the failed-runs queue (through SQS), not for any state.
+            key_uses = [s for s in statements if any(a.startswith("kms:") for a in _listed(s["Action"]))]
+            assert [s["Condition"]["StringEquals"]["kms:ViaService"]["Fn::Join"][1][0] for s in key_uses] == ["sqs."]
 
 
 def test_given_either_mode_then_every_alarm_its_query_and_threshold_are_the_same(synthesized, every_run):

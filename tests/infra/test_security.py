@@ -1,5 +1,6 @@
 """Least privilege and encryption, read from every policy and resource of the synthesized template."""
 
+import json
 from typing import Any
 
 import pytest
@@ -14,10 +15,13 @@ EKS_ARN = "arn:<AWS::Partition>:eks:<AWS::Region>:<AWS::AccountId>"
 STATE_ACTIONS = ("s3:GetObject", "s3:PutObject")
 STATE_KEY_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey")
 KMS_USE = {"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"}
+# A failed or expired scheduled run kept in the failed-runs queue (encrypted with the app key, through SQS).
+FAILED_RUN = {"sqs:SendMessage": {"AWS::SQS::Queue"}}
 # The explicit allow-list: construct -> action -> the resource kinds it may name ("*" or a resource type).
 ALLOWED: dict[str, dict[str, set[str]]] = {
     "SubnetCollection": {
         **{a: {"AWS::Logs::LogGroup"} for a in LOGS},
+        **FAILED_RUN,
         "ec2:DescribeSubnets": {"*"},
         "cloudwatch:PutMetricData": {"*"},
         # Its at-risk publish state (monitor:publishMode at-risk, the default) and nothing else of the bucket.
@@ -26,6 +30,7 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
     },
     "EcsCollection": {
         **{a: {"AWS::Logs::LogGroup"} for a in LOGS},
+        **FAILED_RUN,
         **{a: {"*"} for a in ECS_READ_ACTIONS},
         "cloudwatch:PutMetricData": {"*"},
         **{a: {"AWS::S3::Bucket/publish-state/ecs/*"} for a in STATE_ACTIONS},
@@ -35,6 +40,7 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
     },
     "EniCensus": {
         **{a: {"AWS::Logs::LogGroup"} for a in LOGS},
+        **FAILED_RUN,
         **{a: {"*"} for a in CENSUS_READ_ACTIONS},
         "cloudwatch:PutMetricData": {"*"},
         # Its snapshots and its publish state only: no list or delete, and the key only through S3.
@@ -63,7 +69,7 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
         "dynamodb:PutItem": {"AWS::DynamoDB::Table"},
         "dynamodb:DeleteItem": {"AWS::DynamoDB::Table"},
         "sqs:SendMessage": {"AWS::SQS::Queue"},
-        **{a: {"AWS::KMS::Key"} for a in KMS_USE},
+        **{a: {"AWS::KMS::Key"} for a in (*KMS_USE, "kms:GenerateDataKey")},
     },
     "EventWatching": {
         **{a: {"AWS::Logs::LogGroup"} for a in LOGS},
@@ -75,7 +81,7 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
         "dynamodb:PutItem": {"AWS::DynamoDB::Table"},
         "dynamodb:DeleteItem": {"AWS::DynamoDB::Table"},
         "sqs:SendMessage": {"AWS::SQS::Queue"},
-        **{a: {"AWS::KMS::Key"} for a in KMS_USE},
+        **{a: {"AWS::KMS::Key"} for a in (*KMS_USE, "kms:GenerateDataKey")},
         # Free /28 blocks of the incident's subnet: the latest census snapshot, nothing else.
         "s3:GetObject": {"AWS::S3::Bucket/census/latest.json"},
     },
@@ -152,11 +158,28 @@ def test_given_the_key_policy_then_services_may_use_the_key_only_from_this_accou
     assert key["Properties"]["EnableKeyRotation"] is True
     assert key["DeletionPolicy"] == "Delete"
     assert key["Properties"]["PendingWindowInDays"] == 7
-    services = {s["Principal"]["Service"]: s for s in statements if "Service" in s["Principal"]}
-    assert sorted(services) == ["cloudwatch.amazonaws.com", "events.amazonaws.com"]
-    for statement in services.values():
+    services = {
+        json.dumps(s["Principal"]["Service"], sort_keys=True): s for s in statements if "Service" in s["Principal"]
+    }
+    logs_principal = json.dumps({"Fn::Join": ["", ["logs.", {"Ref": "AWS::Region"}, ".amazonaws.com"]]})
+    assert sorted(services) == sorted(['"cloudwatch.amazonaws.com"', '"events.amazonaws.com"', logs_principal])
+    for statement in (services['"cloudwatch.amazonaws.com"'], services['"events.amazonaws.com"']):
         assert statement["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
         assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+    # CloudWatch Logs of this region, for log groups of this account and region only (the encryption context).
+    logs = services[logs_principal]
+    assert logs["Action"] == ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+    (context_arn,) = logs["Condition"]["ArnLike"].values()
+    assert list(logs["Condition"]["ArnLike"]) == ["kms:EncryptionContext:aws:logs:arn"]
+    assert context_arn["Fn::Join"][1] == [
+        "arn:",
+        {"Ref": "AWS::Partition"},
+        ":logs:",
+        {"Ref": "AWS::Region"},
+        ":",
+        {"Ref": "AWS::AccountId"},
+        ":log-group:*",
+    ]
     # The rest is CDK's default: the account's own IAM policies decide (no other principal is named).
     others = [s for s in statements if "Service" not in s["Principal"]]
     assert [s["Principal"]["AWS"]["Fn::Join"][1][-1] for s in others] == [":root"]
@@ -200,11 +223,14 @@ def test_given_the_incident_table_then_it_uses_the_app_key(synthesized):
     }
 
 
-def test_given_every_log_group_then_it_has_the_retention_and_goes_with_the_stack(synthesized):
+def test_given_every_log_group_then_it_has_the_retention_the_app_key_and_goes_with_the_stack(synthesized):
+    (key_id,) = synthesized.of_type("AWS::KMS::Key")
     groups = synthesized.of_type("AWS::Logs::LogGroup").values()
 
     assert len(groups) == 8
     assert all(g["Properties"]["RetentionInDays"] == 30 and g["DeletionPolicy"] == "Delete" for g in groups)
+    # (GetAtt also orders the key, and its policy, before the log groups.)
+    assert all(g["Properties"]["KmsKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]} for g in groups)
 
 
 def _alarms(synthesized) -> dict[str, dict[str, Any]]:

@@ -135,13 +135,18 @@ def test_given_defaults_then_the_collector_reads_subnets_and_writes_only_its_nam
     assert actions == [
         "cloudwatch:PutMetricData",
         "ec2:DescribeSubnets",
-        # The at-risk publish mode's state (the default; tests/infra/test_publish_modes.py has every-run).
+        # The at-risk publish mode's state through S3 (the default; tests/infra/test_publish_modes.py has
+        # every-run), and the failed-runs queue through SQS.
         "kms:Decrypt",
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
         "kms:GenerateDataKey",
         "logs:CreateLogStream",
         "logs:PutLogEvents",
         "s3:GetObject",
         "s3:PutObject",
+        # A failed or expired scheduled run goes to the failed-runs queue.
+        "sqs:SendMessage",
     ]
     put = next(s for s in statements if s["Action"] == "cloudwatch:PutMetricData")
     assert put["Condition"] == {"StringEquals": {"cloudwatch:namespace": "SubnetIpMonitor"}}
