@@ -1,4 +1,4 @@
-"""`subnet-ip-monitor report | plan`: parse the command line, run it, print; nothing else lives here."""
+"""`subnet-ip-monitor report | plan | replay`: parse the command line, run it, print; nothing else lives here."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 import boto3
 from botocore.exceptions import NoCredentialsError, NoRegionError
@@ -17,6 +18,16 @@ from cli.instance_types import instance_limits
 from cli.plan import PlanError, PlanInputs, plan_subnets
 from cli.readonly import CallLog, watch_read_only
 from cli.render import as_csv, as_json, as_table
+from cli.replay import (
+    STAYS,
+    ReplayError,
+    lambda_invoker,
+    load_corrections,
+    render,
+    replay_kept_events,
+    save_events,
+    stack_outputs,
+)
 from cli.report import account_of, enabled_regions, read_region
 from lambdas.core.contract import DEFAULT_NAMESPACE
 from lambdas.core.errors import AWS_ERRORS
@@ -34,12 +45,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "plan":
             return _plan(args)
+        if args.command == "replay":
+            return _replay(args)
         return _report(args)
     except PlanError as err:
         print(f"subnet-ip-monitor plan: {err}", file=sys.stderr)
         return 2
     except (NoCredentialsError, NoRegionError) as err:
-        print(f"subnet-ip-monitor report: {err} (use --profile and --region, or --demo)", file=sys.stderr)
+        print(f"subnet-ip-monitor {args.command}: {err} (use --profile and --region)", file=sys.stderr)
+        return 1
+    except ReplayError as err:
+        print(f"subnet-ip-monitor replay: {err}", file=sys.stderr)
         return 1
 
 
@@ -77,6 +93,20 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--prefix-delegation", action="store_true", help="EKS VPC CNI prefix delegation")
     plan.add_argument("--profile", help="AWS profile for DescribeInstanceTypes (else the shipped table)")
     plan.add_argument("--format", choices=("text", "json"), default="text")
+
+    replay = commands.add_parser(
+        "replay", help="send the events kept in the events dead-letter queue through the deployed handler again"
+    )
+    replay.add_argument("--dry-run", action="store_true", help="list each kept event and why; send nothing")
+    replay.add_argument("--stack", default="SubnetIpMonitor", help="the monitor's stack (its outputs name both)")
+    replay.add_argument("--queue-url", help="the events dead-letter queue (instead of the stack's output)")
+    replay.add_argument("--function-name", help="the event handler (instead of the stack's output)")
+    replay.add_argument("--save", type=Path, metavar="DIR", help="write each kept event to DIR/<message id>.json")
+    replay.add_argument(
+        "--from", dest="corrections", type=Path, metavar="DIR", help="replay DIR's corrected events in their place"
+    )
+    replay.add_argument("--profile", help="AWS profile (default: the usual credential chain)")
+    replay.add_argument("--region", help="the stack's region")
     return parser
 
 
@@ -107,6 +137,28 @@ def _plan(args: argparse.Namespace) -> int:
             f"{args.azs} AZs"
         )
     return 0
+
+
+def _replay(args: argparse.Namespace) -> int:
+    session = boto3.Session(profile_name=args.profile, region_name=args.region)
+    function_name, queue_url = args.function_name, args.queue_url
+    if not (function_name and queue_url):
+        found = stack_outputs(session.client("cloudformation"), args.stack)
+        function_name, queue_url = function_name or found[0], queue_url or found[1]
+    corrections = load_corrections(args.corrections) if args.corrections else None
+    results = replay_kept_events(
+        session.client("sqs"),
+        queue_url,
+        lambda_invoker(session.client("lambda"), function_name),
+        dry_run=args.dry_run,
+        corrections=corrections,
+    )
+    print(render(results, dry_run=args.dry_run))
+    if args.save:
+        paths = save_events([r.kept for r in results], args.save)
+        print(f"Saved {len(paths)} event(s) to {args.save}/ (correct one, then: replay --from {args.save})")
+    # A replay that left an event it was asked to replay exits 1 (scripts notice); a listing always 0.
+    return 1 if any(r.state == STAYS for r in results) and not args.dry_run else 0
 
 
 def _report(args: argparse.Namespace) -> int:

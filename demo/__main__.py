@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import boto3
 from moto import mock_aws
 
 from app import STACK_NAME
+from cli.replay import load_corrections, render, replay_kept_events, save_events
 from demo.account import HISTORY, seed_demo_account, seed_deployment_services
 from demo.events import Burst, incident_burst, matching_rule
 from demo.organization import run_organization_demo
@@ -134,7 +136,7 @@ def main() -> None:
             network.subnet_ids["eks-1a"],
             start=datetime.now(UTC) - timedelta(minutes=10),
         )
-        _replay_events(incident_burst(burst), resources, cloudwatch, config)
+        _deliver_events(incident_burst(burst), resources, cloudwatch, config)
         print(
             "(moto does not evaluate alarms or send email; the demo applies the alarm thresholds to the "
             "metrics it read back. In AWS the alarms send these to the SNS topic.)"
@@ -339,7 +341,7 @@ def _print_clusters(
         print(f"  Alarms that would fire: {', '.join(alarms) or 'none'}")
 
 
-def _replay_events(
+def _deliver_events(
     events: list[dict[str, Any]], resources: EventResources, cloudwatch: Any, config: MonitorConfig
 ) -> None:
     """Deliver each event as the rules would (moto never invokes Lambda targets), then show the outcome."""
@@ -373,15 +375,11 @@ def _replay_events(
         f"{contract.IP_EXHAUSTION_EVENTS.name} read back (Sum): "
         + ", ".join(f"{reason}={count:.0f}" for reason, count in counts.items())
     )
-    dead_letters = drain_queue(boto3.client("sqs", region_name=REGION), resources.dead_letter_queue_url)
-    print(
-        f"{contract.UNPARSED_EVENTS.name} read back: {unparsed:.0f}; dead-letter queue: {len(dead_letters)} message(s)"
-    )
-    for message in dead_letters:
-        print(
-            f"  kept intact: event {message['MessageAttributes']['EventId']['StringValue']}: "
-            f"{message['MessageAttributes']['Reason']['StringValue']}"
-        )
+    sqs = boto3.client("sqs", region_name=REGION)
+    print(f"{contract.UNPARSED_EVENTS.name} read back: {unparsed:.0f}")
+    print("\n$ subnet-ip-monitor replay --dry-run   (in process: the handler is called directly)")
+    dead_letters = replay_kept_events(sqs, resources.dead_letter_queue_url, _in_process_handler, dry_run=True)
+    print(render(dead_letters, dry_run=True))
     firing = []
     if sum(counts.values()) >= 1:
         firing.append(f"ip-exhaustion-events ({sum(counts.values()):.0f} events >= 1 in 5 min)")
@@ -396,6 +394,49 @@ def _replay_events(
         print(f"Subject: {email['Subject']}\n")
         print(email["Message"].rstrip())
     print("=" * 100)
+    _replay_corrected(sqs, resources, cloudwatch, config)
+
+
+def _in_process_handler(payload: dict[str, Any]) -> dict[str, Any]:
+    """The event handler called in this process, as the replay command invokes the deployed one."""
+    from lambdas.events import handler as exhaustion_events  # noqa: PLC0415
+
+    return exhaustion_events.handler(payload, CONTEXT)  # type: ignore[arg-type]
+
+
+def _replay_corrected(sqs: Any, resources: EventResources, cloudwatch: Any, config: MonitorConfig) -> None:
+    """What an on-call engineer does with the kept event: save it, correct it, replay it; then read it back."""
+    exhaustion_before = total_over_series(cloudwatch, config.namespace, contract.IP_EXHAUSTION_EVENTS.name, {})
+    with tempfile.TemporaryDirectory() as directory:
+        saved = Path(directory) / "kept"
+        kept = [
+            r.kept for r in replay_kept_events(sqs, resources.dead_letter_queue_url, _in_process_handler, dry_run=True)
+        ]
+        (path, *_) = save_events(kept, saved)
+        print(f"\n$ subnet-ip-monitor replay --dry-run --save kept/   -> kept/{path.name}")
+        event = json.loads(path.read_text())
+        # The correction: the cluster is the one the task ARN names (.../task/<cluster>/<task id>).
+        region, account, cluster = event["region"], event["account"], event["detail"]["taskArn"].split("/")[1]
+        event["detail"]["clusterArn"] = f"arn:aws:ecs:{region}:{account}:cluster/{cluster}"
+        path.write_text(json.dumps(event, indent=2))
+        print(f"(corrected by hand: detail.clusterArn = {event['detail']['clusterArn']}, from its taskArn)")
+        print("$ subnet-ip-monitor replay --from kept/")
+        results = replay_kept_events(
+            sqs,
+            resources.dead_letter_queue_url,
+            _in_process_handler,
+            dry_run=False,
+            corrections=load_corrections(saved),
+        )
+    print(render(results, dry_run=False))
+    exhaustion_after = total_over_series(cloudwatch, config.namespace, contract.IP_EXHAUSTION_EVENTS.name, {})
+    left = replay_kept_events(sqs, resources.dead_letter_queue_url, _in_process_handler, dry_run=True)
+    emails = drain_queue(sqs, resources.inbox_url)
+    print(
+        f"Read back: {contract.IP_EXHAUSTION_EVENTS.name} {exhaustion_before:.0f} -> {exhaustion_after:.0f} (the "
+        f"event is counted now, once); emails sent by the replay: {len(emails)} (its incident was emailed "
+        f"already); dead-letter queue: {len(left)} message(s)."
+    )
 
 
 def _print_census(s3: Any, network: SeededNetwork, seeded: CensusConsumers) -> None:

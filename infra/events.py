@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from aws_cdk import Duration
+from aws_cdk import CfnOutput, Duration, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
@@ -31,6 +31,7 @@ from lambdas.core.settings import (
 )
 from lambdas.events.kinds import registry
 from lambdas.events.model import EventKind
+from lambdas.events.replay import HANDLER_OUTPUT, POLICY_OUTPUT, QUEUE_OUTPUT
 
 # The exhaustion alarm looks at 5 minutes whatever the collectors' schedule: an event is news at once.
 EVENT_ALARM_PERIOD = Duration.minutes(5)
@@ -164,6 +165,7 @@ class EventWatching(Construct):
                 )
                 for kind in self.kinds
             ]
+        self._replay_access(key)
         self.alarms = [
             query_alarm(
                 self,
@@ -197,6 +199,31 @@ class EventWatching(Construct):
                 alerting=alerting,
             ),
         ]
+
+    def _replay_access(self, key: AppKey) -> None:
+        """What `subnet-ip-monitor replay` needs, as a managed policy for the people who run it (attached to no
+        role here), and the stack outputs it finds the handler and the dead-letter queue by."""
+        stack = Stack.of(self)
+        policy = iam.ManagedPolicy(
+            self,
+            "ReplayPolicy",
+            description="Subnet IP Monitor: read, replay and delete the events kept in its dead-letter queue",
+            statements=[
+                iam.PolicyStatement(
+                    actions=["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"],
+                    resources=[self.dead_letters.queue.queue_arn],
+                ),
+                key.through("sqs", "kms:Decrypt"),
+                iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[self.function.function_arn]),
+                iam.PolicyStatement(actions=["cloudformation:DescribeStacks"], resources=[stack.stack_id]),
+            ],
+        )
+        for output_id, value in (
+            (HANDLER_OUTPUT, self.function.function_name),
+            (QUEUE_OUTPUT, self.dead_letters.queue.queue_url),
+            (POLICY_OUTPUT, policy.managed_policy_arn),
+        ):
+            CfnOutput(self, output_id, value=value).override_logical_id(output_id)
 
     def dashboard_section(self) -> Section:
         """Exhaustion events by reason, and the events not handled."""

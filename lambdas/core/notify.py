@@ -59,11 +59,12 @@ class Notifier:
             self.record(err)
         return why
 
-    def keep(self, raw: Any, why: str, message_id: str) -> None:
-        """Put raw, intact, in the dead-letter queue with why; raise if even that fails (Lambda retries)."""
+    def keep(self, raw: Any, why: str, message_id: str, *, counted: str | None = None) -> None:
+        """Put raw, intact, in the dead-letter queue with why (and counted: the metric its point went to, if
+        any); raise if even that fails (Lambda retries)."""
         try:
             keep_in_dead_letter_queue(
-                self.target.client("sqs"), self.settings.dead_letter_queue_url, raw, why, message_id
+                self.target.client("sqs"), self.settings.dead_letter_queue_url, raw, why, message_id, counted=counted
             )
         except DeadLetterError:
             # Raising makes Lambda retry the invocation and, after its retries, send it to the function's

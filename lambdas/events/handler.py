@@ -10,6 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from lambdas.core.settings import load_settings
 from lambdas.core.targets import own_target
 from lambdas.events.pipeline import handle_exhaustion_event
+from lambdas.events.replay import unwrap
 from lambdas.events.settings import EventHandlerSettings
 
 logger = Logger()
@@ -19,4 +20,5 @@ logger = Logger()
 def handler(event: Any, context: LambdaContext) -> dict[str, Any]:
     """Count the event, email its incident once per window, and return what became of it."""
     settings = load_settings(EventHandlerSettings)
-    return asdict(handle_exhaustion_event(event, own_target(context), settings, datetime.now(UTC)))
+    raw, replay = unwrap(event)
+    return asdict(handle_exhaustion_event(raw, own_target(context), settings, datetime.now(UTC), replay))

@@ -29,6 +29,7 @@ from lambdas.events.email import SubnetNow, render_email
 from lambdas.events.errors import UnparsableEvent
 from lambdas.events.model import EventKind, Incident
 from lambdas.events.parsing import recognise
+from lambdas.events.replay import Replay
 from lambdas.events.settings import EventHandlerSettings
 
 logger = Logger(child=True)
@@ -39,10 +40,11 @@ class EventOutcome:
     """What became of one event; returned by the handler and logged."""
 
     event_id: str
-    status: str  # unparsed | ignored | duplicate | notified | dead-lettered
+    status: str  # unparsed | ignored | duplicate | notified | dead-lettered | failed (a replay not finished)
     reason: str | None = None
     incident: str | None = None
     problems: list[dict[str, str]] = field(default_factory=list)
+    why: str | None = None  # why it was kept (or, replayed, why it would be kept again)
 
 
 @dataclass
@@ -54,6 +56,8 @@ class EventHandling:
     settings: EventHandlerSettings
     now: datetime
     outcome: EventOutcome
+    replay: Replay | None = None
+    counted: bool = False  # its IpExhaustionEvents point was published (now, or when it was first handled)
 
     def record(self, err: AwsCallError) -> None:
         """Keep a failed call with its context and log it; the event goes on."""
@@ -63,12 +67,23 @@ class EventHandling:
             "AWS call failed while handling an event", extra={"event_id": self.outcome.event_id, "failure": problem}
         )
 
-    def count(self, point: MetricPoint) -> None:
-        """One data point for this event; a failed PutMetricData does not stop the email."""
+    def count(self, point: MetricPoint) -> bool:
+        """One data point for this event (True if published); a failed PutMetricData does not stop the email."""
         try:
             put_metric_batch(self.target.client("cloudwatch"), self.settings.metric_namespace, [point], self.now)
         except AwsCallError as err:
             self.record(err)
+            return False
+        return True
+
+    def count_exhaustion(self, incident: Incident) -> None:
+        """IpExhaustionEvents for the incident's account and reason, unless a replayed event was counted before."""
+        if self.replay is not None and self.replay.counted:
+            self.counted = True
+            return
+        # The account the event happened in (a member's, in hub mode), not the account that handles it.
+        exhausted_in = {contract.ACCOUNT_ID: incident.origin.account, contract.REASON: incident.reason}
+        self.counted = self.count(contract.IP_EXHAUSTION_EVENTS.point(1, exhausted_in))
 
     @property
     def notifier(self) -> Notifier:
@@ -138,8 +153,15 @@ class EventHandling:
             self.keep(why)
 
     def keep(self, why: str) -> None:
-        """Put the event, intact, in the dead-letter queue with why; raise if even that fails."""
-        self.notifier.keep(self.raw, why, self.outcome.event_id)
+        """Put the event, intact, in the dead-letter queue with why; raise if even that fails.
+
+        A replayed event is not kept again: the queue still holds it, and the replay leaves it there."""
+        self.outcome.why = why
+        if self.replay is not None:
+            self.outcome.status = "failed" if self.outcome.status != "unparsed" else "unparsed"
+            return
+        counted = contract.IP_EXHAUSTION_EVENTS.name if self.counted else None
+        self.notifier.keep(self.raw, why, self.outcome.event_id, counted=counted)
         if self.outcome.status != "unparsed":
             self.outcome.status = "dead-lettered"
 
@@ -178,24 +200,28 @@ class EventHandling:
             return SubnetNow(None, f"the member's reader role could not be assumed: {err.code}")
 
 
-def handle_exhaustion_event(raw: Any, target: Target, settings: EventHandlerSettings, now: datetime) -> EventOutcome:
-    """Handle one event as EventBridge delivers it; target is where the handler runs (its writes and lookups)."""
+def handle_exhaustion_event(
+    raw: Any, target: Target, settings: EventHandlerSettings, now: datetime, replay: Replay | None = None
+) -> EventOutcome:
+    """Handle one event as EventBridge delivers it (or as `subnet-ip-monitor replay` sends a kept one again);
+    target is where the handler runs (its writes and lookups)."""
     try:
         recognised = recognise(raw)
     except UnparsableEvent as err:
-        handling = EventHandling(raw, target, settings, now, EventOutcome(err.event_id, "unparsed"))
-        logger.error(
-            "unparsable event: counted and kept in the dead-letter queue",
-            extra={"event_id": err.event_id, "why": err.reason},
-        )
-        handling.count(contract.UNPARSED_EVENTS.point(1))
+        handling = EventHandling(raw, target, settings, now, EventOutcome(err.event_id, "unparsed"), replay)
+        if replay is None:
+            logger.error(
+                "unparsable event: counted and kept in the dead-letter queue",
+                extra={"event_id": err.event_id, "why": err.reason},
+            )
+            handling.count(contract.UNPARSED_EVENTS.point(1))
         handling.keep(f"unparsed: {err.reason}")
         return handling.outcome
     incident = recognised.incident
     if incident is None:
         logger.info("event matched a rule but reports no exhaustion; ignored", extra={"event_id": recognised.event.id})
         return EventOutcome(recognised.event.id, "ignored")
-    handling = EventHandling(raw, target, settings, now, EventOutcome(recognised.event.id, "duplicate"))
+    handling = EventHandling(raw, target, settings, now, EventOutcome(recognised.event.id, "duplicate"), replay)
     if incident.deployment_id is not None:
         checked = handling.deployment_fit(incident)
         if checked is None:
@@ -208,9 +234,7 @@ def handle_exhaustion_event(raw: Any, target: Target, settings: EventHandlerSett
     incident, subnet_now = handling.settle(incident)
     outcome = handling.outcome
     outcome.reason, outcome.incident = incident.reason, incident.dedupe_key
-    # The account the event happened in (a member's, in hub mode), not the account that handles it.
-    exhausted_in = {contract.ACCOUNT_ID: incident.origin.account, contract.REASON: incident.reason}
-    handling.count(contract.IP_EXHAUSTION_EVENTS.point(1, exhausted_in))
+    handling.count_exhaustion(incident)
     if handling.claim(incident):
         handling.notify(recognised.kind, incident, subnet_now)
     logger.info("exhaustion event handled", extra={"outcome": asdict(outcome)})

@@ -1,5 +1,5 @@
-"""Faults injected below botocore's retry logic (a `before-send` hook answers instead of moto), so the
-project's real retry configuration is what handles them; everything else is moto.
+"""Faults injected below botocore's retry logic (tests/support/faults.py), so the project's real retry
+configuration is what handles them; everything else is moto.
 
 botocore's Stubber answers before retries happen, so it cannot show that throttling is retried; this can.
 botocore calls every `before-send` handler and takes the first answer, so moto's handler is told to skip
@@ -10,14 +10,10 @@ must not have stored anything).
 from __future__ import annotations
 
 import json
-import types
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from botocore.awsrequest import AWSResponse
-from moto.core.botocore_stubber import BotocoreStubber
 
 from lambdas.core.run import Deadline
 from lambdas.core.targets import Target, own_target
@@ -26,9 +22,9 @@ from lambdas.ecs.settings import EcsCollectorSettings
 from lambdas.subnets.pipeline import collect_subnets
 from lambdas.subnets.settings import SubnetCollectorSettings
 from tests.integration.conftest import ACCOUNT_ID, NAMESPACE, published_series
+from tests.support.faults import Faults
 from tests.support.lambda_context import LocalLambdaContext, function_arn
 from tests.support.publishing import ECS_DOCUMENTS, EVERY_RUN
-from tests.support.responses import canned_response
 from tests.support.scenario import ECS_PLANS, REGION, seed_ecs_cluster, seed_network
 
 pytestmark = pytest.mark.usefixtures("aws")
@@ -49,45 +45,9 @@ ECS_DENIED = (400, b'{"__type": "AccessDeniedException", "message": "not authori
 SERVER_ERROR = (500, b"")
 
 
-class Faults:
-    """Answer chosen calls with an error before moto sees them; count every attempt."""
-
-    def __init__(self, client: Any, operation: str, fault: tuple[int, bytes], when: Callable[[int, bytes], bool]):
-        self.attempts = 0
-        self.injected = 0
-        self._fault = fault
-        self._when = when
-        client.meta.events.register_first(f"before-send.{client.meta.service_model.service_name}.{operation}", self)
-
-    def __call__(self, request: Any, **_: Any) -> AWSResponse | None:
-        self.attempts += 1
-        body = request.body if isinstance(request.body, bytes) else str(request.body or "").encode()
-        if not self._when(self.attempts, body):
-            return None
-        self.injected += 1
-        request.fault_injected = True  # read by _moto_skips_faulted_requests
-        status, payload = self._fault
-        return canned_response(request.url, status, {}, payload)
-
-
 @pytest.fixture(autouse=True)
-def _moto_skips_faulted_requests(monkeypatch):
-    moto_answer = BotocoreStubber.__call__
-
-    def answer_unless_faulted(stubber, event_name, request, **kwargs):
-        if getattr(request, "fault_injected", False):
-            return None
-        return moto_answer(stubber, event_name, request, **kwargs)
-
-    monkeypatch.setattr(BotocoreStubber, "__call__", answer_unless_faulted)
-
-
-@pytest.fixture
-def sleeps(monkeypatch) -> list[float]:
-    """botocore's backoff delays, recorded instead of slept."""
-    recorded: list[float] = []
-    monkeypatch.setattr("botocore.endpoint.time", types.SimpleNamespace(sleep=recorded.append, time=lambda: 0.0))
-    return recorded
+def _faults_skip_moto(moto_skips_faulted_requests):
+    """Every test here injects faults."""
 
 
 @pytest.fixture
