@@ -274,3 +274,35 @@ def test_given_every_function_then_its_errors_and_throttles_alarm_to_the_topic(s
     assert all(a["AlarmActions"] == [{"Ref": topic_id}] for a in direct.values())
     routed = set(alarms) - set(direct)
     assert all("GROUP BY" in alarms[name]["Metrics"][0]["Expression"] for name in routed)
+
+
+def test_given_the_replay_policy_then_it_reads_and_deletes_the_events_queue_invokes_the_handler_and_nothing_else(
+    synthesized,
+):
+    resources = synthesized.resources
+    (policy,) = synthesized.of_type("AWS::IAM::ManagedPolicy").values()
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+
+    granted = {
+        (action, _resource_kind(resource, resources))
+        for s in statements
+        for action in _listed(s["Action"])
+        for resource in _listed(s["Resource"])
+    }
+    assert granted == {
+        ("sqs:ReceiveMessage", "AWS::SQS::Queue"),
+        ("sqs:DeleteMessage", "AWS::SQS::Queue"),
+        ("sqs:ChangeMessageVisibility", "AWS::SQS::Queue"),
+        ("kms:Decrypt", "AWS::KMS::Key"),
+        ("lambda:InvokeFunction", "AWS::Lambda::Function"),
+        ("cloudformation:DescribeStacks", "<AWS::StackId>"),  # this stack's outputs
+    }
+    queue = next(s for s in statements if "sqs:ReceiveMessage" in _listed(s["Action"]))
+    assert queue["Resource"]["Fn::GetAtt"][0].startswith("EventWatchingDeadLetters")
+    key_use = next(s for s in statements if s["Action"] == "kms:Decrypt")
+    assert key_use["Condition"]["StringEquals"]["kms:ViaService"]["Fn::Join"][1][0] == "sqs."
+    # Attached to nobody here: the people who replay attach it to their own role.
+    assert not {"Roles", "Users", "Groups"} & set(policy["Properties"])
+    outputs = synthesized.template.to_json()["Outputs"]
+    assert set(outputs) == {"EventHandlerName", "EventsDeadLetterQueueUrl", "ReplayPolicyArn"}
+    assert outputs["ReplayPolicyArn"]["Value"] == {"Ref": next(iter(synthesized.of_type("AWS::IAM::ManagedPolicy")))}

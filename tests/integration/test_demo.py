@@ -57,7 +57,19 @@ def test_given_the_seeded_network_when_the_demo_runs_then_the_full_task_subnet_i
         "ContainerInstanceRegistrationFailed=1, TaskPlacementEniExhausted=5, AutoScalingLaunchNoAddresses=0, "
         "EksNodegroupNoAddresses=0, NetworkInterfaceNoAddresses=1, PrefixBlocksExhausted=1" in out
     )
-    assert "UnparsedEvents read back: 1; dead-letter queue: 1 message(s)" in out
+    assert "UnparsedEvents read back: 1\n" in out
+    # The replay command on its one kept event: listed with why, corrected, replayed, counted once, no email.
+    assert re.search(
+        r"\$ subnet-ip-monitor replay --dry-run .*\n1 kept event\(s\) in the events dead-letter queue \(dry run: "
+        r"nothing sent\)\n.*\n    kept because: unparsed: TaskStateChange does not validate: detail.clusterArn: "
+        r"Field required\n    counted before: no\n    stays: still unparsable",
+        out,
+    )
+    assert "    replayed: the handler answered duplicate\n1 replayed and deleted, 0 left in the queue." in out
+    assert (
+        "Read back: IpExhaustionEvents 17 -> 18 (the event is counted now, once); emails sent by the replay: 0 "
+        "(its incident was emailed already); dead-letter queue: 0 message(s)." in out
+    )
     subjects = re.findall(r"^Subject: (.*)$", out, re.MULTILINE)
     # 6 incidents, the composer's alarm email, the digest, the deployment warning and the deployment-risk alarm
     # email, then the organization part's hub digest
