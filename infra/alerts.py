@@ -18,8 +18,8 @@ from infra.core.config import DIGEST_OFF, MonitorConfig
 from infra.core.dashboard import WIDTH, Section, heading, query_graph
 from infra.core.dead_letters import DeadLetterQueue
 from infra.core.expiring_table import ExpiringTable
+from infra.core.foundation import Foundation
 from infra.core.hub import ALERT_COMPOSER_ROLE_NAME, HubDispatch
-from infra.core.keys import AppKey
 from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
 from infra.core.notifying import grant_notify, notify_environment, organization_view_environment
 from infra.core.queries import MAX_SERIES_PER_QUERY, ranked
@@ -93,16 +93,14 @@ class Alerts(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        config: MonitorConfig,
-        key: AppKey,
-        alerting: Alerting,
-        failed_runs: DeadLetterQueue,
+        foundation: Foundation,
         incidents: ExpiringTable,
         snapshot_bucket: str,
         grant_snapshot_read: Callable[..., None],
         hub: HubDispatch | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        config, key, alerting = foundation.config, foundation.key, foundation.alerting
         self._config = config
         stack = Stack.of(self)
         self.forecaster = ScheduledCollector(
@@ -122,10 +120,7 @@ class Alerts(Construct):
             reads=[iam.PolicyStatement(actions=FORECASTER_TARGET_READS, resources=["*"])],
             home_reads=[iam.PolicyStatement(actions=HISTORY_READS, resources=["*"])],
             why_any_resource="ec2:DescribeSubnets, GetMetricData and ListMetrics support no resource-level permissions",
-            config=config,
-            key=key,
-            alerting=alerting,
-            failed_runs=failed_runs,
+            foundation=foundation,
             minutes=config.forecast_minutes,
             hub=hub,
         )
@@ -196,9 +191,7 @@ class Alerts(Construct):
             hub.grant_assume_readers(composer_role)
         # Hub mode: the census's per-member snapshots too (the contributor's account and region).
         grant_snapshot_read(composer_role, members=hub is not None, deployment_fit=True)
-        self.digest = self._digest(
-            config, key, alerting, snapshot_bucket, grant_snapshot_read, failed_runs=failed_runs, hub=hub
-        )
+        self.digest = self._digest(foundation, snapshot_bucket, grant_snapshot_read, hub=hub)
         self.functions: dict[str, lambda_.IFunction] = {COMPOSER: self.composer, FORECASTER: self.forecaster.function}
         if self.digest is not None:
             self.functions[DIGEST] = self.digest
@@ -220,17 +213,15 @@ class Alerts(Construct):
 
     def _digest(
         self,
-        config: MonitorConfig,
-        key: AppKey,
-        alerting: Alerting,
+        foundation: Foundation,
         snapshot_bucket: str,
         grant_snapshot_read: Callable[..., None],
         *,
-        failed_runs: DeadLetterQueue,
         hub: HubDispatch | None,
     ) -> lambda_.Function | None:
         """The weekly digest on its schedule, unless monitor:digestSchedule is off. In hub mode it reads the
         subnets from every target's census snapshot (no member reads of its own) and names failing targets."""
+        config, key, alerting = foundation.config, foundation.key, foundation.alerting
         if config.digest_schedule == DIGEST_OFF:
             return None
         function, role = monitor_function(
@@ -255,7 +246,7 @@ class Alerts(Construct):
             retry_attempts=2,
             reserved_concurrency=1,  # once a week; never two at once
             # After its retries a failed digest is kept with the collectors' failed runs (and alarmed).
-            dead_letter_queue=failed_runs.queue,
+            dead_letter_queue=foundation.failed_runs.queue,
         )
         grant_read_and_publish(
             function,

@@ -12,10 +12,9 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from infra.core.alarms import query_alarm
-from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
 from infra.core.dashboard import WIDTH, Section, heading, query_graph
-from infra.core.dead_letters import DeadLetterQueue
+from infra.core.foundation import Foundation
 from infra.core.hub import HubDispatch
 from infra.core.keys import AppKey
 from infra.core.lambda_defaults import monitor_function
@@ -85,13 +84,11 @@ class EniCensus(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        config: MonitorConfig,
-        key: AppKey,
-        alerting: Alerting,
-        failed_runs: DeadLetterQueue,
+        foundation: Foundation,
         hub: HubDispatch | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        config, key, alerting = foundation.config, foundation.key, foundation.alerting
         self._config = config
         self._key = key
         self.bucket = s3.Bucket(
@@ -146,10 +143,7 @@ class EniCensus(Construct):
                 "EC2 describe calls, GetSubnetCidrReservations and eks:ListClusters support no resource-level "
                 "permissions"
             ),
-            config=config,
-            key=key,
-            alerting=alerting,
-            failed_runs=failed_runs,
+            foundation=foundation,
             minutes=config.census_minutes,
             hub=hub,
         )

@@ -8,12 +8,9 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from infra.core.alarms import query_alarm
-from infra.core.alerting import Alerting
-from infra.core.config import MonitorConfig
 from infra.core.dashboard import WIDTH, Section, heading, query_graph, query_series
-from infra.core.dead_letters import DeadLetterQueue
+from infra.core.foundation import Foundation
 from infra.core.hub import HubDispatch
-from infra.core.keys import AppKey
 from infra.core.publishing import PublishStateStore
 from infra.core.queries import MAX_SERIES_PER_QUERY, ranked, schema
 from infra.core.scheduled_collector import ScheduledCollector
@@ -70,14 +67,12 @@ class EcsCollection(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        config: MonitorConfig,
-        key: AppKey,
-        alerting: Alerting,
-        failed_runs: DeadLetterQueue,
+        foundation: Foundation,
         publish_state: PublishStateStore,
         hub: HubDispatch | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        config, alerting = foundation.config, foundation.alerting
         self._config = config
         self.collector = ScheduledCollector(
             self,
@@ -99,10 +94,7 @@ class EcsCollection(Construct):
                 "autoscaling:DescribeAutoScalingGroups support no resource scoping, and the clusters, services and "
                 "capacity providers are discovered at run time"
             ),
-            config=config,
-            key=key,
-            alerting=alerting,
-            failed_runs=failed_runs,
+            foundation=foundation,
             hub=hub,
         )
         publish_state.grant(self.collector.role, COLLECTOR)

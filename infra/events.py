@@ -13,11 +13,11 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from infra.core.alarms import query_alarm, threshold_alarm
-from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
 from infra.core.dashboard import WIDTH, Section, heading, query_series
 from infra.core.dead_letters import DeadLetterQueue
 from infra.core.expiring_table import ExpiringTable
+from infra.core.foundation import Foundation
 from infra.core.hub import EVENT_HANDLER_ROLE_NAME, HubDispatch
 from infra.core.keys import AppKey
 from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
@@ -80,9 +80,7 @@ class EventWatching(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        config: MonitorConfig,
-        key: AppKey,
-        alerting: Alerting,
+        foundation: Foundation,
         incidents: ExpiringTable,
         snapshot_bucket: str,
         grant_snapshot_read: Callable[[iam.IRole], None],
@@ -90,6 +88,7 @@ class EventWatching(Construct):
         hub: HubDispatch | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        config, key, alerting = foundation.config, foundation.key, foundation.alerting
         self._config = config
         self.dead_letters = DeadLetterQueue(
             self,

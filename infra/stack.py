@@ -17,6 +17,7 @@ from infra.core.config import MonitorConfig
 from infra.core.dashboard import MonitorDashboard, Section
 from infra.core.dead_letters import DeadLetterQueue
 from infra.core.expiring_table import ExpiringTable
+from infra.core.foundation import Foundation
 from infra.core.health import MonitorHealth
 from infra.core.hub import HubDispatch, MemberEventBus
 from infra.core.keys import AppKey
@@ -83,44 +84,27 @@ class SubnetIpMonitorStack(Stack):
                 "fix the cause, purge the queue."
             ),
         )
-        hub = (
-            HubDispatch(self, "Hub", config=config, key=key, alerting=alerting, failed_runs=failed_runs)
-            if config.is_hub
-            else None
-        )
+        foundation = Foundation(config, key, alerting, failed_runs)
+        hub = HubDispatch(self, "Hub", foundation=foundation) if config.is_hub else None
         member_bus = MemberEventBus(self, "MemberEvents", config=config).bus if config.is_hub else None
         if config.deploy_members_with_stack_set:
             MemberStackSet(self, "Members", config=config)
-        census = EniCensus(
-            self, "EniCensus", config=config, key=key, alerting=alerting, failed_runs=failed_runs, hub=hub
-        )
+        census = EniCensus(self, "EniCensus", foundation=foundation, hub=hub)
         self.capabilities: list[Capability] = [
-            SubnetCollection(
-                self,
-                "SubnetCollection",
-                config=config,
-                key=key,
-                alerting=alerting,
-                failed_runs=failed_runs,
-                publish_state=census.publish_state,
-                hub=hub,
-            ),
-            EcsCollection(
-                self,
-                "EcsCollection",
-                config=config,
-                key=key,
-                alerting=alerting,
-                failed_runs=failed_runs,
-                publish_state=census.publish_state,
-                hub=hub,
+            *(
+                collection(
+                    self,
+                    collection.__name__,
+                    foundation=foundation,
+                    publish_state=census.publish_state,
+                    hub=hub,
+                )
+                for collection in (SubnetCollection, EcsCollection)
             ),
             EventWatching(
                 self,
                 "EventWatching",
-                config=config,
-                key=key,
-                alerting=alerting,
+                foundation=foundation,
                 incidents=incidents,
                 snapshot_bucket=census.bucket.bucket_name,
                 # Hub mode: the census's per-member snapshots too (the incident's account and region).
@@ -135,10 +119,7 @@ class SubnetIpMonitorStack(Stack):
             Alerts(
                 self,
                 "Alerts",
-                config=config,
-                key=key,
-                alerting=alerting,
-                failed_runs=failed_runs,
+                foundation=foundation,
                 incidents=incidents,
                 snapshot_bucket=census.bucket.bucket_name,
                 grant_snapshot_read=census.grant_snapshot_read,

@@ -11,9 +11,8 @@ from infra.core.alarms import query_alarm
 from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
 from infra.core.dashboard import Section, heading, query_graph
-from infra.core.dead_letters import DeadLetterQueue
+from infra.core.foundation import Foundation
 from infra.core.hub import HubDispatch
-from infra.core.keys import AppKey
 from infra.core.publishing import PublishStateStore
 from infra.core.queries import MAX_SERIES_PER_QUERY, ranked, schema
 from infra.core.scheduled_collector import ScheduledCollector
@@ -95,14 +94,12 @@ class SubnetCollection(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        config: MonitorConfig,
-        key: AppKey,
-        alerting: Alerting,
-        failed_runs: DeadLetterQueue,
+        foundation: Foundation,
         publish_state: PublishStateStore,
         hub: HubDispatch | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        config, alerting = foundation.config, foundation.alerting
         self._config = config
         self.collector = ScheduledCollector(
             self,
@@ -121,10 +118,7 @@ class SubnetCollection(Construct):
             memory_size=256,
             reads=[iam.PolicyStatement(actions=SUBNET_READS, resources=["*"])],
             why_any_resource="ec2:DescribeSubnets supports no resource-level permissions",
-            config=config,
-            key=key,
-            alerting=alerting,
-            failed_runs=failed_runs,
+            foundation=foundation,
             hub=hub,
         )
         publish_state.grant(self.collector.role, COLLECTOR)

@@ -16,11 +16,10 @@ from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from infra.core.alerting import Alerting
 from infra.core.config import MonitorConfig
 from infra.core.dead_letters import DeadLetterQueue
 from infra.core.expiring_table import ExpiringTable
-from infra.core.keys import AppKey
+from infra.core.foundation import Foundation
 from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
 from lambdas.core.aws.dynamodb import STREAK_KEY
 from lambdas.core.dispatch.settings import MEMBER_ACCOUNTS, MONITOR_REGIONS, ORGANIZATION_UNIT_IDS
@@ -94,12 +93,10 @@ class HubDispatch(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        config: MonitorConfig,
-        key: AppKey,
-        alerting: Alerting,
-        failed_runs: DeadLetterQueue,
+        foundation: Foundation,
     ) -> None:
         super().__init__(scope, construct_id)
+        config, key, alerting = foundation.config, foundation.key, foundation.alerting
         self._config = config
         self._key = key
         self.function, self.role = monitor_function(
@@ -120,7 +117,7 @@ class HubDispatch(Construct):
             retry_attempts=0,  # the next schedule dispatches everything again
             reserved_concurrency=1,  # one dispatch at a time; a throttled one expires after max_event_age
             max_event_age=Duration.hours(1),
-            dead_letter_queue=failed_runs.queue,
+            dead_letter_queue=foundation.failed_runs.queue,
         )
         organization_reads = (
             [

@@ -10,11 +10,8 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from infra.core.alarms import threshold_alarm
-from infra.core.alerting import Alerting
-from infra.core.config import MonitorConfig
-from infra.core.dead_letters import DeadLetterQueue
+from infra.core.foundation import Foundation
 from infra.core.hub import HubDispatch, collector_role_name
-from infra.core.keys import AppKey
 from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
 from infra.core.scanners import skip_check
 from lambdas.core import contract
@@ -50,15 +47,13 @@ class ScheduledCollector(Construct):
         memory_size: int,
         reads: list[iam.PolicyStatement],
         why_any_resource: str,
-        config: MonitorConfig,
-        key: AppKey,
-        alerting: Alerting,
-        failed_runs: DeadLetterQueue,
+        foundation: Foundation,
         minutes: int | None = None,
         home_reads: list[iam.PolicyStatement] | None = None,
         hub: HubDispatch | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        config, key, alerting = foundation.config, foundation.key, foundation.alerting
         self.name = name
         self._namespace = config.namespace
         # Every monitor:scheduleMinutes unless the collector has a schedule of its own (the census).
@@ -89,7 +84,7 @@ class ScheduledCollector(Construct):
             reserved_concurrency=config.worker_concurrency if hub else 1,
             max_event_age=None if hub else Duration.seconds(min(MAX_EVENT_AGE_S, self.period.to_seconds())),
             # Account mode: a run that failed, or was throttled until it expired, is kept there (and alarmed).
-            dead_letter_queue=None if hub else failed_runs.queue,
+            dead_letter_queue=None if hub else foundation.failed_runs.queue,
         )
         if hub:
             skip_check(

@@ -56,3 +56,30 @@ def synthesize(outdir: Path, **overrides: Any) -> Synthesized:
 @pytest.fixture(scope="session")
 def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     return synthesize(tmp_path_factory.mktemp("cdk-default"), alertEmails=["oncall@example.com"])
+
+
+# Hub mode as the hub tests, the concurrency tests and Checkov synthesize it (once a session).
+HUB = "123456789012"
+MEMBERS = ["111111111111", "222222222222"]
+REGIONS = ["eu-west-1", "us-east-1"]
+OU = "ou-abcd-12345678"
+ORGANIZATION = "o-abcdefghij"
+HUB_KEYS: dict[str, Any] = {
+    "mode": "hub",
+    "hubAccountId": HUB,
+    "hubRegion": "eu-west-1",
+    "memberAccounts": MEMBERS,
+    "regions": REGIONS,
+    "workerConcurrency": 7,
+}
+
+
+@pytest.fixture(scope="session")
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    return synthesize(
+        tmp_path_factory.mktemp("cdk-hub"),
+        **HUB_KEYS,
+        organizationUnitIds=[OU],
+        organizationId=ORGANIZATION,
+        deployMembersWithStackSet=True,
+    )

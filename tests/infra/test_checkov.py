@@ -16,8 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.infra.conftest import REPO_ROOT, Synthesized, synthesize
-from tests.infra.test_hub_stack import HUB_KEYS, ORGANIZATION, OU
+from tests.infra.conftest import REPO_ROOT, Synthesized
 
 # What the README's security section names as fixed rather than skipped: no resource may skip these.
 FIXED = {"CKV_AWS_158": "log group encrypted by KMS", "CKV_AWS_115": "reserved concurrency"}
@@ -40,17 +39,6 @@ def checkov_results(templates: list[Path]) -> dict[str, Any]:
     # One template gives one report; several give one per framework (here only cloudformation).
     (cloudformation,) = report if isinstance(report, list) else [report]
     return dict(cloudformation)
-
-
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    return synthesize(
-        tmp_path_factory.mktemp("cdk-hub-checkov"),
-        **HUB_KEYS,
-        organizationUnitIds=[OU],
-        organizationId=ORGANIZATION,
-        deployMembersWithStackSet=True,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 
 from infra.core.config import ConfigError, config_from_context
-from tests.infra.conftest import DEFAULT_CONTEXT, Synthesized, synthesize
-from tests.infra.test_hub_stack import HUB_KEYS
+from tests.infra.conftest import DEFAULT_CONTEXT, HUB_KEYS, Synthesized, synthesize
 
 COLLECTORS = {
     "lambdas.subnets.handler.handler": 300,

@@ -16,35 +16,22 @@ from infra.core.hub import MEMBER_BUS_NAME, WORK_RECEIVES
 from lambdas.alerts.model import alarm_kind
 from lambdas.core.dispatch.settings import DispatcherSettings
 from lambdas.core.settings import load_settings
-from tests.infra.conftest import DEFAULT_CONTEXT, Synthesized, cfn_lint, synthesize
+from tests.infra.conftest import (
+    DEFAULT_CONTEXT,
+    HUB,
+    HUB_KEYS,
+    MEMBERS,
+    ORGANIZATION,
+    OU,
+    REGIONS,
+    Synthesized,
+    cfn_lint,
+    synthesize,
+)
 from tests.infra.test_environment import POWERTOOLS_VARIABLES, REF_RETURNS, _deployed_value, _settings_model
 
-HUB = "123456789012"
-MEMBERS = ["111111111111", "222222222222"]
-REGIONS = ["eu-west-1", "us-east-1"]
-OU = "ou-abcd-12345678"
-ORGANIZATION = "o-abcdefghij"
-HUB_KEYS: dict[str, Any] = {
-    "mode": "hub",
-    "hubAccountId": HUB,
-    "hubRegion": "eu-west-1",
-    "memberAccounts": MEMBERS,
-    "regions": REGIONS,
-    "workerConcurrency": 7,
-}
 COLLECTOR_POLICIES = ("SubnetCollection", "EcsCollection", "EniCensusCollector", "AlertsForecaster")
 READ_SERVICES = ("ec2:", "ecs:", "eks:", "autoscaling:")
-
-
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    return synthesize(
-        tmp_path_factory.mktemp("cdk-hub"),
-        **HUB_KEYS,
-        organizationUnitIds=[OU],
-        organizationId=ORGANIZATION,
-        deployMembersWithStackSet=True,
-    )
 
 
 @pytest.fixture(scope="module")
