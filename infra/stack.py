@@ -132,6 +132,7 @@ class SubnetIpMonitorStack(Stack):
             alerting=alerting,
             functions={name: fn for c in self.capabilities for name, fn in c.functions.items()},
             collectors=[collector for c in self.capabilities for collector in c.collectors],
+            failed_runs=failed_runs,
         )
         MonitorDashboard(
             self,

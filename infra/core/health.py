@@ -12,6 +12,7 @@ from constructs import Construct
 from infra.core.alarms import threshold_alarm
 from infra.core.alerting import Alerting
 from infra.core.dashboard import WIDTH, Section, heading
+from infra.core.dead_letters import DeadLetterQueue
 from infra.core.scheduled_collector import HEARTBEAT_MISSED_RUNS, ScheduledCollector
 
 LAMBDA_ALARM_PERIOD = Duration.minutes(5)
@@ -28,8 +29,10 @@ class MonitorHealth(Construct):
         alerting: Alerting,
         functions: Mapping[str, lambda_.IFunction],
         collectors: Sequence[ScheduledCollector],
+        failed_runs: DeadLetterQueue,
     ) -> None:
         super().__init__(scope, construct_id)
+        self._failed_runs = failed_runs
         self._functions = dict(functions)
         self._collectors = list(collectors)
         self.alarms: list[cloudwatch.Alarm] = []
@@ -44,8 +47,9 @@ class MonitorHealth(Construct):
                 (
                     "throttles",
                     function.metric_throttles(period=LAMBDA_ALARM_PERIOD, statistic="Sum"),
-                    "was throttled (account or function concurrency limit). Scheduled runs are skipped; events "
-                    "are retried by EventBridge and Lambda.",
+                    "was throttled (its reserved concurrency, or the account's, was in use). A scheduled run "
+                    "that found the previous one still going waits, and once a period old is kept in the "
+                    "failed-runs dead-letter queue; events are retried by EventBridge, then kept.",
                 ),
             ):
                 self.alarms.append(
@@ -81,7 +85,7 @@ class MonitorHealth(Construct):
                     height=6,
                 ),
                 cloudwatch.GraphWidget(
-                    title="Lambda errors and throttles",
+                    title="Lambda errors and throttles; failed scheduled runs kept",
                     left=[
                         metric
                         for name, fn in functions.items()
@@ -90,7 +94,9 @@ class MonitorHealth(Construct):
                             fn.metric_throttles(period=LAMBDA_ALARM_PERIOD, statistic="Sum", label=f"{name} throttles"),
                         )
                     ],
+                    right=[self._failed_runs.messages_visible("failed runs kept (dead-letter queue)")],
                     left_y_axis=cloudwatch.YAxisProps(min=0),
+                    right_y_axis=cloudwatch.YAxisProps(min=0),
                     width=WIDTH // 3,
                     height=6,
                 ),

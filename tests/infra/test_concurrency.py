@@ -90,6 +90,9 @@ def test_given_account_mode_then_every_scheduled_function_keeps_a_failed_run_in_
     ]
     assert alarm["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue_id, "QueueName"]}}]
     assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (1, "GreaterThanOrEqualToThreshold")
+    # And on the dashboard's health row, beside the Lambda errors and throttles.
+    (dashboard,) = synthesized.of_type("AWS::CloudWatch::Dashboard").values()
+    assert {"Fn::GetAtt": [queue_id, "QueueName"]} in dashboard["Properties"]["DashboardBody"]["Fn::Join"][1]
 
 
 def test_given_hub_mode_then_the_dispatcher_keeps_a_failed_run_and_collectors_rely_on_their_work_queues(tmp_path):
