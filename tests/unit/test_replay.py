@@ -161,6 +161,12 @@ def test_given_the_stack_then_its_outputs_name_the_handler_and_queue_or_say_whic
         stub.add_response("describe_stacks", {"Stacks": [{**stack, "Outputs": outputs}]})
         stub.add_response("describe_stacks", {"Stacks": [{**stack, "Outputs": outputs[:1]}]})
 
+        stub.add_client_error(
+            "describe_stacks", "ValidationError", "Stack with id NoSuchStack does not exist", http_status_code=400
+        )
+
         assert stack_outputs(client, "SubnetIpMonitor") == ("fn", "https://sqs/q")
         with pytest.raises(ReplayError, match="has no output EventsDeadLetterQueueUrl"):
             stack_outputs(client, "SubnetIpMonitor")
+        with pytest.raises(ReplayError, match=r"DescribeStacks NoSuchStack failed.*does not exist"):
+            stack_outputs(client, "NoSuchStack")
