@@ -157,13 +157,11 @@ class EventHandling:
 
         A replayed event is not kept again: the queue still holds it, and the replay leaves it there."""
         self.outcome.why = why
-        if self.replay is not None:
-            self.outcome.status = "failed" if self.outcome.status != "unparsed" else "unparsed"
-            return
-        counted = contract.IP_EXHAUSTION_EVENTS.name if self.counted else None
-        self.notifier.keep(self.raw, why, self.outcome.event_id, counted=counted)
+        if self.replay is None:
+            counted = contract.IP_EXHAUSTION_EVENTS.name if self.counted else None
+            self.notifier.keep(self.raw, why, self.outcome.event_id, counted=counted)
         if self.outcome.status != "unparsed":
-            self.outcome.status = "dead-lettered"
+            self.outcome.status = "dead-lettered" if self.replay is None else "failed"
 
     def _with_prefix_blocks(self, subnet: SubnetNow, incident: Incident) -> SubnetNow:
         """The subnet's free /28 blocks from the census snapshot of the incident's account and region, if it
