@@ -151,7 +151,9 @@ class Alerts(Construct):
             kept=(
                 "An alarm notification could not be turned into an email and is kept in the alerts dead-letter "
                 "queue: it did not parse, its email could not be sent, or the composer failed after its retries. "
-                "The alarm itself is still in ALARM: open it in the CloudWatch console."
+                "The alarm itself is still in ALARM: open it in the CloudWatch console. Each message is the "
+                "notification as delivered, its Reason attribute says why (none after the composer's own "
+                "retries); README, 'Alert emails', says how to read and replay them."
             ),
         )
         self.composer, composer_role = monitor_function(

@@ -79,9 +79,10 @@ class SubnetIpMonitorStack(Stack):
             name=FAILED_RUNS,
             kept=(
                 "A scheduled run failed after its retries, or was throttled until its event expired (the previous "
-                "run of the same collector was still going). Its ErrorCode and ErrorMessage attributes say which "
-                "function and why; nothing here needs replaying (the next run reads everything again): read it, "
-                "fix the cause, purge the queue."
+                "run of the same collector was still going). Each message is the schedule's event (its resources "
+                "name the rule, and so the collector) with Lambda's ErrorCode and ErrorMessage attributes; the "
+                "function's log group has the error. Nothing here needs replaying (the next run reads everything "
+                "again): read it, fix the cause, purge the queue."
             ),
         )
         foundation = Foundation(config, key, alerting, failed_runs)

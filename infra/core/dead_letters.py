@@ -22,7 +22,8 @@ DELIVERY_MAX_AGE = Duration.hours(2)
 class DeadLetterQueue(Construct):
     """An encrypted queue keeping messages 14 days; its alarm goes straight to the topic.
 
-    kept says, for the alarm's reader, what lands here and why (name is the alarm's name part).
+    kept says, for the alarm's reader, what lands here, why, and what to do with it (name is the alarm's name
+    part).
     """
 
     def __init__(
@@ -49,10 +50,7 @@ class DeadLetterQueue(Construct):
             self,
             "Alarm",
             name=f"{name}-dead-letter-queue",
-            description=(
-                f"{kept} Each message is kept as delivered; its Reason attribute says why (none for Lambda's own "
-                "retries). See the README, 'Dead-letter queue', to read and replay them."
-            ),
+            description=kept,
             metric=self.messages_visible(),
             alerting=alerting,
         )

@@ -156,7 +156,7 @@ class HubDispatch(Construct):
             kept=(
                 f"A collector failed {WORK_RECEIVES} times on one member account and region (an error it did not "
                 "expect, or its timeout). The message names the collector, account and region; the collector's "
-                "log group has the error."
+                "log group has the error. The next schedule sends the target again: read, fix, purge."
             ),
         )
 
