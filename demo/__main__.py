@@ -203,7 +203,6 @@ def _deployment_fit(network: SeededNetwork, resources: EventResources, cloudwatc
     """Two services whose next deployment is at risk, the ECS collector's fit, and the emails it leads to."""
     from lambdas.alerts import handler as composer  # noqa: PLC0415
     from lambdas.ecs import handler as ecs_collector  # noqa: PLC0415
-    from lambdas.events import handler as exhaustion_events  # noqa: PLC0415
 
     deploy_subnet = seed_deployment_services(network)
     run = ecs_collector.handler({}, CONTEXT)  # type: ignore[arg-type]
@@ -230,7 +229,7 @@ def _deployment_fit(network: SeededNetwork, resources: EventResources, cloudwatc
     sqs = boto3.client("sqs", region_name=REGION)
     event = load_event("deployment_in_progress")
     event.update(account=DEMO_ACCOUNT, region=REGION, time=f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}")
-    outcome = exhaustion_events.handler(event, CONTEXT)  # type: ignore[arg-type]
+    outcome = _handle_event(event)
     print(f"\nECS Deployment State Change (SERVICE_DEPLOYMENT_IN_PROGRESS) for orders-api: {outcome['status']}")
     _print_emails(sqs, resources)
     notification = load_notification("ecs_services_at_deployment_risk_alarm")
@@ -345,8 +344,6 @@ def _deliver_events(
     events: list[dict[str, Any]], resources: EventResources, cloudwatch: Any, config: MonitorConfig
 ) -> None:
     """Deliver each event as the rules would (moto never invokes Lambda targets), then show the outcome."""
-    from lambdas.events import handler as exhaustion_events  # noqa: PLC0415
-
     delivered: dict[str, int] = {}
     outcomes: dict[str, int] = {}
     for event in events:
@@ -354,7 +351,7 @@ def _deliver_events(
         delivered[rule] = delivered.get(rule, 0) + 1
         if rule.startswith("("):
             continue
-        outcome = exhaustion_events.handler(event, CONTEXT)  # type: ignore[arg-type]
+        outcome = _handle_event(event)
         outcomes[outcome["status"]] = outcomes.get(outcome["status"], 0) + 1
     print(
         f"\nExhaustion events: a burst of {len(events)} events (ECS, and EC2 calls CloudTrail recorded), as "
@@ -378,7 +375,7 @@ def _deliver_events(
     sqs = boto3.client("sqs", region_name=REGION)
     print(f"{contract.UNPARSED_EVENTS.name} read back: {unparsed:.0f}")
     print("\n$ subnet-ip-monitor replay --dry-run   (in process: the handler is called directly)")
-    dead_letters = replay_kept_events(sqs, resources.dead_letter_queue_url, _in_process_handler, dry_run=True)
+    dead_letters = replay_kept_events(sqs, resources.dead_letter_queue_url, _handle_event, dry_run=True)
     print(render(dead_letters, dry_run=True))
     firing = []
     if sum(counts.values()) >= 1:
@@ -397,8 +394,8 @@ def _deliver_events(
     _replay_corrected(sqs, resources, cloudwatch, config)
 
 
-def _in_process_handler(payload: dict[str, Any]) -> dict[str, Any]:
-    """The event handler called in this process, as the replay command invokes the deployed one."""
+def _handle_event(payload: dict[str, Any]) -> dict[str, Any]:
+    """The event handler called in this process, as EventBridge (or the replay command) invokes the deployed one."""
     from lambdas.events import handler as exhaustion_events  # noqa: PLC0415
 
     return exhaustion_events.handler(payload, CONTEXT)  # type: ignore[arg-type]
@@ -409,9 +406,7 @@ def _replay_corrected(sqs: Any, resources: EventResources, cloudwatch: Any, conf
     exhaustion_before = total_over_series(cloudwatch, config.namespace, contract.IP_EXHAUSTION_EVENTS.name, {})
     with tempfile.TemporaryDirectory() as directory:
         saved = Path(directory) / "kept"
-        kept = [
-            r.kept for r in replay_kept_events(sqs, resources.dead_letter_queue_url, _in_process_handler, dry_run=True)
-        ]
+        kept = [r.kept for r in replay_kept_events(sqs, resources.dead_letter_queue_url, _handle_event, dry_run=True)]
         (path, *_) = save_events(kept, saved)
         print(f"\n$ subnet-ip-monitor replay --dry-run --save kept/   -> kept/{path.name}")
         event = json.loads(path.read_text())
@@ -424,13 +419,13 @@ def _replay_corrected(sqs: Any, resources: EventResources, cloudwatch: Any, conf
         results = replay_kept_events(
             sqs,
             resources.dead_letter_queue_url,
-            _in_process_handler,
+            _handle_event,
             dry_run=False,
             corrections=load_corrections(saved),
         )
     print(render(results, dry_run=False))
     exhaustion_after = total_over_series(cloudwatch, config.namespace, contract.IP_EXHAUSTION_EVENTS.name, {})
-    left = replay_kept_events(sqs, resources.dead_letter_queue_url, _in_process_handler, dry_run=True)
+    left = replay_kept_events(sqs, resources.dead_letter_queue_url, _handle_event, dry_run=True)
     emails = drain_queue(sqs, resources.inbox_url)
     print(
         f"Read back: {contract.IP_EXHAUSTION_EVENTS.name} {exhaustion_before:.0f} -> {exhaustion_after:.0f} (the "
