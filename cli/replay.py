@@ -124,10 +124,11 @@ def replay_kept_events(
 
 def _replay_one(sqs: Any, queue_url: str, invoke: Invoke, kept: KeptEvent, event: Any, *, dry_run: bool) -> Replayed:
     problem = still_unparsable(event)
-    if dry_run or problem is not None:
+    if problem is not None:
         release(sqs, queue_url, kept)
-        if problem is not None:
-            return Replayed(kept, STAYS, f"still unparsable ({problem})")
+        return Replayed(kept, STAYS, f"still unparsable ({problem})")
+    if dry_run:
+        release(sqs, queue_url, kept)
         return Replayed(kept, WOULD_REPLAY, "it parses today")
     try:
         answer = invoke(wrap(event, kept.message_id, counted=kept.counted))
