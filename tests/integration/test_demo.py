@@ -95,7 +95,13 @@ def test_given_the_seeded_network_when_the_demo_runs_then_the_full_task_subnet_i
     assert "CIDR: 10.20.16.0/25" in alarm_email
     assert "- ecs-task orders/checkout: 59 addresses, 59 interfaces" in alarm_email
     assert "7 days ago: 26 (-21 addresses since, worse)" in alarm_email
-    assert "At this pace none are left in about 1.5 days" in alarm_email
+    # 5 left at 3 a day is about 1.7 days. The seeded hourly counts are rounded to whole addresses and CloudWatch
+    # buckets them by the clock hour, so the trend's level now moves by up to half an address and the surge margin
+    # by up to one with the time of day the demo runs: 1.4 to 1.6 days over a whole day of start times. The bound
+    # (4 to 5.5 addresses at 3 a day) still fails on a wrong slope, level or margin.
+    days_left = re.search(r"At this pace none are left in about (\d+\.\d) days\.", alarm_email)
+    assert days_left is not None
+    assert 4 / 3 <= float(days_left.group(1)) <= 5.5 / 3
     # and the digest
     assert subjects[7].startswith("Subnet IP Monitor weekly digest: 123456789012 eu-west-1, ")
     # 17 events handled at once, and the kept one once it was corrected and replayed
