@@ -17,11 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from lambdas.core.chunks import ceil_div
 from lambdas.core.errors import MonitorError
+from lambdas.core.network import AWS_RESERVED_ADDRESSES_PER_SUBNET, usable_addresses_of_prefix
 
 SHORTEST_PREFIX = 16  # the largest subnet a VPC allows
 LONGEST_PREFIX = 28  # the smallest
-RESERVED_PER_SUBNET = 5  # network, VPC router, DNS, future use, broadcast
 LOAD_BALANCER_ADDRESSES = 8  # Elastic Load Balancing needs at least 8 free addresses in each subnet
 PREFIX_BLOCK = 16  # a /28, what the VPC CNI assigns per prefix under prefix delegation
 # EKS's max-pods-calculator.sh: under prefix delegation, at most 110 pods on an instance with fewer than 30
@@ -93,24 +94,14 @@ class Plan:
         return document
 
 
-def ceil_div(numerator: int, denominator: int) -> int:
-    """Integer ceiling of numerator / denominator."""
-    return -(-numerator // denominator)
-
-
-def usable_addresses(prefix_length: int) -> int:
-    """What a subnet of this prefix can hand out: 2^(32 - prefix) minus the 5 AWS reserves."""
-    return (1 << (32 - prefix_length)) - RESERVED_PER_SUBNET
-
-
 def smallest_prefix_for(addresses: int) -> int:
     """The longest prefix (smallest subnet) between /16 and /28 whose usable addresses cover addresses."""
     for prefix in range(LONGEST_PREFIX, SHORTEST_PREFIX - 1, -1):
-        if usable_addresses(prefix) >= addresses:
+        if usable_addresses_of_prefix(prefix) >= addresses:
             return prefix
     raise PlanError(
-        f"{addresses} addresses per AZ need more than a /16 ({usable_addresses(SHORTEST_PREFIX)} usable): "
-        "spread the workload over more Availability Zones or subnets"
+        f"{addresses} addresses per AZ need more than a /16 ({usable_addresses_of_prefix(SHORTEST_PREFIX)} "
+        "usable): spread the workload over more Availability Zones or subnets"
     )
 
 
@@ -152,7 +143,7 @@ def plan_subnets(inputs: PlanInputs, limits: InstanceLimits | None = None) -> Pl
     )
     prefix = smallest_prefix_for(addresses)
     steps.append(_prefix_step(addresses, prefix))
-    plan = Plan(addresses, prefix, usable_addresses(prefix), steps, eks=eks)
+    plan = Plan(addresses, prefix, usable_addresses_of_prefix(prefix), steps, eks=eks)
     if limits is not None and inputs.tasks:
         plan.instances, instance_steps = instance_figures(inputs, limits)
         plan.steps += instance_steps
@@ -169,10 +160,11 @@ def _check(inputs: PlanInputs) -> None:
 
 
 def _prefix_step(addresses: int, prefix: int) -> str:
-    step = f"Subnet per AZ: /{prefix} ({usable_addresses(prefix)} usable = 2^{32 - prefix} - {RESERVED_PER_SUBNET})"
+    usable = usable_addresses_of_prefix(prefix)
+    step = f"Subnet per AZ: /{prefix} ({usable} usable = 2^{32 - prefix} - {AWS_RESERVED_ADDRESSES_PER_SUBNET})"
     if prefix < LONGEST_PREFIX:
         smaller = prefix + 1
-        step += f", because a /{smaller} has only {usable_addresses(smaller)} for {addresses}"
+        step += f", because a /{smaller} has only {usable_addresses_of_prefix(smaller)} for {addresses}"
     return step
 
 

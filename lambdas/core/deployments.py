@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from lambdas.core.chunks import ceil_div
+
 
 class Controller(StrEnum):
     """An ECS service's deployment controller type."""
@@ -112,7 +114,7 @@ def group_name(group_arn: str) -> str:
 
 def even_share(surge: int, subnets: int) -> int:
     """The surge's share per subnet when ECS spreads it evenly across them, rounded up (0 without subnets)."""
-    return -(-surge // subnets) if subnets else 0
+    return ceil_div(surge, subnets) if subnets else 0
 
 
 def known_total(frees: Sequence[int | None]) -> int | None:
@@ -141,7 +143,13 @@ def scaling_room(
 ) -> ScalingRoom:
     """The instances and addresses the surge needs from groups, against their subnets and maximum sizes."""
     short = max(surge - eni_slots_free, 0)
-    needed = (-(-short // slots_per_instance) if short else 0) if slots_per_instance else (0 if not short else None)
+    needed: int | None
+    if not short:
+        needed = 0
+    elif slots_per_instance:
+        needed = ceil_div(short, slots_per_instance)
+    else:
+        needed = None  # instances are needed, but none is there to size one by
     addresses = None if needed is None else needed * (2 if trunked else 1)
     subnets = {s for g in groups for s in g.subnets}
     free = known_total([free_by_subnet.get(s) for s in sorted(subnets)])

@@ -41,8 +41,12 @@ def region_of_zone(availability_zone: str) -> str | None:
 
 def usable_addresses(cidr_block: str) -> int:
     """Addresses a subnet can hand out: 2^(32 - prefix) minus the 5 AWS reserves."""
-    prefix = ipaddress.IPv4Network(cidr_block).prefixlen
-    return int(2 ** (32 - prefix)) - AWS_RESERVED_ADDRESSES_PER_SUBNET
+    return usable_addresses_of_prefix(ipaddress.IPv4Network(cidr_block).prefixlen)
+
+
+def usable_addresses_of_prefix(prefix_length: int) -> int:
+    """What a subnet of this prefix length can hand out: 2^(32 - prefix) minus the 5 AWS reserves."""
+    return (1 << (32 - prefix_length)) - AWS_RESERVED_ADDRESSES_PER_SUBNET
 
 
 def utilization_percent(subnet: Subnet) -> float | None:

@@ -11,8 +11,8 @@ from cli.plan import (
     max_pods,
     plan_subnets,
     smallest_prefix_for,
-    usable_addresses,
 )
+from lambdas.core.network import usable_addresses_of_prefix
 
 
 def test_given_the_issues_example_then_330_addresses_per_az_need_a_23_because_a_24_has_251():
@@ -49,7 +49,7 @@ def test_given_instances_then_each_takes_one_address_or_two_with_a_trunk():
 @pytest.mark.parametrize(("addresses", "prefix"), [(1, 28), (11, 28), (12, 27), (251, 24), (252, 23), (65531, 16)])
 def test_given_addresses_then_the_smallest_subnet_that_holds_them(addresses, prefix):
     assert smallest_prefix_for(addresses) == prefix
-    assert usable_addresses(prefix) >= addresses
+    assert usable_addresses_of_prefix(prefix) >= addresses
 
 
 def test_given_more_than_a_16_per_az_then_the_plan_says_to_spread_it():
