@@ -62,13 +62,11 @@ def extend_streak(
 ) -> FailureStreak:
     """The streak after a failed run at run_at: one longer if the previous failure was the previous run's, the
     same if it is this run again (a retried message), else a new streak of one."""
-    if previous is not None and previous.last_failed_at == run_at:
-        return replace(previous, last_error=error)
-    follows = previous is not None and run_at - previous.last_failed_at <= timedelta(
-        minutes=NEXT_RUN_WITHIN * period_minutes
-    )
-    if previous is not None and follows:
-        return replace(previous, runs=previous.runs + 1, last_failed_at=run_at, last_error=error)
+    if previous is not None:
+        if previous.last_failed_at == run_at:
+            return replace(previous, last_error=error)
+        if run_at - previous.last_failed_at <= timedelta(minutes=NEXT_RUN_WITHIN * period_minutes):
+            return replace(previous, runs=previous.runs + 1, last_failed_at=run_at, last_error=error)
     return FailureStreak(collector, account_id, region, 1, run_at, run_at, error, period_minutes)
 
 
