@@ -125,7 +125,7 @@ def _plan(args: argparse.Namespace) -> int:
     )
     limits = None
     if args.instance_type:
-        session = boto3.Session(profile_name=args.profile) if args.profile else boto3.Session()
+        session = boto3.Session(profile_name=args.profile)
         limits = instance_limits(args.instance_type, session)
     plan = plan_subnets(inputs, limits)
     if args.format == "json":
@@ -175,7 +175,7 @@ def _report(args: argparse.Namespace) -> int:
 
         with demo_session() as (session, region):
             return _print_report(args, session, watch_read_only(session), scope, [region])
-    session = boto3.Session(profile_name=args.profile) if args.profile else boto3.Session()
+    session = boto3.Session(profile_name=args.profile)
     log = watch_read_only(session)
     home = args.region[0] if args.region else session.region_name
     if home is None:
