@@ -92,16 +92,10 @@ class SubnetIpMonitorStack(Stack):
             MemberStackSet(self, "Members", config=config)
         census = EniCensus(self, "EniCensus", foundation=foundation, hub=hub)
         self.capabilities: list[Capability] = [
-            *(
-                collection(
-                    self,
-                    collection.__name__,
-                    foundation=foundation,
-                    publish_state=census.publish_state,
-                    hub=hub,
-                )
-                for collection in (SubnetCollection, EcsCollection)
+            SubnetCollection(
+                self, "SubnetCollection", foundation=foundation, publish_state=census.publish_state, hub=hub
             ),
+            EcsCollection(self, "EcsCollection", foundation=foundation, publish_state=census.publish_state, hub=hub),
             EventWatching(
                 self,
                 "EventWatching",
