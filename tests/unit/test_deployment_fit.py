@@ -127,10 +127,6 @@ def test_given_describe_services_entries_then_only_active_awsvpc_services_become
     assert fargate.launch_type == "FARGATE"
 
 
-def _group(name: str, max_size: int, instances: int, subnets: tuple[str, ...]) -> ScalingGroup:
-    return ScalingGroup(name, max_size, instances, subnets)
-
-
 def test_given_managed_scaling_then_the_groups_must_have_the_instances_headroom_and_their_addresses():
     service = _service(desired=20, launch_type="CAPACITY_PROVIDER")
     free = {"subnet-a": 50, "subnet-b": 50, "subnet-asg": 3}
@@ -140,7 +136,7 @@ def test_given_managed_scaling_then_the_groups_must_have_the_instances_headroom_
         eni_slots_free=4,
         slots_per_instance=10,
         trunked=True,
-        groups=[_group("orders-asg", 5, 4, ("subnet-asg",))],
+        groups=[ScalingGroup("orders-asg", 5, 4, ("subnet-asg",))],
         free_by_subnet=free,
     )
     assert (room.instances_needed, room.addresses_needed, room.free_in_subnets, room.headroom_to_max) == (2, 4, 3, 1)
@@ -155,7 +151,7 @@ def test_given_managed_scaling_then_the_groups_must_have_the_instances_headroom_
         eni_slots_free=4,
         slots_per_instance=10,
         trunked=False,
-        groups=[_group("orders-asg", 9, 4, ("subnet-a",))],
+        groups=[ScalingGroup("orders-asg", 9, 4, ("subnet-a",))],
         free_by_subnet=free,
     )
     assert (roomy.addresses_needed, roomy.fits) == (2, True)
