@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from aws_cdk import ArnFormat, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
@@ -24,7 +26,7 @@ class Alerting(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, key: AppKey, emails: Sequence[str]) -> None:
         super().__init__(scope, construct_id)
         # CloudWatch alarms publish to an encrypted topic only if they may use its key.
-        key.let_service_use_key("cloudwatch.amazonaws.com")
+        key.let_cloudwatch_alarms_use_key()
         self.topic = sns.Topic(
             self,
             "Topic",
@@ -32,10 +34,32 @@ class Alerting(Construct):
             master_key=key.key,
             enforce_ssl=True,
         )
+        self._let_alarms_publish()
         for email in emails:
             self.topic.add_subscription(subscriptions.EmailSubscription(email))
         self._action = cloudwatch_actions.SnsAction(self.topic)
         self.per_contributor_alarm_names: list[str] = []
+
+    def _let_alarms_publish(self) -> None:
+        """A topic policy replaces SNS's default one, so the enforce_ssl policy alone would refuse every alarm:
+        "...is not authorized to perform: SNS:Publish ... because no resource-based policy allows..."
+        (https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger). CloudWatch publishes as
+        its service principal; aws:SourceArn (this stack's alarms, all named '<stack>-…' by alarm_name) and
+        aws:SourceAccount keep it to them (https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html,
+        the confused-deputy conditions)."""
+        stack = Stack.of(self)
+        self.topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudWatchAlarmsOfThisStackPublish",
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                actions=["sns:Publish"],
+                resources=[self.topic.topic_arn],
+                conditions={
+                    "ArnLike": {"aws:SourceArn": alarm_arn_pattern(stack)},
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                },
+            )
+        )
 
     def notify(self, alarm: cloudwatch.Alarm) -> None:
         """Send the alarm's ALARM and OK transitions to the topic."""
@@ -45,3 +69,13 @@ class Alerting(Construct):
     def notify_per_contributor(self, alarm_name: str) -> None:
         """The alarm's contributors go to the alert composer (through EventBridge), not to the topic."""
         self.per_contributor_alarm_names.append(alarm_name)
+
+
+def alarm_arn_pattern(stack: Stack) -> str:
+    """The ARN of every alarm of this stack: each is named '<stack name>-<name>' (infra.core.alarms.alarm_name)."""
+    return stack.format_arn(
+        service="cloudwatch",
+        resource="alarm",
+        resource_name=f"{stack.stack_name}-*",
+        arn_format=ArnFormat.COLON_RESOURCE_NAME,
+    )

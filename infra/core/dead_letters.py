@@ -45,7 +45,7 @@ class DeadLetterQueue(Construct):
             )
         )
         # EventBridge sends undeliverable events to the encrypted queue only if it may use the key.
-        key.let_service_use_key("events.amazonaws.com")
+        key.let_eventbridge_use_key()
         self.alarm = threshold_alarm(
             self,
             "Alarm",

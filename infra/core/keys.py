@@ -45,14 +45,37 @@ class AppKey(Construct):
                 )
             )
 
-    def let_service_use_key(self, service: str) -> None:
-        """Let an AWS service encrypt with the app's key on this account's behalf only (aws:SourceAccount)."""
+    def let_cloudwatch_alarms_use_key(self) -> None:
+        """CloudWatch alarms of this account publish to the encrypted alert topic.
+
+        SNS, "Enable compatibility between event sources from AWS services and encrypted topics"
+        (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services):
+        the key policy allows the service principal kms:Decrypt and kms:GenerateDataKey*; source conditions are
+        supported for CloudWatch (not for EventBridge, below), so the grant is for this account's alarms only.
+        """
+        self._let_service_use_key(
+            "cloudwatch.amazonaws.com", {"StringEquals": {"aws:SourceAccount": Stack.of(self).account}}
+        )
+
+    def let_eventbridge_use_key(self) -> None:
+        """EventBridge writes an undeliverable event to an encrypted dead-letter queue.
+
+        No condition: the SNS guide's page above says aws:SourceAccount, aws:SourceArn and aws:SourceOrgID are not
+        supported in KMS policies for EventBridge, and EventBridge's dead-letter page
+        (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html) documents none for the queue's
+        key. A condition the request does not carry would deny every write, silently (InvocationsFailedToBeSentToDlq).
+        What EventBridge may write where is bounded by each queue's policy: SendMessage only from this stack's
+        rules (aws:SourceArn), which CDK adds where a rule names the queue as its dead-letter queue.
+        """
+        self._let_service_use_key("events.amazonaws.com", None)
+
+    def _let_service_use_key(self, service: str, conditions: dict[str, dict[str, str]] | None) -> None:
         self.key.add_to_resource_policy(
             iam.PolicyStatement(
                 principals=[iam.ServicePrincipal(service)],
                 actions=["kms:Decrypt", "kms:GenerateDataKey*"],
                 resources=["*"],  # in a key policy, "*" means this key
-                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
+                conditions=conditions,
             )
         )
 

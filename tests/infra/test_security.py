@@ -151,7 +151,7 @@ def test_given_put_metric_data_then_every_grant_is_limited_to_the_namespace(synt
     assert all(_listed(s["Action"]) == ["cloudwatch:PutMetricData"] for s in grants)
 
 
-def test_given_the_key_policy_then_services_may_use_the_key_only_from_this_account(synthesized):
+def test_given_the_key_policy_then_each_service_gets_the_key_with_only_the_conditions_its_path_documents(synthesized):
     (key,) = synthesized.of_type("AWS::KMS::Key").values()
     statements = key["Properties"]["KeyPolicy"]["Statement"]
 
@@ -165,7 +165,11 @@ def test_given_the_key_policy_then_services_may_use_the_key_only_from_this_accou
     assert sorted(services) == sorted(['"cloudwatch.amazonaws.com"', '"events.amazonaws.com"', logs_principal])
     for statement in (services['"cloudwatch.amazonaws.com"'], services['"events.amazonaws.com"']):
         assert statement["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
-        assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+    # CloudWatch alarms: this account only. EventBridge (to the dead-letter queues): no source condition, which
+    # SNS's key-management page says KMS policies do not support for EventBridge (the queue policies bound it).
+    cloudwatch = services['"cloudwatch.amazonaws.com"']
+    assert cloudwatch["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+    assert "Condition" not in services['"events.amazonaws.com"']
     # CloudWatch Logs of this region, for log groups of this account and region only (the encryption context).
     logs = services[logs_principal]
     assert logs["Action"] == ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
