@@ -5,22 +5,43 @@ from __future__ import annotations
 from pathlib import Path
 from typing import cast
 
-from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import Acknowledgment, Aws, CfnCondition, Duration, Fn, RemovalPolicy, Stack, Token, Validations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from infra.core.config import ConfigError
 from infra.core.keys import AppKey
 from infra.core.scanners import skip_check
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RUNTIME = lambda_.Runtime.PYTHON_3_14
-# Powertools for AWS Lambda (Python) v3 public layer (includes pydantic for this runtime and architecture).
-# Version 27 is the one published in the Powertools docs we checked; bump it here to upgrade.
+# Powertools for AWS Lambda (Python) v3 public layer, with its extras (pydantic) built for this runtime and
+# architecture. The tests must run what the layer ships, so requirements-lambda.txt pins exactly these
+# (tests/unit/test_runtime_versions.py checks the pins and the installed packages against this table).
+#
+# Where the mapping comes from (it is not published as a table, so this is a deduction; verify it with
+# `aws lambda get-layer-version-by-arn --arn <the ARN below>`, whose Description names the Powertools version):
+# - layer 27 is the version Powertools' install page lists (docs/getting-started/install.md, and the README
+#   bump in aws-powertools/powertools-lambda-python PR #7757, made after the 3.22.1 release, PR #7634);
+# - each release publishes one layer version (the maintainers' "update layer version number" PRs: 3.1.0 -> 2,
+#   3.2.0 -> 3, 3.3.0 -> 4, 3.4.0 -> 5, 3.4.1 -> 6), and 3.20.0's README already showed 23 (PR #7354); the
+#   releases after it are 3.21.0, 3.22.0, 3.22.1 and 3.23.0, so 27 is 3.23.0;
+# - the layer is built by `pip install aws-lambda-powertools[all]==<version>` (layer_v3/layer/layer_stack.py,
+#   cdk-aws-lambda-powertools-layer), so its pydantic is the newest 2.x on that day: 2.12.4 (2.12.5 came later).
+#   A guess from release dates, the weakest link here.
 POWERTOOLS_LAYER_VERSION = 27
+POWERTOOLS_LAYER_SHIPS = {"aws-lambda-powertools": "3.23.0", "pydantic": "2.12.4"}
+# The accounts that publish the layer (Powertools' install page: commercial regions, "AWS China regions" and
+# "AWS GovCloud regions", one account per GovCloud region). China: cn-north-1 only.
 POWERTOOLS_LAYER_ACCOUNT = "017000801446"
+POWERTOOLS_LAYER_ACCOUNTS_BY_REGION = {
+    "cn-north-1": "498634801083",
+    "us-gov-east-1": "165087284144",
+    "us-gov-west-1": "165093116878",
+}
 
 
 def lambda_asset() -> lambda_.Code:
@@ -74,7 +95,7 @@ def monitor_function(
     layer = lambda_.LayerVersion.from_layer_version_arn(
         scope,
         f"{construct_id}Powertools",
-        f"arn:{Stack.of(scope).partition}:lambda:{Stack.of(scope).region}:{POWERTOOLS_LAYER_ACCOUNT}:layer:"
+        f"arn:{Stack.of(scope).partition}:lambda:{Stack.of(scope).region}:{powertools_layer_account(scope)}:layer:"
         f"AWSLambdaPowertoolsPythonV3-{RUNTIME.name.replace('.', '')}-arm64:{POWERTOOLS_LAYER_VERSION}",
     )
     function = lambda_.Function(
@@ -113,6 +134,27 @@ def monitor_function(
         "with an AWS-managed key, and a customer-managed one would add a KMS call to every cold start.",
     )
     return function, role
+
+
+def powertools_layer_account(scope: Construct) -> str:
+    """The account publishing the Powertools layer in the stack's region: looked up at synth when the region is
+    known (hub mode pins it), else chosen by CloudFormation conditions on AWS::Region (one set per stack)."""
+    stack = Stack.of(scope)
+    if not Token.is_unresolved(stack.region):
+        if stack.region.startswith("cn-") and stack.region not in POWERTOOLS_LAYER_ACCOUNTS_BY_REGION:
+            # Only hub mode pins the region at synth, to monitor:hubRegion.
+            raise ConfigError(
+                f"monitor:hubRegion: {stack.region}: the Powertools layer is published in cn-north-1 only"
+            )
+        return POWERTOOLS_LAYER_ACCOUNTS_BY_REGION.get(stack.region, POWERTOOLS_LAYER_ACCOUNT)
+    account = POWERTOOLS_LAYER_ACCOUNT
+    for region, publisher in POWERTOOLS_LAYER_ACCOUNTS_BY_REGION.items():
+        condition_id = f"PowertoolsLayerIn{region.title().replace('-', '')}"
+        condition = stack.node.try_find_child(condition_id) or CfnCondition(
+            stack, condition_id, expression=Fn.condition_equals(Aws.REGION, region)
+        )
+        account = Fn.condition_if(cast(CfnCondition, condition).logical_id, publisher, account).to_string()
+    return account
 
 
 def grant_read_and_publish(
