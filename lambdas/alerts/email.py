@@ -1,7 +1,8 @@
 """Pure: the email for one alarm contributor's transition, plain text for a phone.
 
 ALARM: WHAT, WHERE, NOW, WHO HOLDS THE ADDRESSES, TREND, FORECAST, WHAT TO DO, OPEN IN THE CONSOLE, and
-what could not be read. OK: what recovered and the figure now.
+what could not be read. OK: what recovered and the figure now. OK because the query no longer returns the
+contributor (model.NO_DATA_REASON): that it stopped reporting, since when, and why it may have; never "recovered".
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from urllib.parse import quote
 
 from lambdas.alerts.forecast import Forecast, Sample, Trend
 from lambdas.alerts.model import (
+    NO_DATA_REASON,
     ClusterFacts,
     ContributorTransition,
     DeploymentFacts,
@@ -43,7 +45,9 @@ def render_alarm_email(
     transition: ContributorTransition, facts: Facts, thresholds: Thresholds, window_minutes: int, now: datetime
 ) -> Email:
     """The one email for this transition."""
-    if isinstance(facts, SubnetFacts):
+    if transition.stopped_reporting:
+        subject, sections = _stopped_reporting_email(transition, facts, thresholds)
+    elif isinstance(facts, SubnetFacts):
         subject, sections = _subnet_email(transition, facts, thresholds)
     elif isinstance(facts, ClusterFacts):
         subject, sections = _cluster_email(transition, facts, thresholds)
@@ -389,6 +393,51 @@ def _vpc_email(t: ContributorTransition, f: VpcFacts, thresholds: Thresholds) ->
         ),
         "OPEN IN THE CONSOLE\n" + _lines([("VPC", vpc_url(t.contributor_region, f.vpc_id)), ("Alarm", _alarm_url(t))]),
     ]
+
+
+# Contributors that stopped reporting ------------------------------------------------------------------
+
+
+def _stopped_reporting_email(t: ContributorTransition, f: Facts, thresholds: Thresholds) -> tuple[str, list[str]]:
+    label, noun, links = _contributor_view(t, f)
+    last = f.history[-1].at if isinstance(f, SubnetFacts) and f.history else None
+    since = f"{last:%Y-%m-%d %H:%M} UTC (its last data point)" if last else f"before {t.at:%Y-%m-%d %H:%M} UTC"
+    # '<stack>-<stem>' (or with a VPC or account suffix): the heartbeat alarms share the '<stack>-' part.
+    heartbeat = f"{t.alarm_name.partition(t.kind.stem)[0]}{t.kind.publisher}-collector-heartbeat"
+    scope_keys = "monitor:clusterNames" if noun == "cluster" else "monitor:vpcIds or monitor:subnetTagFilter"
+    sections = [
+        "STOPPED REPORTING\n"
+        f"No data for this {noun} since {since}. CloudWatch set it to OK in {t.alarm_name} because the alarm's "
+        f'query no longer returns it ("{NO_DATA_REASON}"). This is not a recovery: nothing says it is back within '
+        f"the threshold ({t.kind.condition(thresholds)}).",
+        "WHY IT MAY HAVE STOPPED\n"
+        + _lines(
+            [
+                (f"The {noun} was deleted", "then nothing is left to do"),
+                (f"The {t.kind.publisher} collector stopped", f"its heartbeat alarm {heartbeat} says so"),
+                ("It left the monitor's scope", scope_keys),
+            ]
+        ),
+    ]
+    if isinstance(f, SubnetFacts) and f.subnet is not None:
+        free, percent = _free_and_percent(f)
+        sections.append("IT STILL EXISTS\n" + _lines(_subnet_now(f, free, percent)))
+    sections.append("OPEN IN THE CONSOLE\n" + _lines(links))
+    return f"Stopped reporting: {label}, {t.kind.title} alarm", sections
+
+
+def _contributor_view(t: ContributorTransition, f: Facts) -> tuple[str, str, list[tuple[str, str | None]]]:
+    """How the email names the contributor, what it is, and its console links."""
+    if isinstance(f, SubnetFacts):
+        return _subnet_label(f), "subnet", _subnet_links(t, f)
+    if isinstance(f, VpcFacts):
+        label = f"{f.vpc_name} ({f.vpc_id})" if f.vpc_name else f.vpc_id
+        return label, "VPC", [("VPC", vpc_url(t.contributor_region, f.vpc_id)), ("Alarm", _alarm_url(t))]
+    cluster_links: list[tuple[str, str | None]] = [
+        ("Cluster", ecs_cluster_url(t.contributor_region, f.cluster)),
+        ("Alarm", _alarm_url(t)),
+    ]
+    return f"ECS cluster {f.cluster}", "cluster", cluster_links
 
 
 # Shared pieces ------------------------------------------------------------------------------------------

@@ -35,11 +35,13 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class AlarmKind:
-    """One alarm family: its name part, what a contributor is, and its condition in words."""
+    """One alarm family: its name part, what a contributor is, its title, and the collector publishing its series
+    (the name in that collector's '<stack>-<collector>-collector-heartbeat' alarm)."""
 
     stem: str
     scope: Scope
     title: str
+    publisher: str
 
     def condition(self, thresholds: Thresholds) -> str:
         """The alarm's threshold as a sentence."""
@@ -63,17 +65,28 @@ class AlarmKind:
 
 
 ALARM_KINDS = (
-    AlarmKind(contract.ALARM_SUBNET_UTILIZATION, Scope.SUBNET, "Subnet IP utilization"),
-    AlarmKind(contract.ALARM_SUBNET_FREE_ADDRESSES, Scope.SUBNET, "Subnet free addresses"),
-    AlarmKind(contract.ALARM_SUBNET_FREE_PREFIX_BLOCKS, Scope.SUBNET, "Subnet free /28 prefix blocks"),
-    AlarmKind(contract.ALARM_SUBNET_DAYS_TO_EXHAUSTION, Scope.SUBNET, "Subnet forecast to fill up"),
-    AlarmKind(contract.ALARM_CLUSTER_ENI_UTILIZATION, Scope.CLUSTER, "ECS task-ENI utilization"),
-    AlarmKind(contract.ALARM_CLUSTER_UNTRUNKED_INSTANCES, Scope.CLUSTER, "ECS instances without ENI trunking"),
+    AlarmKind(contract.ALARM_SUBNET_UTILIZATION, Scope.SUBNET, "Subnet IP utilization", "subnets"),
+    AlarmKind(contract.ALARM_SUBNET_FREE_ADDRESSES, Scope.SUBNET, "Subnet free addresses", "subnets"),
+    AlarmKind(contract.ALARM_SUBNET_FREE_PREFIX_BLOCKS, Scope.SUBNET, "Subnet free /28 prefix blocks", "census"),
+    AlarmKind(contract.ALARM_SUBNET_DAYS_TO_EXHAUSTION, Scope.SUBNET, "Subnet forecast to fill up", "forecast"),
+    AlarmKind(contract.ALARM_CLUSTER_ENI_UTILIZATION, Scope.CLUSTER, "ECS task-ENI utilization", "ecs"),
+    AlarmKind(contract.ALARM_CLUSTER_UNTRUNKED_INSTANCES, Scope.CLUSTER, "ECS instances without ENI trunking", "ecs"),
     AlarmKind(
-        contract.ALARM_CLUSTER_SERVICES_AT_DEPLOYMENT_RISK, Scope.CLUSTER, "ECS services whose deployment would not fit"
+        contract.ALARM_CLUSTER_SERVICES_AT_DEPLOYMENT_RISK,
+        Scope.CLUSTER,
+        "ECS services whose deployment would not fit",
+        "ecs",
     ),
-    AlarmKind(contract.ALARM_VPC_UNATTACHED_ENI_ADDRESSES, Scope.VPC, "Addresses held by unattached interfaces"),
+    AlarmKind(
+        contract.ALARM_VPC_UNATTACHED_ENI_ADDRESSES, Scope.VPC, "Addresses held by unattached interfaces", "census"
+    ),
 )
+
+# A contributor the alarm's query no longer returns (its subnet deleted, its collector stopped) goes to OK with
+# this reason whatever TreatMissingData says (CloudWatch user guide, "Create an alarm based on a Metrics Insights
+# query": https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Metrics_Insights_Alarm.html).
+# That OK is not a recovery.
+NO_DATA_REASON = "No data was returned for this contributor"
 
 
 def alarm_kind(alarm_name: str, prefix: str) -> AlarmKind | None:
@@ -112,11 +125,17 @@ class ContributorTransition:
     datapoint: float | None  # the figure that crossed the threshold, from the reason
 
     @property
+    def stopped_reporting(self) -> bool:
+        """OK only because the query no longer returns this contributor (NO_DATA_REASON), not a recovery."""
+        return self.state == "OK" and NO_DATA_REASON.lower() in self.reason.lower()
+
+    @property
     def incident_key(self) -> str:
-        """One email per alarm, contributor and state per window: a flapping subnet cannot flood the inbox."""
+        """One email per alarm, contributor and outcome per window: a flapping subnet cannot flood the inbox."""
+        outcome = "NO_DATA" if self.stopped_reporting else self.state
         return (
             f"alarm|{self.account}|{self.region}|{self.alarm_name}|{self.contributor_account}|"
-            f"{self.contributor_region}|{self.contributor}|{self.state}"
+            f"{self.contributor_region}|{self.contributor}|{outcome}"
         )
 
 

@@ -92,7 +92,12 @@ def test_every_notification_gets_an_ascii_subject_under_100_characters_and_the_s
     assert 0 < len(email.subject) <= MAX_SUBJECT_LENGTH
     assert email.subject.isascii()
     assert email.subject.isprintable()
-    if transition.state == "OK":
+    if transition.stopped_reporting:
+        assert email.subject.startswith("Stopped reporting: ")
+        assert "STOPPED REPORTING" in email.body
+        assert "recover" not in email.body.lower().replace("not a recovery", "")
+        assert len(email.body.splitlines()) < 25
+    elif transition.state == "OK":
         assert email.subject.startswith("Recovered: ")
         assert "RECOVERED" in email.body
         assert "WHAT TO DO" not in email.body
@@ -102,6 +107,47 @@ def test_every_notification_gets_an_ascii_subject_under_100_characters_and_the_s
             assert section in email.body
         assert transition.alarm_name in email.body
         assert transition.kind.condition(THRESHOLDS) in email.body
+
+
+def test_a_contributor_that_stopped_reporting_is_never_emailed_as_recovered() -> None:
+    # CloudWatch puts a contributor its query no longer returns to OK, whatever TreatMissingData says.
+    transition = parse_contributor_event(load_notification("subnet_free_addresses_no_data"), STACK_PREFIX)
+    email = render_alarm_email(transition, subnet_facts(with_census=True), THRESHOLDS, 30, NOW)
+
+    assert transition.state == "OK"
+    assert transition.stopped_reporting
+    assert email.subject == f"Stopped reporting: tasks-1a ({SUBNET.subnet_id}), Subnet free addresses alarm"
+    assert "RECOVERED" not in email.body
+    assert "Recovered" not in email.body
+    assert "back within its threshold" not in email.body
+    # Since when (the last point of its history), what CloudWatch said, and where to look next.
+    assert f"No data for this subnet since {NOW:%Y-%m-%d %H:%M} UTC (its last data point)" in email.body
+    assert '"No data was returned for this contributor"' in email.body
+    assert "This is not a recovery" in email.body
+    assert "SubnetIpMonitor-subnets-collector-heartbeat" in email.body
+    assert "IT STILL EXISTS\nFree addresses: 5" in email.body
+
+
+def test_a_cluster_that_stopped_reporting_points_at_the_ecs_collector() -> None:
+    transition = parse_contributor_event(load_notification("ecs_eni_utilization_no_data"), STACK_PREFIX)
+    email = render_alarm_email(transition, facts_for(Scope.CLUSTER, with_census=False), THRESHOLDS, 30, NOW)
+
+    assert email.subject == "Stopped reporting: ECS cluster orders, ECS task-ENI utilization alarm"
+    assert f"No data for this cluster since before {transition.at:%Y-%m-%d %H:%M} UTC" in email.body
+    assert "SubnetIpMonitor-ecs-collector-heartbeat" in email.body
+
+
+def test_a_real_recovery_stays_a_recovery_and_gets_its_own_incident_key() -> None:
+    recovered = parse_contributor_event(load_notification("subnet_free_addresses_ok"), STACK_PREFIX)
+    stopped = parse_contributor_event(load_notification("subnet_free_addresses_no_data"), STACK_PREFIX)
+    email = render_alarm_email(recovered, subnet_facts(with_census=True), THRESHOLDS, 30, NOW)
+
+    assert not recovered.stopped_reporting
+    assert email.subject.startswith("Recovered: ")
+    assert "RECOVERED" in email.body
+    # A stop and a later real recovery within one window are two emails, not one deduplicated away.
+    assert recovered.incident_key.endswith("|OK")
+    assert stopped.incident_key.endswith("|NO_DATA")
 
 
 def test_a_utilization_alarm_email_names_the_subnet_its_cidr_consumers_trend_and_forecast() -> None:
