@@ -8,8 +8,8 @@ import sys
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
 
-from infra.core.alarms import metrics_insights_alarm_count
 from infra.core.config import ConfigError, MonitorConfig, config_from_context
+from infra.core.limits import check_stack_limits
 from infra.member import MEMBER_STACK_NAME, SubnetIpMonitorMemberStack
 from infra.stack import SubnetIpMonitorStack
 
@@ -32,14 +32,7 @@ def build_app(app: cdk.App, config: MonitorConfig) -> SubnetIpMonitorStack:
             synthesizer=cdk.BootstraplessSynthesizer(),
             description="Subnet IP Monitor member: read-only role for the hub and exhaustion-event forwarding",
         )
-    alarms = metrics_insights_alarm_count(stack)
-    if alarms > config.metrics_insights_alarm_quota:
-        raise ConfigError(
-            f"monitor:alarmPerAccount / monitor:alarmPerVpc: this configuration makes {alarms} Metrics Insights "
-            f"alarms, above monitor:metricsInsightsAlarmQuota ({config.metrics_insights_alarm_quota}, CloudWatch's "
-            "default per account and region). List fewer accounts or VPCs, turn the per-account alarms off, or "
-            "raise the quota in Service Quotas and set monitor:metricsInsightsAlarmQuota to it."
-        )
+    check_stack_limits(stack, config)
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return stack
 

@@ -8,7 +8,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from infra.core.alarms import query_alarm
-from infra.core.dashboard import WIDTH, Section, heading, query_graph, query_series
+from infra.core.dashboard import WIDTH, Section, heading, query_graph
 from infra.core.foundation import Foundation
 from infra.core.hub import HubDispatch
 from infra.core.publishing import PublishStateStore
@@ -194,22 +194,27 @@ class EcsCollection(Construct):
                     threshold=1,
                 ),
             ],
+            # One Metrics Insights query per graph: CloudWatch runs one per GetMetricData request
+            # (lambdas/core/aws_limits.QUERIES_PER_REQUEST), so tasks and capacity are two graphs side by side.
             [
-                cloudwatch.GraphWidget(
-                    title="ENI tasks running vs task-ENI capacity per cluster",
-                    left=[
-                        query_series(cluster_sum(config.namespace, contract.ENI_TASKS_RUNNING), period, "tasks "),
-                        query_series(cluster_sum(config.namespace, contract.ENI_TASK_CAPACITY), period, "capacity "),
-                    ],
-                    left_y_axis=cloudwatch.YAxisProps(min=0),
-                    width=WIDTH // 2,
-                    height=8,
+                query_graph(
+                    "awsvpc tasks running per cluster",
+                    cluster_sum(config.namespace, contract.ENI_TASKS_RUNNING),
+                    period,
+                    width=WIDTH // 3,
+                ),
+                query_graph(
+                    "Task-ENI capacity per cluster (slots)",
+                    cluster_sum(config.namespace, contract.ENI_TASK_CAPACITY),
+                    period,
+                    width=WIDTH // 3,
                 ),
                 query_graph(
                     "Services whose next deployment would not fit, per cluster",
                     services_at_deployment_risk(config.namespace, limit=20),
                     period,
                     threshold=1,
+                    width=WIDTH // 3,
                 ),
             ],
         ]

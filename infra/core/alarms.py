@@ -84,13 +84,3 @@ def query_alarm(
     if per_contributor:
         alerting.notify_per_contributor(alarm_name(scope, name))
     return alarm
-
-
-def metrics_insights_alarm_count(stack: Stack) -> int:
-    """The stack's alarms on a Metrics Insights query (SELECT …), which have a quota of their own per region."""
-    count = 0
-    for construct in stack.node.find_all():
-        if isinstance(construct, cloudwatch.CfnAlarm) and construct.metrics is not None:
-            queries = stack.resolve(construct.metrics)
-            count += any(str(q.get("expression", q.get("Expression", ""))).startswith("SELECT") for q in queries)
-    return count

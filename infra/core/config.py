@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from lambdas.core import aws_limits
 from lambdas.core.contract import DEFAULT_NAMESPACE
 from lambdas.core.dispatch.settings import (
     AccountIds,
@@ -34,8 +35,9 @@ VPC_ID_PATTERN = re.compile(r"^vpc-[0-9a-f]{8}([0-9a-f]{9})?$")
 # CloudWatch namespaces: letters, digits and . - _ / # : (and "AWS/" is reserved for AWS).
 NAMESPACE_PATTERN = re.compile(r"^[A-Za-z0-9.\-_/#:]{1,255}$")
 DIGEST_OFF = "off"
-# EventBridge schedule expressions: six cron fields or a rate.
-SCHEDULE_PATTERN = re.compile(r"^(cron\(\S+( \S+){5}\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$")
+# The census and the forecaster run every N minutes, and N is the period of their Metrics Insights alarms, which
+# evaluate only the latest 3 hours (aws_limits.METRICS_INSIGHTS_ALARM_LOOKBACK_SECONDS).
+ALARM_PERIOD_MINUTES_MAX = aws_limits.METRICS_INSIGHTS_ALARM_LOOKBACK_SECONDS.value // 60
 # IAM role names: up to 64 of letters, digits and + = , . @ _ -.
 ROLE_NAME_PATTERN = r"^[\w+=,.@-]{1,64}$"
 CLUSTER_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
@@ -95,10 +97,10 @@ class MonitorConfig(BaseModel):
     eni_utilization_threshold_percent: float = Field(default=80.0, alias="eniUtilizationThresholdPercent", gt=0, le=100)
     untrunked_instances_alarm: bool = Field(default=True, alias="untrunkedInstancesAlarm")
     dedupe_window_minutes: int = Field(default=30, alias="dedupeWindowMinutes", ge=1, le=1440)
-    census_minutes: int = Field(default=15, alias="censusMinutes", ge=5, le=1440)
+    census_minutes: int = Field(default=15, alias="censusMinutes", ge=5)
     free_prefix_block_floor: int = Field(default=2, alias="freePrefixBlockFloor", ge=0, le=4096)
     # The forecaster: how often, which subnets (watch level, cap), how far ahead it publishes, when it alarms.
-    forecast_minutes: int = Field(default=60, alias="forecastMinutes", ge=15, le=1440)
+    forecast_minutes: int = Field(default=60, alias="forecastMinutes", ge=15)
     forecast_watch_percent: float = Field(default=50.0, alias="forecastWatchPercent", ge=0, le=100)
     forecast_max_subnets: int = Field(default=500, alias="forecastMaxSubnets", ge=1, le=5000)
     forecast_horizon_days: int = Field(default=30, alias="forecastHorizonDays", ge=1, le=365)
@@ -135,7 +137,16 @@ class MonitorConfig(BaseModel):
     account_names: dict[str, str] = Field(default_factory=dict, alias="accountNames")
     alarm_per_account: bool = Field(default=False, alias="alarmPerAccount")
     # CloudWatch's default quota of Metrics Insights alarms per account and region; raise it if yours is higher.
-    metrics_insights_alarm_quota: int = Field(default=200, alias="metricsInsightsAlarmQuota", ge=1, le=10000)
+    metrics_insights_alarm_quota: int = Field(
+        default=aws_limits.METRICS_INSIGHTS_ALARMS_PER_REGION.value, alias="metricsInsightsAlarmQuota", ge=1, le=10000
+    )
+    # The account's Lambda concurrency quota in this region (1,000 by default): the functions' reserved
+    # concurrency must leave Lambda's 100 unreserved (checked at synth, infra/core/limits.py).
+    account_concurrency_limit: int = Field(
+        default=aws_limits.DEFAULT_ACCOUNT_CONCURRENCY.value,
+        alias="accountConcurrencyLimit",
+        gt=aws_limits.UNRESERVED_CONCURRENCY_FLOOR.value,
+    )
 
     @field_validator("alert_emails")
     @classmethod
@@ -175,11 +186,24 @@ class MonitorConfig(BaseModel):
     @field_validator("digest_schedule")
     @classmethod
     def _digest_schedule(cls, text: str) -> str:
-        if text != DIGEST_OFF and not SCHEDULE_PATTERN.match(text):
+        why = None if text == DIGEST_OFF else aws_limits.schedule_expression_problem(text)
+        if why:
             raise ValueError(
-                f"'{DIGEST_OFF}', or cron(minutes hours day-of-month month day-of-week year) or rate(n units), in UTC"
+                f"{why}; give '{DIGEST_OFF}', cron(minutes hours day-of-month month day-of-week year) or "
+                f"rate(n units), in UTC ({aws_limits.EVENTBRIDGE_SCHEDULES})"
             )
         return text
+
+    @field_validator("census_minutes", "forecast_minutes")
+    @classmethod
+    def _alarm_period(cls, minutes: int) -> int:
+        if minutes > ALARM_PERIOD_MINUTES_MAX:
+            lookback = aws_limits.METRICS_INSIGHTS_ALARM_LOOKBACK_SECONDS
+            raise ValueError(
+                f"at most {ALARM_PERIOD_MINUTES_MAX}: it is the period of this collector's Metrics Insights alarms, "
+                f"and {lookback.what} ({lookback.source})"
+            )
+        return minutes
 
     @model_validator(mode="after")
     def _forecast_alarm_within_horizon(self) -> MonitorConfig:

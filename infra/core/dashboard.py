@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from aws_cdk import Duration
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from constructs import Construct
 
@@ -41,9 +41,25 @@ class MonitorDashboard(Construct):
             default_interval=Duration.hours(3),
             variables=[account_selector(accounts)] if accounts else None,
         )
+        self.widgets: list[cloudwatch.IWidget] = []
         for section in sections:
             for row in section:
                 self.dashboard.add_widgets(*row)
+                self.widgets.extend(row)
+
+    def queries_per_widget(self) -> list[tuple[str, int]]:
+        """Each graph's title and how many Metrics Insights queries it holds (CloudWatch runs one per request)."""
+        counted = []
+        for widget in self.widgets:
+            for rendered in Stack.of(self).resolve(widget.to_json()):
+                metrics = rendered.get("properties", {}).get("metrics", [])
+                queries = [m for row in metrics for m in row if isinstance(m, dict) and _is_query(m)]
+                counted.append((str(rendered["properties"].get("title", "")), len(queries)))
+        return counted
+
+
+def _is_query(metric: dict[str, object]) -> bool:
+    return str(metric.get("expression", "")).lstrip().upper().startswith("SELECT")
 
 
 def account_selector(accounts: Mapping[str, str | None]) -> cloudwatch.DashboardVariable:
@@ -82,15 +98,21 @@ def query_series(query: str, period: Duration, label: str = "") -> cloudwatch.Ma
 
 
 def query_graph(
-    title: str, query: str, period: Duration, *, threshold: float | None = None, y_max: float | None = None
+    title: str,
+    query: str,
+    period: Duration,
+    *,
+    threshold: float | None = None,
+    y_max: float | None = None,
+    width: int = WIDTH // 2,
 ) -> cloudwatch.GraphWidget:
-    """A half-width graph of one query, with the alarm threshold drawn when there is one."""
+    """A graph of one query (half width unless told), with the alarm threshold drawn when there is one."""
     annotations = [cloudwatch.HorizontalAnnotation(value=threshold, label="alarm")] if threshold is not None else None
     return cloudwatch.GraphWidget(
         title=title,
         left=[query_series(query, period)],
         left_annotations=annotations,
         left_y_axis=cloudwatch.YAxisProps(min=0, max=y_max),
-        width=WIDTH // 2,
+        width=width,
         height=8,
     )

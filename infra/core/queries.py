@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from lambdas.core.aws_limits import SERIES_PER_QUERY
 from lambdas.core.contract import Metric
 
 # A Metrics Insights query returns at most 500 series; ORDER BY makes them the 500 worst, which are the
 # only ones that can breach a threshold. It also processes at most 10,000 metrics per metric name:
 # beyond 10,000 subnets use per-VPC alarms (monitor:alarmPerVpc).
-MAX_SERIES_PER_QUERY = 500
+MAX_SERIES_PER_QUERY = SERIES_PER_QUERY.value
 
 
 def schema(namespace: str, metric: Metric) -> str:

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
+from lambdas.core.aws_limits import SNS_SUBJECT_LENGTH
+
 # SNS email subjects: ASCII, no line breaks, fewer than 100 characters.
-MAX_SUBJECT_LENGTH = 99
+MAX_SUBJECT_LENGTH = SNS_SUBJECT_LENGTH.value
 
 
 @dataclass(frozen=True)

@@ -50,8 +50,16 @@ def test_given_cli_strings_then_they_are_parsed_like_cdk_json_values():
         ({"monitor:logRetentionDays": 31}, "monitor:logRetentionDays: must be one of 1, 3, 5"),
         ({"monitor:namespace": "AWS/EC2"}, "monitor:namespace: 1-255 of"),
         ({"monitor:alarmPerVpc": True}, "monitor:alarmPerVpc needs monitor:vpcIds"),
-        ({"monitor:digestSchedule": "mondays"}, "monitor:digestSchedule: 'off', or cron("),
-        ({"monitor:digestSchedule": "cron(0 8 * *)"}, "monitor:digestSchedule: 'off', or cron("),
+        ({"monitor:digestSchedule": "mondays"}, "monitor:digestSchedule: neither rate(value unit) nor cron("),
+        ({"monitor:digestSchedule": "cron(0 8 * *)"}, "monitor:digestSchedule: a cron expression has 6 fields"),
+        # What EventBridge rejects at deploy time and a looser pattern let through (its schedule grammar).
+        ({"monitor:digestSchedule": "cron(0 8 * * MON *)"}, "monitor:digestSchedule: exactly one of day-of-month"),
+        ({"monitor:digestSchedule": "rate(1 minutes)"}, "monitor:digestSchedule: rate(1 minutes): the unit is"),
+        ({"monitor:digestSchedule": "rate(0 minutes)"}, "monitor:digestSchedule: a rate's value must be positive"),
+        # Their Metrics Insights alarms would look back further than the 3 hours CloudWatch evaluates.
+        ({"monitor:censusMinutes": 1440}, "monitor:censusMinutes: at most 180: it is the period of this collector"),
+        ({"monitor:forecastMinutes": 240}, "monitor:forecastMinutes: at most 180"),
+        ({"monitor:accountConcurrencyLimit": 100}, "monitor:accountConcurrencyLimit: Input should be greater than 100"),
         ({"monitor:forecastAlarmDays": 40}, "monitor:forecastAlarmDays must not exceed monitor:forecastHorizonDays"),
         ({"monitor:forecastMaxSubnets": 0}, "monitor:forecastMaxSubnets: Input should be greater than or equal to 1"),
         ({"monitor:forecastWatchPercent": 101}, "monitor:forecastWatchPercent: Input should be less than or equal"),
