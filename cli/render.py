@@ -13,6 +13,7 @@ from cli.readonly import DENIED_CODES
 from cli.report import RegionReport
 from lambdas.census.table import utilization
 from lambdas.core.snapshot import unattached_lines
+from lambdas.core.text import spreadsheet_cell
 
 TOP_CONSUMERS = 3
 LISTED_INTERFACES = 10
@@ -89,7 +90,7 @@ def as_csv(reports: Sequence[RegionReport]) -> str:
                 {
                     "accountId": report.account_id,
                     "region": report.region,
-                    "name": subnet["name"] or "",
+                    "name": spreadsheet_cell(subnet["name"] or ""),
                     "subnetId": subnet["subnetId"],
                     "vpcId": subnet["vpcId"],
                     "availabilityZone": subnet["availabilityZone"],
@@ -100,7 +101,9 @@ def as_csv(reports: Sequence[RegionReport]) -> str:
                     "utilizationPercent": f"{utilization(subnet):.1f}",
                     "freePrefixBlocks": "" if subnet["freePrefixBlocks"] is None else subnet["freePrefixBlocks"],
                     "daysToFloor": "" if forecast.get("daysToFloor") is None else forecast["daysToFloor"],
-                    "topConsumers": "; ".join(_consumer(c) for c in subnet["consumers"][:TOP_CONSUMERS]),
+                    "topConsumers": spreadsheet_cell(
+                        "; ".join(_consumer(c) for c in subnet["consumers"][:TOP_CONSUMERS])
+                    ),
                 }
             )
     return out.getvalue()

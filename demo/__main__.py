@@ -23,7 +23,7 @@ from infra.alerts import forecast_environment, threshold_environment
 from infra.core.config import MonitorConfig, config_from_context
 from infra.core.publishing import publish_environment
 from lambdas.alerts.settings import ALARM_NAME_PREFIX
-from lambdas.census.settings import FREE_PREFIX_BLOCK_FLOOR
+from lambdas.census.settings import FREE_PREFIX_BLOCK_FLOOR, MONITOR_EVENT_BUS
 from lambdas.core import contract
 from lambdas.core import settings as core_settings
 from lambdas.core.network import Subnet
@@ -51,6 +51,7 @@ from tests.support.scenario import (
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CENSUS_BUCKET = "subnet-ip-monitor-census-demo"
+MONITOR_BUS = "SubnetIpMonitor-demo-monitor-events"
 TOP_CONSUMERS = 3
 CONTEXT = LocalLambdaContext(function_name="demo", invoked_function_arn=function_arn(REGION, name="demo"))
 # The emulator's account: the handlers publish it as the AccountId of every series.
@@ -69,6 +70,8 @@ def main() -> None:
             Bucket=CENSUS_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
         )
         os.environ[SNAPSHOT_BUCKET] = CENSUS_BUCKET
+        # The census's private bus for its EKS shortage events, as the stack makes it.
+        boto3.client("events", region_name=REGION).create_event_bus(Name=MONITOR_BUS)
         # moto drops InterfaceType, prefixes and the in-use state of service interfaces: put them back.
         restore_aws_fields(own_target(CONTEXT).client("ec2"))
         resources = seed_event_resources(
@@ -267,6 +270,7 @@ def _demo_environment(config: MonitorConfig) -> dict[str, str]:
         core_settings.DEDUPE_WINDOW_MINUTES: str(config.dedupe_window_minutes),
         core_settings.FREE_ADDRESS_FLOOR: str(config.free_address_floor),
         FREE_PREFIX_BLOCK_FLOOR: str(config.free_prefix_block_floor),
+        MONITOR_EVENT_BUS: MONITOR_BUS,
         # The collectors keep their at-risk publish state where the stack puts it: the census bucket.
         **publish_environment(config, CENSUS_BUCKET),
         core_settings.MONITOR_MODE: config.mode,

@@ -6,6 +6,7 @@ from typing import cast
 
 from aws_cdk import Acknowledgment, CfnElement, Duration, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
@@ -23,7 +24,7 @@ from infra.core.publishing import PublishStateStore
 from infra.core.queries import MAX_SERIES_PER_QUERY, ranked
 from infra.core.scanners import skip_check
 from infra.core.scheduled_collector import ScheduledCollector
-from lambdas.census.settings import COLLECTOR, FREE_PREFIX_BLOCK_FLOOR
+from lambdas.census.settings import COLLECTOR, FREE_PREFIX_BLOCK_FLOOR, MONITOR_EVENT_BUS
 from lambdas.core import contract
 from lambdas.core.settings import (
     SNAPSHOT_BUCKET,
@@ -120,6 +121,10 @@ class EniCensus(Construct):
         )
         # The collectors' at-risk publish state lives in this bucket too (publish-state/<collector>/).
         self.publish_state = PublishStateStore(self, bucket=self.bucket, key=key, config=config)
+        # The census's own events (EKS shortages) go to a bus of their own that only its role may write to: on the
+        # default bus their custom source could be forged by anyone allowed events:PutEvents (only aws.* sources
+        # are reserved), and each forged one would be counted and emailed as AWS data.
+        self.monitor_bus = events.EventBus(self, "MonitorEvents")
         self.collector = ScheduledCollector(
             self,
             "Collector",
@@ -132,6 +137,7 @@ class EniCensus(Construct):
                 SUBNET_TAG_FILTER: config.subnet_tag_filter,
                 SNAPSHOT_BUCKET: self.bucket.bucket_name,
                 FREE_PREFIX_BLOCK_FLOOR: str(config.free_prefix_block_floor),
+                MONITOR_EVENT_BUS: self.monitor_bus.event_bus_name,
                 **self.publish_state.environment(),
             },
             timeout=Duration.minutes(5),
@@ -288,14 +294,24 @@ class EniCensus(Construct):
 
     def _grant_node_group_reads_and_events(self, *, read_own_account: bool) -> None:
         """Node group health of this account's clusters (in hub mode the members' reader roles hold it), and
-        PutEvents on the default bus only (the shortages)."""
+        PutEvents on the monitor's bus, whose policy refuses every other principal (the shortages)."""
         stack = Stack.of(self)
+        role = self.collector.role
         if read_own_account:
-            self.collector.role.add_to_policy(node_group_reads(stack))
-        self.collector.role.add_to_policy(
+            role.add_to_policy(node_group_reads(stack))
+        role.add_to_policy(
+            iam.PolicyStatement(actions=["events:PutEvents"], resources=[self.monitor_bus.event_bus_arn])
+        )
+        # An explicit deny beats any identity policy of this account: aws:PrincipalArn is the census's role for
+        # its sessions (a global condition key, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
+        self.monitor_bus.add_to_resource_policy(
             iam.PolicyStatement(
+                sid="OnlyTheCensusPutsEvents",
+                effect=iam.Effect.DENY,
+                principals=[iam.AnyPrincipal()],
                 actions=["events:PutEvents"],
-                resources=[f"arn:{stack.partition}:events:{stack.region}:{stack.account}:event-bus/default"],
+                resources=[self.monitor_bus.event_bus_arn],
+                conditions={"ArnNotEquals": {"aws:PrincipalArn": role.role_arn}},
             )
         )
         tokens = "arn:<AWS::Partition>:eks:<AWS::Region>:<AWS::AccountId>"

@@ -44,6 +44,17 @@ def watched_kinds(config: MonitorConfig) -> list[EventKind[Any]]:
     return [k for k in registry.KINDS if not k.opt_in or config.cloud_trail_signals]
 
 
+def aws_kinds(config: MonitorConfig) -> list[EventKind[Any]]:
+    """The watched kinds AWS sends (aws.* sources, which no one else may put): the ones members forward and the
+    hub's bus accepts. The monitor's own kinds travel its private bus only."""
+    return [k for k in watched_kinds(config) if not k.from_monitor]
+
+
+def forwarded_sources(config: MonitorConfig) -> list[str]:
+    """The event sources the members forward, for the hub bus policy's events:source condition."""
+    return sorted({k.source for k in aws_kinds(config)})
+
+
 def event_pattern(kind: EventKind[Any]) -> events.EventPattern:
     """A kind's pattern as an EventBridge rule takes it (the hub's rules and the members' forwarding rules)."""
     return events.EventPattern(
@@ -84,6 +95,7 @@ class EventWatching(Construct):
         incidents: ExpiringTable,
         snapshot_bucket: str,
         grant_snapshot_read: Callable[[iam.IRole], None],
+        monitor_bus: events.IEventBus,
         member_bus: events.IEventBus | None = None,
         hub: HubDispatch | None = None,
     ) -> None:
@@ -143,18 +155,20 @@ class EventWatching(Construct):
         self.kinds = watched_kinds(config)
         self.functions = {FUNCTION_NAME: self.function}
         self.collectors: list[ScheduledCollector] = []
+        # AWS's events on the default bus; the monitor's own (the census's) on its private bus only.
         self.rules = [
             events.Rule(
                 self,
                 kind.rule_id,
                 description=f"Subnet IP Monitor: {kind.rule_id} events to the exhaustion-event handler",
+                event_bus=monitor_bus if kind.from_monitor else None,
                 event_pattern=event_pattern(kind),
                 targets=[self.dead_letters.rule_target(self.function)],
             )
             for kind in self.kinds
         ]
         if member_bus is not None:
-            # Hub mode: the same rules on the bus the member accounts forward their events to.
+            # Hub mode: AWS's kinds again on the bus the member accounts forward their events to.
             self.rules += [
                 events.Rule(
                     self,
@@ -164,7 +178,7 @@ class EventWatching(Construct):
                     event_pattern=event_pattern(kind),
                     targets=[self.dead_letters.rule_target(self.function)],
                 )
-                for kind in self.kinds
+                for kind in aws_kinds(config)
             ]
         self._replay_access(key)
         self.alarms = [

@@ -25,7 +25,7 @@ from infra.census import CENSUS_READ_ACTIONS, EKS_HEALTH_READ_ACTIONS
 from infra.core.config import MonitorConfig
 from infra.core.hub import member_bus_arn, reader_user_arns
 from infra.ecs import ECS_READ_ACTIONS
-from infra.events import EVENT_HANDLER_READS, event_pattern, watched_kinds
+from infra.events import EVENT_HANDLER_READS, aws_kinds, event_pattern
 from infra.subnets import SUBNET_READS
 from lambdas.alerts.settings import FORECASTER
 from lambdas.census.settings import COLLECTOR as CENSUS
@@ -113,7 +113,8 @@ class SubnetIpMonitorMemberStack(Stack):
             assumed_by=iam.ServicePrincipal("events.amazonaws.com"),
             description="Subnet IP Monitor: forwards exhaustion events to the hub's event bus",
         )
-        for kind in watched_kinds(config):
+        # AWS's own events only (aws.* sources no one else may put); the census's travel the hub's private bus.
+        for kind in aws_kinds(config):
             events.Rule(
                 self,
                 f"Forward{kind.rule_id}",

@@ -23,7 +23,7 @@ from infra.core.hub import HubDispatch, MemberEventBus
 from infra.core.keys import AppKey
 from infra.core.scheduled_collector import ScheduledCollector
 from infra.ecs import EcsCollection
-from infra.events import EventWatching
+from infra.events import EventWatching, forwarded_sources
 from infra.member import MemberStackSet
 from infra.subnets import SubnetCollection
 from lambdas.core.aws.dynamodb import INCIDENT_KEY
@@ -87,7 +87,11 @@ class SubnetIpMonitorStack(Stack):
         )
         foundation = Foundation(config, key, alerting, failed_runs)
         hub = HubDispatch(self, "Hub", foundation=foundation) if config.is_hub else None
-        member_bus = MemberEventBus(self, "MemberEvents", config=config).bus if config.is_hub else None
+        member_bus = (
+            MemberEventBus(self, "MemberEvents", config=config, sources=forwarded_sources(config)).bus
+            if config.is_hub
+            else None
+        )
         if config.deploy_members_with_stack_set:
             MemberStackSet(self, "Members", config=config)
         census = EniCensus(self, "EniCensus", foundation=foundation, hub=hub)
@@ -104,6 +108,7 @@ class SubnetIpMonitorStack(Stack):
                 snapshot_bucket=census.bucket.bucket_name,
                 # Hub mode: the census's per-member snapshots too (the incident's account and region).
                 grant_snapshot_read=partial(census.grant_snapshot_read, members=config.is_hub),
+                monitor_bus=census.monitor_bus,
                 member_bus=member_bus,
                 hub=hub,
             ),

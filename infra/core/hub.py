@@ -44,18 +44,23 @@ def member_bus_arn(partition: str, hub_region: str, hub_account: str) -> str:
 
 class MemberEventBus(Construct):
     """The bus the members forward their exhaustion events to; it accepts PutEvents only from the organization
-    (monitor:organizationId) or, without one, from the listed member accounts."""
+    (monitor:organizationId) or, without one, from the listed member accounts, and only events of the sources the
+    members forward (AWS's own, aws.*: no member can put the monitor's or a made-up source here)."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, config: MonitorConfig) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, config: MonitorConfig, sources: list[str]) -> None:
         super().__init__(scope, construct_id)
         self.bus = events.EventBus(self, "Bus", event_bus_name=MEMBER_BUS_NAME)
+        # events:source, EventBridge's condition key on PutEvents (the service authorization reference,
+        # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html), holds
+        # every entry's source: all of them must be forwarded ones, and the key must be there.
+        only_sources = {"ForAllValues:StringEquals": {"events:source": sources}, "Null": {"events:source": "false"}}
         if config.organization_id:
             statement = iam.PolicyStatement(
                 sid="OrganizationMembersPutEvents",
                 principals=[iam.AnyPrincipal()],
                 actions=["events:PutEvents"],
                 resources=[self.bus.event_bus_arn],
-                conditions={"StringEquals": {"aws:PrincipalOrgID": config.organization_id}},
+                conditions={"StringEquals": {"aws:PrincipalOrgID": config.organization_id}, **only_sources},
             )
         else:
             statement = iam.PolicyStatement(
@@ -63,6 +68,7 @@ class MemberEventBus(Construct):
                 principals=[iam.AccountPrincipal(a) for a in config.member_accounts],
                 actions=["events:PutEvents"],
                 resources=[self.bus.event_bus_arn],
+                conditions=only_sources,
             )
         self.bus.add_to_resource_policy(statement)
 

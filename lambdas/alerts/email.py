@@ -36,6 +36,7 @@ from lambdas.core.email import (
     vpc_url,
 )
 from lambdas.core.network import usable_addresses, utilization_percent
+from lambdas.core.snapshot import interface_description
 
 TOP_CONSUMERS = 5
 LISTED_INTERFACES = 5
@@ -161,7 +162,9 @@ def _holders(f: SubnetFacts) -> str:
         held = sum(u["addresses"] for u in f.unattached)
         lines.append(f"Attached to nothing (leaked?): {len(f.unattached)} interfaces holding {held} addresses:")
         for u in f.unattached[:LISTED_INTERFACES]:
-            lines.append(f"- {u['networkInterfaceId']} ({u['addresses']}): {u.get('description') or 'no description'}")
+            lines.append(
+                f"- {u['networkInterfaceId']} ({u['addresses']}): {interface_description(u, missing='no description')}"
+            )
     return "\n".join(lines)
 
 
@@ -375,7 +378,8 @@ def _vpc_email(t: ContributorTransition, f: VpcFacts, thresholds: Thresholds) ->
             f"RECOVERED\n{t.kind.title} is back within its threshold ({t.kind.condition(thresholds)}).",
         ]
     listing = [
-        f"- {u['networkInterfaceId']} in {u['subnetId']} ({u['addresses']}): {u.get('description') or 'no description'}"
+        f"- {u['networkInterfaceId']} in {u['subnetId']} ({u['addresses']}): "
+        f"{interface_description(u, missing='no description')}"
         for u in f.unattached[:10]
     ]
     return subject, [

@@ -11,6 +11,7 @@ from lambdas.alerts.forecast import Sample
 from lambdas.core import contract
 from lambdas.core.errors import AWS_ERRORS, AwsReadError
 from lambdas.core.network import Subnet
+from lambdas.core.text import plain_or_none
 
 # GetMetricData takes at most 500 queries a call (and returns at most 100,800 points a page: 500 series of
 # 14 days at one point an hour are 168,000, so a call is followed by its NextToken pages).
@@ -139,4 +140,4 @@ def vpc_name(ec2: Any, vpc_id: str) -> str | None:
     except AWS_ERRORS as err:
         raise AwsReadError.wrap("DescribeVpcs", err, {"vpc": vpc_id}) from err
     tags = {t["Key"]: t["Value"] for vpc in vpcs for t in vpc.get("Tags", [])}
-    return tags.get("Name")
+    return plain_or_none(tags.get("Name"))

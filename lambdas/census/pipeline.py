@@ -66,7 +66,10 @@ def collect_census(
         except AwsCallError as err:
             report.record_failure(err)
         try:
-            put_events(target.home_client("events"), shortage_events(shortages, subnets))
+            entries = shortage_events(
+                shortages, subnets, account=target.account_id, region=target.region, bus=settings.monitor_event_bus
+            )
+            put_events(target.home_client("events"), entries)
         except AwsCallError as err:
             report.record_failure(err)
 

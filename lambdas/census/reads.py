@@ -13,6 +13,7 @@ from lambdas.core.aws.ec2 import DESCRIBE_PAGE_SIZE, FILTER_VALUES, iter_describ
 from lambdas.core.chunks import chunks
 from lambdas.core.errors import AWS_ERRORS, AwsReadError, PublishError
 from lambdas.core.targets import Target
+from lambdas.core.text import TEXT_LIMIT, plain
 
 # GetSubnetCidrReservations takes one subnet a call, so a run makes one per subnet whose /28 blocks matter
 # (1,000 at the benchmark's L size). EC2's API bucket for such reads refills at about 20 a second per account
@@ -46,13 +47,15 @@ def _interface(raw: dict[str, Any]) -> NetworkInterface:
         vpc_id=raw.get("VpcId", ""),
         status=raw.get("Status", ""),
         interface_type=raw.get("InterfaceType", "interface"),
-        description=raw.get("Description", ""),
+        # Anyone who may create or describe an interface writes these: one line each (AWS's own descriptions and
+        # tags, at most 255 and 256 characters, pass unchanged, so the classification still matches them).
+        description=plain(raw.get("Description", ""), TEXT_LIMIT),
         requester_id=raw.get("RequesterId"),
         requester_managed=bool(raw.get("RequesterManaged", False)),
         instance_id=attachment.get("InstanceId"),
         private_ips=tuple(a["PrivateIpAddress"] for a in raw.get("PrivateIpAddresses", []) if "PrivateIpAddress" in a),
         ipv4_prefixes=tuple(p["Ipv4Prefix"] for p in raw.get("Ipv4Prefixes", []) if "Ipv4Prefix" in p),
-        tags={t["Key"]: t["Value"] for t in raw.get("TagSet", [])},
+        tags={plain(t["Key"], TEXT_LIMIT): plain(t["Value"], TEXT_LIMIT) for t in raw.get("TagSet", [])},
     )
 
 

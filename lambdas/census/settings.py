@@ -18,6 +18,9 @@ from lambdas.core.settings import (
 # monitor:freePrefixBlockFloor, for the at-risk publish mode (the alarm's threshold is set by the stack).
 FREE_PREFIX_BLOCK_FLOOR: Final = "FREE_PREFIX_BLOCK_FLOOR"
 
+# The monitor's private event bus: the census sends its EKS shortage events there, and only it may.
+MONITOR_EVENT_BUS: Final = "MONITOR_EVENT_BUS"
+
 # The Collector dimension of its heartbeat and failures, and the name part of its alarms.
 COLLECTOR = "census"
 
@@ -28,6 +31,7 @@ class CensusSettings(SubnetScopeSettings, PublishSettings, HubSettings):
 
     snapshot_bucket: str = Field(alias=SNAPSHOT_BUCKET, min_length=3, max_length=63)
     free_prefix_block_floor: int = Field(alias=FREE_PREFIX_BLOCK_FLOOR, ge=0, le=4096)
+    monitor_event_bus: str = Field(alias=MONITOR_EVENT_BUS, min_length=1, max_length=256)
 
 
 class CensusTableSettings(OrganizationViewSettings):

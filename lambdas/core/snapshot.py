@@ -14,6 +14,7 @@ from lambdas.core.aws.s3 import get_document, list_keys
 from lambdas.core.contract import CENSUS_SNAPSHOT_KEY, MEMBER_SNAPSHOT_PREFIX
 from lambdas.core.errors import AwsReadError
 from lambdas.core.network import Subnet
+from lambdas.core.text import quoted
 
 # S3 clients are thread-safe; 8 GETs at a time read 120 targets' snapshots in about a second.
 PARALLEL_READS = 8
@@ -93,9 +94,16 @@ def unattached_lines(unattached: Sequence[dict[str, Any]], *, listed: int, rest_
     held = sum(u["addresses"] for u in unattached)
     lines = [f"INTERFACES ATTACHED TO NOTHING: {len(unattached)} holding {held} addresses"]
     lines += [
-        f"- {u['networkInterfaceId']} in {u['subnetId']} ({u['addresses']}): {u.get('description') or '-'}"
+        f"- {u['networkInterfaceId']} in {u['subnetId']} ({u['addresses']}): {interface_description(u)}"
         for u in unattached[:listed]
     ]
     if len(unattached) > listed:
         lines.append(f"- and {len(unattached) - listed} more ({rest_in})")
     return lines
+
+
+def interface_description(unattached: dict[str, Any], *, missing: str = "-") -> str:
+    """An unattached interface's description (a snapshot entry) as someone else's words, quoted; missing without
+    one."""
+    description = unattached.get("description")
+    return quoted(description) if description else missing

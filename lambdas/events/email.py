@@ -10,6 +10,7 @@ from urllib.parse import quote
 from lambdas.core import contract
 from lambdas.core.email import Email, console, ecs_cluster_url, fit_subject, interface_url, subnet_url
 from lambdas.core.network import Subnet, usable_addresses
+from lambdas.core.text import quoted
 from lambdas.events.model import EventKind, Incident, Story
 
 
@@ -68,7 +69,8 @@ def _body(
     now: datetime,
     account: str | None,
 ) -> str:
-    said = incident.aws_message + (f"\n\n{incident.note}" if incident.note else "")
+    # AWS's words (which can carry text someone else wrote) quoted; the handler's own note below them.
+    said = quoted(incident.aws_message) + (f"\n\n{incident.note}" if incident.note else "")
     links = console_links(incident)
     sections = [
         subject,  # the full text, in case the subject line had to be cut

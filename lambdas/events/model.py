@@ -15,19 +15,30 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from lambdas.core import contract
+from lambdas.core.text import plain
 
 SUBNET_ID = re.compile(r"\bsubnet-[0-9a-f]{8,17}\b")
 # A reason is a CloudWatch dimension value and a rule id is a CDK construct id: keep both plain.
 PLAIN_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]{2,63}$")
 
 Event = TypeVar("Event", bound=EventBridgeModel)
+# An event's strings: long enough for any ARN and AWS's messages, short enough that none floods an email.
+DETAIL_TEXT_LIMIT = 2048
 
 
 class Detail(BaseModel):
-    """Base of every `detail` model: extra fields ignored, snake_case fields filled from AWS's names."""
+    """Base of every `detail` model: extra fields ignored, snake_case fields filled from AWS's names, and every
+    string one bounded line (a reason or message can carry text someone else wrote: lambdas/core/text.py)."""
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True, frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _one_line(cls, value: Any) -> Any:
+        return plain(value, DETAIL_TEXT_LIMIT) if isinstance(value, str) else value
 
 
 class NameValue(Detail):
@@ -177,6 +188,12 @@ class EventKind(Generic[Event]):
     def source(self) -> str:
         """The event source the rule matches (aws.ecs, aws.autoscaling...)."""
         return str(self.pattern["source"][0])
+
+    @property
+    def from_monitor(self) -> bool:
+        """Sent by the monitor itself (the census), not by AWS: its rule is on the monitor's private bus, never on
+        a bus anyone else can put events on, and members do not forward it (only aws.* sources are reserved)."""
+        return self.source == contract.MONITOR_EVENT_SOURCE
 
     @property
     def detail_type(self) -> str:

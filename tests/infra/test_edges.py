@@ -29,6 +29,7 @@ ACCOUNT_KINDS = {
     "function -> dead-letter queue",
     "log group -> key",
     "bucket -> key",
+    "census -> monitor bus",
 }
 HUB_KINDS = ACCOUNT_KINDS | {"queue -> consuming function"}
 
@@ -136,3 +137,23 @@ def test_the_audit_fails_an_alarm_outside_the_topic_policys_pattern(synthesized:
 
     assert result.problems
     assert "conditions do not match this alarm" in result.problems[0]
+
+
+def test_the_audit_fails_the_monitors_own_source_on_the_default_bus(synthesized: Synthesized) -> None:
+    # Only aws.* sources are reserved: anyone allowed events:PutEvents could forge the census's event there.
+    def to_default_bus(properties: dict[str, Any]) -> None:
+        properties.pop("EventBusName", None)
+
+    result = audit(_without(synthesized.template.to_json(), "AWS::Events::Rule", to_default_bus), ACCOUNT_MODE)
+
+    assert any("on the default bus: anyone may forge it" in p for p in result.problems)
+
+
+def test_the_audit_fails_a_monitor_bus_that_does_not_deny_other_writers(synthesized: Synthesized) -> None:
+    def drop_deny(properties: dict[str, Any]) -> None:
+        if properties["Statement"]["Effect"] == "Deny":
+            properties["Statement"] = {**properties["Statement"], "Effect": "Allow"}
+
+    result = audit(_without(synthesized.template.to_json(), "AWS::Events::EventBusPolicy", drop_deny), ACCOUNT_MODE)
+
+    assert [p.split(":")[0] for p in result.problems] == ["census -> monitor bus"]

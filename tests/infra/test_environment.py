@@ -21,6 +21,7 @@ REF_RETURNS = {
     "AWS::DynamoDB::Table": "SubnetIpMonitor-IncidentWindows-1A2B3C4D",
     "AWS::SQS::Queue": "https://sqs.eu-west-1.amazonaws.com/123456789012/SubnetIpMonitor-DeadLetterQueue-1A2B3C4D",
     "AWS::S3::Bucket": "subnetipmonitor-enicensussnapshots-1a2b3c4d",
+    "AWS::Events::EventBus": "SubnetIpMonitorEniCensusMonitorEvents1A2B3C4D",  # a bus's Ref is its name
 }
 # Set for Powertools itself, not read by the project's settings.
 POWERTOOLS_VARIABLES = {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL"}

@@ -33,6 +33,10 @@ from tests.infra.test_environment import POWERTOOLS_VARIABLES, REF_RETURNS, _dep
 COLLECTOR_POLICIES = ("SubnetCollection", "EcsCollection", "EniCensusCollector", "AlertsForecaster")
 READ_SERVICES = ("ec2:", "ecs:", "eks:", "autoscaling:")
 
+# What members may put on the hub's bus: AWS's own sources the rules match, and no other (CloudTrail's aws.ec2 only
+# with monitor:cloudTrailSignals).
+FORWARDED_SOURCES = ["aws.autoscaling", "aws.ecs"]
+
 
 @pytest.fixture(scope="module")
 def member(hub: Synthesized) -> dict[str, Any]:
@@ -99,14 +103,18 @@ def test_given_the_member_role_then_it_trusts_only_the_hubs_collector_and_email_
     assert names == [*collectors, *emails]
 
 
-def test_given_the_member_stack_then_every_watched_event_is_forwarded_to_the_hubs_bus(hub, member):
+def test_given_the_member_stack_then_every_watched_aws_event_is_forwarded_to_the_hubs_bus(hub, member):
     # The event handler's rules (the composer's alarm rule is the hub's own, not a member's event).
     hub_rules = [r["Properties"] for k, r in hub.of_type("AWS::Events::Rule").items() if k.startswith("EventWatching")]
-    on_member_bus = [r for r in hub_rules if "EventBusName" in r]
+    on_member_bus = [r for r in hub_rules if _on_member_bus(r)]
+    on_monitor_bus = [r for r in hub_rules if "EventBusName" in r and r not in on_member_bus]
     on_default_bus = [r for r in hub_rules if "EventBusName" not in r]
     forwarding = [r for r in member["Resources"].values() if r["Type"] == "AWS::Events::Rule"]
     patterns = sorted(json.dumps(r["EventPattern"], sort_keys=True) for r in on_default_bus)
-    assert len(patterns) == 6
+    assert len(patterns) == 5
+    # Only AWS's reserved sources travel from the members; the census's own events only its private bus.
+    assert all(source.startswith("aws.") for r in forwarding for source in r["Properties"]["EventPattern"]["source"])
+    assert [r["EventPattern"]["source"] for r in on_monitor_bus] == [["subnet-ip-monitor"]]
     assert sorted(json.dumps(r["Properties"]["EventPattern"], sort_keys=True) for r in forwarding) == patterns
     assert sorted(json.dumps(r["EventPattern"], sort_keys=True) for r in on_member_bus) == patterns
     bus = f":events:eu-west-1:{HUB}:event-bus/{MEMBER_BUS_NAME}"
@@ -115,20 +123,37 @@ def test_given_the_member_stack_then_every_watched_event_is_forwarded_to_the_hub
     assert len(forwarder) == 1  # one role for every rule
 
 
+def _member_bus_policies(synthesized: Synthesized) -> list[dict[str, Any]]:
+    policies = synthesized.of_type("AWS::Events::EventBusPolicy").values()
+    return [p for p in policies if _on_member_bus(p["Properties"])]
+
+
+def _on_member_bus(properties: dict[str, Any]) -> bool:
+    """The rule or bus policy is on the hub's member bus (MemberEventBus)."""
+    return str(properties.get("EventBusName", {}).get("Ref", "")).startswith("MemberEventsBus")
+
+
 def test_given_an_organization_id_then_the_hub_bus_accepts_its_members_only(hub):
-    (policy,) = hub.of_type("AWS::Events::EventBusPolicy").values()
+    (policy,) = _member_bus_policies(hub)
     statement = policy["Properties"]["Statement"]
     assert statement["Action"] == "events:PutEvents"
-    assert statement["Condition"] == {"StringEquals": {"aws:PrincipalOrgID": ORGANIZATION}}
+    assert statement["Condition"] == {
+        "StringEquals": {"aws:PrincipalOrgID": ORGANIZATION},
+        "ForAllValues:StringEquals": {"events:source": FORWARDED_SOURCES},
+        "Null": {"events:source": "false"},
+    }
 
 
 def test_given_listed_members_and_no_organization_then_the_hub_bus_accepts_those_accounts_only(tmp_path):
     synthesized = synthesize(tmp_path, **HUB_KEYS)
-    (policy,) = synthesized.of_type("AWS::Events::EventBusPolicy").values()
+    (policy,) = _member_bus_policies(synthesized)
     principal = policy["Properties"]["Statement"]["Principal"]["AWS"]
     accounts = [p["Fn::Join"][1][-1] for p in (principal if isinstance(principal, list) else [principal])]
     assert accounts == [f":iam::{m}:root" for m in MEMBERS]
-    assert "Condition" not in policy["Properties"]["Statement"]
+    assert policy["Properties"]["Statement"]["Condition"] == {
+        "ForAllValues:StringEquals": {"events:source": FORWARDED_SOURCES},
+        "Null": {"events:source": "false"},
+    }
 
 
 def test_given_hub_mode_then_each_collector_consumes_its_own_work_queue_one_message_at_a_time(hub):

@@ -48,7 +48,8 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
         "kms:GenerateDataKey": {"AWS::KMS::Key"},
         # Node group health of this account's clusters, and shortage events to the default bus only.
         **{a: {f"{EKS_ARN}:cluster/*", f"{EKS_ARN}:nodegroup/*"} for a in EKS_HEALTH_READ_ACTIONS},
-        "events:PutEvents": {"arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:event-bus/default"},
+        # Its node group shortages to the monitor's private bus only (whose policy refuses everyone else).
+        "events:PutEvents": {"AWS::Events::EventBus"},
         # The dashboard table reads the latest snapshot and nothing else; the census its publish state.
         "s3:GetObject": {"AWS::S3::Bucket/census/latest.json", "AWS::S3::Bucket/publish-state/census/*"},
         "kms:Decrypt": {"AWS::KMS::Key"},

@@ -27,7 +27,7 @@ from lambdas.events.settings import EventHandlerSettings
 from tests.integration.conftest import ACCOUNT_ID, NAMESPACE, count_calls, metric_values, target_with
 from tests.support.emulator import restore_aws_fields
 from tests.support.lambda_context import LocalLambdaContext, function_arn
-from tests.support.publishing import EVERY_RUN
+from tests.support.publishing import EVERY_RUN, MONITOR_BUS
 from tests.support.readback import drain_queue
 from tests.support.scenario import EKS_CLUSTER, REGION, seed_census_consumers, seed_event_resources, seed_network
 
@@ -340,6 +340,9 @@ def test_given_a_node_group_short_of_addresses_then_one_email_and_one_event_poin
     event = _envelope(entry, 1)
     assert EventPattern.load(json.dumps(eks_nodegroup_no_addresses.KIND.pattern)).matches_event(cast(Any, event))
     assert event["detail"]["subnets"][0]["subnetId"] == eks_subnet
+    # To the monitor's private bus (no one else may put there), naming where the cluster is.
+    assert entry["EventBusName"] == MONITOR_BUS
+    assert (event["detail"]["account"], event["detail"]["region"]) == (ACCOUNT_ID, REGION)
     # And the event path counts it and emails it once; the next run's event is a duplicate of the incident
     resources = seed_event_resources(target.client("sns"), target.client("sqs"), target.client("dynamodb"))
     settings = EventHandlerSettings.model_validate(

@@ -40,6 +40,9 @@ LAMBDA_SQS = "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configur
 LOGS_KMS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html"
 S3_KMS = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html"
 EVENTBRIDGE_CROSS_ACCOUNT = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html"
+EVENTBRIDGE_KEYS = "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html"
+EVENTBRIDGE_RESOURCE_POLICY = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html"
+IAM_GLOBAL_KEYS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html"
 
 DOCUMENTED: dict[str, Documented] = {
     "alarm -> topic": Documented(
@@ -110,9 +113,16 @@ DOCUMENTED: dict[str, Documented] = {
     "member rule -> hub bus": Documented(
         "the member's forwarding role; the hub bus policy for the member account",
         frozenset({"events:PutEvents"}),
-        frozenset(),
-        frozenset({"aws:PrincipalOrgID"}),
-        EVENTBRIDGE_CROSS_ACCOUNT,
+        frozenset({"events:source"}),  # only the sources members forward (aws.*)
+        frozenset({"aws:PrincipalOrgID", "events:source"}),
+        f"{EVENTBRIDGE_CROSS_ACCOUNT}; {EVENTBRIDGE_KEYS}",
+    ),
+    "census -> monitor bus": Documented(
+        "the census's role; the bus policy denying every other principal",
+        frozenset({"events:PutEvents"}),
+        frozenset({"aws:PrincipalArn"}),
+        frozenset({"aws:PrincipalArn"}),
+        f"{EVENTBRIDGE_RESOURCE_POLICY}; {IAM_GLOBAL_KEYS}",
     ),
 }
 
@@ -254,7 +264,54 @@ def audit(template: Template, pseudo: dict[str, str]) -> Audit:
     _queue_consumers(template, result)
     _log_groups(template, result)
     _buckets(template, result)
+    _monitor_sources(template, result)
     return result
+
+
+def _monitor_sources(template: Template, result: Audit) -> None:
+    """A rule on a source that is not AWS's own (aws.* is reserved) must sit on a bus only its writers may put
+    on: a bus policy denying PutEvents to every principal but them (aws:PrincipalArn)."""
+    edge = DOCUMENTED["census -> monitor bus"]
+    for rule_id, rule in _of_type(template, "AWS::Events::Rule").items():
+        sources = _listed((rule["Properties"].get("EventPattern") or {}).get("source", []))
+        if all(str(s).startswith("aws.") for s in sources):
+            continue
+        bus_id = _target_of(rule["Properties"].get("EventBusName"))
+        if bus_id is None:
+            result.check(
+                rule_id, "census -> monitor bus", False, f"source {sources} on the default bus: anyone may forge it"
+            )
+            continue
+        denies = [
+            s
+            for p in _of_type(template, "AWS::Events::EventBusPolicy").values()
+            if _refers_to(p["Properties"].get("EventBusName"), bus_id)
+            for s in _listed(p["Properties"].get("Statement", []))
+            if s.get("Effect") == "Deny" and s.get("Principal") in ("*", {"AWS": "*"}) and _grants(s, edge.actions)
+        ]
+        allowed = {
+            json.dumps(v)
+            for s in denies
+            for values in _condition_values(s, "aws:PrincipalArn")
+            for v in _listed(values)
+        }
+        writers = [
+            role_id
+            for role_id in _of_type(template, "AWS::IAM::Role")
+            if any(_grants(s, edge.actions) and _names(s, bus_id) for s in _role_statements(template, role_id))
+        ]
+        for role_id in writers:
+            admitted = json.dumps({"Fn::GetAtt": [role_id, "Arn"]}) in allowed
+            result.check(
+                f"{role_id} -> {bus_id} -> {rule_id}",
+                "census -> monitor bus",
+                admitted,
+                "the bus does not deny the others",
+            )
+        if not writers:
+            result.check(
+                f"{bus_id} -> {rule_id}", "census -> monitor bus", False, "no role may put the monitor's events"
+            )
 
 
 def _alarms_to_topics(template: Template, pseudo: dict[str, str], result: Audit) -> None:
@@ -465,9 +522,11 @@ def audit_forwarding(member: Template, hub: Template, member_account: str, organ
                 and arn in {render(r, {"AWS::Partition": "aws"}) for r in _listed(s["Resource"])}
                 for s in _role_statements(member, role_id)
             )
+            sources = _listed(rule["Properties"]["EventPattern"].get("source", []))
             accepted = any(
                 _grants(s, edge.actions)
-                and _condition_keys(s) <= edge.allowed_conditions
+                and edge.required_conditions <= _condition_keys(s) <= edge.allowed_conditions
+                and all(source in _listed(_condition_values(s, "events:source")[0]) for source in sources)
                 and (
                     member_account in json.dumps(s.get("Principal"))
                     or (organization_id is not None and organization_id in _condition_values(s, "aws:PrincipalOrgID"))

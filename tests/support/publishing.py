@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lambdas.census.settings import FREE_PREFIX_BLOCK_FLOOR
+from lambdas.census.settings import FREE_PREFIX_BLOCK_FLOOR, MONITOR_EVENT_BUS
 from lambdas.core.settings import (
     FAILURE_STREAK_TABLE,
     FREE_ADDRESS_FLOOR,
@@ -17,6 +17,8 @@ from lambdas.core.settings import (
     WATCH_UTILIZATION_PERCENT,
 )
 
+MONITOR_BUS = "SubnetIpMonitor-test-monitor-events"
+
 # The defaults of cdk.json, in every-run mode: every series every run (what most collector tests check).
 EVERY_RUN = {
     PUBLISH_MODE: "every-run",
@@ -30,6 +32,8 @@ EVERY_RUN = {
     MONITOR_MODE: MODE_ACCOUNT,
     READER_ROLE_NAME: "SubnetIpMonitorReader",
     FAILURE_STREAK_TABLE: "",
+    # The census's private bus for its EKS shortage events (tests that read them create it: MONITOR_BUS).
+    MONITOR_EVENT_BUS: MONITOR_BUS,
 }
 
 

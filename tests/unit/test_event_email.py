@@ -118,6 +118,20 @@ def test_given_an_autoscaling_failure_then_the_group_is_linked_and_named():
     assert "#AutoScalingGroupDetails:id=prod-ecs-instances;view=activity" in email.body
 
 
+def test_given_the_census_reads_a_member_then_the_eks_incident_is_the_members_not_the_hubs():
+    # Hub mode: the census runs in the hub, so the event's own account and region are the hub's; the detail
+    # names the member's, and the incident (its count, its key, its subnet lookup) follows the detail.
+    event = load_event("eks_nodegroup_insufficient_free_addresses")
+    event["account"], event["region"] = "999988887777", "us-east-1"
+    event["detail"]["account"], event["detail"]["region"] = "111122223333", "eu-west-1"
+
+    incident = recognise(event).incident
+
+    assert incident is not None
+    assert (incident.origin.account, incident.origin.region) == ("111122223333", "eu-west-1")
+    assert incident.dedupe_key.startswith("111122223333|eu-west-1|EksNodegroupNoAddresses|platform-eks|")
+
+
 def test_given_a_cluster_level_eks_shortage_then_the_email_names_the_cluster_and_links_to_it():
     event = load_event("eks_nodegroup_insufficient_free_addresses")
     event["detail"]["nodegroupName"] = None

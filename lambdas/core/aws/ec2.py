@@ -10,6 +10,7 @@ from botocore import xform_name
 from lambdas.core.chunks import chunks
 from lambdas.core.errors import AWS_ERRORS, AwsReadError
 from lambdas.core.network import Subnet
+from lambdas.core.text import plain_or_none
 
 # The largest page of DescribeSubnets and DescribeNetworkInterfaces. moto ignores MaxResults and answers in
 # one page; the paging is tested with botocore's Stubber (tests/integration/test_subnet_paging.py and
@@ -48,7 +49,7 @@ def _subnet(raw: dict[str, Any]) -> Subnet:
         # IPv6-only subnets have no CidrBlock at all.
         cidr_block=raw.get("CidrBlock") or None,
         available_ip_address_count=int(raw.get("AvailableIpAddressCount", 0)),
-        name=tags.get("Name"),
+        name=plain_or_none(tags.get("Name")),  # anyone who may tag the subnet writes it
         owner_id=raw.get("OwnerId"),
     )
 

@@ -2,8 +2,10 @@
 nodes, pods or the control plane's interfaces addresses.
 
 No AWS event carries EKS health, so the census reads it (DescribeCluster and DescribeNodegroup
-`health.issues`) and sends this event itself. Its detail:
-`{"clusterName", "nodegroupName" (null for the cluster's own issue), "code", "message", "subnets":
+`health.issues`) and sends this event itself, to the monitor's private bus (only the census's role may put
+events there: infra/census.py), never to a bus anyone else can write. Its detail:
+`{"account", "region" (where the cluster is: a member's in hub mode, where the census runs in the hub),
+"clusterName", "nodegroupName" (null for the cluster's own issue), "code", "message", "subnets":
 [{"subnetId", "name", "availabilityZone", "availableAddresses", "freePrefixBlocks"}]}`, the subnets fullest
 first.
 """
@@ -33,6 +35,9 @@ class ShortSubnet(Detail):
 class ShortageDetail(Detail):
     """`detail` of the census's EKS Address Shortage."""
 
+    # The event's own account and region are where the census runs (the hub); these are the cluster's.
+    account: str = Field(pattern=r"^\d{12}$")
+    region: str = Field(pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
     cluster_name: str = Field(alias="clusterName")
     nodegroup_name: str | None = Field(default=None, alias="nodegroupName")
     code: str
@@ -59,9 +64,9 @@ def classify(event: NodegroupAddressShortage) -> Incident | None:
     )
     return Incident(
         reason=REASON,
-        origin=EventOrigin.of(event),
-        aws_message=f"{detail.code}: {detail.message}"
-        + (f"\n(The census read these subnets at the time: {subnets}.)" if subnets else ""),
+        origin=EventOrigin(event.id, detail.account, detail.region, event.time),
+        aws_message=f"{detail.code}: {detail.message}",
+        note=f"The census read these subnets at the time: {subnets}." if subnets else None,
         eks_cluster=detail.cluster_name,
         node_group=detail.nodegroup_name,
         subnet_id=fullest.subnet_id if fullest else None,
