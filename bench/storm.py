@@ -22,8 +22,10 @@ from bench.emulator import bench_environment
 from bench.measure import Measurement, count_calls, measure
 from lambdas.core import contract
 from lambdas.core import settings as core_settings
+from lambdas.core.dispatch.settings import MEMBER_ACCOUNTS, ORGANIZATION_UNIT_IDS
 from lambdas.core.members import forget_member_sessions
 from lambdas.core.targets import forget_targets, own_target
+from lambdas.events.settings import MAX_INCIDENTS_PER_WINDOW
 from tests.support.event_fixtures import load_event
 from tests.support.lambda_context import LocalLambdaContext, function_arn
 from tests.support.readback import drain_queue, total_over_series
@@ -35,6 +37,8 @@ INCIDENTS, DELIVERIES = 50, 200
 FIXTURE_SUBNET = "subnet-0a1b2c3d4e5f60718"  # the subnet the task fixture names
 HANDLER_SERVICES = ("cloudwatch", "dynamodb", "sns", "sqs", "ec2", "s3")
 CONTEXT: Any = LocalLambdaContext(function_name="storm", invoked_function_arn=function_arn(REGION, name="storm"))
+# The account the handler runs in (the context's): the storm's events are that account's own.
+ACCOUNT = CONTEXT.invoked_function_arn.split(":")[4]
 STORM_HEADING = "### Event storm"
 
 
@@ -58,7 +62,9 @@ class StormResult:
 
 def storm_events(subnet_id: str, start: datetime) -> list[dict[str, Any]]:
     """INCIDENTS services' stopped tasks, each delivered DELIVERIES times, round-robin (ids all distinct)."""
-    template = json.dumps(load_event("task_stopped_no_addresses_ec2")).replace(FIXTURE_SUBNET, subnet_id)
+    template = json.dumps(load_event("task_stopped_no_addresses_ec2", account=ACCOUNT)).replace(
+        FIXTURE_SUBNET, subnet_id
+    )
     events = []
     for delivery in range(DELIVERIES):
         for incident in range(INCIDENTS):
@@ -94,6 +100,9 @@ def run_storm() -> StormResult:
             core_settings.ACCOUNT_NAMES: "{}",
             core_settings.MONITOR_MODE: core_settings.MODE_ACCOUNT,
             core_settings.READER_ROLE_NAME: "SubnetIpMonitorReader",
+            MEMBER_ACCOUNTS: "",
+            ORGANIZATION_UNIT_IDS: "",
+            MAX_INCIDENTS_PER_WINDOW: "20",
             core_settings.FREE_ADDRESS_FLOOR: "8",
             core_settings.SNAPSHOT_BUCKET: "storm-census",
         }

@@ -22,7 +22,7 @@ from lambdas.events.parsing import event_id, recognise
 from lambdas.events.replay import HANDLER_OUTPUT, QUEUE_OUTPUT, unwrap, wrap
 
 # What the handler answers when it has finished an event (pipeline.EventOutcome.status).
-FINISHED = ("notified", "duplicate", "ignored")
+FINISHED = ("notified", "duplicate", "ignored", "foreign", "capped", "summarised")
 # Long enough for ten replays of a handler with a 30-second timeout; a listing hides messages only briefly.
 REPLAY_VISIBILITY_S = 600
 LIST_VISIBILITY_S = 30

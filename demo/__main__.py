@@ -26,6 +26,7 @@ from lambdas.alerts.settings import ALARM_NAME_PREFIX
 from lambdas.census.settings import FREE_PREFIX_BLOCK_FLOOR, MONITOR_EVENT_BUS
 from lambdas.core import contract
 from lambdas.core import settings as core_settings
+from lambdas.core.dispatch.settings import MEMBER_ACCOUNTS, ORGANIZATION_UNIT_IDS
 from lambdas.core.network import Subnet
 from lambdas.core.settings import METRIC_NAMESPACE, SNAPSHOT_BUCKET, SUBNET_TAG_FILTER, VPC_IDS
 from lambdas.core.targets import own_target
@@ -33,6 +34,7 @@ from lambdas.ecs import settings as ecs_settings
 from lambdas.ecs.model import ClusterEniCapacity, LimitBasis
 from lambdas.ecs.trunk_table import trunk_task_limits
 from lambdas.events.kinds import registry
+from lambdas.events.settings import MAX_INCIDENTS_PER_WINDOW
 from lambdas.subnets.model import subnet_headroom
 from tests.support.alarm_fixtures import load_notification, with_contributor
 from tests.support.emulator import restore_aws_fields
@@ -275,6 +277,9 @@ def _demo_environment(config: MonitorConfig) -> dict[str, str]:
         **publish_environment(config, CENSUS_BUCKET),
         core_settings.MONITOR_MODE: config.mode,
         core_settings.READER_ROLE_NAME: config.reader_role_name,
+        MEMBER_ACCOUNTS: ",".join(config.member_accounts),
+        ORGANIZATION_UNIT_IDS: ",".join(config.organization_unit_ids),
+        MAX_INCIDENTS_PER_WINDOW: str(config.max_incidents_per_window),
         # Account mode: no failure streaks (hub mode keeps them; demo/organization.py shows them).
         core_settings.FAILURE_STREAK_TABLE: "",
     }

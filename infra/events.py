@@ -25,6 +25,7 @@ from infra.core.notifying import grant_notify, notify_environment
 from infra.core.queries import schema
 from infra.core.scheduled_collector import ScheduledCollector
 from lambdas.core import contract
+from lambdas.core.dispatch.settings import MEMBER_ACCOUNTS, ORGANIZATION_UNIT_IDS
 from lambdas.core.settings import (
     FREE_ADDRESS_FLOOR,
     SNAPSHOT_BUCKET,
@@ -32,6 +33,7 @@ from lambdas.core.settings import (
 from lambdas.events.kinds import registry
 from lambdas.events.model import EventKind
 from lambdas.events.replay import HANDLER_OUTPUT, POLICY_OUTPUT, QUEUE_OUTPUT
+from lambdas.events.settings import MAX_INCIDENTS_PER_WINDOW
 
 # The exhaustion alarm looks at 5 minutes whatever the collectors' schedule: an event is news at once.
 EVENT_ALARM_PERIOD = Duration.minutes(5)
@@ -124,6 +126,10 @@ class EventWatching(Construct):
                 **notify_environment(config, alerting, incidents, self.dead_letters),
                 FREE_ADDRESS_FLOOR: str(config.free_address_floor),
                 SNAPSHOT_BUCKET: snapshot_bucket,
+                # Its targets: an event from any other account is counted (ForeignAccountEvents) and dropped.
+                MEMBER_ACCOUNTS: ",".join(config.member_accounts),
+                ORGANIZATION_UNIT_IDS: ",".join(config.organization_unit_ids),
+                MAX_INCIDENTS_PER_WINDOW: str(config.max_incidents_per_window),
             },
             timeout=Duration.seconds(30),
             memory_size=256,
@@ -140,6 +146,7 @@ class EventWatching(Construct):
         )
         if hub:
             hub.grant_assume_readers(role)
+            hub.grant_read_targets(role)
         grant_read_and_publish(
             self,
             role,
@@ -151,6 +158,8 @@ class EventWatching(Construct):
             ),
         )
         grant_notify(role, alerting=alerting, incidents=incidents, key=key)
+        # The per-account incident cap: one counter item per account, reason and window, added to atomically.
+        incidents.grant_items(role, "dynamodb:UpdateItem")
         grant_snapshot_read(role)  # free /28 blocks of the incident's subnet, from the census
         self.kinds = watched_kinds(config)
         self.functions = {FUNCTION_NAME: self.function}
@@ -262,7 +271,7 @@ class EventWatching(Construct):
                     height=8,
                 ),
                 cloudwatch.GraphWidget(
-                    title="Events not handled: unparsed, and waiting in the dead-letter queue",
+                    title="Events not handled: unparsed, from outside the targets, and in the dead-letter queue",
                     left=[
                         cloudwatch.Metric(
                             namespace=self._config.namespace,
@@ -270,6 +279,13 @@ class EventWatching(Construct):
                             statistic="Sum",
                             period=every_five_minutes,
                             label="unparsed events",
+                        ),
+                        cloudwatch.Metric(
+                            namespace=self._config.namespace,
+                            metric_name=contract.FOREIGN_ACCOUNT_EVENTS.name,
+                            statistic="Sum",
+                            period=every_five_minutes,
+                            label="events from accounts that are not targets (dropped)",
                         ),
                         self.dead_letters.messages_visible("in the dead-letter queue"),
                     ],

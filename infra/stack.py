@@ -95,6 +95,8 @@ class SubnetIpMonitorStack(Stack):
         if config.deploy_members_with_stack_set:
             MemberStackSet(self, "Members", config=config)
         census = EniCensus(self, "EniCensus", foundation=foundation, hub=hub)
+        if hub:
+            hub.keep_targets_in(census.bucket)
         self.capabilities: list[Capability] = [
             SubnetCollection(
                 self, "SubnetCollection", foundation=foundation, publish_state=census.publish_state, hub=hub

@@ -131,6 +131,8 @@ class MonitorConfig(BaseModel):
     # The event handler's reserved concurrency: a storm is absorbed by EventBridge's retries and the events
     # dead-letter queue, not by the account's other functions (README, "Event storms").
     event_handler_concurrency: int = Field(default=10, alias="eventHandlerConcurrency", ge=1, le=1000)
+    # New incidents emailed per account and reason per dedupe window; beyond it one summary email, then counts.
+    max_incidents_per_window: int = Field(default=20, alias="maxIncidentsPerWindow", ge=1, le=1000)
     deploy_members_with_stack_set: bool = Field(default=False, alias="deployMembersWithStackSet")
     # SELF when the hub is the organization's management account, DELEGATED_ADMIN for a delegated administrator.
     stack_set_call_as: Literal["SELF", "DELEGATED_ADMIN"] = Field(default="SELF", alias="stackSetCallAs")
@@ -264,10 +266,11 @@ class MonitorConfig(BaseModel):
                 "monitor:mode=hub needs monitor:hubAccountId and monitor:hubRegion (where the hub is deployed: the "
                 "member stack trusts its collectors and forwards events to its bus)"
             )
-        if not self.organization_id and not self.member_accounts:
+        if self.organization_unit_ids and not self.organization_id:
             raise ValueError(
-                "monitor:organizationUnitIds alone needs monitor:organizationId: the hub's event bus accepts the "
-                "members' events from the organization (aws:PrincipalOrgID) or from monitor:memberAccounts"
+                "monitor:organizationUnitIds needs monitor:organizationId: the accounts under the units are found at "
+                "run time, so the hub assumes reader roles only inside the organization (aws:ResourceOrgID) and its "
+                "event bus accepts the members' events from it (aws:PrincipalOrgID)"
             )
         if self.deploy_members_with_stack_set and not self.organization_unit_ids:
             raise ValueError("monitor:deployMembersWithStackSet needs monitor:organizationUnitIds (where to deploy)")

@@ -13,6 +13,7 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
@@ -21,9 +22,10 @@ from infra.core.dead_letters import DeadLetterQueue
 from infra.core.expiring_table import ExpiringTable
 from infra.core.foundation import Foundation
 from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
+from lambdas.core import contract
 from lambdas.core.aws.dynamodb import STREAK_KEY
 from lambdas.core.dispatch.settings import MEMBER_ACCOUNTS, MONITOR_REGIONS, ORGANIZATION_UNIT_IDS
-from lambdas.core.settings import METRIC_NAMESPACE
+from lambdas.core.settings import METRIC_NAMESPACE, SNAPSHOT_BUCKET
 
 # The collectors' roles have fixed names in hub mode, so the member stack's reader role can trust exactly them.
 COLLECTOR_ROLE_PREFIX = "SubnetIpMonitor-collector-"
@@ -105,6 +107,7 @@ class HubDispatch(Construct):
         config, key, alerting = foundation.config, foundation.key, foundation.alerting
         self._config = config
         self._key = key
+        self._targets_bucket: s3.IBucket | None = None
         self.function, self.role = monitor_function(
             self,
             "Dispatcher",
@@ -115,6 +118,7 @@ class HubDispatch(Construct):
                 MEMBER_ACCOUNTS: ",".join(config.member_accounts),
                 ORGANIZATION_UNIT_IDS: ",".join(config.organization_unit_ids),
                 MONITOR_REGIONS: ",".join(config.monitored_regions(Stack.of(self).region)),
+                SNAPSHOT_BUCKET: "",  # keep_targets_in sets it when there are organizational units
             },
             key=key,
             timeout=Duration.minutes(1),
@@ -216,23 +220,59 @@ class HubDispatch(Construct):
         return queue
 
     def grant_assume_readers(self, role: iam.Role) -> None:
-        """sts:AssumeRole on the reader role of any account (the member's trust policy decides who may)."""
-        partition = Stack.of(self).partition
+        """sts:AssumeRole on the reader role of the targets only: the listed members' by ARN and, with
+        organizational units (accounts found at run time), any account's only inside monitor:organizationId."""
+        partition, name = Stack.of(self).partition, self._config.reader_role_name
+        listed = [f"arn:{partition}:iam::{account}:role/{name}" for account in self._config.member_accounts]
+        if listed:
+            role.add_to_policy(iam.PolicyStatement(actions=["sts:AssumeRole"], resources=listed))
+        if not self._config.organization_unit_ids:
+            return
+        # aws:ResourceOrgID is the organization of the account that owns the role being assumed (IAM's global
+        # condition keys, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
         role.add_to_policy(
             iam.PolicyStatement(
                 actions=["sts:AssumeRole"],
-                resources=[f"arn:{partition}:iam::*:role/{self._config.reader_role_name}"],
+                resources=[f"arn:{partition}:iam::*:role/{name}"],
+                conditions={"StringEquals": {"aws:ResourceOrgID": self._config.organization_id}},
             )
         )
         Validations.of(role).acknowledge(
             Acknowledgment(
-                id=f"AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/{self._config.reader_role_name}]",
+                id=f"AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/{name}]",
                 reason=(
-                    "Member accounts under organizational units are found at run time; the role name is fixed and "
-                    "each member's reader role trusts only the hub's collector roles by name."
+                    "Member accounts under organizational units are found at run time: any account's reader role, "
+                    "but only in monitor:organizationId (aws:ResourceOrgID); each reader role trusts only the hub's "
+                    "roles by name."
                 ),
             )
         )
+
+    def keep_targets_in(self, bucket: s3.IBucket) -> None:
+        """With organizational units, the dispatcher writes the accounts it found (contract.TARGET_ACCOUNTS_KEY) to
+        bucket on each dispatch: the event handler's list of targets."""
+        if not self._config.organization_unit_ids:
+            return
+        self._targets_bucket = bucket
+        self.function.add_environment(SNAPSHOT_BUCKET, bucket.bucket_name)
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["s3:PutObject"], resources=[bucket.arn_for_objects(contract.TARGET_ACCOUNTS_KEY)]
+            )
+        )
+        self.role.add_to_policy(self._key.through("s3", "kms:GenerateDataKey"))
+
+    def grant_read_targets(self, role: iam.IRole) -> None:
+        """GetObject on the targets document (with organizational units; nothing to read without)."""
+        if self._targets_bucket is None:
+            return
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["s3:GetObject"],
+                resources=[self._targets_bucket.arn_for_objects(contract.TARGET_ACCOUNTS_KEY)],
+            )
+        )
+        role.add_to_principal_policy(self._key.through("s3", "kms:Decrypt"))
 
     def grant_failure_streaks(self, role: iam.IRole) -> None:
         """A collector keeps its targets' failure streaks: GetItem and PutItem on the streak table."""

@@ -114,6 +114,9 @@ DAYS_TO_EXHAUSTION = Metric("DaysToExhaustion", UNIT_NONE, SUBNET_DIMENSIONS)
 IP_EXHAUSTION_EVENTS = Metric("IpExhaustionEvents", UNIT_COUNT, EVENT_DIMENSIONS)
 # Per event the handler could not parse; the event itself is kept in the dead-letter queue.
 UNPARSED_EVENTS = Metric("UnparsedEvents", UNIT_COUNT, ())
+# Per event from an account that is not a target (hub mode: not a member; account mode: not this account):
+# dropped, never emailed or looked up. No account dimension, so no outsider can add series.
+FOREIGN_ACCOUNT_EVENTS = Metric("ForeignAccountEvents", UNIT_COUNT, ())
 
 # Per collector run, always (1), in the run's last PutMetricData batch: its absence is the alarm.
 COLLECTOR_HEARTBEAT = Metric("CollectorHeartbeat", UNIT_COUNT, COLLECTOR_DIMENSIONS)
@@ -130,6 +133,9 @@ EKS_ADDRESS_SHORTAGE = "EKS Address Shortage"
 # The census snapshot (README, "Census snapshot"): the latest one, in the monitor's snapshot bucket. The
 # census writes it; the dashboard table, the alert composer and the digest read it.
 CENSUS_SNAPSHOT_KEY = "census/latest.json"
+# Hub mode with organizational units: the accounts the dispatcher found under them, written on each dispatch to
+# the same bucket, so the event handler knows its targets ({"generatedAt", "accounts": [...]}).
+TARGET_ACCOUNTS_KEY = "targets/accounts.json"
 # In hub mode (monitor:mode hub) one snapshot per target account and region, beside it.
 MEMBER_SNAPSHOT_PREFIX = "census/members/"
 

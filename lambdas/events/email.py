@@ -176,3 +176,35 @@ def _dedupe_note(incident: Incident, window_minutes: int, now: datetime) -> str:
         f"{contract.IP_EXHAUSTION_EVENTS.name} ({contract.REASON}={incident.reason}) but not emailed again "
         f"before {until:%H:%M} UTC."
     )
+
+
+def render_cap_summary(
+    kind: EventKind[Any], incident: Incident, cap: int, window: tuple[datetime, datetime], *, account: str | None
+) -> Email:
+    """The one email that says an account has had more than cap new incidents of one reason in this window: the
+    rest of the window's are counted, not emailed (a storm of distinct incidents is not a storm of emails)."""
+    start, end = window
+    who = account or incident.origin.account
+    subject = (
+        f"[{_short_account(who)}] More than {cap} {kind.service} incidents ({incident.reason}) since {start:%H:%M} UTC"
+    )
+    metric_url = (
+        f"{console(incident.origin.region)}/cloudwatch/home?region={incident.origin.region}#metricsV2:graph=~();"
+        f"query=~'*7b*22{contract.IP_EXHAUSTION_EVENTS.name}*22*7d"
+    )
+    sections = [
+        subject,
+        "WHAT HAPPENED\n"
+        f"Account {who} (region {incident.origin.region} and others) has had more than {cap} new incidents of "
+        f"{incident.reason} since {start:%H:%M} UTC. The first {cap} were emailed one by one. The others until "
+        f"{end:%H:%M} UTC are counted in {contract.IP_EXHAUSTION_EVENTS.name} ({contract.REASON}={incident.reason}), "
+        "not emailed: one email per incident would bury the others.",
+        "WHAT TO DO\n"
+        "1. Read the first emails: they name the clusters, services and subnets; a VPC-wide cause (a full CIDR, a "
+        "removed secondary CIDR, a mass deployment) explains many at once.\n"
+        "2. Count them on the dashboard's exhaustion-events graph (by reason).\n"
+        "3. If the account should not produce these at all, check who deploys there right now.",
+        "OPEN IN THE CONSOLE\n" + f"{contract.IP_EXHAUSTION_EVENTS.name}: {metric_url}",
+        f"monitor:maxIncidentsPerWindow is {cap}. The next window starts at {end:%H:%M} UTC.",
+    ]
+    return Email(fit_subject(subject), "\n\n".join(sections) + "\n")

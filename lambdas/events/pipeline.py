@@ -7,25 +7,26 @@ in the dead-letter queue, and if even that fails the handler raises so Lambda re
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger
 
 from lambdas.core import contract
 from lambdas.core.aws.cloudwatch import put_metric_batch
+from lambdas.core.aws.dynamodb import count_in_window
 from lambdas.core.aws.ec2 import describe_subnet, free_addresses
 from lambdas.core.aws.ecs import describe_services
 from lambdas.core.aws.s3 import get_document
-from lambdas.core.contract import MetricPoint, census_snapshot_key
+from lambdas.core.contract import TARGET_ACCOUNTS_KEY, MetricPoint, census_snapshot_key
 from lambdas.core.deployments import fit_details, fit_summary, parse_service, service_fit
 from lambdas.core.email import readable_time
-from lambdas.core.errors import AwsCallError, AwsReadError
+from lambdas.core.errors import AwsCallError, AwsReadError, DedupeError
 from lambdas.core.members import TargetUnreachable, lookup_target
 from lambdas.core.notify import Notifier
 from lambdas.core.snapshot import subnet_entry
 from lambdas.core.targets import Target
-from lambdas.events.email import SubnetNow, render_email
+from lambdas.events.email import SubnetNow, render_cap_summary, render_email
 from lambdas.events.errors import UnparsableEvent
 from lambdas.events.model import EventKind, Incident
 from lambdas.events.parsing import recognise
@@ -40,7 +41,10 @@ class EventOutcome:
     """What became of one event; returned by the handler and logged."""
 
     event_id: str
-    status: str  # unparsed | ignored | duplicate | notified | dead-lettered | failed (a replay not finished)
+    # unparsed | ignored | foreign (not a target's) | duplicate | notified | capped (beyond
+    # monitor:maxIncidentsPerWindow: counted, not emailed) | summarised (the first beyond it: one summary email) |
+    # dead-lettered | failed (a replay not finished)
+    status: str
     reason: str | None = None
     incident: str | None = None
     problems: list[dict[str, str]] = field(default_factory=list)
@@ -93,6 +97,60 @@ class EventHandling:
     def claim(self, incident: Incident) -> bool:
         """True if this event opens the incident's window (it is emailed); open on a table failure."""
         return self.notifier.claim(incident.dedupe_key)
+
+    def from_target(self, account: str) -> bool:
+        """The event happened in a target: this account, a listed member, or (organizational units) an account the
+        dispatcher last found under them. Without that list (not written yet, unreadable) the hub bus policy's
+        organization condition is what stands: the account is taken as a target and the read failure recorded."""
+        if account == self.target.account_id or account in self.settings.member_accounts:
+            return True
+        if not self.settings.is_hub or not self.settings.organization_unit_ids:
+            return False
+        found = self._accounts_under_units()
+        return found is None or account in found
+
+    def _accounts_under_units(self) -> frozenset[str] | None:
+        try:
+            document = get_document(self.target.client("s3"), self.settings.snapshot_bucket, TARGET_ACCOUNTS_KEY)
+        except AwsReadError as err:
+            self.record(err)
+            return None
+        return frozenset(document.get("accounts", [])) if document is not None else None
+
+    def drop_foreign(self, incident: Incident) -> None:
+        """Count an event from an account that is not a target and drop it: no email, no lookup, not kept."""
+        self.count(contract.FOREIGN_ACCOUNT_EVENTS.point(1))
+        self.outcome.status = "foreign"
+        logger.warning(
+            "event from an account that is not a target: counted (ForeignAccountEvents) and dropped",
+            extra={"event_id": self.outcome.event_id, "account": incident.origin.account, "reason": incident.reason},
+        )
+
+    def within_cap(self, kind: EventKind[Any], incident: Incident) -> bool:
+        """True if the incident may be emailed: at most monitor:maxIncidentsPerWindow new incidents of one account
+        and reason per window. The first one beyond it sends one summary instead; all are counted regardless. Open
+        on a table failure (as the claim is)."""
+        window = timedelta(minutes=self.settings.dedupe_window_minutes)
+        start = window_start(self.now, window)
+        key = f"cap|{incident.origin.account}|{incident.reason}|{start:%Y%m%dT%H%MZ}"
+        try:
+            count = count_in_window(
+                self.target.client("dynamodb"), self.settings.incident_table_name, key, start + window
+            )
+        except DedupeError as err:
+            self.record(err)
+            return True
+        cap = self.settings.max_incidents_per_window
+        if count == cap + 1:
+            account = self.settings.account_label(incident.origin.account)
+            summary = render_cap_summary(kind, incident, cap, (start, start + window), account=account)
+            why = self.notifier.send(f"{key}|summary", summary)
+            self.outcome.status = "summarised" if why is None else self.outcome.status
+            if why is not None:
+                self.keep(why)
+        elif count > cap:
+            self.outcome.status = "capped"
+        return count <= cap
 
     def deployment_fit(self, incident: Incident) -> Incident | None:
         """The deployment's incident with its shortfall in words if it will not fit its subnets, else None
@@ -220,6 +278,9 @@ def handle_exhaustion_event(
         logger.info("event matched a rule but reports no exhaustion; ignored", extra={"event_id": recognised.event.id})
         return EventOutcome(recognised.event.id, "ignored")
     handling = EventHandling(raw, target, settings, now, EventOutcome(recognised.event.id, "duplicate"), replay)
+    if not handling.from_target(incident.origin.account):
+        handling.drop_foreign(incident)
+        return handling.outcome
     if incident.deployment_id is not None:
         checked = handling.deployment_fit(incident)
         if checked is None:
@@ -233,7 +294,13 @@ def handle_exhaustion_event(
     outcome = handling.outcome
     outcome.reason, outcome.incident = incident.reason, incident.dedupe_key
     handling.count_exhaustion(incident)
-    if handling.claim(incident):
+    if handling.claim(incident) and handling.within_cap(recognised.kind, incident):
         handling.notify(recognised.kind, incident, subnet_now)
     logger.info("exhaustion event handled", extra={"outcome": asdict(outcome)})
     return outcome
+
+
+def window_start(now: datetime, window: timedelta) -> datetime:
+    """The start of the fixed window (whole multiples of its length since the epoch, in UTC) holding now."""
+    seconds = int(window.total_seconds())
+    return datetime.fromtimestamp(int(now.timestamp()) // seconds * seconds, tz=UTC)

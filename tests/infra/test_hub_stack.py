@@ -62,15 +62,36 @@ def test_given_hub_mode_then_both_templates_pass_cfn_lint(hub):
         assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_given_hub_mode_then_collectors_read_nothing_themselves_and_may_only_assume_the_reader_role(hub):
+def _reader(account: str) -> dict[str, Any]:
+    return {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, f":iam::{account}:role/SubnetIpMonitorReader"]]}
+
+
+# Only the targets' reader roles: the listed members' by ARN, any other only inside the organization (the
+# accounts under the units are found at run time).
+LISTED_READERS = [_reader(m) for m in MEMBERS]
+ORGANIZATION_READERS = {"Resource": _reader("*"), "Condition": {"StringEquals": {"aws:ResourceOrgID": ORGANIZATION}}}
+
+
+def _assume_grants(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {k: v for k, v in s.items() if k in ("Resource", "Condition")}
+        for s in statements
+        if s["Action"] == "sts:AssumeRole" and s["Effect"] == "Allow"
+    ]
+
+
+def test_given_hub_mode_then_collectors_read_nothing_themselves_and_may_only_assume_the_targets_reader_roles(hub):
     for collector in COLLECTOR_POLICIES:
         statements = _statements(hub, collector)
         assert statements, collector
         assert not [a for a in _actions(statements) if a.startswith(READ_SERVICES)], collector
-        (assume,) = [s for s in statements if s["Action"] == "sts:AssumeRole"]
-        assert assume["Resource"] == {
-            "Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::*:role/SubnetIpMonitorReader"]]
-        }
+        assert _assume_grants(statements) == [{"Resource": LISTED_READERS}, ORGANIZATION_READERS], collector
+
+
+def test_given_listed_members_only_then_the_hub_may_assume_no_other_accounts_reader_role(tmp_path):
+    synthesized = synthesize(tmp_path, **HUB_KEYS)
+    for collector in (*COLLECTOR_POLICIES, "EventWatchingHandler", "AlertsComposer"):
+        assert _assume_grants(_statements(synthesized, collector)) == [{"Resource": LISTED_READERS}], collector
 
 
 def test_given_hub_mode_then_the_member_role_holds_exactly_what_the_functions_read_in_account_mode(synthesized, member):
@@ -224,9 +245,13 @@ def test_given_hub_mode_then_the_dispatchers_environment_validates_and_it_may_on
         "kms:Encrypt",
         "kms:ReEncrypt*",
         "kms:GenerateDataKey*",
-        # A failed or expired dispatch goes to the failed-runs queue (the key through SQS).
+        # A failed or expired dispatch goes to the failed-runs queue (the key through SQS); with units, the
+        # accounts it found go to the targets document (the key through S3).
         "kms:GenerateDataKey",
+        "s3:PutObject",
     }
+    (put,) = [s for s in _statements(hub, "Hub") if s["Action"] == "s3:PutObject"]
+    assert put["Resource"]["Fn::Join"][1][-1] == "/targets/accounts.json"
 
 
 def test_given_the_stack_set_then_it_deploys_the_member_template_to_the_units_in_every_region(hub):
@@ -324,10 +349,9 @@ def test_given_hub_mode_then_the_dashboard_ranks_member_accounts_first(hub, synt
 
 
 def test_given_hub_mode_then_the_email_functions_may_look_members_up_and_read_their_snapshots(hub):
-    reader = {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::*:role/SubnetIpMonitorReader"]]}
     for function in ("EventWatchingHandler", "AlertsComposer"):
         statements = [s for s in _statements(hub, function) if s["Effect"] == "Allow"]
-        assert [s["Resource"] for s in statements if s["Action"] == "sts:AssumeRole"] == [reader], function
+        assert _assume_grants(statements) == [{"Resource": LISTED_READERS}, ORGANIZATION_READERS], function
         reads = [s for s in statements if s["Action"] == "s3:GetObject"]
         paths = [
             r["Fn::Join"][1][-1]
@@ -335,7 +359,10 @@ def test_given_hub_mode_then_the_email_functions_may_look_members_up_and_read_th
             for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])
         ]
         deployments = ["/deployments/latest.json", "/deployments/members/*"] if function == "AlertsComposer" else []
-        assert sorted(paths) == sorted(["/census/latest.json", "/census/members/*", *deployments]), function
+        # The event handler checks an event's account against the dispatcher's list of the units' accounts.
+        targets = ["/targets/accounts.json"] if function == "EventWatchingHandler" else []
+        expected = ["/census/latest.json", "/census/members/*", *deployments, *targets]
+        assert sorted(paths) == sorted(expected), function
     assert "cloudwatch:ListMetrics" in _actions(_statements(hub, "AlertsComposer"))
 
 

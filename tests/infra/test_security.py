@@ -81,6 +81,8 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
         "sns:Publish": {"AWS::SNS::Topic"},
         "dynamodb:PutItem": {"AWS::DynamoDB::Table"},
         "dynamodb:DeleteItem": {"AWS::DynamoDB::Table"},
+        # The per-account incident cap (monitor:maxIncidentsPerWindow): one counter item a window, added to.
+        "dynamodb:UpdateItem": {"AWS::DynamoDB::Table"},
         "sqs:SendMessage": {"AWS::SQS::Queue"},
         **{a: {"AWS::KMS::Key"} for a in (*KMS_USE, "kms:GenerateDataKey")},
         # Free /28 blocks of the incident's subnet: the latest census snapshot, nothing else.

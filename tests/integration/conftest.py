@@ -95,7 +95,7 @@ class EventWorld:
 
     def event(self, name: str, **detail: Any) -> dict[str, Any]:
         """A fixture whose subnets are this world's subnet (moto makes its own ids)."""
-        text = json.dumps(load_event(name))
+        text = json.dumps(load_event(name, account=ACCOUNT_ID))
         for fixture_subnet in FIXTURE_SUBNETS:
             text = text.replace(fixture_subnet, self.subnet_id)
         event = json.loads(text)
@@ -144,6 +144,9 @@ def world(aws, monkeypatch) -> EventWorld:
         "ACCOUNT_NAMES": "{}",
         "MONITOR_MODE": "account",
         "READER_ROLE_NAME": "SubnetIpMonitorReader",
+        "MEMBER_ACCOUNTS": "",
+        "ORGANIZATION_UNIT_IDS": "",
+        "MAX_INCIDENTS_PER_WINDOW": "20",
         # The /28 keeps 2 free addresses: above this floor an ambiguous EC2 code stays EniCreationFailed.
         "FREE_ADDRESS_FLOOR": "1",
         "SNAPSHOT_BUCKET": SNAPSHOT_BUCKET,

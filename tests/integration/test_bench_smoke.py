@@ -62,10 +62,12 @@ def test_given_a_small_storm_then_every_event_is_counted_each_incident_emailed_o
 
     assert (result.events, result.counted, result.emails, result.dead_lettered) == (50, 50, 5, 0)
     assert result.outcomes == {"notified": 5, "duplicate": 45}
-    # One PutMetricData and one claim (PutItem) per event; one subnet read, snapshot read and email per incident
+    # One PutMetricData and one claim (PutItem) per event; one cap counter (UpdateItem), subnet read, snapshot
+    # read and email per incident
     assert result.measurement.calls == {
         "cloudwatch.PutMetricData": 50,
         "dynamodb.PutItem": 50,
+        "dynamodb.UpdateItem": 5,
         "ec2.DescribeSubnets": 5,
         "s3.GetObject": 5,
         "sns.Publish": 5,

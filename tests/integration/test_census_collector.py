@@ -355,6 +355,9 @@ def test_given_a_node_group_short_of_addresses_then_one_email_and_one_event_poin
             "ACCOUNT_NAMES": "{}",
             "MONITOR_MODE": "account",
             "READER_ROLE_NAME": "SubnetIpMonitorReader",
+            "MEMBER_ACCOUNTS": "",
+            "ORGANIZATION_UNIT_IDS": "",
+            "MAX_INCIDENTS_PER_WINDOW": "20",
             "FREE_ADDRESS_FLOOR": "8",
             "SNAPSHOT_BUCKET": BUCKET,
         }

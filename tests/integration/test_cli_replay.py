@@ -10,12 +10,12 @@ import pytest
 
 from cli.main import main
 from lambdas.core.aws.sqs import keep_in_dead_letter_queue
-from tests.integration.conftest import regional_client
+from tests.integration.conftest import ACCOUNT_ID, regional_client
 from tests.support.event_fixtures import load_event
 
 pytestmark = pytest.mark.usefixtures("aws")
 
-EVENT = load_event("task_stopped_no_addresses_ec2")
+EVENT = load_event("task_stopped_no_addresses_ec2", account=ACCOUNT_ID)
 
 
 @pytest.fixture

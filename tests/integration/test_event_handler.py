@@ -183,7 +183,8 @@ def test_given_the_incident_table_fails_then_the_email_is_sent_anyway(world):
     result = handle(world.event("task_stopped_no_addresses_ec2"), INCIDENT_TABLE_NAME="missing-table")
 
     assert result["status"] == "notified"
-    assert [p["operation"] for p in result["problems"]] == ["PutItem"]
+    # The claim and the per-account cap's counter both fail open: the email goes, both failures are said.
+    assert [p["operation"] for p in result["problems"]] == ["PutItem", "UpdateItem"]
     assert len(world.emails()) == 1
 
 
@@ -204,7 +205,7 @@ def test_given_topic_and_table_both_fail_then_the_kept_event_says_the_notificati
         INCIDENT_TABLE_NAME="missing-table",
     )
 
-    assert [p["operation"] for p in result["problems"]] == ["PutItem", "Publish", "DeleteItem"]
+    assert [p["operation"] for p in result["problems"]] == ["PutItem", "UpdateItem", "Publish", "DeleteItem"]
     (kept,) = world.dead_letters()
     assert kept["MessageAttributes"]["Reason"]["StringValue"].startswith("notification failed: Publish failed")
 

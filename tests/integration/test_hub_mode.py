@@ -185,6 +185,7 @@ def _email_world() -> tuple[EventResources, dict[str, str]]:
         "DEAD_LETTER_QUEUE_URL": resources.dead_letter_queue_url,
         "ACCOUNT_NAMES": "{}",
         "SNAPSHOT_BUCKET": "hub-census",
+        "MAX_INCIDENTS_PER_WINDOW": "20",
     }
 
 
@@ -210,6 +211,52 @@ def test_given_a_members_exhaustion_event_then_the_email_reads_its_subnet_and_ce
     # Read in the member's account through its reader role: the /26 with 50 taken has 9 free.
     assert "Free addresses now: 9 (read at" in email["Message"]
     assert "Free /28 blocks: 1" in email["Message"]
+
+
+# An account that is neither the hub nor a member (nor, with units, found under them).
+OUTSIDER = "999999999999"
+
+
+def test_given_an_event_from_an_account_that_is_not_a_target_then_it_is_counted_and_dropped(hub):
+    sqs, cloudwatch = (boto3.client(s, region_name=HUB_REGION) for s in ("sqs", "cloudwatch"))
+    resources, environment = _email_world()
+    event = load_event("task_stopped_no_addresses_ec2")
+    event.update(account=OUTSIDER, region="eu-west-1")
+    sts = own_target(CONTEXT).client("sts")
+    assumed = count_calls(sts, "AssumeRole")
+    with patch.dict(os.environ, {**environment, "FREE_ADDRESS_FLOOR": "8"}):
+        outcome = events_handler(event, CONTEXT)
+
+    # Not emailed, not looked up in that account, not kept for replay; counted without its account as a dimension.
+    assert outcome["status"] == "foreign"
+    assert drain_queue(sqs, resources.inbox_url) == []
+    assert drain_queue(sqs, resources.dead_letter_queue_url) == []
+    assert assumed == []
+    assert metric_values(cloudwatch, "ForeignAccountEvents", {}, "Sum") == [1.0]
+    assert published_series(cloudwatch, "IpExhaustionEvents") == []
+
+
+def test_given_organizational_units_then_the_accounts_the_dispatcher_found_are_the_targets(hub, monkeypatch):
+    sqs = boto3.client("sqs", region_name=HUB_REGION)
+    resources, environment = _email_world()
+    found = "444455556666"
+    # What the dispatcher writes after listing the units (contract.TARGET_ACCOUNTS_KEY).
+    boto3.client("s3", region_name=HUB_REGION).put_object(
+        Bucket="hub-census",
+        Key=contract.TARGET_ACCOUNTS_KEY,
+        Body=json.dumps({"generatedAt": "2026-12-03T10:00:00Z", "accounts": [MEMBER_WITH_ROLE, found]}),
+    )
+    units = {"ORGANIZATION_UNIT_IDS": "ou-abcd-12345678", "FREE_ADDRESS_FLOOR": "8"}
+    outcomes = {}
+    for account in (found, OUTSIDER):
+        event = load_event("task_stopped_no_addresses_ec2")
+        event.update(account=account, region="eu-west-1", id=f"unit-{account}")
+        with patch.dict(os.environ, {**environment, **units}):
+            outcomes[account] = events_handler(event, CONTEXT)["status"]
+
+    # The found account's event is an incident (its subnet lookup fails: no reader role there); the other is not.
+    assert outcomes == {found: "notified", OUTSIDER: "foreign"}
+    assert len(drain_queue(sqs, resources.inbox_url)) == 1
 
 
 def test_given_an_alarm_on_a_members_subnet_in_another_region_then_the_composer_reads_it_there(hub):

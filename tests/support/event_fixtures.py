@@ -9,9 +9,16 @@ from typing import Any
 EVENTS_DIR = Path(__file__).resolve().parents[1] / "events"
 
 
-def load_event(name: str) -> dict[str, Any]:
-    """One fixture by file name without .json (a fresh copy each time)."""
-    return dict(json.loads((EVENTS_DIR / f"{name}.json").read_text()))
+def load_event(name: str, *, account: str | None = None) -> dict[str, Any]:
+    """One fixture by file name without .json (a fresh copy each time); with account, as it reaches a handler
+    watching that account (EventBridge delivers an account's own events; the census names the account in the
+    detail of its own): the handler drops events of accounts that are not its targets."""
+    event = dict(json.loads((EVENTS_DIR / f"{name}.json").read_text()))
+    if account is not None:
+        event["account"] = account
+        if "account" in event.get("detail", {}):
+            event["detail"]["account"] = account
+    return event
 
 
 def fixture_names(prefix: str = "") -> list[str]:

@@ -27,6 +27,7 @@ class FakeAws:
         self.emails: list[dict[str, Any]] = []
         self.dead_letters: list[dict[str, Any]] = []
         self.claims: dict[str, int] = {}
+        self.counters: dict[str, int] = {}
 
     def put_metric_data(self, **call: Any) -> None:
         self.metric_calls.append(call)
@@ -42,6 +43,18 @@ class FakeAws:
         if key in self.claims and self.claims[key] > int(call["ExpressionAttributeValues"][":now"]["N"]):
             raise _error("ConditionalCheckFailedException", "PutItem")
         self.claims[key] = int(call["Item"]["expiresAt"]["N"])
+
+    # STS: no member role can be assumed here (the handler then emails without the member's subnet read).
+    meta = type("Meta", (), {"partition": "aws"})()
+
+    def assume_role(self, **call: Any) -> dict[str, Any]:
+        raise _error("AccessDenied", "AssumeRole")
+
+    def update_item(self, **call: Any) -> dict[str, Any]:
+        """The incident cap's counter: ADD one, as DynamoDB does atomically."""
+        key = call["Key"]["incident"]["S"]
+        self.counters[key] = self.counters.get(key, 0) + 1
+        return {"Attributes": {"count": {"N": str(self.counters[key])}}}
 
     def delete_item(self, **call: Any) -> None:
         self.claims.pop(call["Key"]["incident"]["S"], None)
@@ -67,5 +80,5 @@ class FakeAws:
         return Target(
             "123456789012",
             "us-east-1",
-            clients=dict.fromkeys(("cloudwatch", "sns", "dynamodb", "sqs", "ec2", "s3"), self),
+            clients=dict.fromkeys(("cloudwatch", "sns", "dynamodb", "sqs", "ec2", "s3", "sts"), self),
         )

@@ -44,6 +44,24 @@ def release_incident_window(dynamodb: Any, table: str, incident_key: str) -> Non
         raise DedupeError.wrap("DeleteItem", err, {"incident": incident_key}) from err
 
 
+def count_in_window(dynamodb: Any, table: str, counter_key: str, until: datetime) -> int:
+    """Add one to the counter counter_key (it expires at until) and return its new value, atomically."""
+    try:
+        response = dynamodb.update_item(
+            TableName=table,
+            Key={INCIDENT_KEY: {"S": counter_key}},
+            UpdateExpression="ADD #count :one SET #expires = :until",
+            ExpressionAttributeNames={"#count": COUNT, "#expires": EXPIRES_AT},
+            ExpressionAttributeValues={":one": {"N": "1"}, ":until": {"N": str(int(until.timestamp()))}},
+            ReturnValues="UPDATED_NEW",
+        )
+    except AWS_ERRORS as err:
+        raise DedupeError.wrap("UpdateItem", err, {"counter": counter_key}) from err
+    return int(response["Attributes"][COUNT]["N"])
+
+
+# The number of incidents a counter item holds (count_in_window).
+COUNT = "count"
 STREAK_KEY = "target"
 
 

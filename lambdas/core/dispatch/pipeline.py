@@ -8,10 +8,12 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from pydantic import BaseModel, ConfigDict, Field
 
+from lambdas.core import contract
+from lambdas.core.aws.s3 import put_document
 from lambdas.core.dispatch.model import target_accounts, work_messages
 from lambdas.core.dispatch.reads import accounts_under, send_work
 from lambdas.core.dispatch.settings import DispatcherSettings
-from lambdas.core.errors import AwsReadError
+from lambdas.core.errors import AwsCallError, AwsReadError
 from lambdas.core.publish import publish_run
 from lambdas.core.run import RunReport
 from lambdas.core.targets import Target
@@ -43,6 +45,13 @@ def dispatch(home: Target, settings: DispatcherSettings, request: DispatchReques
         except AwsReadError as err:
             report.record_failure(err)
     accounts = target_accounts(settings.member_accounts, found)
+    if settings.organization_unit_ids and not report.failures:
+        # Only a whole list: a unit that could not be listed would drop its accounts' events as foreign.
+        try:
+            document = {"generatedAt": now.isoformat(), "accounts": accounts}
+            put_document(home.client("s3"), settings.snapshot_bucket, [contract.TARGET_ACCOUNTS_KEY], document)
+        except AwsCallError as err:
+            report.record_failure(err)
     messages = work_messages(request.collector, accounts, settings.regions, now, request.period_minutes)
     calls, errors = send_work(home.client("sqs"), request.queue_url, messages)
     for error in errors:

@@ -11,7 +11,7 @@ from typing import Annotated, Final
 
 from pydantic import AfterValidator, Field
 
-from lambdas.core.settings import ACCOUNT_ID_PATTERN, REGION_PATTERN, CommaSeparated, MonitorSettings
+from lambdas.core.settings import ACCOUNT_ID_PATTERN, REGION_PATTERN, SNAPSHOT_BUCKET, CommaSeparated, MonitorSettings
 
 MEMBER_ACCOUNTS: Final = "MEMBER_ACCOUNTS"
 ORGANIZATION_UNIT_IDS: Final = "ORGANIZATION_UNIT_IDS"
@@ -50,3 +50,5 @@ class DispatcherSettings(MonitorSettings):
     member_accounts: AccountIds = Field(alias=MEMBER_ACCOUNTS)
     organization_unit_ids: OrganizationUnitIds = Field(alias=ORGANIZATION_UNIT_IDS)
     regions: Regions = Field(alias=MONITOR_REGIONS, min_length=1)
+    # With organizational units: where it keeps the accounts it found (contract.TARGET_ACCOUNTS_KEY), "" without.
+    snapshot_bucket: str = Field(alias=SNAPSHOT_BUCKET, max_length=63)
