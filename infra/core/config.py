@@ -117,6 +117,9 @@ class MonitorConfig(BaseModel):
     watch_utilization_percent: float = Field(default=50.0, alias="watchUtilizationPercent", ge=0, le=100)
     watch_change_addresses: int = Field(default=10, alias="watchChangeAddresses", ge=1, le=65531)
     quiet_publish_hours: int = Field(default=24, alias="quietPublishHours", ge=1, le=168)
+    # Hub mode: the most custom series a collector publishes for one member in one run (a member's junk clusters
+    # cannot grow the hub's bill without bound); what is left out is counted (SeriesLeftOut) and in the digest.
+    max_series_per_target: int = Field(default=2000, alias="maxSeriesPerTarget", ge=10, le=100_000)
     # Organization scale (README, "Organization: hub mode"): this account alone, or a hub reading members.
     mode: Literal["account", "hub"] = Field(default=MODE_ACCOUNT, alias="mode")
     hub_account_id: str = Field(default="", alias="hubAccountId")

@@ -15,6 +15,7 @@ from infra.core.keys import AppKey
 from lambdas.core.publish_policy import PublishMode
 from lambdas.core.quiet import STATE_PREFIX
 from lambdas.core.settings import (
+    MAX_SERIES_PER_TARGET,
     PUBLISH_MODE,
     PUBLISH_STATE_BUCKET,
     QUIET_PUBLISH_HOURS,
@@ -31,6 +32,7 @@ def publish_environment(config: MonitorConfig, state_bucket: str) -> dict[str, s
         WATCH_UTILIZATION_PERCENT: f"{config.watch_utilization_percent:g}",
         WATCH_CHANGE_ADDRESSES: str(config.watch_change_addresses),
         QUIET_PUBLISH_HOURS: str(config.quiet_publish_hours),
+        MAX_SERIES_PER_TARGET: str(config.max_series_per_target),
     }
 
 

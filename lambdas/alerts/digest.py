@@ -46,6 +46,8 @@ class DigestInputs:
     clusters: Sequence[ClusterRow]
     events_by_reason: Mapping[str, float]
     missing: list[str] = field(default_factory=list)
+    # Per collector: the series a run left out this week (beyond monitor:maxSeriesPerTarget for one target).
+    series_left_out: Mapping[str, float] = field(default_factory=dict)
     # Hub mode: each subnet's account and region as the digest names them (subnet ids are unique across
     # accounts), and the targets failing run after run; empty in account mode.
     origins: Mapping[str, str] = field(default_factory=dict)
@@ -80,6 +82,7 @@ def render_digest(inputs: DigestInputs) -> Email:
         _prefix_blocks(census_subnets),
         _leaked(census, kept_in="census/members/*/*/latest.json" if inputs.origins else "census/latest.json"),
         _events(inputs.events_by_reason),
+        *([_left_out(inputs.series_left_out)] if any(inputs.series_left_out.values()) else []),
     ]
     if inputs.missing:
         sections.append("NOT IN THIS DIGEST\n" + "\n".join(f"- {m}" for m in inputs.missing))
@@ -167,6 +170,13 @@ def _events(by_reason: Mapping[str, float]) -> str:
     total = sum(by_reason.values())
     lines = [f"EXHAUSTION EVENTS THIS WEEK: {total:.0f}"]
     lines += [f"- {reason}: {count:.0f}" for reason, count in sorted(by_reason.items(), key=lambda i: -i[1]) if count]
+    return "\n".join(lines)
+
+
+def _left_out(by_collector: Mapping[str, float]) -> str:
+    lines = ["SERIES LEFT OUT THIS WEEK (more than monitor:maxSeriesPerTarget in one run for one target)"]
+    lines += [f"- {collector}: {count:,.0f} series" for collector, count in by_collector.items() if count]
+    lines.append("The collector's log names the target: its run report's findings say how many and why.")
     return "\n".join(lines)
 
 

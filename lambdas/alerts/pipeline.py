@@ -441,7 +441,19 @@ def send_digest(target: Target, settings: DigestSettings, now: datetime) -> Dige
         forecasts=forecasts,
         census=merged_snapshot(snapshots),
         clusters=_cluster_rows(cloudwatch, namespace, now, missing),
-        events_by_reason=_events_by_reason(cloudwatch, namespace, now, missing),
+        # Per reason, over every account the events happened in.
+        events_by_reason=_weekly_sums(
+            cloudwatch,
+            namespace,
+            contract.IP_EXHAUSTION_EVENTS,
+            now,
+            missing,
+            by=contract.REASON,
+            what="exhaustion events",
+        ),
+        series_left_out=_weekly_sums(
+            cloudwatch, namespace, contract.SERIES_LEFT_OUT, now, missing, by=contract.COLLECTOR, what="series left out"
+        ),
         missing=missing,
         origins=origins,
         failing=_failing_targets(target, settings, now, missing),
@@ -520,20 +532,19 @@ def _cluster_rows(cloudwatch: Any, namespace: str, now: datetime, missing: list[
     ]
 
 
-def _events_by_reason(cloudwatch: Any, namespace: str, now: datetime, missing: list[str]) -> dict[str, float]:
+def _weekly_sums(
+    cloudwatch: Any, namespace: str, metric: contract.Metric, now: datetime, missing: list[str], *, by: str, what: str
+) -> dict[str, float]:
+    """The week's sum of every series of metric, added up per value of the dimension by."""
     week = timedelta(days=7)
     try:
-        origins = series_dimensions(cloudwatch, namespace, contract.IP_EXHAUSTION_EVENTS, recently_active=False)
-        queries = [
-            SeriesQuery(f"r{i}", contract.IP_EXHAUSTION_EVENTS, dims, "Sum", HOUR) for i, dims in enumerate(origins)
-        ]
+        origins = series_dimensions(cloudwatch, namespace, metric, recently_active=False)
+        queries = [SeriesQuery(f"r{i}", metric, dims, "Sum", HOUR) for i, dims in enumerate(origins)]
         series = read_series(cloudwatch, namespace, queries, now - week, now + CLOCK_SLACK)
     except AwsReadError as err:
-        missing.append(f"exhaustion events: {err.operation} failed ({err.code})")
+        missing.append(f"{what}: {err.operation} failed ({err.code})")
         return {}
-    # Per reason, over every account the events happened in.
     totals: dict[str, float] = {}
     for i, dims in enumerate(origins):
-        reason = dims[contract.REASON]
-        totals[reason] = totals.get(reason, 0.0) + sum(s.value for s in series[f"r{i}"])
+        totals[dims[by]] = totals.get(dims[by], 0.0) + sum(s.value for s in series[f"r{i}"])
     return dict(sorted(totals.items()))

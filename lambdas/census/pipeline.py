@@ -90,6 +90,7 @@ def collect_census(
         # A block is 16 addresses: the change threshold in blocks (10 addresses: any change of a block).
         quiet=quiet_publishing(settings, reading, change=settings.watch_change_addresses / BLOCK_SIZE),
         keep=keep,
+        max_series=settings.max_series_per_target,
     )
 
 

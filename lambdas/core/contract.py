@@ -122,6 +122,8 @@ FOREIGN_ACCOUNT_EVENTS = Metric("ForeignAccountEvents", UNIT_COUNT, ())
 COLLECTOR_HEARTBEAT = Metric("CollectorHeartbeat", UNIT_COUNT, COLLECTOR_DIMENSIONS)
 # Per collector run, only when the run had failures (so a healthy run costs no extra call).
 COLLECTOR_FAILURES = Metric("CollectorFailures", UNIT_COUNT, COLLECTOR_DIMENSIONS)
+# Per collector run that had more series than monitor:maxSeriesPerTarget: how many it left out (the digest says so).
+SERIES_LEFT_OUT = Metric("SeriesLeftOut", UNIT_COUNT, COLLECTOR_DIMENSIONS)
 
 
 # Events the monitor sends itself (PutEvents on the default bus), for capabilities that find an exhaustion

@@ -332,10 +332,11 @@ def services_at_risk(fits: Sequence[ServiceFit]) -> dict[str, int]:
 
 
 def parse_service(cluster: str, raw: Mapping[str, Any]) -> Service | None:
-    """The awsvpc service in a DescribeServices entry; None for a service that is not awsvpc or not ACTIVE."""
+    """The awsvpc service in a DescribeServices entry; None for a service that is not awsvpc, not ACTIVE, or
+    scaled to zero (its deployment starts no task; unassessed, it adds no ServicesAtDeploymentRisk series)."""
     network = (raw.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
     subnets = tuple(network.get("subnets") or ())
-    if not subnets or raw.get("status", "ACTIVE") != "ACTIVE":
+    if not subnets or raw.get("status", "ACTIVE") != "ACTIVE" or int(raw.get("desiredCount", 0)) == 0:
         return None
     controller = Controller((raw.get("deploymentController") or {}).get("type", "ECS"))
     configuration = raw.get("deploymentConfiguration") or {}

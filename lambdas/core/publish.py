@@ -58,13 +58,15 @@ def publish_run(
             report.metric_points += len(batch)
         except PublishError as err:
             report.record_failure(err)
-    if report.failures:
-        # One extra call, only on a bad run, so an alarm can see partial failures.
+    if report.failures or report.series_left_out:
+        # One extra call, only on a bad run, so an alarm can see partial failures (and the digest what a series
+        # cap left out).
         report.put_metric_data_calls += 1
+        extra = [collector_failure_point(report.collector, len(report.failures))] if report.failures else []
+        if report.series_left_out:
+            extra.append(contract.SERIES_LEFT_OUT.point(report.series_left_out, {contract.COLLECTOR: report.collector}))
         try:
-            put_metric_batch(
-                cloudwatch, namespace, [collector_failure_point(report.collector, len(report.failures))], timestamp
-            )
+            put_metric_batch(cloudwatch, namespace, extra, timestamp)
         except PublishError as err:
             report.record_failure(err)
     logger.info("collector run finished", extra={"report": report.as_dict()})

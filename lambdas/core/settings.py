@@ -83,6 +83,7 @@ PUBLISH_STATE_BUCKET: Final = "PUBLISH_STATE_BUCKET"
 WATCH_UTILIZATION_PERCENT: Final = "WATCH_UTILIZATION_PERCENT"
 WATCH_CHANGE_ADDRESSES: Final = "WATCH_CHANGE_ADDRESSES"
 QUIET_PUBLISH_HOURS: Final = "QUIET_PUBLISH_HOURS"
+MAX_SERIES_PER_TARGET: Final = "MAX_SERIES_PER_TARGET"
 
 
 class PublishSettings(MonitorSettings):
@@ -93,6 +94,8 @@ class PublishSettings(MonitorSettings):
     watch_utilization_percent: float = Field(alias=WATCH_UTILIZATION_PERCENT, ge=0, le=100)
     watch_change_addresses: int = Field(alias=WATCH_CHANGE_ADDRESSES, ge=1, le=65531)
     quiet_publish_hours: int = Field(alias=QUIET_PUBLISH_HOURS, ge=1, le=168)
+    # The most custom series one run publishes for one target (a member cannot grow the hub's bill without bound).
+    max_series_per_target: int = Field(alias=MAX_SERIES_PER_TARGET, ge=1, le=100_000)
 
     @model_validator(mode="after")
     def _at_risk_keeps_state(self) -> PublishSettings:

@@ -56,6 +56,11 @@ class Target:
                 )
             return self.clients[service]
 
+    @property
+    def is_member(self) -> bool:
+        """A member account read from the hub (through its reader role), whose metrics the hub pays for."""
+        return self.home is not None
+
     def home_client(self, service: str) -> Any:
         """A client in the monitor's own account and region, for what the run writes (metrics, state, snapshot)."""
         return (self.home or self).client(service)

@@ -111,6 +111,7 @@ def collect_ecs(
         summary_points=lambda _: deployment_risk_points(fits, target.account_id, target.region),
         quiet=quiet_publishing(settings, reading),
         keep=keep,
+        max_series=settings.max_series_per_target,
     )
 
 

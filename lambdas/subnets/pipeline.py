@@ -48,4 +48,5 @@ def collect_subnets(
         points=lambda published: subnet_metric_points(published, target.account_id),
         summary_points=lambda every: vpc_metric_points(every, target.account_id),
         quiet=quiet_publishing(settings, reading),
+        max_series=settings.max_series_per_target,
     )

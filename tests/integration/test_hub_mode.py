@@ -98,6 +98,32 @@ def test_given_two_members_in_two_regions_then_subnets_carry_their_account_and_t
     assert boto3.client("cloudwatch", region_name="us-east-1").list_metrics(Namespace=NAMESPACE)["Metrics"] == []
 
 
+def test_given_a_member_with_more_series_than_the_cap_then_the_hub_publishes_the_cap_and_counts_the_rest(
+    hub, monkeypatch
+):
+    # A member's junk subnets cannot grow the hub's bill without bound (monitor:maxSeriesPerTarget).
+    monkeypatch.setenv("MAX_SERIES_PER_TARGET", "10")
+    from lambdas.core.settings import _load_from_process_environment
+
+    _load_from_process_environment.cache_clear()
+
+    dispatch_and_work("subnets", subnet_handler, dispatcher, CONTEXT)
+
+    cloudwatch = boto3.client("cloudwatch", region_name=HUB_REGION)
+    published = [
+        (name, d)
+        for name in ("AvailableIpAddressCount", "IpUtilization", "VpcAvailableIpAddressCount", "VpcMaxIpUtilization")
+        for d in published_series(cloudwatch, name)
+    ]
+    # Each of the member's two regions has more than 10 series (its subnets and moto's default VPC): 10 each.
+    assert len(published) == 2 * 10
+    assert {n for n, _ in published} >= {"VpcAvailableIpAddressCount", "VpcMaxIpUtilization"}
+    left_out = metric_values(cloudwatch, "SeriesLeftOut", {"Collector": "subnets"}, "Sum")
+    assert sum(left_out) > 0
+    # Not a failure: only the roleless member's AssumeRole failures are (one per region).
+    assert sum(metric_values(cloudwatch, "CollectorFailures", {"Collector": "subnets"}, "Sum")) == 2
+
+
 def test_given_a_member_cluster_then_its_series_carry_account_and_region(hub):
     seed_member_cluster()
 

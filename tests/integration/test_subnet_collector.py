@@ -91,3 +91,20 @@ def test_given_a_missing_namespace_setting_when_invoked_then_the_error_names_the
     monkeypatch.delenv("METRIC_NAMESPACE")
     with pytest.raises(SettingsError, match="METRIC_NAMESPACE"):
         handler({}, lambda_context)
+
+
+def test_given_the_accounts_own_run_then_no_series_cap_applies(lambda_context, monkeypatch):
+    # monitor:maxSeriesPerTarget bounds what a member adds to the hub's bill; an account pays for its own.
+    monkeypatch.setenv("MAX_SERIES_PER_TARGET", "10")
+    from lambdas.core.settings import _load_from_process_environment
+
+    _load_from_process_environment.cache_clear()
+    ec2 = regional_client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    for n in range(8):
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{n}.0/24", AvailabilityZone="us-east-1a")
+
+    report = handler({}, lambda_context)
+
+    assert report["series_left_out"] == 0
+    assert len(published_series(regional_client("cloudwatch"), "AvailableIpAddressCount")) == report["resources"]

@@ -6,6 +6,7 @@ from lambdas.census.settings import FREE_PREFIX_BLOCK_FLOOR, MONITOR_EVENT_BUS
 from lambdas.core.settings import (
     FAILURE_STREAK_TABLE,
     FREE_ADDRESS_FLOOR,
+    MAX_SERIES_PER_TARGET,
     MODE_ACCOUNT,
     MONITOR_MODE,
     PUBLISH_MODE,
@@ -26,6 +27,7 @@ EVERY_RUN = {
     WATCH_UTILIZATION_PERCENT: "50",
     WATCH_CHANGE_ADDRESSES: "10",
     QUIET_PUBLISH_HOURS: "24",
+    MAX_SERIES_PER_TARGET: "2000",
     FREE_ADDRESS_FLOOR: "8",
     FREE_PREFIX_BLOCK_FLOOR: "2",
     # monitor:mode account: each collector reads its own account on its schedule.
