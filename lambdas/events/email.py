@@ -188,14 +188,11 @@ def render_cap_summary(
     subject = (
         f"[{_short_account(who)}] More than {cap} {kind.service} incidents ({incident.reason}) since {start:%H:%M} UTC"
     )
-    metric_url = (
-        f"{console(incident.origin.region)}/cloudwatch/home?region={incident.origin.region}#metricsV2:graph=~();"
-        f"query=~'*7b*22{contract.IP_EXHAUSTION_EVENTS.name}*22*7d"
-    )
+    metrics = f"{console(incident.origin.region)}/cloudwatch/home?region={incident.origin.region}#metricsV2"
     sections = [
         subject,
         "WHAT HAPPENED\n"
-        f"Account {who} (region {incident.origin.region} and others) has had more than {cap} new incidents of "
+        f"Account {who} (in any region) has had more than {cap} new incidents of "
         f"{incident.reason} since {start:%H:%M} UTC. The first {cap} were emailed one by one. The others until "
         f"{end:%H:%M} UTC are counted in {contract.IP_EXHAUSTION_EVENTS.name} ({contract.REASON}={incident.reason}), "
         "not emailed: one email per incident would bury the others.",
@@ -204,7 +201,7 @@ def render_cap_summary(
         "removed secondary CIDR, a mass deployment) explains many at once.\n"
         "2. Count them on the dashboard's exhaustion-events graph (by reason).\n"
         "3. If the account should not produce these at all, check who deploys there right now.",
-        "OPEN IN THE CONSOLE\n" + f"{contract.IP_EXHAUSTION_EVENTS.name}: {metric_url}",
+        "OPEN IN THE CONSOLE\n" + f"CloudWatch metrics ({contract.IP_EXHAUSTION_EVENTS.name}): {metrics}",
         f"monitor:maxIncidentsPerWindow is {cap}. The next window starts at {end:%H:%M} UTC.",
     ]
     return Email(fit_subject(subject), "\n\n".join(sections) + "\n")

@@ -145,8 +145,9 @@ class EventHandling:
             account = self.settings.account_label(incident.origin.account)
             summary = render_cap_summary(kind, incident, cap, (start, start + window), account=account)
             why = self.notifier.send(f"{key}|summary", summary)
-            self.outcome.status = "summarised" if why is None else self.outcome.status
-            if why is not None:
+            if why is None:
+                self.outcome.status = "summarised"
+            else:
                 self.keep(why)
         elif count > cap:
             self.outcome.status = "capped"
