@@ -30,6 +30,7 @@ from bench.day import (
     subnet_days,
 )
 from bench.emulator import aws_like_emulator, bench_environment
+from bench.flood import render_flood, run_flood
 from bench.hub import HUB_HEADING, HUB_SIZES, render_hub, run_hub_size
 from bench.measure import Measurement, count_calls, measure, peak_python_mb, replay
 from bench.naive import naive_ecs, naive_subnets
@@ -422,7 +423,8 @@ def main() -> None:
     parser.add_argument(
         "--sizes",
         default="S,M,L,XL,storm",
-        help="comma-separated: XS, S, M, L (one account), XL (hub), storm (10,000 events through the handler)",
+        help="comma-separated: XS, S, M, L (one account), XL (hub), storm (10,000 events through the handler, then "
+        "a 5,000-event flood from one member against the incident cap)",
     )
     parser.add_argument("--write", action="store_true", help="also write BENCHMARKS.md (the sizes run replace theirs)")
     args = parser.parse_args()
@@ -431,7 +433,7 @@ def main() -> None:
     for name in names:
         print(f"size {name}: seeding and measuring...", file=sys.stderr, flush=True)
         if name == "storm":
-            storm_table = render_storm(run_storm())
+            storm_table = render_storm(run_storm()) + "\n" + render_flood(run_flood())
         elif name in HUB_SIZES:
             hub_results.append(run_hub_size(HUB_SIZES[name]))
         else:

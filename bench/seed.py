@@ -118,6 +118,10 @@ def _seed_cluster(ec2: Any, ecs: Any, cluster: str, size: Size, *, network: dict
             networkConfiguration=network,
         )
     backend = ecs_backends[DEFAULT_ACCOUNT_ID][REGION]
+    # Created at 0 so moto starts no task for them; the deployment fit assesses only services with tasks to
+    # replace (a service scaled to zero starts none), so they run one task each, as a real service would.
+    for service in backend.services.values():
+        service.desired_count = 1
     template_instance = next(iter(backend.container_instances[cluster].values()))
     template_task = next(iter(backend.tasks[cluster].values()))
     instances = [template_instance]

@@ -10,49 +10,10 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
+from bench.flood import CAP, FLOOD, FLOODING, NOW, REAL, SETTINGS, flood_and_real, member_event, run_flood
 from lambdas.events.pipeline import handle_exhaustion_event, window_start
-from lambdas.events.settings import EventHandlerSettings
-from tests.support.event_fixtures import load_event
 from tests.support.fake_aws import FakeAws
-
-FLOODING, REAL = "111111111111", "222222222222"
-CAP = 20
-FLOOD = 5000
-NOW = datetime(2026, 12, 3, 14, 1, tzinfo=UTC)
-SETTINGS = EventHandlerSettings.model_validate(
-    {
-        "METRIC_NAMESPACE": "SubnetIpMonitorTest",
-        "TOPIC_ARN": "arn:aws:sns:eu-west-1:123456789012:alerts",
-        "INCIDENT_TABLE_NAME": "incident-windows",
-        "DEDUPE_WINDOW_MINUTES": "30",
-        "DEAD_LETTER_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/123456789012/events-dlq",
-        "ACCOUNT_NAMES": "{}",
-        "MONITOR_MODE": "hub",
-        "READER_ROLE_NAME": "SubnetIpMonitorReader",
-        "MEMBER_ACCOUNTS": f"{FLOODING},{REAL}",
-        "ORGANIZATION_UNIT_IDS": "",
-        "MAX_INCIDENTS_PER_WINDOW": str(CAP),
-        "FREE_ADDRESS_FLOOR": "8",
-        "SNAPSHOT_BUCKET": "census-snapshots",
-    }
-)
-
-
-def _event(account: str, service: str, number: int) -> dict[str, Any]:
-    event = load_event("task_stopped_no_addresses_ec2", account=account)
-    event["id"] = f"{account}-{number:05d}"
-    event["detail"]["group"] = f"service:{service}"
-    return event
-
-
-def flood_and_real(flood: int) -> list[dict[str, Any]]:
-    """flood events of distinct incidents from one member, with 10 real ones of the other spread among them."""
-    events = [_event(FLOODING, f"junk-{n:05d}", n) for n in range(flood)]
-    for n in range(10):
-        events.insert((n + 1) * flood // 11, _event(REAL, f"checkout-{n}", n))
-    return events
 
 
 def test_a_flood_from_one_member_is_capped_and_the_others_real_incidents_are_each_emailed() -> None:
@@ -96,9 +57,16 @@ def test_the_next_window_emails_new_incidents_again() -> None:
     for event in flood_and_real(CAP + 5):
         handle_exhaustion_event(event, aws.target(), SETTINGS, NOW)
     later = NOW + timedelta(minutes=30)
-    outcome = handle_exhaustion_event(_event(FLOODING, "junk-next", 99999), aws.target(), SETTINGS, later)
+    outcome = handle_exhaustion_event(member_event(FLOODING, "junk-next", 99999), aws.target(), SETTINGS, later)
 
     assert outcome.status == "notified"
     assert window_start(later, timedelta(minutes=30)) == datetime(2026, 12, 3, 14, 30, tzinfo=UTC)
     assert json.loads(json.dumps(aws.counters))  # one counter per account, reason and window
     assert len(aws.counters) == 3
+
+
+def test_the_benchmark_counts_what_the_test_checks() -> None:
+    result = run_flood(100)
+    assert (result.real_emails, result.flood_emails, result.summaries, result.kept) == (10, CAP, 1, 0)
+    assert result.counted == result.events == 110
+    assert result.calls["dynamodb.UpdateItem"] == 110  # one cap counter per new incident (all new here)
