@@ -273,19 +273,21 @@ class EventWatching(Construct):
                 cloudwatch.GraphWidget(
                     title="Events not handled: unparsed, from outside the targets, and in the dead-letter queue",
                     left=[
-                        cloudwatch.Metric(
-                            namespace=self._config.namespace,
-                            metric_name=contract.UNPARSED_EVENTS.name,
-                            statistic="Sum",
-                            period=every_five_minutes,
-                            label="unparsed events",
-                        ),
-                        cloudwatch.Metric(
-                            namespace=self._config.namespace,
-                            metric_name=contract.FOREIGN_ACCOUNT_EVENTS.name,
-                            statistic="Sum",
-                            period=every_five_minutes,
-                            label="events from accounts that are not targets (dropped)",
+                        *(
+                            cloudwatch.Metric(
+                                namespace=self._config.namespace,
+                                metric_name=metric.name,
+                                statistic="Sum",
+                                period=every_five_minutes,
+                                label=label,
+                            )
+                            for metric, label in (
+                                (contract.UNPARSED_EVENTS, "unparsed events"),
+                                (
+                                    contract.FOREIGN_ACCOUNT_EVENTS,
+                                    "events from accounts that are not targets (dropped)",
+                                ),
+                            )
                         ),
                         self.dead_letters.messages_visible("in the dead-letter queue"),
                     ],
