@@ -11,6 +11,8 @@ from aws_cdk import Duration, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from constructs import Construct
 
+from infra.core.queries import is_metrics_insights
+
 WIDTH = 24
 
 # A section is rows of widgets, top to bottom.
@@ -53,13 +55,14 @@ class MonitorDashboard(Construct):
         for widget in self.widgets:
             for rendered in Stack.of(self).resolve(widget.to_json()):
                 metrics = rendered.get("properties", {}).get("metrics", [])
-                queries = [m for row in metrics for m in row if isinstance(m, dict) and _is_query(m)]
+                queries = [
+                    m
+                    for row in metrics
+                    for m in row
+                    if isinstance(m, dict) and is_metrics_insights(m.get("expression", ""))
+                ]
                 counted.append((str(rendered["properties"].get("title", "")), len(queries)))
         return counted
-
-
-def _is_query(metric: dict[str, object]) -> bool:
-    return str(metric.get("expression", "")).lstrip().upper().startswith("SELECT")
 
 
 def account_selector(accounts: Mapping[str, str | None]) -> cloudwatch.DashboardVariable:

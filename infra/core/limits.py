@@ -10,6 +10,7 @@ from aws_cdk import aws_lambda as lambda_
 
 from infra.core.config import ConfigError, MonitorConfig
 from infra.core.dashboard import MonitorDashboard
+from infra.core.queries import is_metrics_insights
 from lambdas.core import aws_limits
 
 # The keys that set a Metrics Insights alarm's period (each collector's schedule).
@@ -36,7 +37,7 @@ def metrics_insights_alarms(stack: Stack) -> list[cloudwatch.CfnAlarm]:
     for construct in stack.node.find_all():
         if isinstance(construct, cloudwatch.CfnAlarm) and construct.metrics is not None:
             queries = stack.resolve(construct.metrics)
-            if any(str(q.get("expression", q.get("Expression", ""))).startswith("SELECT") for q in queries):
+            if any(is_metrics_insights(q.get("expression", q.get("Expression", ""))) for q in queries):
                 found.append(construct)
     return found
 

@@ -11,6 +11,11 @@ from lambdas.core.contract import Metric
 MAX_SERIES_PER_QUERY = SERIES_PER_QUERY.value
 
 
+def is_metrics_insights(expression: object) -> bool:
+    """The expression is a Metrics Insights query (SELECT …), not metric math."""
+    return str(expression).lstrip().upper().startswith("SELECT")
+
+
 def schema(namespace: str, metric: Metric) -> str:
     """The exact dimension set of metric's family; Metrics Insights lists it alphabetically."""
     return f'SCHEMA("{namespace}", {", ".join(sorted(metric.dimensions))})'

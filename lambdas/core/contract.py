@@ -126,9 +126,9 @@ COLLECTOR_FAILURES = Metric("CollectorFailures", UNIT_COUNT, COLLECTOR_DIMENSION
 SERIES_LEFT_OUT = Metric("SeriesLeftOut", UNIT_COUNT, COLLECTOR_DIMENSIONS)
 
 
-# Events the monitor sends itself (PutEvents on the default bus), for capabilities that find an exhaustion
-# condition no AWS event carries; the events capability has a kind for each. Detail shapes are documented
-# with the kind that reads them (lambdas/events/kinds/).
+# Events the monitor sends itself (PutEvents on its private bus, which only their sender may write), for
+# capabilities that find an exhaustion condition no AWS event carries; the events capability has a kind for each.
+# Detail shapes are documented with the kind that reads them (lambdas/events/kinds/).
 MONITOR_EVENT_SOURCE = "subnet-ip-monitor"
 EKS_ADDRESS_SHORTAGE = "EKS Address Shortage"
 

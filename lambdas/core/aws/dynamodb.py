@@ -14,6 +14,8 @@ from lambdas.core.streaks import KEPT_FOR, FailureStreak
 INCIDENT_KEY = "incident"
 # Epoch seconds; the table's TTL attribute, so DynamoDB deletes expired claims on its own (within days).
 EXPIRES_AT = "expiresAt"
+# The number of incidents a counter item holds (count_in_window).
+COUNT = "count"
 
 
 def claim_incident_window(dynamodb: Any, table: str, incident_key: str, now: datetime, until: datetime) -> bool:
@@ -60,8 +62,6 @@ def count_in_window(dynamodb: Any, table: str, counter_key: str, until: datetime
     return int(response["Attributes"][COUNT]["N"])
 
 
-# The number of incidents a counter item holds (count_in_window).
-COUNT = "count"
 STREAK_KEY = "target"
 
 

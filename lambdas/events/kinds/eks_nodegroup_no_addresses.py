@@ -16,6 +16,7 @@ from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from pydantic import Field
 
 from lambdas.core import contract
+from lambdas.core.settings import ACCOUNT_ID_PATTERN, REGION_PATTERN
 from lambdas.events.model import Detail, EventKind, EventOrigin, Incident
 
 REASON = "EksNodegroupNoAddresses"
@@ -36,8 +37,8 @@ class ShortageDetail(Detail):
     """`detail` of the census's EKS Address Shortage."""
 
     # The event's own account and region are where the census runs (the hub); these are the cluster's.
-    account: str = Field(pattern=r"^\d{12}$")
-    region: str = Field(pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
+    account: str = Field(pattern=ACCOUNT_ID_PATTERN)
+    region: str = Field(pattern=REGION_PATTERN)
     cluster_name: str = Field(alias="clusterName")
     nodegroup_name: str | None = Field(default=None, alias="nodegroupName")
     code: str
