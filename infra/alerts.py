@@ -13,7 +13,7 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from infra.core.alarms import query_alarm
-from infra.core.alerting import Alerting
+from infra.core.alerting import Alerting, alarm_prefix
 from infra.core.config import DIGEST_OFF, MonitorConfig
 from infra.core.dashboard import WIDTH, Section, heading, query_graph
 from infra.core.dead_letters import DeadLetterQueue
@@ -163,7 +163,7 @@ class Alerts(Construct):
             description="Subnet IP Monitor: one email per alarm contributor transition, with consumers and forecast",
             environment={
                 **notify_environment(config, alerting, incidents, self.dead_letters),
-                ALARM_NAME_PREFIX: f"{stack.stack_name}-",
+                ALARM_NAME_PREFIX: alarm_prefix(self),
                 SNAPSHOT_BUCKET: snapshot_bucket,
                 **threshold_environment(config),
             },

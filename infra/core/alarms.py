@@ -6,16 +6,16 @@ contributor by the alert composer (Alerting.notify_per_contributor).
 
 from __future__ import annotations
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from constructs import Construct
 
-from infra.core.alerting import Alerting
+from infra.core.alerting import Alerting, alarm_prefix
 
 
 def alarm_name(scope: Construct, name: str) -> str:
     """'<stack name>-<name>': every alarm of one deployment sorts together in the console."""
-    return f"{Stack.of(scope).stack_name}-{name}"
+    return f"{alarm_prefix(scope)}{name}"
 
 
 def threshold_alarm(

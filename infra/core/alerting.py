@@ -71,11 +71,16 @@ class Alerting(Construct):
         self.per_contributor_alarm_names.append(alarm_name)
 
 
+def alarm_prefix(scope: Construct) -> str:
+    """'<stack name>-', the start of every alarm name of the stack (infra.core.alarms.alarm_name)."""
+    return f"{Stack.of(scope).stack_name}-"
+
+
 def alarm_arn_pattern(stack: Stack) -> str:
-    """The ARN of every alarm of this stack: each is named '<stack name>-<name>' (infra.core.alarms.alarm_name)."""
+    """The ARN of every alarm of this stack (each named alarm_prefix + its name)."""
     return stack.format_arn(
         service="cloudwatch",
         resource="alarm",
-        resource_name=f"{stack.stack_name}-*",
+        resource_name=f"{alarm_prefix(stack)}*",
         arn_format=ArnFormat.COLON_RESOURCE_NAME,
     )
