@@ -6,14 +6,31 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import boto3
-from botocore.exceptions import NoCredentialsError, NoRegionError
-from pydantic import ValidationError
+from botocore.exceptions import BotoCoreError, ClientError, NoRegionError
 
+from cli.arguments import (
+    BAD_ARGUMENTS,
+    COULD_NOT_RUN,
+    OneLineParser,
+    UsageError,
+    at_least,
+    aws_problem,
+    cluster_name,
+    excludes,
+    existing_directory,
+    file_problem,
+    namespace,
+    needs,
+    region_name,
+    tag_filter,
+    vpc_id,
+)
 from cli.instance_types import instance_limits
 from cli.plan import PlanError, PlanInputs, plan_subnets
 from cli.readonly import CallLog, watch_read_only
@@ -42,57 +59,73 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # The runtime's modules log for CloudWatch; on a terminal the report itself says what went wrong.
     logging.disable(logging.WARNING if args.verbose else logging.CRITICAL)
+    prog = f"subnet-ip-monitor {args.command}"
     try:
-        if args.command == "plan":
-            return _plan(args)
-        if args.command == "replay":
-            return _replay(args)
-        return _report(args)
-    except PlanError as err:
-        print(f"subnet-ip-monitor plan: {err}", file=sys.stderr)
-        return 2
-    except (NoCredentialsError, NoRegionError) as err:
-        print(f"subnet-ip-monitor {args.command}: {err} (use --profile and --region)", file=sys.stderr)
-        return 1
+        return int(COMMANDS[args.command](args))
+    except (UsageError, PlanError) as err:
+        print(f"{prog}: {err} (see {prog} --help)", file=sys.stderr)
+        return BAD_ARGUMENTS
+    except (BotoCoreError, ClientError) as err:
+        print(f"{prog}: {aws_problem(err, getattr(args, 'profile', None))}", file=sys.stderr)
+        return COULD_NOT_RUN
     except ReplayError as err:
-        print(f"subnet-ip-monitor replay: {err}", file=sys.stderr)
-        return 1
+        print(f"{prog}: {err}", file=sys.stderr)
+        return COULD_NOT_RUN
+    except OSError as err:
+        print(f"{prog}: {file_problem(err)}", file=sys.stderr)
+        return COULD_NOT_RUN
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return INTERRUPTED
+
+
+def _version() -> str:
+    try:
+        return version("subnet-ip-monitor")
+    except PackageNotFoundError:
+        return "unknown (run from a checkout that is not installed)"
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="subnet-ip-monitor", description="Subnet IP exhaustion: a read-only report, and subnet sizing."
     )
+    parser.add_argument("--version", action="version", version=f"subnet-ip-monitor {_version()}")
     parser.add_argument("--verbose", action="store_true", help="also show the runtime's warnings and errors")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="report|plan|replay")
+    count, floor = at_least(1), at_least(0)
     report = commands.add_parser(
         "report", help="what the monitor would say about an account, read-only, with your usual credentials"
     )
     report.add_argument("--profile", help="AWS profile (default: the usual credential chain)")
-    report.add_argument("--region", action="append", default=[], help="a region to read (repeatable)")
+    report.add_argument("--region", action="append", default=[], type=region_name, help="a region to read (repeatable)")
     report.add_argument("--all-regions", action="store_true", help="every region enabled for the account")
-    report.add_argument("--vpc-id", action="append", default=[], help="only these VPCs (repeatable)")
-    report.add_argument("--subnet-tag", default="", help="only subnets with this tag, Key=Value")
-    report.add_argument("--cluster", action="append", default=[], help="only these ECS clusters (repeatable)")
-    report.add_argument("--namespace", default=DEFAULT_NAMESPACE, help="a deployed monitor's metric namespace")
-    report.add_argument("--free-address-floor", type=int, default=DEFAULT_FREE_ADDRESS_FLOOR)
+    report.add_argument("--vpc-id", action="append", default=[], type=vpc_id, help="only these VPCs (repeatable)")
+    report.add_argument("--subnet-tag", default="", type=tag_filter, help="only subnets with this tag, Key=Value")
+    report.add_argument(
+        "--cluster", action="append", default=[], type=cluster_name, help="only these ECS clusters (repeatable)"
+    )
+    report.add_argument(
+        "--namespace", default=DEFAULT_NAMESPACE, type=namespace, help="a deployed monitor's metric namespace"
+    )
+    report.add_argument("--free-address-floor", type=floor, default=DEFAULT_FREE_ADDRESS_FLOOR)
     report.add_argument("--format", choices=("table", "json", "csv"), default="table")
     report.add_argument("--demo", action="store_true", help="the same report on the local emulator, no account")
 
     plan = commands.add_parser("plan", help="size task subnets: every step of the arithmetic printed")
-    plan.add_argument("--tasks", type=int, default=0, help="peak awsvpc tasks of the services sharing the subnets")
-    plan.add_argument("--max-percent", type=int, default=200, help="deployment maximumPercent (default 200)")
-    plan.add_argument("--azs", type=int, default=3, help="Availability Zones (default 3)")
-    plan.add_argument("--instances", type=int, default=0, help="EC2 container instances in the same subnets")
-    plan.add_argument("--trunking", choices=("on", "off"), default="off", help="awsvpcTrunking on the instances")
+    plan.add_argument("--tasks", type=count, help="peak awsvpc tasks of the services sharing the subnets")
+    plan.add_argument("--max-percent", type=at_least(100), default=200, help="deployment maximumPercent (200)")
+    plan.add_argument("--azs", type=count, default=3, help="Availability Zones (default 3)")
+    plan.add_argument("--instances", type=count, help="EC2 container instances in the same subnets")
+    plan.add_argument("--trunking", choices=("on", "off"), help="awsvpcTrunking on the instances (default off)")
     plan.add_argument("--load-balancer", action="store_true", help="the subnets also host a load balancer")
-    plan.add_argument("--headroom-percent", type=int, default=20, help="headroom on top (default 20)")
+    plan.add_argument("--headroom-percent", type=floor, default=20, help="headroom on top (default 20)")
     plan.add_argument("--instance-type", help="EC2 launch type: also how many instances the tasks need")
-    plan.add_argument("--pods", type=int, default=0, help="EKS pods in the subnets")
-    plan.add_argument("--nodes", type=int, default=0, help="EKS nodes in the subnets")
+    plan.add_argument("--pods", type=count, help="EKS pods in the subnets")
+    plan.add_argument("--nodes", type=count, help="EKS nodes in the subnets")
     plan.add_argument("--prefix-delegation", action="store_true", help="EKS VPC CNI prefix delegation")
     plan.add_argument("--profile", help="AWS profile for DescribeInstanceTypes (else the shipped table)")
-    plan.add_argument("--format", choices=("text", "json"), default="text")
+    plan.add_argument("--format", choices=("table", "json"), default="table")
 
     replay = commands.add_parser(
         "replay", help="send the events kept in the events dead-letter queue through the deployed handler again"
@@ -106,21 +139,29 @@ def _parser() -> argparse.ArgumentParser:
         "--from", dest="corrections", type=Path, metavar="DIR", help="replay DIR's corrected events in their place"
     )
     replay.add_argument("--profile", help="AWS profile (default: the usual credential chain)")
-    replay.add_argument("--region", help="the stack's region")
+    replay.add_argument("--region", type=region_name, help="the stack's region")
     return parser
 
 
+def _check_plan(args: argparse.Namespace) -> None:
+    needs(args, "--trunking", "--instances", "--instance-type", why="it sets the addresses each instance takes")
+    needs(args, "--prefix-delegation", "--pods", why="it changes how the pods' addresses are counted")
+    needs(args, "--instance-type", "--tasks", "--pods", why="its limits size tasks per instance or pods per node")
+    needs(args, "--profile", "--instance-type", why="the profile is used only to ask EC2 for the type's limits")
+
+
 def _plan(args: argparse.Namespace) -> int:
+    _check_plan(args)
     inputs = PlanInputs(
-        tasks=args.tasks,
+        tasks=args.tasks or 0,
         max_percent=args.max_percent,
         azs=args.azs,
-        instances=args.instances,
+        instances=args.instances or 0,
         trunking=args.trunking == "on",
         load_balancer=args.load_balancer,
         headroom_percent=args.headroom_percent,
-        pods=args.pods,
-        nodes=args.nodes,
+        pods=args.pods or 0,
+        nodes=args.nodes or 0,
         prefix_delegation=args.prefix_delegation,
     )
     limits = None
@@ -140,12 +181,14 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
+    corrections = None
+    if args.corrections:
+        corrections = load_corrections(existing_directory(args.corrections, "--from"))
     session = boto3.Session(profile_name=args.profile, region_name=args.region)
     function_name, queue_url = args.function_name, args.queue_url
     if not (function_name and queue_url):
         found = stack_outputs(session.client("cloudformation"), args.stack)
         function_name, queue_url = function_name or found[0], queue_url or found[1]
-    corrections = load_corrections(args.corrections) if args.corrections else None
     results = replay_kept_events(
         session.client("sqs"),
         queue_url,
@@ -162,14 +205,10 @@ def _replay(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    try:
-        scope = SubnetScopeSettings.model_validate(
-            {METRIC_NAMESPACE: args.namespace, VPC_IDS: ",".join(args.vpc_id), SUBNET_TAG_FILTER: args.subnet_tag}
-        )
-    except ValidationError as err:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors())
-        print(f"subnet-ip-monitor report: {problems}", file=sys.stderr)
-        return 2
+    excludes(args, "--demo", ("--profile", "--region", "--all-regions"), why="the demo reads only the local emulator")
+    scope = SubnetScopeSettings.model_validate(
+        {METRIC_NAMESPACE: args.namespace, VPC_IDS: ",".join(args.vpc_id), SUBNET_TAG_FILTER: args.subnet_tag}
+    )
     if args.demo:
         from cli.demo import demo_session  # noqa: PLC0415 - the emulator only when asked for
 
@@ -202,7 +241,9 @@ def _print_report(
             output_format=args.format,
         )
     except AWS_ERRORS as err:
-        print(f"subnet-ip-monitor report: the report could not start: {err}", file=sys.stderr)
+        print(
+            f"subnet-ip-monitor report: the report could not start: {aws_problem(err, args.profile)}", file=sys.stderr
+        )
         return 1
     sys.stdout.write(output)
     return 0
@@ -238,6 +279,11 @@ def report_output(
     if output_format == "csv":
         return as_csv(reports)
     return as_table(reports, log.denied)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"plan": _plan, "replay": _replay, "report": _report}
+# The shell's status for a command stopped by Ctrl-C (128 + SIGINT).
+INTERRUPTED = 130
 
 
 def console() -> None:

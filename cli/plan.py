@@ -151,12 +151,19 @@ def plan_subnets(inputs: PlanInputs, limits: InstanceLimits | None = None) -> Pl
 
 
 def _check(inputs: PlanInputs) -> None:
-    if not (inputs.tasks or inputs.instances or inputs.pods or inputs.nodes):
+    counts = {"--tasks": inputs.tasks, "--instances": inputs.instances, "--pods": inputs.pods, "--nodes": inputs.nodes}
+    floors = {"--azs": (inputs.azs, 1), "--max-percent": (inputs.max_percent, 100)}
+    floors["--headroom-percent"] = (inputs.headroom_percent, 0)
+    problems = [f"{flag} must be at least 1 (got {value})" for flag, value in counts.items() if value < 0]
+    problems += [f"{flag} must be at least {low} (got {value})" for flag, (value, low) in floors.items() if value < low]
+    if problems:
+        raise PlanError("; ".join(problems))
+    if not any(counts.values()):
         raise PlanError("nothing to place: give --tasks, --instances, or --pods with --nodes")
-    if inputs.azs < 1 or inputs.max_percent < 100 or inputs.headroom_percent < 0:
-        raise PlanError("--azs must be at least 1, --max-percent at least 100, --headroom-percent at least 0")
-    if (inputs.pods or inputs.nodes) and not (inputs.pods and inputs.nodes):
-        raise PlanError("EKS needs both --pods and --nodes")
+    if inputs.pods and not inputs.nodes:
+        raise PlanError("--pods needs --nodes: the pods' share of each node decides its addresses")
+    if inputs.nodes and not inputs.pods:
+        raise PlanError("--nodes needs --pods: a node's addresses depend on the pods it runs")
 
 
 def _prefix_step(addresses: int, prefix: int) -> str:

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import ClientError
+
+from cli.arguments import aws_problem
 from lambdas.core.aws.sqs import COUNTED_ATTRIBUTE, EVENT_ID_ATTRIBUTE, REASON_ATTRIBUTE
 from lambdas.core.contract import IP_EXHAUSTION_EVENTS
 from lambdas.core.errors import AWS_ERRORS
@@ -155,8 +158,17 @@ def save_events(kept: list[KeptEvent], directory: Path) -> list[Path]:
 
 
 def load_corrections(directory: Path) -> dict[str, Any]:
-    """The corrected events of directory, by message id (the file name)."""
-    return {path.stem: json.loads(path.read_text()) for path in sorted(directory.glob("*.json"))}
+    """The corrected events of directory, by message id (the file name); ReplayError names a file that is not
+    JSON, or a directory with none (nothing would be replayed, and every kept event would look untouched)."""
+    corrections = {}
+    for path in sorted(directory.glob("*.json")):
+        try:
+            corrections[path.stem] = json.loads(path.read_text())
+        except ValueError as err:
+            raise ReplayError(f"--from: {path} is not JSON ({err}): correct it or move it out of {directory}") from None
+    if not corrections:
+        raise ReplayError(f"--from: {directory} holds no .json file (replay --save {directory} writes them)")
+    return corrections
 
 
 # Adapters: thin calls over boto3 clients, raising ReplayError.
@@ -176,7 +188,7 @@ def receive_all(sqs: Any, queue_url: str, visibility_s: int) -> list[KeptEvent]:
         ).get("Messages", []):
             kept += [kept_event(message) for message in batch]
     except AWS_ERRORS as err:
-        raise ReplayError(f"ReceiveMessage on {queue_url} failed: {err}") from err
+        raise ReplayError(f"ReceiveMessage on {queue_url} failed: {aws_problem(err, None)}") from err
     return kept
 
 
@@ -185,7 +197,7 @@ def release(sqs: Any, queue_url: str, kept: KeptEvent) -> None:
     try:
         sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=kept.receipt_handle, VisibilityTimeout=0)
     except AWS_ERRORS as err:
-        raise ReplayError(f"ChangeMessageVisibility failed for {kept.message_id}: {err}") from err
+        raise ReplayError(f"ChangeMessageVisibility failed for {kept.message_id}: {aws_problem(err, None)}") from err
 
 
 def delete(sqs: Any, queue_url: str, kept: KeptEvent) -> None:
@@ -193,7 +205,9 @@ def delete(sqs: Any, queue_url: str, kept: KeptEvent) -> None:
     try:
         sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=kept.receipt_handle)
     except AWS_ERRORS as err:
-        raise ReplayError(f"DeleteMessage failed for {kept.message_id} (it will be replayed again): {err}") from err
+        raise ReplayError(
+            f"DeleteMessage failed for {kept.message_id} (it will be replayed again): {aws_problem(err, None)}"
+        ) from err
 
 
 def lambda_invoker(client: Any, function_name: str) -> Invoke:
@@ -205,7 +219,7 @@ def lambda_invoker(client: Any, function_name: str) -> Invoke:
                 FunctionName=function_name, InvocationType="RequestResponse", Payload=json.dumps(payload).encode()
             )
         except AWS_ERRORS as err:
-            raise ReplayError(f"Invoke {function_name} failed: {err}") from err
+            raise ReplayError(f"Invoke {function_name} failed: {aws_problem(err, None)}") from err
         answer = json.loads(response["Payload"].read() or b"null")
         if "FunctionError" in response:
             message = answer.get("errorMessage") if isinstance(answer, dict) else answer
@@ -219,8 +233,14 @@ def stack_outputs(cloudformation: Any, stack_name: str) -> tuple[str, str]:
     """The event handler's name and its dead-letter queue's URL, from the stack's outputs."""
     try:
         (stack,) = cloudformation.describe_stacks(StackName=stack_name)["Stacks"]
+    except ClientError as err:
+        if err.response.get("Error", {}).get("Code") == "ValidationError":  # CloudFormation's "does not exist"
+            raise ReplayError(
+                f"no stack {stack_name} in this region: give --stack and --region, or --queue-url and --function-name"
+            ) from err
+        raise ReplayError(f"DescribeStacks {stack_name} failed: {aws_problem(err, None)}") from err
     except AWS_ERRORS as err:
-        raise ReplayError(f"DescribeStacks {stack_name} failed: {err}") from err
+        raise ReplayError(f"DescribeStacks {stack_name} failed: {aws_problem(err, None)}") from err
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
     missing = [key for key in (HANDLER_OUTPUT, QUEUE_OUTPUT) if key not in outputs]
     if missing:

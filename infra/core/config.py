@@ -22,25 +22,25 @@ from lambdas.core.publish_policy import PublishMode
 # Lambda settings parse their comma-separated variables the same way.
 from lambdas.core.settings import (
     ACCOUNT_ID_PATTERN,
+    CLUSTER_NAME_PATTERN,
     MODE_ACCOUNT,
     MODE_HUB,
+    NAMESPACE_RULE,
     REGION_PATTERN,
+    VPC_ID_PATTERN,
     CommaSeparated,
     parse_tag_filter,
+    valid_namespace,
 )
 
 CONTEXT_PREFIX = "monitor:"
 EMAIL_PATTERN = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
-VPC_ID_PATTERN = re.compile(r"^vpc-[0-9a-f]{8}([0-9a-f]{9})?$")
-# CloudWatch namespaces: letters, digits and . - _ / # : (and "AWS/" is reserved for AWS).
-NAMESPACE_PATTERN = re.compile(r"^[A-Za-z0-9.\-_/#:]{1,255}$")
 DIGEST_OFF = "off"
 # The census and the forecaster run every N minutes, and N is the period of their Metrics Insights alarms, which
 # evaluate only the latest 3 hours (aws_limits.METRICS_INSIGHTS_ALARM_LOOKBACK_SECONDS).
 ALARM_PERIOD_MINUTES_MAX = aws_limits.METRICS_INSIGHTS_ALARM_LOOKBACK_SECONDS.value // 60
 # IAM role names: up to 64 of letters, digits and + = , . @ _ -.
 ROLE_NAME_PATTERN = r"^[\w+=,.@-]{1,64}$"
-CLUSTER_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 # The retention periods CloudWatch Logs accepts.
 LOG_RETENTION_DAYS = (
     1,
@@ -166,8 +166,8 @@ class MonitorConfig(BaseModel):
     @field_validator("namespace")
     @classmethod
     def _namespace(cls, namespace: str) -> str:
-        if not NAMESPACE_PATTERN.match(namespace) or namespace.startswith("AWS/"):
-            raise ValueError("1-255 of A-Z a-z 0-9 . - _ / # : and not starting with 'AWS/'")
+        if not valid_namespace(namespace):
+            raise ValueError(NAMESPACE_RULE)
         return namespace
 
     @field_validator("vpc_ids")

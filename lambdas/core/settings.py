@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Mapping
 from typing import Annotated, Final, Literal, TypeVar, cast
 
@@ -102,6 +103,19 @@ class PublishSettings(MonitorSettings):
         if self.publish_mode is PublishMode.AT_RISK and not self.publish_state_bucket:
             raise ValueError(f"{PUBLISH_MODE}=at-risk needs {PUBLISH_STATE_BUCKET}")
         return self
+
+
+# The names the configuration and the CLI check before anything reads AWS.
+VPC_ID_PATTERN: Final = re.compile(r"^vpc-[0-9a-f]{8}([0-9a-f]{9})?$")
+CLUSTER_NAME_PATTERN: Final = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
+# CloudWatch namespaces: letters, digits and . - _ / # : (and "AWS/" is reserved for AWS).
+NAMESPACE_PATTERN: Final = re.compile(r"^[A-Za-z0-9.\-_/#:]{1,255}$")
+NAMESPACE_RULE: Final = "1-255 of A-Z a-z 0-9 . - _ / # : and not starting with 'AWS/'"
+
+
+def valid_namespace(namespace: str) -> bool:
+    """Whether CloudWatch takes namespace for custom metrics."""
+    return bool(NAMESPACE_PATTERN.match(namespace)) and not namespace.startswith("AWS/")
 
 
 # An AWS account id and a region name, as hub mode's settings and work messages take them.

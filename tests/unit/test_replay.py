@@ -168,5 +168,5 @@ def test_given_the_stack_then_its_outputs_name_the_handler_and_queue_or_say_whic
         assert stack_outputs(client, "SubnetIpMonitor") == ("fn", "https://sqs/q")
         with pytest.raises(ReplayError, match="has no output EventsDeadLetterQueueUrl"):
             stack_outputs(client, "SubnetIpMonitor")
-        with pytest.raises(ReplayError, match=r"DescribeStacks NoSuchStack failed.*does not exist"):
+        with pytest.raises(ReplayError, match=r"^no stack NoSuchStack in this region: give --stack and --region, or"):
             stack_outputs(client, "NoSuchStack")
