@@ -4,7 +4,6 @@ reads when something is wrong (a bad flag exits 2, an AWS or file problem exits 
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,7 +18,7 @@ from botocore.exceptions import (
     ProfileNotFound,
 )
 
-from lambdas.core.regions import known_regions
+from lambdas.core.regions import region_problem
 from lambdas.core.settings import (
     CLUSTER_NAME_PATTERN,
     NAMESPACE_RULE,
@@ -62,11 +61,10 @@ def at_least(minimum: int) -> Callable[[str], int]:
 
 def region_name(text: str) -> str:
     """An argparse type: a region name botocore knows (no call), with the nearest one suggested."""
-    if text in known_regions():
-        return text
-    nearest = difflib.get_close_matches(text, sorted(known_regions()), n=1)
-    hint = f"did you mean {nearest[0]}?" if nearest else "for example eu-west-1"
-    raise argparse.ArgumentTypeError(f"{text!r} is not an AWS region ({hint})")
+    problem = region_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return text
 
 
 def vpc_id(text: str) -> str:

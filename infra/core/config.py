@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -17,6 +18,7 @@ from lambdas.core.dispatch.settings import (
     matching,
 )
 from lambdas.core.publish_policy import PublishMode
+from lambdas.core.regions import region_problem
 
 # `cdk deploy -c monitor:alertEmails=a@x.org,b@y.org` arrives as one string, cdk.json gives a list: the
 # Lambda settings parse their comma-separated variables the same way.
@@ -26,7 +28,6 @@ from lambdas.core.settings import (
     MODE_ACCOUNT,
     MODE_HUB,
     NAMESPACE_RULE,
-    REGION_PATTERN,
     VPC_ID_PATTERN,
     CommaSeparated,
     parse_tag_filter,
@@ -68,8 +69,33 @@ LOG_RETENTION_DAYS = (
 )
 
 
+KEYS_ARE_LISTED = "the README's Configuration section lists every key"
+# Keys that mean something only in hub mode: given in account mode, they would silently do nothing.
+HUB_ONLY_FIELDS = (
+    "hub_account_id",
+    "hub_region",
+    "member_accounts",
+    "organization_unit_ids",
+    "organization_id",
+    "regions",
+    "reader_role_name",
+    "worker_concurrency",
+    "max_series_per_target",
+    "deploy_members_with_stack_set",
+    "stack_set_call_as",
+    "alarm_per_account",
+)
+
+
 class ConfigError(ValueError):
     """A configuration value is wrong; the message names the key and what is allowed."""
+
+
+def _known_regions(names: tuple[str, ...]) -> tuple[str, ...]:
+    problems = [problem for problem in map(region_problem, names) if problem]
+    if problems:
+        raise ValueError("; ".join(problems))
+    return names
 
 
 def _all_match(values: tuple[str, ...], pattern: re.Pattern[str], what: str) -> tuple[str, ...]:
@@ -210,34 +236,15 @@ class MonitorConfig(BaseModel):
             )
         return minutes
 
-    @model_validator(mode="after")
-    def _forecast_alarm_within_horizon(self) -> MonitorConfig:
-        if self.forecast_alarm_days > self.forecast_horizon_days:
-            raise ValueError(
-                "monitor:forecastAlarmDays must not exceed monitor:forecastHorizonDays (no forecast beyond the "
-                "horizon is published, so the alarm could never see it)"
-            )
-        return self
-
-    @model_validator(mode="after")
-    def _watch_below_alarms(self) -> MonitorConfig:
-        # A series above its alarm threshold but below the watch level would be published rarely: its alarm
-        # would see missing data (not breaching) between points and flap.
-        for alarm_key, threshold in (
-            ("utilizationThresholdPercent", self.utilization_threshold_percent),
-            ("eniUtilizationThresholdPercent", self.eni_utilization_threshold_percent),
-        ):
-            if self.watch_utilization_percent > threshold:
-                raise ValueError(
-                    f"monitor:watchUtilizationPercent ({self.watch_utilization_percent:g}) must not exceed "
-                    f"monitor:{alarm_key} ({threshold:g}): a subnet or cluster in alarm must be published every run"
-                )
-        return self
-
     @field_validator("hub_region")
     @classmethod
     def _hub_region(cls, value: str) -> str:
-        return matching((value,), REGION_PATTERN, "a region name (eu-west-1)")[0] if value else value
+        return _known_regions((value,))[0] if value else value
+
+    @field_validator("regions")
+    @classmethod
+    def _regions(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        return _known_regions(names)
 
     @field_validator("hub_account_id")
     @classmethod
@@ -256,48 +263,74 @@ class MonitorConfig(BaseModel):
         return names
 
     @model_validator(mode="after")
-    def _hub_needs_targets(self) -> MonitorConfig:
-        if self.mode != MODE_HUB:
-            hub_only = [key for key, value in self._hub_only_keys().items() if value]
-            if hub_only:
-                raise ValueError(f"{', '.join(hub_only)} only apply with monitor:mode=hub")
-            return self
-        if not self.member_accounts and not self.organization_unit_ids:
-            raise ValueError("monitor:mode=hub needs monitor:memberAccounts or monitor:organizationUnitIds (or both)")
-        if not self.hub_account_id or not self.hub_region:
-            raise ValueError(
-                "monitor:mode=hub needs monitor:hubAccountId and monitor:hubRegion (where the hub is deployed: the "
-                "member stack trusts its collectors and forwards events to its bus)"
+    def _consistent(self) -> MonitorConfig:
+        # Every problem between keys at once, one line each, so a bad cdk.json is fixed in one pass.
+        problems = self._threshold_problems() + self._scope_problems()
+        problems += self._hub_problems() if self.is_hub else self._hub_only_problems()
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    def _threshold_problems(self) -> list[str]:
+        problems = []
+        if self.forecast_alarm_days > self.forecast_horizon_days:
+            problems.append(
+                "monitor:forecastAlarmDays must not exceed monitor:forecastHorizonDays (no forecast beyond the "
+                "horizon is published, so the alarm could never see it)"
             )
+        # A series above its alarm threshold but below the watch level would be published rarely: its alarm
+        # would see missing data (not breaching) between points and flap.
+        for alarm_key, threshold in (
+            ("utilizationThresholdPercent", self.utilization_threshold_percent),
+            ("eniUtilizationThresholdPercent", self.eni_utilization_threshold_percent),
+        ):
+            if self.watch_utilization_percent > threshold:
+                problems.append(
+                    f"monitor:watchUtilizationPercent ({self.watch_utilization_percent:g}) must not exceed "
+                    f"monitor:{alarm_key} ({threshold:g}): a subnet or cluster in alarm must be published every run"
+                )
+        return problems
+
+    def _scope_problems(self) -> list[str]:
+        problems = []
+        if self.alarm_per_vpc and not self.vpc_ids:
+            problems.append("monitor:alarmPerVpc needs monitor:vpcIds (the VPCs to give alarms of their own)")
+        if self.alarm_per_account and self.alarm_per_vpc:
+            problems.append("monitor:alarmPerAccount and monitor:alarmPerVpc cannot both be on: choose one partition")
+        return problems
+
+    def _hub_only_problems(self) -> list[str]:
+        defaults = MonitorConfig.model_fields
+        return [
+            f"{CONTEXT_PREFIX}{defaults[name].alias}: applies only with monitor:mode=hub (this is monitor:mode="
+            f"{self.mode}): remove it, or set monitor:mode=hub"
+            for name in HUB_ONLY_FIELDS
+            if getattr(self, name) != defaults[name].get_default(call_default_factory=True)
+        ]
+
+    def _hub_problems(self) -> list[str]:
+        problems = []
+        if not self.member_accounts and not self.organization_unit_ids:
+            problems.append("monitor:mode=hub needs monitor:memberAccounts or monitor:organizationUnitIds (or both)")
+        problems += [
+            f"monitor:mode=hub needs monitor:{key} (where the hub is deployed: the member stack trusts its "
+            "collectors and forwards events to its bus)"
+            for key, value in (("hubAccountId", self.hub_account_id), ("hubRegion", self.hub_region))
+            if not value
+        ]
         if self.organization_unit_ids and not self.organization_id:
-            raise ValueError(
+            problems.append(
                 "monitor:organizationUnitIds needs monitor:organizationId: the accounts under the units are found at "
                 "run time, so the hub assumes reader roles only inside the organization (aws:ResourceOrgID) and its "
                 "event bus accepts the members' events from it (aws:PrincipalOrgID)"
             )
         if self.deploy_members_with_stack_set and not self.organization_unit_ids:
-            raise ValueError("monitor:deployMembersWithStackSet needs monitor:organizationUnitIds (where to deploy)")
-        if self.alarm_per_account and self.alarm_per_vpc:
-            raise ValueError("monitor:alarmPerAccount and monitor:alarmPerVpc cannot both be on: choose one partition")
+            problems.append("monitor:deployMembersWithStackSet needs monitor:organizationUnitIds (where to deploy)")
         if self.alarm_per_account and not self.member_accounts:
-            raise ValueError(
+            problems.append(
                 "monitor:alarmPerAccount needs monitor:memberAccounts (alarms are made at synth, per listed account)"
             )
-        return self
-
-    def _hub_only_keys(self) -> dict[str, object]:
-        return {
-            "monitor:memberAccounts": self.member_accounts,
-            "monitor:organizationUnitIds": self.organization_unit_ids,
-            "monitor:deployMembersWithStackSet": self.deploy_members_with_stack_set,
-            "monitor:alarmPerAccount": self.alarm_per_account,
-        }
-
-    @model_validator(mode="after")
-    def _per_vpc_needs_vpcs(self) -> MonitorConfig:
-        if self.alarm_per_vpc and not self.vpc_ids:
-            raise ValueError("monitor:alarmPerVpc needs monitor:vpcIds (the VPCs to give alarms of their own)")
-        return self
+        return problems
 
     @property
     def is_hub(self) -> bool:
@@ -320,21 +353,46 @@ class MonitorConfig(BaseModel):
 
 
 def config_from_context(context: Mapping[str, Any]) -> MonitorConfig:
-    """Validate the `monitor:*` context keys; raise ConfigError with one line per bad key."""
+    """Validate the `monitor:*` context keys; raise ConfigError with every problem, one line each."""
     values = {
         key.removeprefix(CONTEXT_PREFIX): value for key, value in context.items() if key.startswith(CONTEXT_PREFIX)
     }
     try:
         return MonitorConfig.model_validate(values)
     except ValidationError as err:
-        raise ConfigError("\n".join(_describe(e) for e in err.errors())) from None
+        problems = [line for error in err.errors() for line in _describe(error).splitlines()]
+        bad_keys = {str(error["loc"][0]) for error in err.errors() if error["loc"]}
+    # The checks between keys run only once every key is valid: run them again without the bad keys, so one
+    # synth names every problem. A problem naming a bad key is left out (it would follow from the first).
+    if not bad_keys:
+        raise ConfigError("\n".join(problems))
+    try:
+        MonitorConfig.model_validate({key: value for key, value in values.items() if key not in bad_keys})
+    except ValidationError as err:
+        problems += [
+            line
+            for error in err.errors()
+            if not error["loc"]
+            for line in _describe(error).splitlines()
+            if not any(f"{CONTEXT_PREFIX}{key}" in line for key in bad_keys)
+        ]
+    raise ConfigError("\n".join(problems))
 
 
 def _describe(error: Any) -> str:
     loc = [str(part) for part in error["loc"] if not isinstance(part, int)]
     key = f"{CONTEXT_PREFIX}{loc[0]}" if loc else "configuration"
     if error["type"] == "extra_forbidden":
-        allowed = ", ".join(CONTEXT_PREFIX + f.alias for f in MonitorConfig.model_fields.values() if f.alias)
-        return f"{key}: unknown configuration key (allowed: {allowed})"
+        known = [f.alias for f in MonitorConfig.model_fields.values() if f.alias]
+        nearest = difflib.get_close_matches(loc[0], known, n=1, cutoff=0.6)
+        hint = (
+            f"did you mean {CONTEXT_PREFIX}{nearest[0]}?"
+            if nearest
+            else "the README's Configuration section lists every key"
+        )
+        return f"{key}: unknown configuration key ({hint})"
     message = str(error["msg"]).removeprefix("Value error, ")
-    return f"{key}: {message} (got {error.get('input')!r})" if loc else message
+    if not loc:
+        return message
+    got = repr(error.get("input"))
+    return f"{key}: {message}" if got in message else f"{key}: {message} (got {got})"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
-from collections.abc import Iterable
 
 from botocore.loaders import create_loader
 
@@ -15,6 +15,13 @@ def known_regions() -> frozenset[str]:
     return frozenset(region for partition in endpoints["partitions"] for region in partition["regions"])
 
 
-def unknown_regions(names: Iterable[str]) -> list[str]:
-    """The names botocore does not know as regions (a typo, or a region newer than the installed botocore)."""
-    return [name for name in names if name not in known_regions()]
+def region_problem(name: str) -> str | None:
+    """Why name is not a region botocore knows, with the nearest known name; None when it is one.
+
+    A region newer than the installed botocore is refused too: upgrading botocore is the fix.
+    """
+    if name in known_regions():
+        return None
+    nearest = difflib.get_close_matches(name, sorted(known_regions()), n=1)
+    hint = f"did you mean {nearest[0]}?" if nearest else "for example eu-west-1"
+    return f"{name!r} is not an AWS region ({hint})"

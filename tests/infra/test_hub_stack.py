@@ -278,9 +278,9 @@ def test_given_the_stack_set_then_it_deploys_the_member_template_to_the_units_in
             {"mode": "hub", "hubAccountId": HUB, "hubRegion": "eu-west-1"},
             "needs monitor:memberAccounts or monitor:organizationUnitIds",
         ),
-        ({"mode": "hub", "memberAccounts": MEMBERS}, "needs monitor:hubAccountId and monitor:hubRegion"),
+        ({"mode": "hub", "memberAccounts": MEMBERS}, "monitor:mode=hub needs monitor:hubAccountId"),
         ({**HUB_KEYS, "memberAccounts": [], "organizationUnitIds": [OU]}, "needs monitor:organizationId"),
-        ({"memberAccounts": MEMBERS}, "monitor:memberAccounts only apply with monitor:mode=hub"),
+        ({"memberAccounts": MEMBERS}, "monitor:memberAccounts: applies only with monitor:mode=hub"),
         (
             {**HUB_KEYS, "deployMembersWithStackSet": True},
             "deployMembersWithStackSet needs monitor:organizationUnitIds",

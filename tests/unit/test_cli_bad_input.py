@@ -123,7 +123,8 @@ def test_given_no_region_then_the_report_names_the_flag(capsys: pytest.CaptureFi
 def test_given_version_then_it_prints_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert _run("--version") == 0
     out = capsys.readouterr().out
-    assert out.startswith("subnet-ip-monitor ") and out.strip().split()[1][0].isdigit()
+    assert out.startswith("subnet-ip-monitor ")
+    assert out.strip().split()[1][0].isdigit()
 
 
 def test_given_aws_refusing_a_call_then_the_line_names_the_operation_and_the_code() -> None:

@@ -43,7 +43,14 @@ def test_given_cli_strings_then_they_are_parsed_like_cdk_json_values():
     [
         ({"monitor:utilizationThresholdPercent": 150}, "monitor:utilizationThresholdPercent: Input should be less"),
         ({"monitor:alertEmails": ["oncall@example"]}, "monitor:alertEmails: not an email address: oncall@example"),
-        ({"monitor:thresold": 5}, "monitor:thresold: unknown configuration key (allowed: monitor:alertEmails"),
+        ({"monitor:thresold": 5}, "monitor:thresold: unknown configuration key (the README's Configuration section"),
+        ({"monitor:shceduleMinutes": 5}, "unknown configuration key (did you mean monitor:scheduleMinutes?)"),
+        (
+            {"monitor:regions": "eu-mars-1"},
+            "monitor:regions: 'eu-mars-1' is not an AWS region (did you mean eu-west-1?)",
+        ),
+        ({"monitor:readerRoleName": "Reader"}, "monitor:readerRoleName: applies only with monitor:mode=hub (this is"),
+        ({"monitor:hubRegion": "eu-west-1"}, "monitor:hubRegion: applies only with monitor:mode=hub"),
         ({"monitor:scheduleMinutes": 0}, "monitor:scheduleMinutes: Input should be greater than or equal to 1"),
         ({"monitor:vpcIds": "vpc-12"}, "monitor:vpcIds: not a VPC id"),
         ({"monitor:subnetTagFilter": "Purpose"}, "monitor:subnetTagFilter: expected 'Key=Value'"),
@@ -80,3 +87,57 @@ def test_given_a_bad_value_then_config_error_names_the_key_and_what_is_allowed(c
     with pytest.raises(ConfigError) as raised:
         config_from_context(context)
     assert expected in str(raised.value)
+
+
+def _problems(context: dict[str, object]) -> list[str]:
+    with pytest.raises(ConfigError) as raised:
+        config_from_context(context)
+    return str(raised.value).splitlines()
+
+
+def test_given_several_mistakes_then_one_synth_names_every_one_on_a_line_of_its_own():
+    problems = _problems(
+        {
+            "monitor:shceduleMinutes": 5,
+            "monitor:freeAddressFloor": -1,
+            "monitor:digestSchedule": "cron(0 8 * * MON *)",
+            "monitor:alarmPerVpc": True,
+            "monitor:forecastAlarmDays": 40,
+            "monitor:workerConcurrency": 3,
+        }
+    )
+    assert [line.split(" ", 1)[0].rstrip(":") for line in problems] == [
+        "monitor:freeAddressFloor",
+        "monitor:digestSchedule",
+        "monitor:shceduleMinutes",
+        "monitor:forecastAlarmDays",
+        "monitor:alarmPerVpc",
+        "monitor:workerConcurrency",
+    ]
+    assert all(len(line) <= 300 for line in problems), problems
+
+
+def test_given_hub_mode_without_its_keys_then_every_missing_key_is_named_at_once():
+    assert _problems({"monitor:mode": "hub"}) == [
+        "monitor:mode=hub needs monitor:memberAccounts or monitor:organizationUnitIds (or both)",
+        "monitor:mode=hub needs monitor:hubAccountId (where the hub is deployed: the member stack trusts its "
+        "collectors and forwards events to its bus)",
+        "monitor:mode=hub needs monitor:hubRegion (where the hub is deployed: the member stack trusts its "
+        "collectors and forwards events to its bus)",
+    ]
+
+
+def test_given_a_bad_key_then_checks_that_follow_from_it_are_not_repeated():
+    # hubRegion is bad, so "hub mode needs hubRegion" would only restate it.
+    problems = _problems(
+        {"monitor:mode": "hub", "monitor:hubAccountId": "111111111111", "monitor:hubRegion": "eu-wset-1"}
+    )
+    assert problems == [
+        "monitor:hubRegion: 'eu-wset-1' is not an AWS region (did you mean eu-west-1?)",
+        "monitor:mode=hub needs monitor:memberAccounts or monitor:organizationUnitIds (or both)",
+    ]
+
+
+def test_given_a_hub_only_key_at_its_default_in_account_mode_then_it_is_accepted():
+    # Nothing would be silently ignored: the value is what account mode uses anyway.
+    assert config_from_context({"monitor:readerRoleName": "SubnetIpMonitorReader"}).mode == "account"
