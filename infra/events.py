@@ -80,9 +80,10 @@ def _listed(words: list[str], last: str) -> str:
     return ", ".join(words[:-1]) + f" {last} {words[-1]}" if len(words) > 1 else "".join(words)
 
 
-# What the handler reads where the event happened: the incident's subnet, and the service of a deployment
-# that just started (its subnets and deployment configuration, for the fit check).
-EVENT_HANDLER_READS = ["ec2:DescribeSubnets", "ecs:DescribeServices"]
+# What the handler reads where the event happened: the incident's subnet (and, for a call on an interface, the
+# interface's subnet), and the service of a deployment that just started (its subnets and deployment
+# configuration, for the fit check).
+EVENT_HANDLER_READS = ["ec2:DescribeSubnets", "ec2:DescribeNetworkInterfaces", "ecs:DescribeServices"]
 
 
 class EventWatching(Construct):
@@ -153,7 +154,8 @@ class EventWatching(Construct):
             namespace=config.namespace,
             reads=[iam.PolicyStatement(actions=EVENT_HANDLER_READS, resources=["*"])],
             why=(
-                "ec2:DescribeSubnets (the subnet's free count at send time) supports no resource-level permissions; "
+                "ec2:DescribeSubnets (the subnet's free count at send time) and ec2:DescribeNetworkInterfaces (the "
+                "subnet of an interface a CloudTrail call names) support no resource-level permissions; "
                 "ecs:DescribeServices reads the service whose deployment just started, found at run time"
             ),
         )

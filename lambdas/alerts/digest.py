@@ -10,7 +10,7 @@ from typing import Any
 from lambdas.alerts.forecast import Forecast
 from lambdas.core.deployments import entry_shortfall
 from lambdas.core.email import Email, fit_subject
-from lambdas.core.network import Subnet, utilization_percent
+from lambdas.core.network import Subnet, subnet_label, utilization_percent
 from lambdas.core.snapshot import unattached_lines
 from lambdas.core.streaks import NAMED_AFTER_RUNS, FailureStreak
 
@@ -103,7 +103,7 @@ def _closest(inputs: DigestInputs, census_subnets: Mapping[str, dict[str, Any]])
         origin = inputs.origins.get(s.subnet_id)
         where = f"[{origin}] " if origin else ""
         lines.append(
-            f"- {where}{s.name or s.subnet_id} ({s.subnet_id}, {s.availability_zone}): "
+            f"- {where}{subnet_label(s.subnet_id, s.name)} in {s.availability_zone}: "
             f"{s.available_ip_address_count} free, {_utilization(s):.0f}% used, {when}{holder}"
         )
     return "\n".join(lines if closest else [*lines, "- no IPv4 subnets in scope"])
@@ -158,7 +158,7 @@ def _prefix_blocks(census_subnets: Mapping[str, dict[str, Any]]) -> str:
     counted = [s for s in census_subnets.values() if s.get("freePrefixBlocks") is not None]
     fewest = sorted(counted, key=lambda s: (s["freePrefixBlocks"], s["subnetId"]))[:LISTED_PREFIX_SUBNETS]
     lines = ["FEWEST FREE /28 BLOCKS (subnets with EKS nodes or IPv4 prefixes)"]
-    lines += [f"- {s.get('name') or s['subnetId']} ({s['subnetId']}): {s['freePrefixBlocks']}" for s in fewest]
+    lines += [f"- {subnet_label(s['subnetId'], s.get('name'))}: {s['freePrefixBlocks']}" for s in fewest]
     return "\n".join(lines if fewest else [*lines, "- none counted"])
 
 

@@ -24,7 +24,13 @@ from lambdas.alerts.model import (
     VpcFacts,
 )
 from lambdas.core import contract
-from lambdas.core.deployments import entry_shortfall, even_share, rooms_text
+from lambdas.core.deployments import (
+    entry_shortfall,
+    even_share,
+    lower_maximum_percent_command,
+    plan_command,
+    rooms_text,
+)
 from lambdas.core.email import (
     Email,
     console,
@@ -35,7 +41,7 @@ from lambdas.core.email import (
     subnet_url,
     vpc_url,
 )
-from lambdas.core.network import usable_addresses, utilization_percent
+from lambdas.core.network import SUBJECT_NAME_CHARS, subnet_label, usable_addresses, utilization_percent
 from lambdas.core.snapshot import interface_description
 
 TOP_CONSUMERS = 5
@@ -56,7 +62,7 @@ def render_alarm_email(
         subject, sections = _deployment_email(transition, facts, thresholds)
     else:
         subject, sections = _vpc_email(transition, facts, thresholds)
-    closing = _closing(transition, window_minutes, now)
+    closing = _closing(transition, _contributor_view(transition, facts)[0], window_minutes, now)
     missing = facts.missing
     if missing:
         sections.append("NOT IN THIS EMAIL\n" + "\n".join(f"- {m}" for m in missing))
@@ -68,7 +74,7 @@ def render_alarm_email(
 
 
 def _subnet_email(t: ContributorTransition, f: SubnetFacts, thresholds: Thresholds) -> tuple[str, list[str]]:
-    label = _subnet_label(f)
+    label = _subnet_label(f, name_limit=SUBJECT_NAME_CHARS)
     free, percent = _free_and_percent(f)
     figure = _subnet_figure(t, f, free, percent)
     if t.state == "OK":
@@ -90,9 +96,9 @@ def _subnet_email(t: ContributorTransition, f: SubnetFacts, thresholds: Threshol
     ]
 
 
-def _subnet_label(f: SubnetFacts) -> str:
+def _subnet_label(f: SubnetFacts, *, name_limit: int | None = None) -> str:
     name = f.subnet.name if f.subnet else (f.census or {}).get("name")
-    return f"{name} ({f.subnet_id})" if name else f.subnet_id
+    return subnet_label(f.subnet_id, name, name_limit=name_limit)
 
 
 def _free_and_percent(f: SubnetFacts) -> tuple[int | None, float | None]:
@@ -326,13 +332,15 @@ def service_fit_line(service: dict[str, Any]) -> str:
     return f"{service['service']} {entry_shortfall(service)}"
 
 
+# Commands written out for at most this many services (the fit document lists them all).
+LISTED_COMMANDS = 5
 CONTROLLER_WORDS = {"ECS": "rolling update", "CODE_DEPLOY": "blue/green"}
 
 
 def _service_block(service: dict[str, Any]) -> str:
     controller = CONTROLLER_WORDS.get(service["controller"], service["controller"])
     share = even_share(service["surge"], len(service["subnets"]))
-    subnets = rooms_text([(s["subnetId"], s["free"]) for s in service["subnets"]], share, separator=" ")
+    subnets = rooms_text(service["subnets"], share, separator=" ")
     block = (
         f"- {service_fit_line(service)}\n"
         f"  {service['launchType']}, {controller}, desiredCount {service['desiredCount']}, maximumPercent "
@@ -353,15 +361,18 @@ def _deployment_remedies(at_risk: list[dict[str, Any]]) -> list[str]:
     steps = [
         "Free addresses in the services' subnets (see the census: interfaces attached to nothing, idle endpoints) "
         "or add subnets in more Availability Zones to the services' awsvpcConfiguration.",
-        "For this deployment, lower maximumPercent (aws ecs update-service --deployment-configuration "
-        "maximumPercent=150,minimumHealthyPercent=50): fewer tasks start before old ones stop.",
+        "For this deployment, lower maximumPercent so fewer tasks start before old ones stop:\n"
+        + "\n".join(f"   {lower_maximum_percent_command(s)}" for s in at_risk[:LISTED_COMMANDS]),
     ]
     if any(s.get("eniSlotsFree") is not None and s["eniSlotsFree"] < s["surge"] for s in at_risk):
         steps.append(
             "Raise the Auto Scaling group's or capacity provider's maximum, or enable awsvpcTrunking for the "
             "role that registers the instances and replace them: the cluster lacks task-ENI slots."
         )
-    steps.append("Size the subnets for the deployment peak: subnet-ip-monitor plan --tasks <desired count> ...")
+    steps.append(
+        "Size the subnets for the deployment peak:\n"
+        + "\n".join(f"   {s['service']}: {plan_command(s)}" for s in at_risk[:LISTED_COMMANDS])
+    )
     return steps
 
 
@@ -372,13 +383,13 @@ def _vpc_email(t: ContributorTransition, f: VpcFacts, thresholds: Thresholds) ->
     held = sum(u["addresses"] for u in f.unattached)
     label = f"{f.vpc_name} ({f.vpc_id})" if f.vpc_name else f.vpc_id
     count = held if f.unattached else _whole(t.datapoint)
-    subject = f"{label}: {count} addresses held by interfaces attached to nothing"
+    subject = f"{label}: unattached interfaces hold {count} addresses"
     if t.state == "OK":
         return f"Recovered: {subject}", [
             f"RECOVERED\n{t.kind.title} is back within its threshold ({t.kind.condition(thresholds)}).",
         ]
     listing = [
-        f"- {u['networkInterfaceId']} in {u['subnetId']} ({u['addresses']}): "
+        f"- {u['networkInterfaceId']} in {subnet_label(u['subnetId'], u.get('subnetName'))} ({u['addresses']}): "
         f"{interface_description(u, missing='no description')}"
         for u in f.unattached[:10]
     ]
@@ -433,7 +444,7 @@ def _stopped_reporting_email(t: ContributorTransition, f: Facts, thresholds: Thr
 def _contributor_view(t: ContributorTransition, f: Facts) -> tuple[str, str, list[tuple[str, str | None]]]:
     """How the email names the contributor, what it is, and its console links."""
     if isinstance(f, SubnetFacts):
-        return _subnet_label(f), "subnet", _subnet_links(t, f)
+        return _subnet_label(f, name_limit=SUBJECT_NAME_CHARS), "subnet", _subnet_links(t, f)
     if isinstance(f, VpcFacts):
         label = f"{f.vpc_name} ({f.vpc_id})" if f.vpc_name else f.vpc_id
         return label, "VPC", [("VPC", vpc_url(t.contributor_region, f.vpc_id)), ("Alarm", _alarm_url(t))]
@@ -482,11 +493,11 @@ def _alarm_url(t: ContributorTransition) -> str:
     return f"{console(t.region)}/cloudwatch/home?region={t.region}#alarmsV2:alarm/{quote(t.alarm_name)}"
 
 
-def _closing(t: ContributorTransition, window_minutes: int, now: datetime) -> str:
+def _closing(t: ContributorTransition, label: str, window_minutes: int, now: datetime) -> str:
     until = now + timedelta(minutes=window_minutes)
     return (
-        f"Notification {t.event_id} (contributor {t.contributor_id}). If this {t.contributor} goes {t.state} again "
-        f"before {until:%H:%M} UTC, no new email is sent (flapping guard): the alarm's page shows its state."
+        f"Notification {t.event_id} (contributor {t.contributor_id}). If {label} goes into {t.state} "
+        f"again before {until:%H:%M} UTC, no new email is sent (flapping guard): the alarm's page shows its state."
     )
 
 

@@ -121,6 +121,7 @@ def _subnet_census(subnet: Subnet, held: Held, reservations: Mapping[str, list[s
 
 def snapshot(subnets: list[SubnetCensus], *, account_id: str, region: str, generated_at: datetime) -> dict[str, Any]:
     """The census as the documented JSON shape."""
+    names = {s.subnet.subnet_id: s.subnet.name for s in subnets}
     return {
         "generatedAt": generated_at.isoformat(),
         "accountId": account_id,
@@ -152,6 +153,7 @@ def snapshot(subnets: list[SubnetCensus], *, account_id: str, region: str, gener
             {
                 "networkInterfaceId": eni.interface_id,
                 "subnetId": eni.subnet_id,
+                "subnetName": names.get(eni.subnet_id),
                 "addresses": eni.addresses,
                 "description": eni.description,
             }

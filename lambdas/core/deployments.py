@@ -23,6 +23,7 @@ from enum import StrEnum
 from typing import Any
 
 from lambdas.core.chunks import ceil_div
+from lambdas.core.network import subnet_label
 
 
 class Controller(StrEnum):
@@ -122,14 +123,42 @@ def known_total(frees: Sequence[int | None]) -> int | None:
     return None if None in frees else sum(f for f in frees if f is not None)
 
 
-def rooms_text(rooms: Sequence[tuple[str, int | None]], share: int | None, *, separator: str) -> str:
-    """'subnet-a<separator>5 free (short of its share), …': each subnet's free addresses, those below share
-    marked."""
+def rooms_text(rooms: Sequence[Mapping[str, Any]], share: int | None, *, separator: str) -> str:
+    """'tasks-1a (subnet-a)<separator>5 free (short of its share), …': each subnet of a fit entry's "subnets"
+    with its free addresses, those below share marked."""
     return ", ".join(
-        f"{subnet_id}{separator}{'unknown' if free is None else free} free"
-        + (" (short of its share)" if share is not None and free is not None and free < share else "")
-        for subnet_id, free in rooms
+        f"{subnet_label(room['subnetId'], room.get('name'))}{separator}"
+        f"{'unknown' if room['free'] is None else room['free']} free"
+        + (" (short of its share)" if share is not None and room["free"] is not None and room["free"] < share else "")
+        for room in rooms
     )
+
+
+# A rolling update's usual lower setting for one deployment: half the tasks may stop, 1.5x may run.
+LOWER_MAXIMUM_PERCENT, LOWER_MINIMUM_HEALTHY_PERCENT = 150, 50
+
+
+def lower_maximum_percent_command(entry: Mapping[str, Any]) -> str:
+    """The aws CLI line that lowers a fit entry's service to maximumPercent 150 for its next deployment."""
+    return (
+        f"aws ecs update-service --cluster {entry['cluster']} --service {entry['service']} "
+        f"--deployment-configuration maximumPercent={LOWER_MAXIMUM_PERCENT},"
+        f"minimumHealthyPercent={LOWER_MINIMUM_HEALTHY_PERCENT}"
+    )
+
+
+def describe_service_command(cluster: str, service: str) -> str:
+    """The aws CLI line that shows a service's deployments and events (rolloutState)."""
+    return f"aws ecs describe-services --cluster {cluster} --services {service}"
+
+
+def plan_command(entry: Mapping[str, Any]) -> str:
+    """The `subnet-ip-monitor plan` line that sizes a fit entry's subnets for its deployment peak (one subnet per
+    Availability Zone; blue/green starts a whole task set, what maximumPercent 200 does)."""
+    blue_green = entry["controller"] == Controller.CODE_DEPLOY.value
+    percent = 200 if blue_green else max(int(entry["maximumPercent"]), 100)
+    azs = max(len(entry["subnets"]), 1)
+    return f"subnet-ip-monitor plan --tasks {entry['desiredCount']} --max-percent {percent} --azs {azs}"
 
 
 def scaling_room(
@@ -163,6 +192,7 @@ class SubnetRoom:
 
     subnet_id: str
     free: int | None
+    name: str | None = None  # its Name tag, when DescribeSubnets returned one
 
 
 @dataclass(frozen=True)
@@ -205,7 +235,7 @@ class ServiceFit:
             "desiredCount": self.service.desired_count,
             "maximumPercent": self.service.maximum_percent,
             "surge": self.surge,
-            "subnets": [{"subnetId": s.subnet_id, "free": s.free} for s in self.subnets],
+            "subnets": [{"subnetId": s.subnet_id, "name": s.name, "free": s.free} for s in self.subnets],
             "fits": self.fits,
             "unbalanced": self.unbalanced,
             "eniSlotsFree": self.eni_slots_free,
@@ -280,7 +310,7 @@ def fit_details(fit: ServiceFit) -> str:
         Controller.EXTERNAL: "EXTERNAL controller: not assessed",
     }[service.controller]
     share = fit.share_per_subnet
-    rooms = rooms_text([(r.subnet_id, r.free) for r in fit.subnets], share, separator=": ")
+    rooms = rooms_text(fit.as_json()["subnets"], share, separator=": ")
     return f"{how}; even share {share} per subnet. Subnets now: {rooms}."
 
 
@@ -299,12 +329,13 @@ def service_fit(
     *,
     eni_slots_free: int | None = None,
     scaling: ScalingRoom | None = None,
+    names: Mapping[str, str | None] | None = None,
 ) -> ServiceFit:
     """The fit of service's next deployment given its subnets' free addresses (a subnet missing from
     free_by_subnet was not read) and, on EC2 instances, its cluster's free task-ENI slots; with scaling
     (capacity providers with managed scaling), whether the groups can add the instances it would need
-    instead of the slots alone."""
-    rooms = tuple(SubnetRoom(s, free_by_subnet.get(s)) for s in service.subnets)
+    instead of the slots alone. names (subnet id -> Name tag) label the subnets in what a person reads."""
+    rooms = tuple(SubnetRoom(s, free_by_subnet.get(s), (names or {}).get(s)) for s in service.subnets)
     surge = deployment_surge(service)
     if surge is None:
         return ServiceFit(service, None, rooms, None, False)

@@ -28,6 +28,22 @@ class Subnet:
     owner_id: str | None = None
 
 
+# A Name tag in a subject is cut here, so a long one cannot push the problem out of a phone's preview.
+SUBJECT_NAME_CHARS = 20
+
+
+def subnet_label(subnet_id: str, name: str | None, *, name_limit: int | None = None) -> str:
+    """'tasks-1a (subnet-0abc…)': the name people use first, the id to search for; the id alone without a name.
+
+    With name_limit, a longer name is cut to that many characters, ending in '...'.
+    """
+    if not name or name == subnet_id:
+        return subnet_id
+    if name_limit is not None and len(name) > name_limit:
+        name = name[: name_limit - 3] + "..."
+    return f"{name} ({subnet_id})"
+
+
 # A region name at the start of a zone name: eu-west-1 of eu-west-1a, us-west-2 of the Local Zone
 # us-west-2-lax-1a, us-gov-west-1 of us-gov-west-1b.
 REGION_OF_ZONE = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d+")

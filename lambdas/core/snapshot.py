@@ -13,7 +13,7 @@ from typing import Any
 from lambdas.core.aws.s3 import get_document, list_keys
 from lambdas.core.contract import CENSUS_SNAPSHOT_KEY, MEMBER_SNAPSHOT_PREFIX
 from lambdas.core.errors import AwsReadError
-from lambdas.core.network import Subnet
+from lambdas.core.network import Subnet, subnet_label
 from lambdas.core.text import quoted
 
 # S3 clients are thread-safe; 8 GETs at a time read 120 targets' snapshots in about a second.
@@ -94,7 +94,8 @@ def unattached_lines(unattached: Sequence[dict[str, Any]], *, listed: int, rest_
     held = sum(u["addresses"] for u in unattached)
     lines = [f"INTERFACES ATTACHED TO NOTHING: {len(unattached)} holding {held} addresses"]
     lines += [
-        f"- {u['networkInterfaceId']} in {u['subnetId']} ({u['addresses']}): {interface_description(u)}"
+        f"- {u['networkInterfaceId']} in {subnet_label(u['subnetId'], u.get('subnetName'))} ({u['addresses']}): "
+        f"{interface_description(u)}"
         for u in unattached[:listed]
     ]
     if len(unattached) > listed:

@@ -12,7 +12,7 @@ from aws_lambda_powertools import Logger
 
 from lambdas.core import contract
 from lambdas.core.aws.autoscaling import describe_groups
-from lambdas.core.aws.ec2 import free_addresses
+from lambdas.core.aws.ec2 import subnets_by_id
 from lambdas.core.aws.ecs import ClusterNotFound, describe_capacity_providers, describe_services, list_service_arns
 from lambdas.core.aws.s3 import put_document
 from lambdas.core.deployments import (
@@ -28,6 +28,7 @@ from lambdas.core.deployments import (
     service_fit,
 )
 from lambdas.core.errors import AwsCallError, AwsReadError
+from lambdas.core.network import Subnet
 from lambdas.core.publish_policy import Reading
 from lambdas.core.quiet import quiet_publishing
 from lambdas.core.run import CollectorRun, Deadline, RunReport, run_collector
@@ -183,22 +184,24 @@ def read_service_fits(
     groups = _scaling_groups(target, ecs, services, report)
     wanted = {subnet for s in services for subnet in s.subnets} | {s for g in groups.values() for s in g.subnets}
     try:
-        free = free_addresses(target.client("ec2"), wanted)
+        subnets = subnets_by_id(target.client("ec2"), wanted)
     except AwsReadError as err:
         report.record_failure(err)  # every fit is then unknown (None), not guessed
-        free = {}
+        subnets = {}
     by_cluster = {c.cluster_name: c for c in capacities}
-    return [_fit(s, free, by_cluster.get(s.cluster), groups) for s in services]
+    return [_fit(s, subnets, by_cluster.get(s.cluster), groups) for s in services]
 
 
 def _fit(
-    service: Service, free: dict[str, int], capacity: ClusterEniCapacity | None, groups: dict[str, ScalingGroup]
+    service: Service, subnets: dict[str, Subnet], capacity: ClusterEniCapacity | None, groups: dict[str, ScalingGroup]
 ) -> ServiceFit:
+    free = {subnet_id: s.available_ip_address_count for subnet_id, s in subnets.items()}
+    names = {subnet_id: s.name for subnet_id, s in subnets.items()}
     slots = capacity.free_task_slots if capacity else None
     service_groups = [groups[p] for p in service.capacity_providers if p in groups]
     surge = deployment_surge(service)
     if not service_groups or surge is None:
-        return service_fit(service, free, eni_slots_free=slots)
+        return service_fit(service, free, eni_slots_free=slots, names=names)
     instances = capacity.instances if capacity else ()
     room = scaling_room(
         surge,
@@ -208,7 +211,7 @@ def _fit(
         groups=service_groups,
         free_by_subnet=free,
     )
-    return service_fit(service, free, eni_slots_free=slots, scaling=room)
+    return service_fit(service, free, eni_slots_free=slots, scaling=room, names=names)
 
 
 def _scaling_groups(target: Target, ecs: Any, services: list[Service], report: RunReport) -> dict[str, ScalingGroup]:

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from lambdas.core import contract
 from lambdas.core.email import Email, console, ecs_cluster_url, fit_subject, interface_url, subnet_url
-from lambdas.core.network import Subnet, usable_addresses
+from lambdas.core.network import SUBJECT_NAME_CHARS, Subnet, subnet_label, usable_addresses
 from lambdas.core.text import quoted
 from lambdas.events.model import EventKind, Incident, Story
 
@@ -39,7 +39,9 @@ def render_email(
     account, when given (hub mode, or a named account), says whose incident it is: "[payments-prod] ..." first
     in the subject, and in WHERE.
     """
-    where = subnet_label(incident.subnet_id, subnet) if incident.subnet_id else "its subnet"
+    where = (
+        named_subnet(incident.subnet_id, subnet, name_limit=SUBJECT_NAME_CHARS) if incident.subnet_id else "its subnet"
+    )
     story = kind.story_of(incident)
     subject = story.subject(incident, where)
     if account:
@@ -53,10 +55,9 @@ def _short_account(label: str) -> str:
     return label.split(" (", 1)[1].rstrip(")") if " (" in label else label
 
 
-def subnet_label(subnet_id: str, subnet: SubnetNow) -> str:
-    """'subnet-0abc (tasks-1a)', or the id alone when the subnet has no Name tag or could not be read."""
-    name = subnet.subnet.name if subnet.subnet else None
-    return f"{subnet_id} ({name})" if name else subnet_id
+def named_subnet(subnet_id: str, subnet: SubnetNow, *, name_limit: int | None = None) -> str:
+    """'tasks-1a (subnet-0abc)', or the id alone when the subnet has no Name tag or could not be read."""
+    return subnet_label(subnet_id, subnet.subnet.name if subnet.subnet else None, name_limit=name_limit)
 
 
 def _body(
@@ -77,11 +78,17 @@ def _body(
         "WHAT HAPPENED\n" + story.what_happened,
         "WHERE\n" + "\n".join(f"{label}: {value}" for label, value in _where(incident, subnet, now, account) if value),
         "AWS SAID\n" + said,
-        "WHAT TO DO\n" + "\n".join(f"{n}. {step}" for n, step in enumerate(story.remedies, start=1)),
+        "WHAT TO DO\n" + "\n".join(f"{n}. {step}" for n, step in enumerate(_remedies(story, incident), start=1)),
         *(["OPEN IN THE CONSOLE\n" + "\n".join(f"{label}: {url}" for label, url in links)] if links else []),
         _dedupe_note(incident, window_minutes, now),
     ]
     return "\n\n".join(sections) + "\n"
+
+
+def _remedies(story: Story, incident: Incident) -> list[str]:
+    # The commands written with the incident's own names: on-call copies them, never edits a placeholder it knew.
+    values = incident.remedy_values()
+    return [step.format_map(values) for step in story.remedies]
 
 
 def _where(incident: Incident, subnet: SubnetNow, now: datetime, account: str | None) -> list[tuple[str, str | None]]:
@@ -114,7 +121,7 @@ def _subnet_lines(subnet_id: str, subnet: SubnetNow, now: datetime) -> list[tupl
         return [("Subnet", subnet_id), ("Free addresses now", f"unknown ({subnet.lookup_problem})")]
     cidr = f"{found.cidr_block} ({usable_addresses(found.cidr_block)} usable)" if found.cidr_block else None
     return [
-        ("Subnet", subnet_label(subnet_id, subnet)),
+        ("Subnet", named_subnet(subnet_id, subnet)),
         ("VPC", found.vpc_id),
         ("CIDR", cidr),
         ("Free addresses now", f"{found.available_ip_address_count} (read at {now:%H:%M} UTC)"),

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from string import Formatter
 from typing import Any, Generic, TypeVar
 
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
@@ -70,6 +71,10 @@ class EventOrigin:
         return cls(event.id, event.account, event.region, event.time)
 
 
+# What a remedy may write in braces, filled from the incident (Incident.remedy_values).
+REMEDY_PLACEHOLDERS = ("cluster", "service", "plan_command")
+
+
 @dataclass(frozen=True)
 class Incident:
     """One exhaustion failure, with everything the email names; None where the event does not say."""
@@ -102,6 +107,16 @@ class Incident:
     # An ECS deployment that just started: the handler checks its fit before counting or emailing anything.
     deployment_id: str | None = None
     fit_summary: str | None = None  # "needs 10 more addresses; its subnets have 7 free", once checked
+    plan_command: str | None = None  # the `subnet-ip-monitor plan` line sizing its subnets, once checked
+
+    def remedy_values(self) -> dict[str, str]:
+        """What a remedy's {placeholder} becomes: the incident's own value, or a <placeholder> to fill in."""
+        return {
+            "cluster": self.cluster or "<cluster>",
+            "service": self.service or "<service>",
+            "plan_command": self.plan_command
+            or "subnet-ip-monitor plan --tasks <desired count> --max-percent <maximumPercent>",
+        }
 
     @property
     def dedupe_key(self) -> str:
@@ -124,7 +139,7 @@ class Incident:
 class Story:
     """What the email says for one Reason: its subject, what happened and what to do."""
 
-    subject: Callable[[Incident, str], str]  # (incident, "subnet-… (name)" or "its subnet") -> email subject
+    subject: Callable[[Incident, str], str]  # (incident, "name (subnet-…)" or "its subnet") -> email subject
     what_happened: str
     remedies: tuple[str, ...]
 
@@ -140,7 +155,7 @@ class EventKind(Generic[Event]):
     pattern: dict[str, Any]  # the rule's event pattern, filtering as much as EventBridge can
     model: type[Event]
     classify: Callable[[Event], Incident | None]  # None: delivered, but not an exhaustion failure
-    subject: Callable[[Incident, str], str]  # (incident, "subnet-… (name)" or "its subnet") -> email subject
+    subject: Callable[[Incident, str], str]  # (incident, "name (subnet-…)" or "its subnet") -> email subject
     what_happened: str
     remedies: tuple[str, ...]
     # A rule only when its monitor:* switch is on (CloudTrail needs a trail); the handler reads it anyway.
@@ -162,9 +177,13 @@ class EventKind(Generic[Event]):
             problems.append("the pattern must filter on detail (so the handler is not invoked for every event)")
         if not all(PLAIN_NAME.match(reason) for reason in self.other_reasons):
             problems.append("other reasons must be 3-64 letters and digits")
+        known = set(REMEDY_PLACEHOLDERS)
         for story in [*self.stories.values(), *self.variants.values()]:
             if not story.what_happened.strip() or not story.remedies or not all(r.strip() for r in story.remedies):
                 problems.append("an email needs what_happened and at least one remedy")
+            unknown = {name for r in story.remedies for _, name, _, _ in Formatter().parse(r) if name} - known
+            if unknown:
+                problems.append(f"remedies may name only {sorted(known)}, not {sorted(unknown)}")
         if problems:
             raise ValueError(f"event kind {self.rule_id!r}: {'; '.join(problems)}")
 

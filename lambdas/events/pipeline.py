@@ -15,11 +15,11 @@ from aws_lambda_powertools import Logger
 from lambdas.core import contract
 from lambdas.core.aws.cloudwatch import put_metric_batch
 from lambdas.core.aws.dynamodb import count_in_window
-from lambdas.core.aws.ec2 import describe_subnet, free_addresses
+from lambdas.core.aws.ec2 import describe_subnet, subnet_of_interface, subnets_by_id
 from lambdas.core.aws.ecs import describe_services
 from lambdas.core.aws.s3 import get_document
 from lambdas.core.contract import TARGET_ACCOUNTS_KEY, MetricPoint, census_snapshot_key
-from lambdas.core.deployments import fit_details, fit_summary, parse_service, service_fit
+from lambdas.core.deployments import fit_details, fit_summary, parse_service, plan_command, service_fit
 from lambdas.core.email import readable_time
 from lambdas.core.errors import AwsCallError, AwsReadError, DedupeError
 from lambdas.core.members import TargetUnreachable, lookup_target
@@ -164,7 +164,12 @@ class EventHandling:
             parsed = next((s for raw in described if (s := parse_service(cluster, raw)) is not None), None)
             if parsed is None:
                 return None
-            fit = service_fit(parsed, free_addresses(where.client("ec2"), parsed.subnets))
+            subnets = subnets_by_id(where.client("ec2"), parsed.subnets)
+            fit = service_fit(
+                parsed,
+                {subnet_id: s.available_ip_address_count for subnet_id, s in subnets.items()},
+                names={subnet_id: s.name for subnet_id, s in subnets.items()},
+            )
         except (AwsReadError, TargetUnreachable) as err:
             self.record(err)
             return None
@@ -173,7 +178,7 @@ class EventHandling:
         # The task-ENI slots are the ECS collector's check (it reads every container instance each run).
         summary = fit_summary(fit)
         note = f"Deployment {incident.deployment_id} of {incident.service} {summary}. {fit_details(fit)}"
-        return replace(incident, fit_summary=summary, note=note)
+        return replace(incident, fit_summary=summary, note=note, plan_command=plan_command(fit.as_json()))
 
     def settle(self, incident: Incident) -> tuple[Incident, SubnetNow | None]:
         """An ambiguous EC2 error code becomes exhaustion if the subnet is at or below the floor now.
@@ -202,6 +207,8 @@ class EventHandling:
 
     def notify(self, kind: EventKind[Any], incident: Incident, subnet_now: SubnetNow | None = None) -> None:
         """Email the incident; if that fails, its window is released and the event kept."""
+        # Named only for the email, after its window was claimed: the incident's key stays what the event said.
+        incident = self._with_interface_subnet(incident)
         subnet = self._with_prefix_blocks(subnet_now or self._subnet_now(incident), incident)
         account = self.settings.account_label(incident.origin.account)
         email = render_email(kind, incident, subnet, self.settings.dedupe_window_minutes, self.now, account=account)
@@ -240,6 +247,19 @@ class EventHandling:
         return replace(
             subnet, free_prefix_blocks=entry["freePrefixBlocks"], census_at=readable_time(snapshot.get("generatedAt"))
         )
+
+    def _with_interface_subnet(self, incident: Incident) -> Incident:
+        """An incident that names an interface but no subnet (a CloudTrail call on an ENI), with the interface's
+        subnet, so the email names it; unchanged if it cannot be read (the failure is recorded)."""
+        if incident.subnet_id is not None or incident.network_interface_id is None:
+            return incident
+        origin = incident.origin
+        try:
+            where = lookup_target(self.target, origin.account, origin.region, self.settings, "events")
+            return replace(incident, subnet_id=subnet_of_interface(where.client("ec2"), incident.network_interface_id))
+        except (AwsReadError, TargetUnreachable) as err:
+            self.record(err)
+            return incident
 
     def _subnet_now(self, incident: Incident) -> SubnetNow:
         """The incident's subnet now, read in its account and region (a member's through its reader role)."""

@@ -75,6 +75,8 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
     "EventWatching": {
         **{a: {"AWS::Logs::LogGroup"} for a in LOGS},
         "ec2:DescribeSubnets": {"*"},
+        # The subnet of the interface a failed CloudTrail call names (AssignPrivateIpAddresses names no subnet).
+        "ec2:DescribeNetworkInterfaces": {"*"},
         # The service whose deployment just started (its subnets and deployment configuration).
         "ecs:DescribeServices": {"*"},
         "cloudwatch:PutMetricData": {"*"},

@@ -406,7 +406,7 @@ def test_given_the_week_then_the_digest_lists_the_fullest_subnets_clusters_block
     assert email["Subject"] == f"Subnet IP Monitor weekly digest: {ACCOUNT_ID} {REGION}, {NOW:%Y-%m-%d}"
     assert len(body.splitlines()) < 100
     closest = body.split("SUBNETS CLOSEST TO EXHAUSTION")[1].split("\n\n")[0].splitlines()[1:]
-    assert closest[0].startswith(f"- tasks-1a ({world.network.subnet_ids['tasks-1a']}, eu-west-1a): 5 free, 96% used")
+    assert closest[0].startswith(f"- tasks-1a ({world.network.subnet_ids['tasks-1a']}) in eu-west-1a: 5 free, 96% used")
     assert closest[1].startswith("- tasks-1b")
     assert re.search(r"at the floor in (9\.\d|10\.\d) d", closest[1])  # (18 - 8) / 1 a day, whole addresses
     assert "top: ecs-task orders/checkout" in closest[0]

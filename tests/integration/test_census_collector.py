@@ -366,7 +366,7 @@ def test_given_a_node_group_short_of_addresses_then_one_email_and_one_event_poin
     again = handle_exhaustion_event(_envelope(entry, 2), target, settings, NOW)
     assert (first.status, again.status) == ("notified", "duplicate")
     (email,) = [json.loads(m["Body"]) for m in drain_queue(target.client("sqs"), resources.inbox_url)]
-    assert email["Subject"] == f"EKS node group system ({EKS_CLUSTER}): no free addresses in {eks_subnet} (eks-1a)"
+    assert email["Subject"] == f"EKS node group system ({EKS_CLUSTER}): no free addresses in eks-1a ({eks_subnet})"
     assert "EKS node group: system" in email["Message"]
     assert f"{eks_subnet} (eks-1a): " in email["Message"]
     points = metric_values(

@@ -324,7 +324,7 @@ def test_given_services_then_their_deployment_fit_is_published_per_cluster_and_k
     assert (api["surge"], api["fits"], api["subnets"], api["atRisk"]) == (
         10,
         False,
-        [{"subnetId": small, "free": 7}],
+        [{"subnetId": small, "name": None, "free": 7}],
         True,
     )
     assert (worker["surge"], worker["fits"], worker["unbalanced"], worker["atRisk"]) == (16, True, True, True)

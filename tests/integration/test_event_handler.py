@@ -52,7 +52,7 @@ def test_given_a_task_event_then_the_email_shows_the_subnet_free_count_looked_up
     handle(world.event("task_stopped_no_addresses_ec2"))
 
     (email,) = world.emails()
-    assert email["Subject"] == f"ECS task could not start: subnet {world.subnet_id} (tasks-1a) is out of IP addresses"
+    assert email["Subject"] == f"tasks-1a ({world.subnet_id}) is out of IP addresses: ECS task could not start"
     # /28 = 11 usable, 9 ENIs taken: AvailableIpAddressCount is 2.
     assert "Free addresses now: 2 (read at" in email["Message"]
     assert "CIDR: 10.20.16.0/28 (11 usable)" in email["Message"]
@@ -81,7 +81,7 @@ def test_given_an_event_then_its_email_and_count_carry_its_account(world, overri
     handle(event, **overrides)
 
     (email,) = world.emails()
-    subject = f"{prefix}ECS task could not start: subnet {world.subnet_id} (tasks-1a) is out of IP addresses"
+    subject = f"{prefix}tasks-1a ({world.subnet_id}) is out of IP addresses: ECS task could not start"
     # Subjects are cut to fit (100 characters); the body starts with the whole one.
     assert subject.startswith(email["Subject"].removesuffix("..."))
     assert email["Message"].startswith(subject + "\n")
@@ -218,7 +218,7 @@ def test_given_an_ambiguous_ec2_code_on_a_subnet_at_the_floor_then_it_counts_as_
     assert event_count("SubnetAddressesExhausted") == 1
     assert event_count("EniCreationFailed") == 0
     (email,) = world.emails()
-    assert email["Subject"] == f"ECS task could not start: subnet {world.subnet_id} (tasks-1a) is out of IP addresses"
+    assert email["Subject"] == f"tasks-1a ({world.subnet_id}) is out of IP addresses: ECS task could not start"
     assert (
         "EC2 answered InvalidParameterValue, not InsufficientFreeAddressesInSubnet, but the subnet had 2 free "
         "addresses (floor 8) when this was handled: counted as SubnetAddressesExhausted." in email["Message"]
@@ -232,7 +232,7 @@ def test_given_an_ambiguous_ec2_code_on_a_subnet_with_room_then_it_is_an_eni_cre
     assert (result["status"], result["reason"]) == ("notified", "EniCreationFailed")
     assert event_count("EniCreationFailed") == 1
     (email,) = world.emails()
-    assert email["Subject"] == f"ECS task could not get an ENI in {world.subnet_id} (tasks-1a): InvalidParameterValue"
+    assert email["Subject"] == f"ECS task got no ENI in tasks-1a ({world.subnet_id}): InvalidParameterValue"
     assert "the subnet had 2 free addresses (floor 1): not exhaustion." in email["Message"]
     assert "There aren't sufficient free Ipv4 addresses or prefixes" in email["Message"]  # the remedy names it
 
@@ -280,8 +280,26 @@ def test_given_a_deployment_that_will_not_fit_then_one_warning_names_the_service
         in email["Message"]
     )
     assert "Rolling update: floor(10 x 200 / 100) - 10 = 10 new tasks before old ones stop" in email["Message"]
-    assert f"{world.subnet_id}: 2 free (short of its share)" in email["Message"]
+    assert f"tasks-1a ({world.subnet_id}): 2 free (short of its share)" in email["Message"]
     assert event_count("DeploymentWillNotFit") == 2
+    # The commands on-call copies carry the service's own names and sizes, not placeholders.
+    assert "aws ecs describe-services --cluster orders --services orders-api" in email["Message"]
+    assert "aws ecs update-service --cluster orders --service orders-api --deployment-configuration" in email["Message"]
+    assert "subnet-ip-monitor plan --tasks 10 --max-percent 200 --azs 1" in email["Message"]
+    assert "<" not in email["Message"].split("WHAT TO DO", 1)[1]
+
+
+def test_given_a_call_on_an_interface_then_the_email_names_the_interfaces_subnet(world):
+    interface = regional_client("ec2").create_network_interface(SubnetId=world.subnet_id)["NetworkInterface"]
+    event = world.event("cloudtrail_assign_private_ip_addresses_no_cidr_blocks")
+    event["detail"]["requestParameters"]["networkInterfaceId"] = interface["NetworkInterfaceId"]
+
+    result = handle(event)
+
+    assert (result["status"], result["problems"]) == ("notified", [])
+    (email,) = world.emails()
+    assert email["Subject"] == f"No free /28 block in tasks-1a ({world.subnet_id}): AssignPrivateIpAddresses failed"
+    assert f"Subnet: tasks-1a ({world.subnet_id})" in email["Message"]
 
 
 def test_given_a_deployment_that_fits_then_nothing_is_counted_or_emailed(world):

@@ -233,7 +233,8 @@ def test_given_a_members_exhaustion_event_then_the_email_reads_its_subnet_and_ce
 
     assert (outcome["status"], outcome["problems"]) == ("notified", [])
     (email,) = [json.loads(m["Body"]) for m in drain_queue(sqs, resources.inbox_url)]
-    assert email["Subject"].startswith("[payments-prod] ECS task could not start")
+    assert email["Subject"].startswith("[payments-prod] subnet-")
+    assert email["Subject"].endswith(" is out of IP addresses: ECS task could not start")
     # Read in the member's account through its reader role: the /26 with 50 taken has 9 free.
     assert "Free addresses now: 9 (read at" in email["Message"]
     assert "Free /28 blocks: 1" in email["Message"]
@@ -335,9 +336,9 @@ def test_given_a_week_of_runs_then_the_digest_and_table_cover_every_member_and_n
     # 4 seeded subnets and the emulator's default VPC's (3 in eu-west-1, 6 in us-east-1), as in a real account.
     assert closest[0] == " (10 of 13 in scope)"
     tasks_b_east, tasks_a_west = hub["us-east-1"].subnets["tasks-b"], hub["eu-west-1"].subnets["tasks-a"]
-    assert closest[1].startswith(f"- [{MEMBER_WITH_ROLE} (payments-prod) us-east-1] {tasks_b_east} (")
+    assert closest[1].startswith(f"- [{MEMBER_WITH_ROLE} (payments-prod) us-east-1] {tasks_b_east} in us-east-1b")
     assert ": 2 free, 97% used" in closest[1]
-    assert closest[2].startswith(f"- [{MEMBER_WITH_ROLE} (payments-prod) eu-west-1] {tasks_a_west} (")
+    assert closest[2].startswith(f"- [{MEMBER_WITH_ROLE} (payments-prod) eu-west-1] {tasks_a_west} in eu-west-1a")
     # The member without the reader role: three subnet runs in a row in each region; its one census run is not.
     failing = body.split("TARGETS FAILING RUN AFTER RUN")[1].split("\n\n")[0].splitlines()[1:]
     assert [line.split(":")[0] for line in failing[:2]] == [

@@ -75,6 +75,10 @@ class FakeAws:
         self.calls["ec2.DescribeSubnets"] += 1
         raise _error("InvalidSubnetID.NotFound", "DescribeSubnets")
 
+    def describe_network_interfaces(self, **call: Any) -> dict[str, Any]:
+        self.calls["ec2.DescribeNetworkInterfaces"] += 1
+        raise _error("InvalidNetworkInterfaceID.NotFound", "DescribeNetworkInterfaces")
+
     def describe_vpcs(self, **call: Any) -> dict[str, Any]:
         self.calls["ec2.DescribeVpcs"] += 1
         raise _error("InvalidVpcID.NotFound", "DescribeVpcs")

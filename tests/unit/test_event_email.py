@@ -39,9 +39,7 @@ def email_for(name: str, subnet: SubnetNow, window_minutes: int, now: datetime) 
 def test_given_a_task_stopped_for_lack_of_addresses_then_the_subject_names_the_problem_and_the_subnet():
     email = email_for("task_stopped_no_addresses_ec2", SubnetNow(TASKS_1A), 30, NOW)
 
-    assert (
-        email.subject == "ECS task could not start: subnet subnet-0a1b2c3d4e5f60718 (tasks-1a) is out of IP addresses"
-    )
+    assert email.subject == "tasks-1a (subnet-0a1b2c3d4e5f60718) is out of IP addresses: ECS task could not start"
 
 
 def test_given_a_task_incident_then_the_body_says_where_what_aws_said_and_what_to_do():
@@ -56,7 +54,7 @@ def test_given_a_task_incident_then_the_body_says_where_what_aws_said_and_what_t
         "Cluster: prod",
         "Service: checkout",
         "Task definition: checkout:42",
-        "Subnet: subnet-0a1b2c3d4e5f60718 (tasks-1a)",
+        "Subnet: tasks-1a (subnet-0a1b2c3d4e5f60718)",
         "CIDR: 10.20.16.0/25 (123 usable)",
         "Free addresses now: 0 (read at 14:02 UTC)",
         "When: 2026-11-23 14:02:11 UTC",
@@ -91,14 +89,16 @@ def test_given_the_subnet_could_not_be_read_then_the_free_count_is_unknown_with_
     assert "Free addresses now: unknown (DescribeSubnets failed: AccessDenied)" in body
 
 
-def test_given_a_long_non_ascii_name_then_the_subject_is_cut_below_100_characters_and_ascii_only():
+def test_given_a_long_non_ascii_name_then_the_subject_cuts_the_name_and_keeps_the_problem_in_ascii():
     named = replace(TASKS_1A, name="équipe-paiements-" + "x" * 120)
 
-    subject = email_for("task_stopped_no_addresses_ec2", SubnetNow(named), 30, NOW).subject
+    email = email_for("task_stopped_no_addresses_ec2", SubnetNow(named), 30, NOW)
 
-    assert len(subject) == MAX_SUBJECT_LENGTH
-    assert subject.endswith("...")
-    assert subject.startswith("ECS task could not start: subnet subnet-0a1b2c3d4e5f60718 (?quipe-paiements-")
+    assert email.subject == (
+        "?quipe-paiements-... (subnet-0a1b2c3d4e5f60718) is out of IP addresses: ECS task could not start"
+    )
+    assert len(email.subject) <= MAX_SUBJECT_LENGTH
+    assert f"Subnet: {named.name} (subnet-0a1b2c3d4e5f60718)" in email.body  # the whole name, in WHERE
 
 
 def test_given_a_placement_failure_then_the_subject_names_service_and_cluster_and_the_steps_name_trunking():
@@ -112,9 +112,7 @@ def test_given_a_placement_failure_then_the_subject_names_service_and_cluster_an
 def test_given_an_autoscaling_failure_then_the_group_is_linked_and_named():
     email = email_for("autoscaling_launch_not_enough_free_addresses", SubnetNow(None, "x"), 30, NOW)
 
-    assert email.subject.startswith(
-        "Auto Scaling group prod-ecs-instances cannot launch: subnet subnet-0b2c3d4e5f6071829"
-    )
+    assert email.subject == "Auto Scaling group prod-ecs-instances cannot launch: subnet-0b2c3d4e5f6071829 is full"
     assert "#AutoScalingGroupDetails:id=prod-ecs-instances;view=activity" in email.body
 
 
@@ -138,7 +136,7 @@ def test_given_a_cluster_level_eks_shortage_then_the_email_names_the_cluster_and
 
     email = email_for_event(event)
 
-    assert email.subject == "EKS cluster platform-eks: no free addresses in subnet-0c3d4e5f6071829a0 (eks-1a)"
+    assert email.subject == "EKS cluster platform-eks: no free addresses in eks-1a (subnet-0c3d4e5f6071829a0)"
     assert "EKS cluster: platform-eks" in email.body
     assert "EKS node group:" not in email.body
     assert "#/clusters/platform-eks\n" in email.body

@@ -70,12 +70,23 @@ def describe_subnet(ec2: Any, subnet_id: str) -> Subnet:
 FILTER_VALUES = 200
 
 
-def free_addresses(ec2: Any, subnet_ids: Iterable[str]) -> dict[str, int]:
-    """AvailableIpAddressCount of each subnet that exists (one DescribeSubnets per 200 ids); raise AwsReadError."""
+def subnet_of_interface(ec2: Any, interface_id: str) -> str:
+    """The subnet a network interface is in; raise AwsReadError if it cannot be read (deleted, denied)."""
+    try:
+        interfaces = ec2.describe_network_interfaces(NetworkInterfaceIds=[interface_id]).get("NetworkInterfaces", [])
+    except AWS_ERRORS as err:
+        raise AwsReadError.wrap("DescribeNetworkInterfaces", err, {"networkInterface": interface_id}) from err
+    if not interfaces:
+        raise AwsReadError("DescribeNetworkInterfaces", "NotFound", "no such interface", {"interface": interface_id})
+    return str(interfaces[0]["SubnetId"])
+
+
+def subnets_by_id(ec2: Any, subnet_ids: Iterable[str]) -> dict[str, Subnet]:
+    """Each of the subnets that exists (one DescribeSubnets per 200 ids); raise AwsReadError."""
     wanted = sorted(set(subnet_ids))
-    free: dict[str, int] = {}
+    found: dict[str, Subnet] = {}
     for ids in chunks(wanted, FILTER_VALUES):
         filters: list[dict[str, object]] = [{"Name": "subnet-id", "Values": list(ids)}]
         for page in iter_subnet_pages(ec2, filters):
-            free.update((s.subnet_id, s.available_ip_address_count) for s in page)
-    return free
+            found.update((s.subnet_id, s) for s in page)
+    return found

@@ -53,8 +53,8 @@ def classify(event: LaunchUnsuccessful) -> Incident | None:
 
 
 def subject(incident: Incident, subnet: str) -> str:
-    """Names the group and the subnet."""
-    return f"Auto Scaling group {incident.auto_scaling_group} cannot launch: subnet {subnet} is out of IP addresses"
+    """Names the group, what failed, then the subnet."""
+    return f"Auto Scaling group {incident.auto_scaling_group} cannot launch: {subnet} is full"
 
 
 KIND = EventKind(

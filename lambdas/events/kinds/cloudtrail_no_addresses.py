@@ -143,7 +143,7 @@ KIND = EventKind(
     },
     model=ApiCall,
     classify=classify,
-    subject=lambda incident, subnet: f"{incident.api_call} failed: subnet {subnet} is out of IP addresses",
+    subject=lambda incident, subnet: f"{subnet} is out of IP addresses: {incident.api_call} failed",
     what_happened=(
         "An EC2 call that needed an address from this subnet failed because none was free. CloudTrail recorded it "
         "whoever made it: the caller under WHERE says which consumer (EKS's VPC CNI, Lambda, ECS or a load "
@@ -161,7 +161,7 @@ KIND = EventKind(
     opt_in=True,
     other_reasons={
         PREFIX_REASON: Story(
-            subject=lambda incident, subnet: f"{incident.api_call} failed: no free /28 block in {subnet}",
+            subject=lambda incident, subnet: f"No free /28 block in {subnet}: {incident.api_call} failed",
             what_happened=(
                 "An EC2 call asked for an IPv4 prefix (a /28, EKS prefix delegation or an endpoint) and got "
                 "InsufficientCidrBlocks: no aligned, empty /28 is left in this subnet, even if single addresses "

@@ -115,7 +115,7 @@ KIND = EventKind(
         NO_ADDRESSES: Story(
             subject=lambda incident, subnet: (
                 f"ECS instance {incident.ec2_instance_id or incident.container_instance} got no trunk address: "
-                f"subnet {subnet} is full"
+                f"{subnet} is full"
             ),
             what_happened=(
                 "A container instance failed to register (REGISTRATION_FAILED) because its trunk network interface "

@@ -80,13 +80,14 @@ KIND = EventKind(
         "InsufficientFreeAddressesInSubnet and the deployment stalls or rolls back."
     ),
     remedies=(
-        "Watch the deployment: aws ecs describe-services --cluster <cluster> --services <service> (events, "
-        "rolloutState).",
+        "Watch the deployment (its events and rolloutState): aws ecs describe-services --cluster {cluster} "
+        "--services {service}",
         "Make room now: delete interfaces attached to nothing in its subnets (the monitor's census lists them), "
         "or stop tasks you do not need during the rollout.",
-        "For this deployment, lower maximumPercent (aws ecs update-service --deployment-configuration "
-        "maximumPercent=150,minimumHealthyPercent=50) so fewer new tasks start before old ones stop.",
+        "For this deployment, lower maximumPercent so fewer new tasks start before old ones stop: aws ecs "
+        "update-service --cluster {cluster} --service {service} --deployment-configuration "
+        "maximumPercent=150,minimumHealthyPercent=50",
         "For the next ones, add subnets (more Availability Zones) to the service or size them for the peak: "
-        "subnet-ip-monitor plan --tasks <desired count> --max-percent <maximumPercent>.",
+        "{plan_command}",
     ),
 )

@@ -100,7 +100,7 @@ KIND = EventKind(
     },
     model=TaskStateChange,
     classify=classify,
-    subject=lambda incident, subnet: f"ECS task could not start: subnet {subnet} is out of IP addresses",
+    subject=lambda incident, subnet: f"{subnet} is out of IP addresses: ECS task could not start",
     what_happened=(
         "An ECS task stopped before it started: ECS could not create its network interface because the subnet "
         "has no free IPv4 address. A service keeps retrying, and every retry fails the same way until addresses "
@@ -116,7 +116,7 @@ KIND = EventKind(
     ),
     other_reasons={
         ENI_CREATION_FAILED: Story(
-            subject=lambda incident, subnet: f"ECS task could not get an ENI in {subnet}: {incident.ec2_error_code}",
+            subject=lambda incident, subnet: f"ECS task got no ENI in {subnet}: {incident.ec2_error_code}",
             what_happened=(
                 "An ECS task stopped before it started: EC2 refused to create its network interface with an error "
                 "other than 'no free addresses' (the code is under WHERE). A service keeps retrying; each retry "
