@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
 import boto3
+from aws_lambda_powertools import Logger
 from moto import mock_aws
 
 from app import STACK_NAME
@@ -60,9 +64,40 @@ CONTEXT = LocalLambdaContext(function_name="demo", invoked_function_arn=function
 DEMO_ACCOUNT = own_target(CONTEXT).account_id
 
 
+SERVICE_NAME = "subnet-ip-monitor-demo"
+# The functions' own log lines (JSON, what CloudWatch Logs would hold): in a file, not between the demo's output.
+RUNTIME_LOG = Path(tempfile.gettempdir()) / "subnet-ip-monitor-demo" / "runtime.log"
+
+
+@contextmanager
+def _runtime_logs_to_file() -> Iterator[None]:
+    """Configure the functions' Powertools logger first, writing to RUNTIME_LOG; every Logger() of the same
+    service made later reuses it (Powertools configures a service's logger once).
+
+    Modules the demo imported before it set POWERTOOLS_SERVICE_NAME hold child loggers of no configured service;
+    their records reach the root logger, which writes to the same file (in Lambda the variable is set first).
+    """
+    RUNTIME_LOG.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(RUNTIME_LOG, mode="w")
+    Logger(service=SERVICE_NAME, logger_handler=handler)
+    logging.root.addHandler(handler)
+    try:
+        yield
+    finally:
+        logging.root.removeHandler(handler)
+
+
 def main() -> None:
     """Run the demo end to end inside one in-process emulator; nothing is left running."""
     config = config_from_context(json.loads((REPO_ROOT / "cdk.json").read_text())["context"])
+    with _runtime_logs_to_file():
+        print(f"(The functions' own log lines, the expected failures' included, are in {RUNTIME_LOG}.)")
+        _account_demo(config)
+        run_organization_demo(config, _demo_environment(config))
+
+
+def _account_demo(config: MonitorConfig) -> None:
+    """One account: the collectors, the census, the event burst, the alerts and the deployment fit."""
     with mock_aws(), patch.dict(os.environ, _demo_environment(config)):
         ec2 = boto3.client("ec2", region_name=REGION)
         seeded = seed_demo_account(config.namespace)
@@ -132,6 +167,9 @@ def main() -> None:
             f"\nCensus run: {census_report['status']}, {census_report['resources']} subnets, "
             f"{census_report['metric_points']} data points; API calls: {_format_calls(calls)}"
         )
+        eks_interfaces = boto3.client("ec2", region_name=REGION).describe_network_interfaces(
+            Filters=[{"Name": "subnet-id", "Values": [network.subnet_ids["eks-1a"]]}]
+        )["NetworkInterfaces"]
         burst = Burst(
             REGION,
             ECS_CLUSTER,
@@ -139,6 +177,7 @@ def main() -> None:
             network.subnet_ids["instances-1a"],
             network.subnet_ids["tasks-1c"],
             network.subnet_ids["eks-1a"],
+            eks_interfaces[0]["NetworkInterfaceId"],
             start=datetime.now(UTC) - timedelta(minutes=10),
         )
         _deliver_events(incident_burst(burst), resources, cloudwatch, config)
@@ -148,7 +187,6 @@ def main() -> None:
         )
         _forecast_and_alert(network, resources, cloudwatch, config)
         _deployment_fit(network, resources, cloudwatch, config)
-    run_organization_demo(config, _demo_environment(config))
 
 
 def _forecast_and_alert(
@@ -261,7 +299,7 @@ def _demo_environment(config: MonitorConfig) -> dict[str, str]:
         "AWS_SECRET_ACCESS_KEY": "demo",
         "AWS_DEFAULT_REGION": REGION,
         "AWS_REGION": REGION,
-        "POWERTOOLS_SERVICE_NAME": "subnet-ip-monitor-demo",
+        "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
         "POWERTOOLS_LOG_LEVEL": os.environ.get("DEMO_LOG_LEVEL", "ERROR"),
         METRIC_NAMESPACE: config.namespace,
         SUBNET_TAG_FILTER: config.subnet_tag_filter,

@@ -29,6 +29,7 @@ class Burst:
     instance_subnet: str
     roomy_subnet: str  # a task subnet with free addresses (an EC2 error there is not exhaustion)
     eks_subnet: str
+    eks_interface: str  # an EKS node's interface in eks_subnet (a CloudTrail call on it names no subnet)
     start: datetime
 
 
@@ -175,7 +176,7 @@ def incident_burst(burst: Burst) -> list[dict[str, Any]]:
             23,
             "AssignPrivateIpAddresses",
             "InsufficientCidrBlocks",
-            {"networkInterfaceId": "eni-0demo00000000002"},
+            {"networkInterfaceId": burst.eks_interface},
         )
     )
     return events

@@ -64,7 +64,10 @@ def run_organization_demo(config: MonitorConfig, environment: dict[str, str]) ->
             f"ORGANIZATION (monitor:mode hub): hub {HUB_ACCOUNT} in {HUB_REGION}; members {MEMBER_WITH_ROLE} "
             f"(reader role) and {MEMBER_WITHOUT_ROLE} (no role) in {', '.join(REGIONS)}"
         )
-        print(f"(each collector logs 'AWS call failed' once per region of {MEMBER_WITHOUT_ROLE}: its AssumeRole)")
+        print(
+            f"Expected failure: {MEMBER_WITHOUT_ROLE} has no reader role, so each collector's AssumeRole fails in "
+            f"{' and '.join(REGIONS)} (logged once per run and region)"
+        )
         for collector, handler in (("subnets", subnet_collector.handler), ("ecs", ecs_collector.handler)):
             sent, retried = dispatch_and_work(collector, handler, dispatcher.handler, HUB_CONTEXT)
             print(

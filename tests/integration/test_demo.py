@@ -3,22 +3,28 @@
 import io
 import os
 import re
-from contextlib import redirect_stdout
+import subprocess
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
 from unittest.mock import patch
 
 import pytest
 
-from demo.__main__ import main
+from demo.__main__ import RUNTIME_LOG, main
 
 
 @pytest.fixture(scope="module")
 def out() -> str:
     """What `make demo` prints, in a clean environment (the demo sets its own emulator credentials and settings)."""
-    clean = {k: v for k, v in os.environ.items() if k not in ("METRIC_NAMESPACE", "VPC_IDS", "SUBNET_TAG_FILTER")}
     printed = io.StringIO()
-    with patch.dict(os.environ, clean, clear=True), redirect_stdout(printed):
+    with patch.dict(os.environ, _clean_environment(), clear=True), redirect_stdout(printed), redirect_stderr(printed):
         main()
     return printed.getvalue()
+
+
+def _clean_environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in ("METRIC_NAMESPACE", "VPC_IDS", "SUBNET_TAG_FILTER")}
 
 
 def test_given_the_seeded_network_when_the_demo_runs_then_the_full_task_subnet_is_flagged(out):
@@ -74,17 +80,15 @@ def test_given_the_seeded_network_when_the_demo_runs_then_the_full_task_subnet_i
     # 6 incidents, the composer's alarm email, the digest, the deployment warning and the deployment-risk alarm
     # email, then the organization part's hub digest
     assert len(subjects) == 11
+    assert re.fullmatch(r"ECS task got no ENI in tasks-1c \(subnet-[0-9a-f]+\): InvalidParameterValue", subjects[3])
     assert re.fullmatch(
-        r"ECS task could not get an ENI in subnet-[0-9a-f]+ \(tasks-1c\): InvalidParameterValue", subjects[3]
+        r"eks-1a \(subnet-[0-9a-f]+\) is out of IP addresses: CreateNetworkInterface failed", subjects[4]
     )
     assert re.fullmatch(
-        r"CreateNetworkInterface failed: subnet subnet-[0-9a-f]+ \(eks-1a\) is out of IP addresses", subjects[4]
+        r"No free /28 block in eks-1a \(subnet-[0-9a-f]+\): AssignPrivateIpAddresses failed", subjects[5]
     )
-    assert subjects[5] == "AssignPrivateIpAddresses failed: no free /28 block in its subnet"
     assert "Caller: EKS VPC CNI on node role platform-eks-node-role" in out
-    assert re.fullmatch(
-        r"ECS task could not start: subnet subnet-[0-9a-f]+ \(tasks-1a\) is out of IP addresses", subjects[0]
-    )
+    assert re.fullmatch(r"tasks-1a \(subnet-[0-9a-f]+\) is out of IP addresses: ECS task could not start", subjects[0])
     assert "Free addresses now: 5 (read at" in out
     # And alerts: the forecaster read two subnets' history; tasks-1b reaches the floor in about 10 days
     assert "Forecaster run: complete; 2 subnets watched, 7 below the watch level or over the cap" in out
@@ -120,6 +124,32 @@ def test_given_the_demo_then_the_deployment_fit_and_its_two_emails_are_shown(out
     )
     assert subjects[9] == "ECS cluster orders: 2 service(s) whose next deployment would not fit"
     assert "- orders-api needs 10 more addresses; its subnets have 7 free\n" in out
+    # What on-call copies: the service's own command lines, not placeholders.
+    warning = out.split(f"Subject: {subjects[8]}")[1].split("=" * 100)[0]
+    assert "aws ecs describe-services --cluster orders --services orders-api" in warning
+    assert "subnet-ip-monitor plan --tasks 10 --max-percent 200 --azs 1" in warning
+    assert "<" not in warning
+
+
+def test_given_make_demo_then_its_output_has_no_raw_log_line_and_says_where_the_logs_are():
+    # A process of its own, as `make demo` runs it: in this one, earlier tests configured the runtime's loggers.
+    demo = subprocess.run(
+        [sys.executable, "-m", "demo"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+        env=_clean_environment(),
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    out = demo.stdout + demo.stderr
+    assert '"level":' not in out
+    assert "AWS call failed" not in out
+    assert f"are in {RUNTIME_LOG}." in out
+    logged = RUNTIME_LOG.read_text()
+    assert '"message":"unparsable event: counted and kept in the dead-letter queue"' in logged
+    assert logged.count("AWS call failed; continuing with the other resources") >= 4  # 222222222222, 2 x 2 runs
+    assert "Expected failure: 222222222222 has no reader role" in out
 
 
 def test_given_the_demo_then_the_organization_part_reads_each_member_and_names_the_failing_one(out):
