@@ -23,7 +23,7 @@ from enum import StrEnum
 from typing import Any
 
 from lambdas.core.chunks import ceil_div
-from lambdas.core.network import subnet_label
+from lambdas.core.network import Subnet, subnet_label
 
 
 class Controller(StrEnum):
@@ -321,6 +321,14 @@ def deployment_surge(service: Service) -> int | None:
     if service.controller is Controller.CODE_DEPLOY:
         return service.desired_count
     return service.desired_count * service.maximum_percent // 100 - service.desired_count
+
+
+def free_and_names(subnets: Mapping[str, Subnet]) -> tuple[dict[str, int], dict[str, str | None]]:
+    """The free addresses and the Name tag of each subnet as DescribeSubnets returned it, for service_fit."""
+    return (
+        {subnet_id: s.available_ip_address_count for subnet_id, s in subnets.items()},
+        {subnet_id: s.name for subnet_id, s in subnets.items()},
+    )
 
 
 def service_fit(

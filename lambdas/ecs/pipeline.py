@@ -21,6 +21,7 @@ from lambdas.core.deployments import (
     Service,
     ServiceFit,
     deployment_surge,
+    free_and_names,
     group_name,
     managed_scaling_groups,
     parse_service,
@@ -195,8 +196,7 @@ def read_service_fits(
 def _fit(
     service: Service, subnets: dict[str, Subnet], capacity: ClusterEniCapacity | None, groups: dict[str, ScalingGroup]
 ) -> ServiceFit:
-    free = {subnet_id: s.available_ip_address_count for subnet_id, s in subnets.items()}
-    names = {subnet_id: s.name for subnet_id, s in subnets.items()}
+    free, names = free_and_names(subnets)
     slots = capacity.free_task_slots if capacity else None
     service_groups = [groups[p] for p in service.capacity_providers if p in groups]
     surge = deployment_surge(service)

@@ -71,8 +71,13 @@ class EventOrigin:
         return cls(event.id, event.account, event.region, event.time)
 
 
-# What a remedy may write in braces, filled from the incident (Incident.remedy_values).
-REMEDY_PLACEHOLDERS = ("cluster", "service", "plan_command")
+# What a remedy may write in braces: the incident's attribute it is filled from, and the <placeholder> left
+# when the event does not say (Incident.remedy_values).
+REMEDY_PLACEHOLDERS = {
+    "cluster": "<cluster>",
+    "service": "<service>",
+    "plan_command": "subnet-ip-monitor plan --tasks <desired count> --max-percent <maximumPercent>",
+}
 
 
 @dataclass(frozen=True)
@@ -111,12 +116,7 @@ class Incident:
 
     def remedy_values(self) -> dict[str, str]:
         """What a remedy's {placeholder} becomes: the incident's own value, or a <placeholder> to fill in."""
-        return {
-            "cluster": self.cluster or "<cluster>",
-            "service": self.service or "<service>",
-            "plan_command": self.plan_command
-            or "subnet-ip-monitor plan --tasks <desired count> --max-percent <maximumPercent>",
-        }
+        return {name: getattr(self, name) or unknown for name, unknown in REMEDY_PLACEHOLDERS.items()}
 
     @property
     def dedupe_key(self) -> str:

@@ -19,7 +19,14 @@ from lambdas.core.aws.ec2 import describe_subnet, subnet_of_interface, subnets_b
 from lambdas.core.aws.ecs import describe_services
 from lambdas.core.aws.s3 import get_document
 from lambdas.core.contract import TARGET_ACCOUNTS_KEY, MetricPoint, census_snapshot_key
-from lambdas.core.deployments import fit_details, fit_summary, parse_service, plan_command, service_fit
+from lambdas.core.deployments import (
+    fit_details,
+    fit_summary,
+    free_and_names,
+    parse_service,
+    plan_command,
+    service_fit,
+)
 from lambdas.core.email import readable_time
 from lambdas.core.errors import AwsCallError, AwsReadError, DedupeError
 from lambdas.core.members import TargetUnreachable, lookup_target
@@ -164,12 +171,8 @@ class EventHandling:
             parsed = next((s for raw in described if (s := parse_service(cluster, raw)) is not None), None)
             if parsed is None:
                 return None
-            subnets = subnets_by_id(where.client("ec2"), parsed.subnets)
-            fit = service_fit(
-                parsed,
-                {subnet_id: s.available_ip_address_count for subnet_id, s in subnets.items()},
-                names={subnet_id: s.name for subnet_id, s in subnets.items()},
-            )
+            free, names = free_and_names(subnets_by_id(where.client("ec2"), parsed.subnets))
+            fit = service_fit(parsed, free, names=names)
         except (AwsReadError, TargetUnreachable) as err:
             self.record(err)
             return None
