@@ -152,8 +152,11 @@ def plan_subnets(inputs: PlanInputs, limits: InstanceLimits | None = None) -> Pl
 
 def _check(inputs: PlanInputs) -> None:
     counts = {"--tasks": inputs.tasks, "--instances": inputs.instances, "--pods": inputs.pods, "--nodes": inputs.nodes}
-    floors = {"--azs": (inputs.azs, 1), "--max-percent": (inputs.max_percent, 100)}
-    floors["--headroom-percent"] = (inputs.headroom_percent, 0)
+    floors = {
+        "--azs": (inputs.azs, 1),
+        "--max-percent": (inputs.max_percent, 100),
+        "--headroom-percent": (inputs.headroom_percent, 0),
+    }
     problems = [f"{flag} must be at least 1 (got {value})" for flag, value in counts.items() if value < 0]
     problems += [f"{flag} must be at least {low} (got {value})" for flag, (value, low) in floors.items() if value < low]
     if problems:

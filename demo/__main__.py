@@ -85,6 +85,7 @@ def _runtime_logs_to_file() -> Iterator[None]:
         yield
     finally:
         logging.root.removeHandler(handler)
+        handler.close()
 
 
 def main() -> None:

@@ -385,11 +385,7 @@ def _describe(error: Any) -> str:
     if error["type"] == "extra_forbidden":
         known = [f.alias for f in MonitorConfig.model_fields.values() if f.alias]
         nearest = difflib.get_close_matches(loc[0], known, n=1, cutoff=0.6)
-        hint = (
-            f"did you mean {CONTEXT_PREFIX}{nearest[0]}?"
-            if nearest
-            else "the README's Configuration section lists every key"
-        )
+        hint = f"did you mean {CONTEXT_PREFIX}{nearest[0]}?" if nearest else KEYS_ARE_LISTED
         return f"{key}: unknown configuration key ({hint})"
     message = str(error["msg"]).removeprefix("Value error, ")
     if not loc:

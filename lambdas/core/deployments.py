@@ -147,11 +147,6 @@ def lower_maximum_percent_command(entry: Mapping[str, Any]) -> str:
     )
 
 
-def describe_service_command(cluster: str, service: str) -> str:
-    """The aws CLI line that shows a service's deployments and events (rolloutState)."""
-    return f"aws ecs describe-services --cluster {cluster} --services {service}"
-
-
 def plan_command(entry: Mapping[str, Any]) -> str:
     """The `subnet-ip-monitor plan` line that sizes a fit entry's subnets for its deployment peak (one subnet per
     Availability Zone; blue/green starts a whole task set, what maximumPercent 200 does)."""

@@ -72,12 +72,13 @@ FILTER_VALUES = 200
 
 def subnet_of_interface(ec2: Any, interface_id: str) -> str:
     """The subnet a network interface is in; raise AwsReadError if it cannot be read (deleted, denied)."""
+    context = {"networkInterface": interface_id}
     try:
         interfaces = ec2.describe_network_interfaces(NetworkInterfaceIds=[interface_id]).get("NetworkInterfaces", [])
     except AWS_ERRORS as err:
-        raise AwsReadError.wrap("DescribeNetworkInterfaces", err, {"networkInterface": interface_id}) from err
+        raise AwsReadError.wrap("DescribeNetworkInterfaces", err, context) from err
     if not interfaces:
-        raise AwsReadError("DescribeNetworkInterfaces", "NotFound", "no such interface", {"interface": interface_id})
+        raise AwsReadError("DescribeNetworkInterfaces", "NotFound", "no such interface", context)
     return str(interfaces[0]["SubnetId"])
 
 
