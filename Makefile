@@ -49,6 +49,8 @@ test: lint typecheck $(CHECKOV_VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	# The layering (pyproject.toml [tool.importlinter]; docs/architecture.md).
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy

@@ -47,13 +47,17 @@ from bench.sizes import (
     subnet_floor_at_risk,
 )
 from bench.storm import STORM_HEADING, render_storm, run_storm
+from devkit.lambda_context import LocalLambdaContext, function_arn
+from devkit.publishing import EVERY_RUN
 from lambdas.alerts.settings import (
     FORECAST_HORIZON_DAYS,
     FORECAST_MAX_SUBNETS,
     FORECAST_WATCH_PERCENT,
 )
-from lambdas.core.network import usable_addresses
-from lambdas.core.settings import (
+from lambdas.domain.network import usable_addresses
+from lambdas.ecs.reads import ecs_read_budget
+from lambdas.ecs.settings import CLUSTER_NAMES
+from lambdas.platform.settings import (
     METRIC_NAMESPACE,
     PUBLISH_MODE,
     PUBLISH_STATE_BUCKET,
@@ -62,11 +66,7 @@ from lambdas.core.settings import (
     VPC_IDS,
     _load_from_process_environment,
 )
-from lambdas.core.targets import forget_targets, own_target
-from lambdas.ecs.reads import ecs_read_budget
-from lambdas.ecs.settings import CLUSTER_NAMES
-from tests.support.lambda_context import LocalLambdaContext, function_arn
-from tests.support.publishing import EVERY_RUN
+from lambdas.platform.targets import forget_targets, own_target
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NAMESPACE = "SubnetIpMonitorBench"

@@ -2,7 +2,7 @@
 
 The estate: the benchmark's subnets with a stated spread of utilization (UTILIZATION_BANDS) and a stated
 day (daily cycle, deployments). Every run is decided by the collector's own rule
-(lambdas.core.publish_policy.select); what is counted is what CloudWatch bills: metric-hours (a metric is
+(lambdas.platform.publish_policy.select); what is counted is what CloudWatch bills: metric-hours (a metric is
 billed for the hours in which it receives data, prorated to 730 hours a month) and PutMetricData requests.
 Day 0 starts from no state (every subnet is new); day 1, in steady state, is the one counted.
 """
@@ -14,7 +14,7 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from lambdas.core.publish_policy import PublishState, QuietRules, Reading, select
+from lambdas.platform.publish_policy import AtRiskRules, PublishState, Reading, select
 from lambdas.subnets.model import is_at_risk
 
 # Share of subnets, and the utilization range (%) they are spread over uniformly. An assumption, not a
@@ -120,7 +120,7 @@ class DayCount:
 
 def simulate(days: Sequence[SubnetDay], vpcs: int, *, at_risk: bool) -> DayCount:
     """Two days of runs every 5 minutes (the first from no state), counting the second."""
-    rules = QuietRules(change=CHANGE_ADDRESSES, quiet_period_seconds=QUIET_HOURS * 3600)
+    rules = AtRiskRules(change=CHANGE_ADDRESSES, quiet_period_seconds=QUIET_HOURS * 3600)
     state = PublishState()
     hours_with_data: set[tuple[str, int]] = set()
     calls = points_sent = 0

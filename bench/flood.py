@@ -1,5 +1,5 @@
 """make bench's flood: one member sends a flood of distinct incidents, another 10 real ones, through the real
-event handler pipeline (hub mode), with AWS replaced by a recorder (tests/support/fake_aws.py): what the per-account
+event handler pipeline (hub mode), with AWS replaced by a recorder (devkit/fake_aws.py): what the per-account
 incident cap (monitor:maxIncidentsPerWindow) lets through, and what the flood costs the handler."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from devkit.event_fixtures import load_event
+from devkit.fake_aws import FakeAws
 from lambdas.events.pipeline import handle_exhaustion_event
 from lambdas.events.settings import EventHandlerSettings
-from tests.support.event_fixtures import load_event
-from tests.support.fake_aws import FakeAws
 
 FLOODING, REAL = "111111111111", "222222222222"
 CAP = 20
@@ -102,7 +102,7 @@ def render_flood(result: FloodResult) -> str:
             "",
             f"{result.events - REAL_INCIDENTS:,} events of distinct incidents from one member and {REAL_INCIDENTS} "
             f"real ones from another, spread among them, through the real handler pipeline in hub mode "
-            f"(monitor:maxIncidentsPerWindow {CAP}), AWS replaced by a recorder (tests/support/fake_aws.py).",
+            f"(monitor:maxIncidentsPerWindow {CAP}), AWS replaced by a recorder (devkit/fake_aws.py).",
             "",
             "| events | real incidents emailed | flood emails | summaries | counted | kept | handler CPU s |",
             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",

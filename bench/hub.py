@@ -26,11 +26,15 @@ from moto import mock_aws
 from bench.day import DayCount, monthly_cost, simulate, spread_utilization, subnet_days
 from bench.emulator import aws_like_emulator, bench_environment
 from bench.sizes import Size, ecs_floor
-from lambdas.core import members
-from lambdas.core.dispatch.settings import MEMBER_ACCOUNTS, MONITOR_REGIONS, ORGANIZATION_UNIT_IDS
-from lambdas.core.members import forget_member_sessions
-from lambdas.core.network import usable_addresses
-from lambdas.core.settings import (
+from devkit.lambda_context import LocalLambdaContext, function_arn
+from devkit.organization import HUB_ACCOUNT, HUB_REGION, create_reader_role, member_session
+from devkit.publishing import EVERY_RUN
+from lambdas.domain.network import usable_addresses
+from lambdas.ecs.settings import CLUSTER_NAMES
+from lambdas.hub import members
+from lambdas.hub.dispatch.settings import MEMBER_ACCOUNTS, MONITOR_REGIONS, ORGANIZATION_UNIT_IDS
+from lambdas.hub.members import forget_member_sessions
+from lambdas.platform.settings import (
     METRIC_NAMESPACE,
     MODE_HUB,
     MONITOR_MODE,
@@ -38,12 +42,8 @@ from lambdas.core.settings import (
     SUBNET_TAG_FILTER,
     VPC_IDS,
 )
-from lambdas.core.settings import _load_from_process_environment as settings_cache
-from lambdas.core.targets import Target, forget_targets, own_target
-from lambdas.ecs.settings import CLUSTER_NAMES
-from tests.support.lambda_context import LocalLambdaContext, function_arn
-from tests.support.organization import HUB_ACCOUNT, HUB_REGION, create_reader_role, member_session
-from tests.support.publishing import EVERY_RUN
+from lambdas.platform.settings import _load_from_process_environment as settings_cache
+from lambdas.platform.targets import Target, forget_targets, own_target
 
 NAMESPACE = "SubnetIpMonitorBench"
 MESSAGES_PER_BATCH = 10
@@ -186,8 +186,8 @@ def run_hub_size(size: HubSize) -> HubResult:
             for region in size.regions:
                 subnets, vpcs_per_target = _seed_target(account, region, size)
                 usable.update(subnets)
-        from lambdas.core.dispatch import handler as dispatcher  # noqa: PLC0415 - after the environment
         from lambdas.ecs import handler as ecs_collector  # noqa: PLC0415
+        from lambdas.hub.dispatch import handler as dispatcher  # noqa: PLC0415 - after the environment
         from lambdas.subnets import handler as subnet_collector  # noqa: PLC0415
 
         forget_targets()

@@ -17,7 +17,7 @@ from unittest.mock import patch
 from botocore.awsrequest import AWSResponse
 from moto.core.botocore_stubber import BotocoreStubber
 
-from tests.support.responses import canned_response
+from devkit.responses import canned_response
 
 
 @dataclass

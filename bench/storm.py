@@ -20,16 +20,16 @@ from moto import mock_aws
 
 from bench.emulator import bench_environment
 from bench.measure import Measurement, count_calls, measure
-from lambdas.core import contract
-from lambdas.core import settings as core_settings
-from lambdas.core.dispatch.settings import MEMBER_ACCOUNTS, ORGANIZATION_UNIT_IDS
-from lambdas.core.members import forget_member_sessions
-from lambdas.core.targets import forget_targets, own_target
+from devkit.event_fixtures import load_event
+from devkit.lambda_context import LocalLambdaContext, function_arn
+from devkit.readback import drain_queue, total_over_series
+from devkit.scenario import seed_event_resources
 from lambdas.events.settings import MAX_INCIDENTS_PER_WINDOW
-from tests.support.event_fixtures import load_event
-from tests.support.lambda_context import LocalLambdaContext, function_arn
-from tests.support.readback import drain_queue, total_over_series
-from tests.support.scenario import seed_event_resources
+from lambdas.hub.dispatch.settings import MEMBER_ACCOUNTS, ORGANIZATION_UNIT_IDS
+from lambdas.hub.members import forget_member_sessions
+from lambdas.platform import contract
+from lambdas.platform import settings as platform_settings
+from lambdas.platform.targets import forget_targets, own_target
 
 REGION = "eu-west-1"
 NAMESPACE = "SubnetIpMonitorStorm"
@@ -92,24 +92,24 @@ def run_storm() -> StormResult:
             Bucket="storm-census", CreateBucketConfiguration={"LocationConstraint": REGION}
         )
         environment = {
-            core_settings.METRIC_NAMESPACE: NAMESPACE,
-            core_settings.TOPIC_ARN: resources.topic_arn,
-            core_settings.INCIDENT_TABLE_NAME: resources.incident_table,
-            core_settings.DEDUPE_WINDOW_MINUTES: "30",
-            core_settings.DEAD_LETTER_QUEUE_URL: resources.dead_letter_queue_url,
-            core_settings.ACCOUNT_NAMES: "{}",
-            core_settings.MONITOR_MODE: core_settings.MODE_ACCOUNT,
-            core_settings.READER_ROLE_NAME: "SubnetIpMonitorReader",
+            platform_settings.METRIC_NAMESPACE: NAMESPACE,
+            platform_settings.TOPIC_ARN: resources.topic_arn,
+            platform_settings.INCIDENT_TABLE_NAME: resources.incident_table,
+            platform_settings.DEDUPE_WINDOW_MINUTES: "30",
+            platform_settings.DEAD_LETTER_QUEUE_URL: resources.dead_letter_queue_url,
+            platform_settings.ACCOUNT_NAMES: "{}",
+            platform_settings.MONITOR_MODE: platform_settings.MODE_ACCOUNT,
+            platform_settings.READER_ROLE_NAME: "SubnetIpMonitorReader",
             MEMBER_ACCOUNTS: "",
             ORGANIZATION_UNIT_IDS: "",
             MAX_INCIDENTS_PER_WINDOW: "20",
-            core_settings.FREE_ADDRESS_FLOOR: "8",
-            core_settings.SNAPSHOT_BUCKET: "storm-census",
+            platform_settings.FREE_ADDRESS_FLOOR: "8",
+            platform_settings.SNAPSHOT_BUCKET: "storm-census",
         }
         with patch.dict(os.environ, environment):
             forget_targets()
             forget_member_sessions()
-            core_settings._load_from_process_environment.cache_clear()
+            platform_settings._load_from_process_environment.cache_clear()
             from lambdas.events import handler as events_handler  # noqa: PLC0415 - after the environment
 
             events = storm_events(subnet_id, datetime.now(UTC) - timedelta(minutes=5))

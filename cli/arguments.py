@@ -18,8 +18,8 @@ from botocore.exceptions import (
     ProfileNotFound,
 )
 
-from lambdas.core.regions import region_problem
-from lambdas.core.settings import (
+from lambdas.platform.regions import region_problem
+from lambdas.platform.settings import (
     CLUSTER_NAME_PATTERN,
     NAMESPACE_RULE,
     VPC_ID_PATTERN,

@@ -11,8 +11,8 @@ import boto3
 from botocore.config import Config
 
 from cli.plan import InstanceLimits, PlanError
-from lambdas.core.errors import AWS_ERRORS
 from lambdas.ecs.trunk_table import trunk_task_limits
+from lambdas.platform.errors import AWS_ERRORS
 
 TABLE_PATH = Path(__file__).parent / "data" / "instance_network_limits.json"
 # One quick try: a plan must not hang on a machine without network access.

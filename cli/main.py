@@ -31,6 +31,7 @@ from cli.arguments import (
     tag_filter,
     vpc_id,
 )
+from cli.emulator import EmulatorMissing, demo_session
 from cli.instance_types import instance_limits
 from cli.plan import PlanError, PlanInputs, plan_subnets
 from cli.readonly import CallLog, watch_read_only
@@ -46,9 +47,9 @@ from cli.replay import (
     stack_outputs,
 )
 from cli.report import account_of, enabled_regions, read_region
-from lambdas.core.contract import DEFAULT_NAMESPACE
-from lambdas.core.errors import AWS_ERRORS
-from lambdas.core.settings import METRIC_NAMESPACE, SUBNET_TAG_FILTER, VPC_IDS, SubnetScopeSettings
+from lambdas.platform.contract import DEFAULT_NAMESPACE
+from lambdas.platform.errors import AWS_ERRORS
+from lambdas.platform.settings import METRIC_NAMESPACE, SUBNET_TAG_FILTER, VPC_IDS, SubnetScopeSettings
 
 # The floor forecasts run to: cdk.json's monitor:freeAddressFloor default.
 DEFAULT_FREE_ADDRESS_FLOOR = 8
@@ -68,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (BotoCoreError, ClientError) as err:
         print(f"{prog}: {aws_problem(err, getattr(args, 'profile', None))}", file=sys.stderr)
         return COULD_NOT_RUN
-    except ReplayError as err:
+    except (ReplayError, EmulatorMissing) as err:
         print(f"{prog}: {err}", file=sys.stderr)
         return COULD_NOT_RUN
     except OSError as err:
@@ -210,8 +211,6 @@ def _report(args: argparse.Namespace) -> int:
         {METRIC_NAMESPACE: args.namespace, VPC_IDS: ",".join(args.vpc_id), SUBNET_TAG_FILTER: args.subnet_tag}
     )
     if args.demo:
-        from cli.demo import demo_session  # noqa: PLC0415 - the emulator only when asked for
-
         with demo_session() as (session, region):
             return _print_report(args, session, watch_read_only(session), scope, [region])
     session = boto3.Session(profile_name=args.profile)

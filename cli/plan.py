@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from lambdas.core.chunks import ceil_div
-from lambdas.core.errors import MonitorError
-from lambdas.core.network import AWS_RESERVED_ADDRESSES_PER_SUBNET, usable_addresses_of_prefix
+from lambdas.domain.network import AWS_RESERVED_ADDRESSES_PER_SUBNET, usable_addresses_of_prefix
+from lambdas.platform.chunks import ceil_div
+from lambdas.platform.errors import MonitorError
 
 SHORTEST_PREFIX = 16  # the largest subnet a VPC allows
 LONGEST_PREFIX = 28  # the smallest

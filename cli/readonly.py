@@ -14,7 +14,7 @@ from typing import Any
 
 import boto3
 
-from lambdas.core.errors import MonitorError
+from lambdas.platform.errors import MonitorError
 
 READ_PREFIXES = ("Describe", "List", "Get")
 DENIED_CODES = frozenset(

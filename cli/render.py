@@ -12,8 +12,8 @@ from typing import Any
 from cli.readonly import DENIED_CODES
 from cli.report import RegionReport
 from lambdas.census.table import utilization
-from lambdas.core.snapshot import unattached_lines
-from lambdas.core.text import spreadsheet_cell
+from lambdas.domain.snapshots import unattached_lines
+from lambdas.platform.text import spreadsheet_cell
 
 TOP_CONSUMERS = 3
 LISTED_INTERFACES = 10

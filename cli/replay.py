@@ -17,12 +17,12 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from cli.arguments import aws_problem
-from lambdas.core.aws.sqs import COUNTED_ATTRIBUTE, EVENT_ID_ATTRIBUTE, REASON_ATTRIBUTE
-from lambdas.core.contract import IP_EXHAUSTION_EVENTS
-from lambdas.core.errors import AWS_ERRORS
 from lambdas.events.errors import UnparsableEvent
 from lambdas.events.parsing import event_id, recognise
 from lambdas.events.replay import HANDLER_OUTPUT, QUEUE_OUTPUT, unwrap, wrap
+from lambdas.platform.aws.sqs import COUNTED_ATTRIBUTE, EVENT_ID_ATTRIBUTE, REASON_ATTRIBUTE
+from lambdas.platform.contract import IP_EXHAUSTION_EVENTS
+from lambdas.platform.errors import AWS_ERRORS
 
 # What the handler answers when it has finished an event (pipeline.EventOutcome.status).
 FINISHED = ("notified", "duplicate", "ignored", "foreign", "capped", "summarised")

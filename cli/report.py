@@ -20,13 +20,13 @@ from lambdas.alerts.pipeline import HISTORY
 from lambdas.alerts.reads import free_address_queries, read_series
 from lambdas.census.pipeline import read_census
 from lambdas.census.snapshot import SubnetCensus, snapshot
-from lambdas.core.errors import AwsReadError
-from lambdas.core.network import utilization_percent
-from lambdas.core.run import RunReport
-from lambdas.core.settings import SubnetScopeSettings
-from lambdas.core.targets import Target
+from lambdas.domain.network import utilization_percent
 from lambdas.ecs.model import ClusterEniCapacity
 from lambdas.ecs.pipeline import read_ecs
+from lambdas.platform.errors import AwsReadError
+from lambdas.platform.report import RunReport
+from lambdas.platform.settings import SubnetScopeSettings
+from lambdas.platform.targets import Target
 
 # Forecasts are read for the fullest subnets only: one GetMetricData call covers them.
 FORECAST_SUBNETS = 20

@@ -19,33 +19,16 @@ from moto import mock_aws
 
 from app import STACK_NAME
 from cli.replay import load_corrections, render, replay_kept_events, save_events
-from demo.account import HISTORY, seed_demo_account, seed_deployment_services
 from demo.events import Burst, incident_burst, matching_rule
 from demo.organization import run_organization_demo
 from demo.thresholds import SubnetThresholds, breached_thresholds
-from infra.alerts import forecast_environment, threshold_environment
-from infra.core.config import MonitorConfig, config_from_context
-from infra.core.publishing import publish_environment
-from lambdas.alerts.settings import ALARM_NAME_PREFIX
-from lambdas.census.settings import FREE_PREFIX_BLOCK_FLOOR, MONITOR_EVENT_BUS
-from lambdas.core import contract
-from lambdas.core import settings as core_settings
-from lambdas.core.dispatch.settings import MEMBER_ACCOUNTS, ORGANIZATION_UNIT_IDS
-from lambdas.core.network import Subnet
-from lambdas.core.settings import METRIC_NAMESPACE, SNAPSHOT_BUCKET, SUBNET_TAG_FILTER, VPC_IDS
-from lambdas.core.targets import own_target
-from lambdas.ecs import settings as ecs_settings
-from lambdas.ecs.model import ClusterEniCapacity, LimitBasis
-from lambdas.ecs.trunk_table import trunk_task_limits
-from lambdas.events.kinds import registry
-from lambdas.events.settings import MAX_INCIDENTS_PER_WINDOW
-from lambdas.subnets.model import subnet_headroom
-from tests.support.alarm_fixtures import load_notification, with_contributor
-from tests.support.emulator import restore_aws_fields
-from tests.support.event_fixtures import load_event
-from tests.support.lambda_context import LocalLambdaContext, function_arn
-from tests.support.readback import drain_queue, latest_value, metric_values, total_over_series
-from tests.support.scenario import (
+from devkit.alarm_fixtures import load_notification, with_contributor
+from devkit.demo_account import HISTORY, seed_demo_account, seed_deployment_services
+from devkit.emulator import restore_aws_fields
+from devkit.event_fixtures import load_event
+from devkit.lambda_context import LocalLambdaContext, function_arn
+from devkit.readback import drain_queue, latest_value, metric_values, total_over_series
+from devkit.scenario import (
     AZS,
     ECS_CLUSTER,
     REGION,
@@ -54,6 +37,23 @@ from tests.support.scenario import (
     SeededNetwork,
     seed_event_resources,
 )
+from infra.alerts import forecast_environment, threshold_environment
+from infra.core.config import MonitorConfig, config_from_context
+from infra.core.publishing import publish_environment
+from lambdas.alerts.settings import ALARM_NAME_PREFIX
+from lambdas.census.settings import FREE_PREFIX_BLOCK_FLOOR, MONITOR_EVENT_BUS
+from lambdas.domain.network import Subnet
+from lambdas.ecs import settings as ecs_settings
+from lambdas.ecs.model import ClusterEniCapacity, LimitBasis
+from lambdas.ecs.trunk_table import trunk_task_limits
+from lambdas.events.kinds import registry
+from lambdas.events.settings import MAX_INCIDENTS_PER_WINDOW
+from lambdas.hub.dispatch.settings import MEMBER_ACCOUNTS, ORGANIZATION_UNIT_IDS
+from lambdas.platform import contract
+from lambdas.platform import settings as platform_settings
+from lambdas.platform.settings import METRIC_NAMESPACE, SNAPSHOT_BUCKET, SUBNET_TAG_FILTER, VPC_IDS
+from lambdas.platform.targets import own_target
+from lambdas.subnets.model import subnet_headroom
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CENSUS_BUCKET = "subnet-ip-monitor-census-demo"
@@ -119,18 +119,18 @@ def _account_demo(config: MonitorConfig) -> None:
         )
         os.environ.update(
             {
-                core_settings.TOPIC_ARN: resources.topic_arn,
-                core_settings.INCIDENT_TABLE_NAME: resources.incident_table,
-                core_settings.DEAD_LETTER_QUEUE_URL: resources.dead_letter_queue_url,
-                core_settings.ACCOUNT_NAMES: json.dumps(config.account_names),
+                platform_settings.TOPIC_ARN: resources.topic_arn,
+                platform_settings.INCIDENT_TABLE_NAME: resources.incident_table,
+                platform_settings.DEAD_LETTER_QUEUE_URL: resources.dead_letter_queue_url,
+                platform_settings.ACCOUNT_NAMES: json.dumps(config.account_names),
             }
         )
         calls = _count_calls()
 
         # Imported once the environment is set: Powertools reads its settings at import time.
-        from lambdas.core.settings import load_settings  # noqa: PLC0415
         from lambdas.ecs.pipeline import collect_ecs  # noqa: PLC0415
         from lambdas.ecs.settings import EcsCollectorSettings  # noqa: PLC0415
+        from lambdas.platform.settings import load_settings  # noqa: PLC0415
         from lambdas.subnets import handler as subnet_collector  # noqa: PLC0415
 
         report = subnet_collector.handler({}, CONTEXT)  # type: ignore[arg-type]
@@ -308,19 +308,19 @@ def _demo_environment(config: MonitorConfig) -> dict[str, str]:
         ALARM_NAME_PREFIX: f"{STACK_NAME}-",
         **threshold_environment(config),
         **forecast_environment(config),
-        core_settings.DEDUPE_WINDOW_MINUTES: str(config.dedupe_window_minutes),
-        core_settings.FREE_ADDRESS_FLOOR: str(config.free_address_floor),
+        platform_settings.DEDUPE_WINDOW_MINUTES: str(config.dedupe_window_minutes),
+        platform_settings.FREE_ADDRESS_FLOOR: str(config.free_address_floor),
         FREE_PREFIX_BLOCK_FLOOR: str(config.free_prefix_block_floor),
         MONITOR_EVENT_BUS: MONITOR_BUS,
         # The collectors keep their at-risk publish state where the stack puts it: the census bucket.
         **publish_environment(config, CENSUS_BUCKET),
-        core_settings.MONITOR_MODE: config.mode,
-        core_settings.READER_ROLE_NAME: config.reader_role_name,
+        platform_settings.MONITOR_MODE: config.mode,
+        platform_settings.READER_ROLE_NAME: config.reader_role_name,
         MEMBER_ACCOUNTS: ",".join(config.member_accounts),
         ORGANIZATION_UNIT_IDS: ",".join(config.organization_unit_ids),
         MAX_INCIDENTS_PER_WINDOW: str(config.max_incidents_per_window),
         # Account mode: no failure streaks (hub mode keeps them; demo/organization.py shows them).
-        core_settings.FAILURE_STREAK_TABLE: "",
+        platform_settings.FAILURE_STREAK_TABLE: "",
     }
 
 

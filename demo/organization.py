@@ -17,14 +17,9 @@ from unittest.mock import patch
 import boto3
 from moto import mock_aws
 
-from infra.core.config import MonitorConfig
-from lambdas.core import contract
-from lambdas.core import settings as core_settings
-from lambdas.core.members import forget_member_sessions
-from lambdas.core.targets import forget_targets, own_target
-from tests.support.emulator import restoring_aws_fields_everywhere
-from tests.support.lambda_context import LocalLambdaContext, function_arn
-from tests.support.organization import (
+from devkit.emulator import restoring_aws_fields_everywhere
+from devkit.lambda_context import LocalLambdaContext, function_arn
+from devkit.organization import (
     HUB_ACCOUNT,
     HUB_REGION,
     MEMBER_WITH_ROLE,
@@ -36,8 +31,13 @@ from tests.support.organization import (
     seed_member_cluster,
     seed_members,
 )
-from tests.support.readback import drain_queue, latest_value, metric_values
-from tests.support.scenario import ECS_CLUSTER, seed_event_resources
+from devkit.readback import drain_queue, latest_value, metric_values
+from devkit.scenario import ECS_CLUSTER, seed_event_resources
+from infra.core.config import MonitorConfig
+from lambdas.hub.members import forget_member_sessions
+from lambdas.platform import contract
+from lambdas.platform import settings as platform_settings
+from lambdas.platform.targets import forget_targets, own_target
 
 HUB_CENSUS_BUCKET = "subnet-ip-monitor-hub-census-demo"
 HUB_CONTEXT: Any = LocalLambdaContext(function_name="hub", invoked_function_arn=function_arn(HUB_REGION, HUB_ACCOUNT))
@@ -49,14 +49,14 @@ def run_organization_demo(config: MonitorConfig, environment: dict[str, str]) ->
         _fresh_containers()
         networks = seed_members(own_target(HUB_CONTEXT).client("sts"))
         seed_member_cluster()
-        bucket = environment[core_settings.PUBLISH_STATE_BUCKET]
+        bucket = environment[platform_settings.PUBLISH_STATE_BUCKET]
         if bucket:
             boto3.client("s3", region_name=HUB_REGION).create_bucket(
                 Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": HUB_REGION}
             )
 
-        from lambdas.core.dispatch import handler as dispatcher  # noqa: PLC0415
         from lambdas.ecs import handler as ecs_collector  # noqa: PLC0415
+        from lambdas.hub.dispatch import handler as dispatcher  # noqa: PLC0415
         from lambdas.subnets import handler as subnet_collector  # noqa: PLC0415
 
         print("\n" + "=" * 100)
@@ -103,15 +103,15 @@ def _census_table_and_digest(config: MonitorConfig, subnet_collector: Any, dispa
     resources = seed_event_resources(clients["sns"], clients["sqs"], clients["dynamodb"])
     clients["s3"].create_bucket(Bucket=HUB_CENSUS_BUCKET, CreateBucketConfiguration={"LocationConstraint": HUB_REGION})
     environment = {
-        core_settings.FAILURE_STREAK_TABLE: create_failure_streak_table(clients["dynamodb"]),
-        core_settings.SNAPSHOT_BUCKET: HUB_CENSUS_BUCKET,
-        core_settings.TOPIC_ARN: resources.topic_arn,
-        core_settings.ACCOUNT_NAMES: json.dumps({MEMBER_WITH_ROLE: "payments-prod"}),
+        platform_settings.FAILURE_STREAK_TABLE: create_failure_streak_table(clients["dynamodb"]),
+        platform_settings.SNAPSHOT_BUCKET: HUB_CENSUS_BUCKET,
+        platform_settings.TOPIC_ARN: resources.topic_arn,
+        platform_settings.ACCOUNT_NAMES: json.dumps({MEMBER_WITH_ROLE: "payments-prod"}),
     }
     # Member sessions are new each container: forget the cached ones so the census's clients are hooked too.
     forget_member_sessions()
     with patch.dict(os.environ, environment), restoring_aws_fields_everywhere():
-        core_settings._load_from_process_environment.cache_clear()
+        platform_settings._load_from_process_environment.cache_clear()
         for _ in range(3):
             dispatch_and_work("subnets", subnet_collector, dispatcher, HUB_CONTEXT)
         dispatch_and_work("census", census_collector.handler, dispatcher, HUB_CONTEXT)
@@ -141,7 +141,7 @@ def _census_table_and_digest(config: MonitorConfig, subnet_collector: Any, dispa
 def _fresh_containers() -> None:
     forget_targets()
     forget_member_sessions()
-    core_settings._load_from_process_environment.cache_clear()
+    platform_settings._load_from_process_environment.cache_clear()
 
 
 def _print_members(cloudwatch: Any, config: MonitorConfig, networks: dict[str, Any]) -> None:

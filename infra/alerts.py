@@ -36,8 +36,8 @@ from lambdas.alerts.settings import (
     FREE_PREFIX_BLOCK_FLOOR,
     UNATTACHED_ENI_ALARM_THRESHOLD,
 )
-from lambdas.core import contract
-from lambdas.core.settings import (
+from lambdas.platform import contract
+from lambdas.platform.settings import (
     FAILURE_STREAK_TABLE,
     FREE_ADDRESS_FLOOR,
     SNAPSHOT_BUCKET,

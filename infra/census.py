@@ -25,13 +25,8 @@ from infra.core.queries import MAX_SERIES_PER_QUERY, ranked
 from infra.core.scanners import skip_check
 from infra.core.scheduled_collector import ScheduledCollector
 from lambdas.census.settings import COLLECTOR, FREE_PREFIX_BLOCK_FLOOR, MONITOR_EVENT_BUS
-from lambdas.core import contract
-from lambdas.core.settings import (
-    SNAPSHOT_BUCKET,
-    SUBNET_TAG_FILTER,
-    UTILIZATION_THRESHOLD_PERCENT,
-    VPC_IDS,
-)
+from lambdas.platform import contract
+from lambdas.platform.settings import SNAPSHOT_BUCKET, SUBNET_TAG_FILTER, UTILIZATION_THRESHOLD_PERCENT, VPC_IDS
 
 # Read-only calls the census makes; each named, none supports resource-level permissions.
 CENSUS_READ_ACTIONS = [

@@ -14,9 +14,9 @@ from infra.core.hub import HubDispatch
 from infra.core.publishing import PublishStateStore
 from infra.core.queries import MAX_SERIES_PER_QUERY, ranked, schema
 from infra.core.scheduled_collector import ScheduledCollector
-from lambdas.core import contract
-from lambdas.core.settings import SNAPSHOT_BUCKET
 from lambdas.ecs.settings import CLUSTER_NAMES, COLLECTOR
+from lambdas.platform import contract
+from lambdas.platform.settings import SNAPSHOT_BUCKET
 
 # Read-only calls the collector makes; ECS and EC2 describe/list calls are named one by one.
 ECS_READ_ACTIONS = [
@@ -195,7 +195,7 @@ class EcsCollection(Construct):
                 ),
             ],
             # One Metrics Insights query per graph: CloudWatch runs one per GetMetricData request
-            # (lambdas/core/aws_limits.QUERIES_PER_REQUEST), so tasks and capacity are two graphs side by side.
+            # (lambdas/platform/aws_limits.QUERIES_PER_REQUEST), so tasks and capacity are two graphs side by side.
             [
                 query_graph(
                     "awsvpc tasks running per cluster",

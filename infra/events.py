@@ -24,16 +24,13 @@ from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
 from infra.core.notifying import grant_notify, notify_environment
 from infra.core.queries import schema
 from infra.core.scheduled_collector import ScheduledCollector
-from lambdas.core import contract
-from lambdas.core.dispatch.settings import MEMBER_ACCOUNTS, ORGANIZATION_UNIT_IDS
-from lambdas.core.settings import (
-    FREE_ADDRESS_FLOOR,
-    SNAPSHOT_BUCKET,
-)
 from lambdas.events.kinds import registry
 from lambdas.events.model import EventKind
 from lambdas.events.replay import HANDLER_OUTPUT, POLICY_OUTPUT, QUEUE_OUTPUT
 from lambdas.events.settings import MAX_INCIDENTS_PER_WINDOW
+from lambdas.hub.dispatch.settings import MEMBER_ACCOUNTS, ORGANIZATION_UNIT_IDS
+from lambdas.platform import contract
+from lambdas.platform.settings import FREE_ADDRESS_FLOOR, SNAPSHOT_BUCKET
 
 # The exhaustion alarm looks at 5 minutes whatever the collectors' schedule: an event is news at once.
 EVENT_ALARM_PERIOD = Duration.minutes(5)

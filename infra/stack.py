@@ -26,7 +26,7 @@ from infra.ecs import EcsCollection
 from infra.events import EventWatching, forwarded_sources
 from infra.member import MemberStackSet
 from infra.subnets import SubnetCollection
-from lambdas.core.aws.dynamodb import INCIDENT_KEY
+from lambdas.platform.aws.dynamodb import INCIDENT_KEY
 
 # The failed-runs dead-letter queue's alarm name part ("<stack>-collector-runs-dead-letter-queue").
 FAILED_RUNS = "collector-runs"

@@ -16,9 +16,9 @@ from infra.core.hub import HubDispatch
 from infra.core.publishing import PublishStateStore
 from infra.core.queries import MAX_SERIES_PER_QUERY, ranked, schema
 from infra.core.scheduled_collector import ScheduledCollector
-from lambdas.core import contract
-from lambdas.core.publish_policy import PublishMode
-from lambdas.core.settings import FREE_ADDRESS_FLOOR, SUBNET_TAG_FILTER, VPC_IDS
+from lambdas.platform import contract
+from lambdas.platform.publish_policy import PublishMode
+from lambdas.platform.settings import FREE_ADDRESS_FLOOR, SUBNET_TAG_FILTER, VPC_IDS
 from lambdas.subnets.settings import COLLECTOR
 
 # What the subnet collector reads in the account it watches (the members' reader roles hold it in hub mode).

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support.lambda_context import LocalLambdaContext
+from devkit.lambda_context import LocalLambdaContext
 
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:test-function"
 
@@ -31,9 +31,9 @@ def lambda_context() -> LocalLambdaContext:
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> Iterator[None]:
     """Clients and settings are cached per container in Lambda; each test is a new container."""
-    from lambdas.core.members import forget_member_sessions
-    from lambdas.core.settings import _load_from_process_environment
-    from lambdas.core.targets import forget_targets
+    from lambdas.hub.members import forget_member_sessions
+    from lambdas.platform.settings import _load_from_process_environment
+    from lambdas.platform.targets import forget_targets
 
     forget_targets()
     forget_member_sessions()

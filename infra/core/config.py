@@ -9,20 +9,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from lambdas.core import aws_limits
-from lambdas.core.contract import DEFAULT_NAMESPACE
-from lambdas.core.dispatch.settings import (
-    AccountIds,
-    OrganizationUnitIds,
-    Regions,
-    matching,
-)
-from lambdas.core.publish_policy import PublishMode
-from lambdas.core.regions import region_problem
+from lambdas.hub.dispatch.settings import AccountIds, OrganizationUnitIds, Regions, matching
+from lambdas.platform import aws_limits
+from lambdas.platform.contract import DEFAULT_NAMESPACE
+from lambdas.platform.publish_policy import PublishMode
+from lambdas.platform.regions import region_problem
 
 # `cdk deploy -c monitor:alertEmails=a@x.org,b@y.org` arrives as one string, cdk.json gives a list: the
 # Lambda settings parse their comma-separated variables the same way.
-from lambdas.core.settings import (
+from lambdas.platform.settings import (
     ACCOUNT_ID_PATTERN,
     CLUSTER_NAME_PATTERN,
     MODE_ACCOUNT,

@@ -13,7 +13,7 @@ from constructs import Construct
 
 from infra.core.keys import AppKey
 from infra.core.scanners import skip_check
-from lambdas.core.aws.dynamodb import EXPIRES_AT
+from lambdas.platform.aws.dynamodb import EXPIRES_AT
 
 
 class ExpiringTable(Construct):

@@ -22,10 +22,10 @@ from infra.core.dead_letters import DeadLetterQueue
 from infra.core.expiring_table import ExpiringTable
 from infra.core.foundation import Foundation
 from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
-from lambdas.core import contract
-from lambdas.core.aws.dynamodb import STREAK_KEY
-from lambdas.core.dispatch.settings import MEMBER_ACCOUNTS, MONITOR_REGIONS, ORGANIZATION_UNIT_IDS
-from lambdas.core.settings import METRIC_NAMESPACE, SNAPSHOT_BUCKET
+from lambdas.hub.dispatch.settings import MEMBER_ACCOUNTS, MONITOR_REGIONS, ORGANIZATION_UNIT_IDS
+from lambdas.hub.streak_table import STREAK_KEY
+from lambdas.platform import contract
+from lambdas.platform.settings import METRIC_NAMESPACE, SNAPSHOT_BUCKET
 
 # The collectors' roles have fixed names in hub mode, so the member stack's reader role can trust exactly them.
 COLLECTOR_ROLE_PREFIX = "SubnetIpMonitor-collector-"
@@ -111,7 +111,7 @@ class HubDispatch(Construct):
         self.function, self.role = monitor_function(
             self,
             "Dispatcher",
-            handler="lambdas.core.dispatch.handler.handler",
+            handler="lambdas.hub.dispatch.handler.handler",
             description="Subnet IP Monitor: one work message per member account and region on each schedule",
             environment={
                 METRIC_NAMESPACE: config.namespace,

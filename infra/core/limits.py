@@ -1,4 +1,4 @@
-"""At synth, the built stack against the documented AWS limits (lambdas/core/aws_limits.py): what CloudFormation
+"""At synth, the built stack against the documented AWS limits (lambdas/platform/aws_limits.py): what CloudFormation
 or CloudWatch would reject, or silently evaluate wrong, fails `cdk synth` naming the configuration key instead."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from aws_cdk import aws_lambda as lambda_
 from infra.core.config import ConfigError, MonitorConfig
 from infra.core.dashboard import MonitorDashboard
 from infra.core.queries import is_metrics_insights
-from lambdas.core import aws_limits
+from lambdas.platform import aws_limits
 
 # The keys that set a Metrics Insights alarm's period (each collector's schedule).
 PERIOD_KEYS = "monitor:scheduleMinutes, monitor:censusMinutes or monitor:forecastMinutes"

@@ -11,7 +11,7 @@ from infra.core.config import MonitorConfig
 from infra.core.dead_letters import DeadLetterQueue
 from infra.core.expiring_table import ExpiringTable
 from infra.core.keys import AppKey
-from lambdas.core.settings import (
+from lambdas.platform.settings import (
     ACCOUNT_NAMES,
     DEAD_LETTER_QUEUE_URL,
     DEDUPE_WINDOW_MINUTES,
@@ -26,7 +26,7 @@ from lambdas.core.settings import (
 def notify_environment(
     config: MonitorConfig, alerting: Alerting, incidents: ExpiringTable, dead_letters: DeadLetterQueue
 ) -> dict[str, str]:
-    """The topic, the incident windows and where kept messages go (lambdas.core.settings.NotifySettings)."""
+    """The topic, the incident windows and where kept messages go (lambdas.platform.settings.NotifySettings)."""
     return {
         **organization_view_environment(config),
         TOPIC_ARN: alerting.topic.topic_arn,
@@ -37,7 +37,7 @@ def notify_environment(
 
 
 def organization_view_environment(config: MonitorConfig) -> dict[str, str]:
-    """The mode and how accounts are named (lambdas.core.settings.OrganizationViewSettings)."""
+    """The mode and how accounts are named (lambdas.platform.settings.OrganizationViewSettings)."""
     return {
         METRIC_NAMESPACE: config.namespace,
         ACCOUNT_NAMES: json.dumps(config.account_names, sort_keys=True),

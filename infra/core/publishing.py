@@ -12,9 +12,9 @@ from constructs import Construct
 
 from infra.core.config import MonitorConfig
 from infra.core.keys import AppKey
-from lambdas.core.publish_policy import PublishMode
-from lambdas.core.quiet import STATE_PREFIX
-from lambdas.core.settings import (
+from lambdas.platform.at_risk import STATE_PREFIX
+from lambdas.platform.publish_policy import PublishMode
+from lambdas.platform.settings import (
     MAX_SERIES_PER_TARGET,
     PUBLISH_MODE,
     PUBLISH_STATE_BUCKET,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lambdas.core.aws_limits import SERIES_PER_QUERY
-from lambdas.core.contract import Metric
+from lambdas.platform.aws_limits import SERIES_PER_QUERY
+from lambdas.platform.contract import Metric
 
 # A Metrics Insights query returns at most 500 series; ORDER BY makes them the 500 worst, which are the
 # only ones that can breach a threshold. It also processes at most 10,000 metrics per metric name:

@@ -14,8 +14,8 @@ from infra.core.foundation import Foundation
 from infra.core.hub import HubDispatch, collector_role_name
 from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
 from infra.core.scanners import skip_check
-from lambdas.core import contract
-from lambdas.core.settings import FAILURE_STREAK_TABLE, METRIC_NAMESPACE, MONITOR_MODE, READER_ROLE_NAME
+from lambdas.platform import contract
+from lambdas.platform.settings import FAILURE_STREAK_TABLE, METRIC_NAMESPACE, MONITOR_MODE, READER_ROLE_NAME
 
 # A collector that missed this many runs in a row is silent, not slow: every threshold alarm would be
 # sitting in INSUFFICIENT_DATA (treated as not breaching) while nothing is watched.

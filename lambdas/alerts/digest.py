@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from lambdas.alerts.forecast import Forecast
-from lambdas.core.deployments import entry_shortfall
-from lambdas.core.email import Email, fit_subject
-from lambdas.core.network import Subnet, subnet_label, utilization_percent
-from lambdas.core.snapshot import unattached_lines
-from lambdas.core.streaks import NAMED_AFTER_RUNS, FailureStreak
+from ..domain.deployments import entry_shortfall
+from ..domain.network import Subnet, subnet_label, utilization_percent
+from ..domain.snapshots import unattached_lines
+from ..hub.streaks import NAMED_AFTER_RUNS, FailureStreak
+from ..platform.email import Email, fit_subject
+from .forecast import Forecast
 
 CLOSEST_SUBNETS = 10
 LISTED_CLUSTERS = 10

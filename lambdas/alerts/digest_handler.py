@@ -7,10 +7,10 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from lambdas.alerts.pipeline import send_digest
-from lambdas.alerts.settings import DigestSettings
-from lambdas.core.settings import load_settings
-from lambdas.core.targets import own_target
+from ..platform.settings import load_settings
+from ..platform.targets import own_target
+from .pipeline import send_digest
+from .settings import DigestSettings
 
 logger = Logger()
 

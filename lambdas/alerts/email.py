@@ -12,26 +12,17 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from lambdas.alerts.forecast import Forecast, Sample, Trend
-from lambdas.alerts.model import (
-    NO_DATA_REASON,
-    ClusterFacts,
-    ContributorTransition,
-    DeploymentFacts,
-    Facts,
-    SubnetFacts,
-    Thresholds,
-    VpcFacts,
-)
-from lambdas.core import contract
-from lambdas.core.deployments import (
+from ..domain.deployments import (
     entry_shortfall,
     even_share,
     lower_maximum_percent_command,
     plan_command,
     rooms_text,
 )
-from lambdas.core.email import (
+from ..domain.network import SUBJECT_NAME_CHARS, subnet_label, usable_addresses, utilization_percent
+from ..domain.snapshots import interface_description
+from ..platform import contract
+from ..platform.email import (
     Email,
     console,
     ecs_cluster_url,
@@ -41,8 +32,17 @@ from lambdas.core.email import (
     subnet_url,
     vpc_url,
 )
-from lambdas.core.network import SUBJECT_NAME_CHARS, subnet_label, usable_addresses, utilization_percent
-from lambdas.core.snapshot import interface_description
+from .forecast import Forecast, Sample, Trend
+from .model import (
+    NO_DATA_REASON,
+    ClusterFacts,
+    ContributorTransition,
+    DeploymentFacts,
+    Facts,
+    SubnetFacts,
+    Thresholds,
+    VpcFacts,
+)
 
 TOP_CONSUMERS = 5
 LISTED_INTERFACES = 5

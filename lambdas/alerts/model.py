@@ -8,9 +8,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from lambdas.alerts.forecast import Forecast, Sample, Trend
-from lambdas.core import contract
-from lambdas.core.network import Subnet
+from ..domain.network import Subnet
+from ..platform import contract
+from .forecast import Forecast, Sample, Trend
 
 
 class Scope(StrEnum):
@@ -168,7 +168,7 @@ class ClusterFacts:
 @dataclass(frozen=True)
 class DeploymentFacts:
     """One cluster's services whose next deployment would not fit, from the ECS collector's deployment fit
-    document (its documented shape: lambdas/core/deployments.py, ServiceFit.as_json)."""
+    document (its documented shape: lambdas/domain/deployments.py, ServiceFit.as_json)."""
 
     cluster: str
     at_risk: list[dict[str, Any]]

@@ -15,9 +15,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from lambdas.alerts.model import ContributorTransition, alarm_kind
-from lambdas.core import contract
-from lambdas.core.errors import MonitorError
+from ..platform import contract
+from ..platform.errors import MonitorError
+from .model import ContributorTransition, alarm_kind
 
 DETAIL_TYPE = "CloudWatch Alarm Contributor State Change"
 SOURCE = "aws.cloudwatch"

@@ -13,10 +13,26 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from lambdas.alerts.digest import ClusterRow, DigestInputs, closest_to_exhaustion, render_digest
-from lambdas.alerts.email import render_alarm_email
-from lambdas.alerts.forecast import Forecast, Sample, forecast_exhaustion, trend
-from lambdas.alerts.model import (
+from ..domain.network import Subnet, region_of_zone, utilization_percent
+from ..domain.scope import read_subnets_in_scope
+from ..domain.snapshots import merged_snapshot, read_snapshots, snapshot_subnets, subnet_entry
+from ..domain.subnet_reads import describe_subnet
+from ..hub.members import TargetUnreachable, lookup_target
+from ..hub.streak_table import scan_streaks
+from ..hub.streaks import FailureStreak, named_in_digest
+from ..platform import contract
+from ..platform.aws.s3 import get_document
+from ..platform.aws.sns import publish_email
+from ..platform.contract import MetricPoint
+from ..platform.errors import AwsCallError, AwsReadError
+from ..platform.notify import Notifier
+from ..platform.report import Deadline, RunReport
+from ..platform.run import CollectorRun, run_collector
+from ..platform.targets import Target
+from .digest import ClusterRow, DigestInputs, closest_to_exhaustion, render_digest
+from .email import render_alarm_email
+from .forecast import Forecast, Sample, forecast_exhaustion, trend
+from .model import (
     ClusterFacts,
     ContributorTransition,
     DeploymentFacts,
@@ -25,8 +41,8 @@ from lambdas.alerts.model import (
     SubnetFacts,
     VpcFacts,
 )
-from lambdas.alerts.notification import UnparsableNotification, parse_contributor_event
-from lambdas.alerts.reads import (
+from .notification import UnparsableNotification, parse_contributor_event
+from .reads import (
     HOUR,
     SeriesQuery,
     free_address_queries,
@@ -35,22 +51,7 @@ from lambdas.alerts.reads import (
     vpc_name,
     zone_of,
 )
-from lambdas.alerts.settings import FORECASTER, ComposerSettings, DigestSettings, ForecasterSettings
-from lambdas.core import contract
-from lambdas.core.aws.dynamodb import scan_streaks
-from lambdas.core.aws.ec2 import describe_subnet
-from lambdas.core.aws.s3 import get_document
-from lambdas.core.aws.sns import publish_email
-from lambdas.core.contract import MetricPoint
-from lambdas.core.errors import AwsCallError, AwsReadError
-from lambdas.core.members import TargetUnreachable, lookup_target
-from lambdas.core.network import Subnet, region_of_zone, utilization_percent
-from lambdas.core.notify import Notifier
-from lambdas.core.run import CollectorRun, Deadline, RunReport, run_collector
-from lambdas.core.scope import read_subnets_in_scope
-from lambdas.core.snapshot import merged_snapshot, read_snapshots, snapshot_subnets, subnet_entry
-from lambdas.core.streaks import FailureStreak, named_in_digest
-from lambdas.core.targets import Target
+from .settings import FORECASTER, ComposerSettings, DigestSettings, ForecasterSettings
 
 logger = Logger(child=True)
 
@@ -94,7 +95,7 @@ def compose_alert(raw: Any, target: Target, settings: ComposerSettings, now: dat
         transition = parse_contributor_event(raw, settings.alarm_name_prefix)
     except UnparsableNotification as err:
         logger.error("alarm notification not understood: kept in the dead-letter queue", extra={"why": err.reason})
-        notifier.keep(raw, f"unparsed: {err.reason}", event_id)
+        notifier.dead_letter(raw, f"unparsed: {err.reason}", event_id)
         return outcome
     outcome.alarm, outcome.contributor, outcome.state = transition.alarm_name, transition.contributor, transition.state
     transition = _located(transition, target, settings, outcome)
@@ -106,7 +107,7 @@ def compose_alert(raw: Any, target: Target, settings: ComposerSettings, now: dat
         why = notifier.send(transition.incident_key, email)
         outcome.status = "notified"
         if why is not None:
-            notifier.keep(raw, why, event_id)
+            notifier.dead_letter(raw, why, event_id)
             outcome.status = "dead-lettered"
     logger.info("alarm notification handled", extra={"outcome": asdict(outcome)})
     return outcome

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from lambdas.alerts.forecast import Sample
-from lambdas.core import contract
-from lambdas.core.errors import AWS_ERRORS, AwsReadError
-from lambdas.core.network import Subnet
-from lambdas.core.text import plain_or_none
+from ..domain.network import Subnet
+from ..platform import contract
+from ..platform.errors import AWS_ERRORS, AwsReadError
+from ..platform.text import plain_or_none
+from .forecast import Sample
 
 # GetMetricData takes at most 500 queries a call (and returns at most 100,800 points a page: 500 series of
 # 14 days at one point an hour are 168,000, so a call is followed by its NextToken pages).

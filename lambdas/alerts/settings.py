@@ -6,8 +6,7 @@ from typing import Final
 
 from pydantic import Field
 
-from lambdas.alerts.model import Thresholds
-from lambdas.core.settings import (
+from ..platform.settings import (
     FAILURE_STREAK_TABLE,
     FREE_ADDRESS_FLOOR,
     SNAPSHOT_BUCKET,
@@ -19,6 +18,7 @@ from lambdas.core.settings import (
     OrganizationViewSettings,
     SubnetScopeSettings,
 )
+from .model import Thresholds
 
 ALARM_NAME_PREFIX: Final = "ALARM_NAME_PREFIX"
 FREE_PREFIX_BLOCK_FLOOR: Final = "FREE_PREFIX_BLOCK_FLOOR"

@@ -5,10 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from lambdas.census.blocks import BLOCK_SIZE
-from lambdas.census.model import EksShortage, NetworkInterface
-from lambdas.census.points import census_summary_points, prefix_block_points
-from lambdas.census.reads import (
+from ..domain.network import Subnet
+from ..domain.scope import read_subnets_in_scope
+from ..platform import contract
+from ..platform.at_risk import at_risk_publishing
+from ..platform.aws.s3 import put_document
+from ..platform.errors import AwsCallError, AwsReadError
+from ..platform.publish_policy import Reading
+from ..platform.report import Deadline, RunReport
+from ..platform.run import CollectorRun, run_collector
+from ..platform.settings import SubnetScopeSettings
+from ..platform.targets import Target
+from .blocks import BLOCK_SIZE
+from .model import EksShortage, NetworkInterface
+from .points import census_summary_points, prefix_block_points
+from .reads import (
     eks_node_instances,
     eks_shortages,
     explicit_reservations,
@@ -17,19 +28,9 @@ from lambdas.census.reads import (
     pace_reservation_reads,
     put_events,
 )
-from lambdas.census.settings import COLLECTOR, CensusSettings
-from lambdas.census.shortages import in_scope, shortage_events
-from lambdas.census.snapshot import Held, SubnetCensus, holdings, needs_prefix_blocks, snapshot, take_census
-from lambdas.core import contract
-from lambdas.core.aws.s3 import put_document
-from lambdas.core.errors import AwsCallError, AwsReadError
-from lambdas.core.network import Subnet
-from lambdas.core.publish_policy import Reading
-from lambdas.core.quiet import quiet_publishing
-from lambdas.core.run import CollectorRun, Deadline, RunReport, run_collector
-from lambdas.core.scope import read_subnets_in_scope
-from lambdas.core.settings import SubnetScopeSettings
-from lambdas.core.targets import Target
+from .settings import COLLECTOR, CensusSettings
+from .shortages import in_scope, shortage_events
+from .snapshot import Held, SubnetCensus, holdings, needs_prefix_blocks, snapshot, take_census
 
 # Time kept back for the reservations, the snapshot and publishing once the interfaces are read.
 PUBLISH_RESERVE_MS = 30_000
@@ -54,7 +55,7 @@ def collect_census(
         shortages.extend(_read_shortages(target, subnets, report))
         return subnets
 
-    def keep(subnets: list[SubnetCensus], report: RunReport) -> None:
+    def store_snapshot(subnets: list[SubnetCensus], report: RunReport) -> None:
         document = snapshot(subnets, account_id=target.account_id, region=target.region, generated_at=now)
         try:
             put_document(
@@ -88,8 +89,8 @@ def collect_census(
         points=lambda published: prefix_block_points(published, target.account_id),
         summary_points=lambda every: census_summary_points(every, target.account_id, target.region),
         # A block is 16 addresses: the change threshold in blocks (10 addresses: any change of a block).
-        quiet=quiet_publishing(settings, reading, change=settings.watch_change_addresses / BLOCK_SIZE),
-        keep=keep,
+        at_risk=at_risk_publishing(settings, reading, change=settings.watch_change_addresses / BLOCK_SIZE),
+        store=store_snapshot,
         max_series=settings.max_series_per_target,
     )
 

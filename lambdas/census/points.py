@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lambdas.census.model import Category
-from lambdas.census.snapshot import SubnetCensus, classified_interfaces, eks_clusters
-from lambdas.core import contract
-from lambdas.core.contract import MetricPoint
+from ..platform import contract
+from ..platform.contract import MetricPoint
+from .model import Category
+from .snapshot import SubnetCensus, classified_interfaces, eks_clusters
 
 
 def prefix_block_points(subnets: Sequence[SubnetCensus], account_id: str) -> list[MetricPoint]:

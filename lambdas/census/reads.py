@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from lambdas.census.model import ADDRESS_ISSUE_CODES, EKS_INSTANCE_TAG, EksShortage, NetworkInterface
-from lambdas.core.aws.ec2 import DESCRIBE_PAGE_SIZE, FILTER_VALUES, iter_describe_pages
-from lambdas.core.chunks import chunks
-from lambdas.core.errors import AWS_ERRORS, AwsReadError, PublishError
-from lambdas.core.targets import Target
-from lambdas.core.text import TEXT_LIMIT, plain
+from ..platform.aws.ec2 import DESCRIBE_PAGE_SIZE, FILTER_VALUES, iter_describe_pages
+from ..platform.chunks import chunks
+from ..platform.errors import AWS_ERRORS, AwsReadError, PublishError
+from ..platform.targets import Target
+from ..platform.text import TEXT_LIMIT, plain
+from .model import ADDRESS_ISSUE_CODES, EKS_INSTANCE_TAG, EksShortage, NetworkInterface
 
 # GetSubnetCidrReservations takes one subnet a call, so a run makes one per subnet whose /28 blocks matter
 # (1,000 at the benchmark's L size). EC2's API bucket for such reads refills at about 20 a second per account

@@ -6,7 +6,7 @@ from typing import Final
 
 from pydantic import Field
 
-from lambdas.core.settings import (
+from ..platform.settings import (
     SNAPSHOT_BUCKET,
     UTILIZATION_THRESHOLD_PERCENT,
     HubSettings,

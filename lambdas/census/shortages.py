@@ -15,9 +15,9 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from lambdas.census.model import EksShortage
-from lambdas.census.snapshot import SubnetCensus
-from lambdas.core import contract
+from ..platform import contract
+from .model import EksShortage
+from .snapshot import SubnetCensus
 
 
 def in_scope(shortages: Iterable[EksShortage], subnets: Sequence[SubnetCensus]) -> list[EksShortage]:

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from lambdas.census.blocks import free_prefix_blocks
-from lambdas.census.model import Category, Consumer, NetworkInterface, classify
-from lambdas.core.network import Subnet, usable_addresses, utilization_percent
+from ..domain.network import Subnet, usable_addresses, utilization_percent
+from .blocks import free_prefix_blocks
+from .model import Category, Consumer, NetworkInterface, classify
 
 
 @dataclass(frozen=True)

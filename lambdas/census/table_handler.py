@@ -5,11 +5,11 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from lambdas.census.settings import CensusTableSettings
-from lambdas.census.table import FULLEST_SUBNETS, fullest_subnets_table
-from lambdas.core.settings import load_settings
-from lambdas.core.snapshot import read_snapshots
-from lambdas.core.targets import own_target
+from ..domain.snapshots import read_snapshots
+from ..platform.settings import load_settings
+from ..platform.targets import own_target
+from .settings import CensusTableSettings
+from .table import FULLEST_SUBNETS, fullest_subnets_table
 
 logger = Logger()
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from lambdas.core.network import ENI_ATTACHMENT_TYPES
+from ..domain.network import ENI_ATTACHMENT_TYPES
 
 TRUNK_ATTRIBUTE = "ecs.awsvpc-trunk-id"
 INSTANCE_TYPE_ATTRIBUTE = "ecs.instance-type"

@@ -10,12 +10,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from lambdas.core import contract
-from lambdas.core.aws.autoscaling import describe_groups
-from lambdas.core.aws.ec2 import subnets_by_id
-from lambdas.core.aws.ecs import ClusterNotFound, describe_capacity_providers, describe_services, list_service_arns
-from lambdas.core.aws.s3 import put_document
-from lambdas.core.deployments import (
+from ..domain.deployments import (
     FARGATE_PROVIDERS,
     ScalingGroup,
     Service,
@@ -28,13 +23,19 @@ from lambdas.core.deployments import (
     scaling_room,
     service_fit,
 )
-from lambdas.core.errors import AwsCallError, AwsReadError
-from lambdas.core.network import Subnet
-from lambdas.core.publish_policy import Reading
-from lambdas.core.quiet import quiet_publishing
-from lambdas.core.run import CollectorRun, Deadline, RunReport, run_collector
-from lambdas.core.targets import Target
-from lambdas.ecs.model import (
+from ..domain.network import Subnet
+from ..domain.subnet_reads import subnets_by_id
+from ..platform import contract
+from ..platform.at_risk import at_risk_publishing
+from ..platform.aws.autoscaling import describe_groups
+from ..platform.aws.ecs import ClusterNotFound, describe_capacity_providers, describe_services, list_service_arns
+from ..platform.aws.s3 import put_document
+from ..platform.errors import AwsCallError, AwsReadError
+from ..platform.publish_policy import Reading
+from ..platform.report import Deadline, RunReport
+from ..platform.run import CollectorRun, run_collector
+from ..platform.targets import Target
+from .model import (
     ClusterEniCapacity,
     ContainerInstance,
     LimitBasis,
@@ -42,8 +43,8 @@ from lambdas.ecs.model import (
     cluster_eni_capacity,
     trunking_findings,
 )
-from lambdas.ecs.points import cluster_metric_points, deployment_fit_document, deployment_risk_points
-from lambdas.ecs.reads import (
+from .points import cluster_metric_points, deployment_fit_document, deployment_risk_points
+from .reads import (
     ecs_client,
     effective_trunking_setting,
     iter_active_container_instances,
@@ -51,8 +52,8 @@ from lambdas.ecs.reads import (
     list_cluster_arns,
     max_network_interfaces,
 )
-from lambdas.ecs.settings import COLLECTOR, EcsCollectorSettings
-from lambdas.ecs.trunk_table import TABLE_PATH, trunk_task_limits
+from .settings import COLLECTOR, EcsCollectorSettings
+from .trunk_table import TABLE_PATH, trunk_task_limits
 
 logger = Logger(child=True)
 
@@ -88,7 +89,7 @@ def collect_ecs(
         fits.extend(found)
         return capacities
 
-    def keep(_: list[ClusterEniCapacity], report: RunReport) -> None:
+    def store_snapshot(_: list[ClusterEniCapacity], report: RunReport) -> None:
         if not fits:
             return  # no awsvpc service: nothing to say, and no PutObject
         document = deployment_fit_document(fits, target.account_id, target.region, now)
@@ -111,8 +112,8 @@ def collect_ecs(
         points=lambda published: cluster_metric_points(published, target.account_id, target.region),
         # Every run, every cluster with an assessed service: a deployment risk must not wait for a rotation.
         summary_points=lambda _: deployment_risk_points(fits, target.account_id, target.region),
-        quiet=quiet_publishing(settings, reading),
-        keep=keep,
+        at_risk=at_risk_publishing(settings, reading),
+        store=store_snapshot,
         max_series=settings.max_series_per_target,
     )
 

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from lambdas.core import contract
-from lambdas.core.contract import MetricPoint
-from lambdas.core.deployments import ServiceFit, services_at_risk
-from lambdas.ecs.model import ClusterEniCapacity
+from ..domain.deployments import ServiceFit, services_at_risk
+from ..platform import contract
+from ..platform.contract import MetricPoint
+from .model import ClusterEniCapacity
 
 
 def cluster_metric_points(capacities: Iterable[ClusterEniCapacity], account_id: str, region: str) -> list[MetricPoint]:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from lambdas.core.aws.ecs import wrap_ecs_error
-from lambdas.core.aws.rate_limit import TokenBucket
-from lambdas.core.errors import AWS_ERRORS, AwsReadError
-from lambdas.core.targets import Target
-from lambdas.ecs.lean_parsing import parse_lean
-from lambdas.ecs.model import INSTANCE_TYPE_ATTRIBUTE, TRUNK_ATTRIBUTE, ContainerInstance, RunningTask
+from ..platform.aws.ecs import wrap_ecs_error
+from ..platform.aws.rate_limit import TokenBucket
+from ..platform.errors import AWS_ERRORS, AwsReadError
+from ..platform.targets import Target
+from .lean_parsing import parse_lean
+from .model import INSTANCE_TYPE_ATTRIBUTE, TRUNK_ATTRIBUTE, ContainerInstance, RunningTask
 
 ECS_PAGE_SIZE = 100
 

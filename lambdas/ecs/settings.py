@@ -6,7 +6,7 @@ from typing import Final
 
 from pydantic import Field
 
-from lambdas.core.settings import SNAPSHOT_BUCKET, CommaSeparated, HubSettings, PublishSettings
+from ..platform.settings import SNAPSHOT_BUCKET, CommaSeparated, HubSettings, PublishSettings
 
 CLUSTER_NAMES: Final = "CLUSTER_NAMES"
 

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from lambdas.core import contract
-from lambdas.core.email import Email, console, ecs_cluster_url, fit_subject, interface_url, subnet_url
-from lambdas.core.network import SUBJECT_NAME_CHARS, Subnet, subnet_label, usable_addresses
-from lambdas.core.text import quoted
-from lambdas.events.model import EventKind, Incident, Story
+from ..domain.network import SUBJECT_NAME_CHARS, Subnet, subnet_label, usable_addresses
+from ..platform import contract
+from ..platform.email import Email, console, ecs_cluster_url, fit_subject, interface_url, subnet_url
+from ..platform.text import quoted
+from .model import EventKind, Incident, Story
 
 
 @dataclass(frozen=True)

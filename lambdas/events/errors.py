@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lambdas.core.errors import MonitorError
+from ..platform.errors import MonitorError
 
 
 class UnparsableEvent(MonitorError):

@@ -7,11 +7,11 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from lambdas.core.settings import load_settings
-from lambdas.core.targets import own_target
-from lambdas.events.pipeline import handle_exhaustion_event
-from lambdas.events.replay import unwrap
-from lambdas.events.settings import EventHandlerSettings
+from ..platform.settings import load_settings
+from ..platform.targets import own_target
+from .pipeline import handle_exhaustion_event
+from .replay import unwrap
+from .settings import EventHandlerSettings
 
 logger = Logger()
 

@@ -18,8 +18,8 @@ from typing import Any, Generic, TypeVar
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from lambdas.core import contract
-from lambdas.core.text import plain
+from ..platform import contract
+from ..platform.text import plain
 
 SUBNET_ID = re.compile(r"\bsubnet-[0-9a-f]{8,17}\b")
 # A reason is a CloudWatch dimension value and a rule id is a CDK construct id: keep both plain.
@@ -32,7 +32,7 @@ DETAIL_TEXT_LIMIT = 2048
 
 class Detail(BaseModel):
     """Base of every `detail` model: extra fields ignored, snake_case fields filled from AWS's names, and every
-    string one bounded line (a reason or message can carry text someone else wrote: lambdas/core/text.py)."""
+    string one bounded line (a reason or message can carry text someone else wrote: lambdas/platform/text.py)."""
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True, frozen=True)
 

@@ -9,9 +9,9 @@ from aws_lambda_powertools.utilities.parser import parse
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from pydantic import ValidationError
 
-from lambdas.events.errors import UnparsableEvent
-from lambdas.events.kinds import registry
-from lambdas.events.model import EventKind, Incident
+from .errors import UnparsableEvent
+from .kinds import registry
+from .model import EventKind, Incident
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from lambdas.core import contract
-from lambdas.core.aws.cloudwatch import put_metric_batch
-from lambdas.core.aws.dynamodb import count_in_window
-from lambdas.core.aws.ec2 import describe_subnet, subnet_of_interface, subnets_by_id
-from lambdas.core.aws.ecs import describe_services
-from lambdas.core.aws.s3 import get_document
-from lambdas.core.contract import TARGET_ACCOUNTS_KEY, MetricPoint, census_snapshot_key
-from lambdas.core.deployments import (
+from ..domain.deployments import (
     fit_details,
     fit_summary,
     free_and_names,
@@ -27,18 +20,26 @@ from lambdas.core.deployments import (
     plan_command,
     service_fit,
 )
-from lambdas.core.email import readable_time
-from lambdas.core.errors import AwsCallError, AwsReadError, DedupeError
-from lambdas.core.members import TargetUnreachable, lookup_target
-from lambdas.core.notify import Notifier
-from lambdas.core.snapshot import subnet_entry
-from lambdas.core.targets import Target
-from lambdas.events.email import SubnetNow, render_cap_summary, render_email
-from lambdas.events.errors import UnparsableEvent
-from lambdas.events.model import EventKind, Incident
-from lambdas.events.parsing import recognise
-from lambdas.events.replay import Replay
-from lambdas.events.settings import EventHandlerSettings
+from ..domain.snapshots import subnet_entry
+from ..domain.subnet_reads import describe_subnet, subnets_by_id
+from ..hub.members import TargetUnreachable, lookup_target
+from ..platform import contract
+from ..platform.aws.cloudwatch import put_metric_batch
+from ..platform.aws.dynamodb import count_in_window
+from ..platform.aws.ec2 import subnet_of_interface
+from ..platform.aws.ecs import describe_services
+from ..platform.aws.s3 import get_document
+from ..platform.contract import TARGET_ACCOUNTS_KEY, MetricPoint, census_snapshot_key
+from ..platform.email import readable_time
+from ..platform.errors import AwsCallError, AwsReadError, DedupeError
+from ..platform.notify import Notifier
+from ..platform.targets import Target
+from .email import SubnetNow, render_cap_summary, render_email
+from .errors import UnparsableEvent
+from .model import EventKind, Incident
+from .parsing import recognise
+from .replay import Replay
+from .settings import EventHandlerSettings
 
 logger = Logger(child=True)
 
@@ -155,7 +156,7 @@ class EventHandling:
             if why is None:
                 self.outcome.status = "summarised"
             else:
-                self.keep(why)
+                self.dead_letter(why)
         elif count > cap:
             self.outcome.status = "capped"
         return count <= cap
@@ -219,16 +220,16 @@ class EventHandling:
         if why is None:
             self.outcome.status = "notified"
         else:
-            self.keep(why)
+            self.dead_letter(why)
 
-    def keep(self, why: str) -> None:
+    def dead_letter(self, why: str) -> None:
         """Put the event, intact, in the dead-letter queue with why; raise if even that fails.
 
         A replayed event is not kept again: the queue still holds it, and the replay leaves it there."""
         self.outcome.why = why
         if self.replay is None:
             counted = contract.IP_EXHAUSTION_EVENTS.name if self.counted else None
-            self.notifier.keep(self.raw, why, self.outcome.event_id, counted=counted)
+            self.notifier.dead_letter(self.raw, why, self.outcome.event_id, counted=counted)
         if self.outcome.status != "unparsed":
             self.outcome.status = "dead-lettered" if self.replay is None else "failed"
 
@@ -295,7 +296,7 @@ def handle_exhaustion_event(
                 extra={"event_id": err.event_id, "why": err.reason},
             )
             handling.count(contract.UNPARSED_EVENTS.point(1))
-        handling.keep(f"unparsed: {err.reason}")
+        handling.dead_letter(f"unparsed: {err.reason}")
         return handling.outcome
     incident = recognised.incident
     if incident is None:

@@ -6,8 +6,8 @@ from typing import Final
 
 from pydantic import Field
 
-from lambdas.core.dispatch.settings import MEMBER_ACCOUNTS, ORGANIZATION_UNIT_IDS, AccountIds, OrganizationUnitIds
-from lambdas.core.settings import FREE_ADDRESS_FLOOR, SNAPSHOT_BUCKET, NotifySettings
+from ..hub.dispatch.settings import MEMBER_ACCOUNTS, ORGANIZATION_UNIT_IDS, AccountIds, OrganizationUnitIds
+from ..platform.settings import FREE_ADDRESS_FLOOR, SNAPSHOT_BUCKET, NotifySettings
 
 # monitor:maxIncidentsPerWindow: new incidents emailed per account and reason per window.
 MAX_INCIDENTS_PER_WINDOW: Final = "MAX_INCIDENTS_PER_WINDOW"

@@ -6,12 +6,12 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from lambdas.core.members import run_in_mode
-from lambdas.core.run import Deadline, RunReport
-from lambdas.core.settings import load_settings
-from lambdas.core.targets import Target
-from lambdas.subnets.pipeline import PUBLISH_RESERVE_MS, collect_subnets
-from lambdas.subnets.settings import SubnetCollectorSettings
+from ..hub.members import run_in_mode
+from ..platform.report import Deadline, RunReport
+from ..platform.settings import load_settings
+from ..platform.targets import Target
+from .pipeline import PUBLISH_RESERVE_MS, collect_subnets
+from .settings import SubnetCollectorSettings
 
 logger = Logger()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from lambdas.core.network import Subnet, usable_addresses, utilization_percent
+from ..domain.network import Subnet, usable_addresses, utilization_percent
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from lambdas.core.publish_policy import Reading
-from lambdas.core.quiet import quiet_publishing
-from lambdas.core.run import CollectorRun, Deadline, RunReport, run_collector
-from lambdas.core.scope import read_subnets_in_scope
-from lambdas.core.targets import Target
-from lambdas.subnets.model import SubnetHeadroom, ipv4_headroom, is_at_risk
-from lambdas.subnets.points import subnet_metric_points, vpc_metric_points
-from lambdas.subnets.settings import COLLECTOR, SubnetCollectorSettings
+from ..domain.scope import read_subnets_in_scope
+from ..platform.at_risk import at_risk_publishing
+from ..platform.publish_policy import Reading
+from ..platform.report import Deadline, RunReport
+from ..platform.run import CollectorRun, run_collector
+from ..platform.targets import Target
+from .model import SubnetHeadroom, ipv4_headroom, is_at_risk
+from .points import subnet_metric_points, vpc_metric_points
+from .settings import COLLECTOR, SubnetCollectorSettings
 
 # Time kept back for publishing: 10,000 subnets are 21 PutMetricData calls.
 PUBLISH_RESERVE_MS = 15_000
@@ -47,6 +48,6 @@ def collect_subnets(
         read=read,
         points=lambda published: subnet_metric_points(published, target.account_id),
         summary_points=lambda every: vpc_metric_points(every, target.account_id),
-        quiet=quiet_publishing(settings, reading),
+        at_risk=at_risk_publishing(settings, reading),
         max_series=settings.max_series_per_target,
     )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from lambdas.core import contract
-from lambdas.core.contract import MetricPoint
-from lambdas.subnets.model import SubnetHeadroom
+from ..platform import contract
+from ..platform.contract import MetricPoint
+from .model import SubnetHeadroom
 
 
 def subnet_metric_points(headrooms: Iterable[SubnetHeadroom], account_id: str) -> list[MetricPoint]:

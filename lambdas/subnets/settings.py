@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from lambdas.core.settings import FREE_ADDRESS_FLOOR, HubSettings, PublishSettings, SubnetScopeSettings
+from ..platform.settings import FREE_ADDRESS_FLOOR, HubSettings, PublishSettings, SubnetScopeSettings
 
 # The Collector dimension of its heartbeat and failures, and the name part of its alarms.
 COLLECTOR = "subnets"

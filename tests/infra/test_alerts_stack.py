@@ -9,8 +9,8 @@ from typing import Any, cast
 import pytest
 from moto.events.models import EventPattern
 
+from devkit.alarm_fixtures import DOCUMENTED, load_notification, notification_names
 from tests.infra.conftest import synthesize
-from tests.support.alarm_fixtures import DOCUMENTED, load_notification, notification_names
 
 COMPOSER = "lambdas.alerts.handler.handler"
 DIGEST = "lambdas.alerts.digest_handler.handler"

@@ -99,7 +99,7 @@ def test_given_hub_mode_then_the_dispatcher_keeps_a_failed_run_and_collectors_re
     hub = synthesize(tmp_path, **HUB_KEYS)
     functions = _functions(hub)
 
-    assert "DeadLetterConfig" in functions["lambdas.core.dispatch.handler.handler"][1]
-    assert functions["lambdas.core.dispatch.handler.handler"][1]["ReservedConcurrentExecutions"] == 1
+    assert "DeadLetterConfig" in functions["lambdas.hub.dispatch.handler.handler"][1]
+    assert functions["lambdas.hub.dispatch.handler.handler"][1]["ReservedConcurrentExecutions"] == 1
     for handler in COLLECTORS:
         assert "DeadLetterConfig" not in functions[handler][1], handler

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from lambdas.core.settings import MonitorSettings, load_settings
+from lambdas.platform.settings import MonitorSettings, load_settings
 from tests.infra.conftest import synthesize
 
 # What `Ref` returns for each resource type a function's environment refers to (CloudFormation docs).

@@ -5,9 +5,9 @@ import json
 import pytest
 from moto.events.models import EventPattern
 
+from devkit.event_fixtures import EXPECTED_REASONS, NEAR_MISSES, fixture_names, load_event
 from lambdas.events.kinds import registry
 from tests.infra.conftest import synthesize
-from tests.support.event_fixtures import EXPECTED_REASONS, NEAR_MISSES, fixture_names, load_event
 
 HANDLER = "lambdas.events.handler.handler"
 # Fixture reason -> the rule that must deliver it: the rule of the kind with that reason.

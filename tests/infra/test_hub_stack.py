@@ -14,8 +14,8 @@ from infra.core.config import ConfigError, config_from_context
 from infra.core.dashboard import GROUP_BY
 from infra.core.hub import MEMBER_BUS_NAME, WORK_RECEIVES
 from lambdas.alerts.model import alarm_kind
-from lambdas.core.dispatch.settings import DispatcherSettings
-from lambdas.core.settings import load_settings
+from lambdas.hub.dispatch.settings import DispatcherSettings
+from lambdas.platform.settings import load_settings
 from tests.infra.conftest import (
     DEFAULT_CONTEXT,
     HUB,
@@ -195,7 +195,7 @@ def test_given_hub_mode_then_each_collector_consumes_its_own_work_queue_one_mess
 def test_given_hub_mode_then_every_schedule_runs_the_dispatcher_with_its_collector_and_queue(hub):
     functions = hub.of_type("AWS::Lambda::Function")
     (dispatcher,) = [
-        k for k, f in functions.items() if f["Properties"]["Handler"] == "lambdas.core.dispatch.handler.handler"
+        k for k, f in functions.items() if f["Properties"]["Handler"] == "lambdas.hub.dispatch.handler.handler"
     ]
     schedules = [
         r["Properties"] for r in hub.of_type("AWS::Events::Rule").values() if "ScheduleExpression" in r["Properties"]
@@ -219,7 +219,7 @@ def test_given_hub_mode_then_the_dispatchers_environment_validates_and_it_may_on
     (function,) = [
         f["Properties"]
         for f in hub.of_type("AWS::Lambda::Function").values()
-        if f["Properties"]["Handler"] == "lambdas.core.dispatch.handler.handler"
+        if f["Properties"]["Handler"] == "lambdas.hub.dispatch.handler.handler"
     ]
     resources = hub.resources
     environment = {

@@ -18,7 +18,7 @@ from infra.core.config import ConfigError, config_from_context
 from infra.core.dashboard import MonitorDashboard, query_series
 from infra.core.lambda_defaults import POWERTOOLS_LAYER_ACCOUNT, POWERTOOLS_LAYER_ACCOUNTS_BY_REGION
 from infra.core.limits import check_stack_limits, metrics_insights_alarms, reserved_concurrency
-from lambdas.core import aws_limits
+from lambdas.platform import aws_limits
 from tests.infra.conftest import DEFAULT_CONTEXT, HUB_KEYS, REPO_ROOT, Synthesized, synthesize
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from infra.census import CENSUS_READ_ACTIONS, EKS_HEALTH_READ_ACTIONS
 from infra.ecs import ECS_READ_ACTIONS
-from lambdas.core.contract import DEFAULT_NAMESPACE
+from lambdas.platform.contract import DEFAULT_NAMESPACE
 
 LOGS = {"logs:CreateLogStream", "logs:PutLogEvents"}
 EKS_ARN = "arn:<AWS::Partition>:eks:<AWS::Region>:<AWS::AccountId>"

@@ -11,13 +11,13 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from lambdas.core.targets import Target
-from tests.support.event_fixtures import load_event
+from devkit.event_fixtures import load_event
+from devkit.publishing import ECS_DOCUMENTS, EVERY_RUN
+from devkit.readback import drain_queue, total_over_series
+from devkit.readback import metric_values as read_values
+from devkit.scenario import seed_awsvpc_service
+from lambdas.platform.targets import Target
 from tests.support.faults import moto_skips_faulted_requests, sleeps  # noqa: F401 - fixtures of the fault tests
-from tests.support.publishing import ECS_DOCUMENTS, EVERY_RUN
-from tests.support.readback import drain_queue, total_over_series
-from tests.support.readback import metric_values as read_values
-from tests.support.scenario import seed_awsvpc_service
 
 NAMESPACE = "SubnetIpMonitorTest"
 # moto's default account, where every client of these tests lands.

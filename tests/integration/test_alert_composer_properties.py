@@ -1,7 +1,7 @@
 """Property-based: whatever notification arrives, the composer never raises and never loses it.
 
 Random JSON, real notifications with fields deleted or replaced, and truncated JSON text run through the
-real pipeline against in-memory fakes (tests/support/fake_aws.py); the same paths against moto are in
+real pipeline against in-memory fakes (devkit/fake_aws.py); the same paths against moto are in
 test_alert_composer.py.
 """
 
@@ -14,10 +14,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from devkit.alarm_fixtures import ALARMS_DIR, STACK_PREFIX, load_notification, notification_names
+from devkit.fake_aws import FakeAws
 from lambdas.alerts.pipeline import compose_alert
 from lambdas.alerts.settings import ComposerSettings
-from tests.support.alarm_fixtures import ALARMS_DIR, STACK_PREFIX, load_notification, notification_names
-from tests.support.fake_aws import FakeAws
 from tests.support.mutations import json_values, mutated
 
 SETTINGS = ComposerSettings.model_validate(

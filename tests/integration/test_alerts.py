@@ -12,22 +12,11 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
-from lambdas.alerts.pipeline import compose_alert, run_forecast, send_digest
-from lambdas.alerts.reads import QUERIES_PER_CALL, free_address_queries, read_series
-from lambdas.alerts.settings import ComposerSettings, DigestSettings, ForecasterSettings
-from lambdas.census.pipeline import collect_census
-from lambdas.census.settings import CensusSettings
-from lambdas.core import contract
-from lambdas.core.deployments import Controller, ScalingGroup, Service, scaling_room, service_fit
-from lambdas.core.network import Subnet
-from lambdas.core.targets import Target
-from lambdas.ecs.points import deployment_fit_document
-from tests.integration.conftest import ACCOUNT_ID, NAMESPACE, count_calls
-from tests.support.alarm_fixtures import STACK_PREFIX, THRESHOLDS, load_notification, with_contributor
-from tests.support.emulator import restore_aws_fields
-from tests.support.publishing import EVERY_RUN
-from tests.support.readback import drain_queue, latest_value
-from tests.support.scenario import (
+from devkit.alarm_fixtures import STACK_PREFIX, THRESHOLDS, load_notification, with_contributor
+from devkit.emulator import restore_aws_fields
+from devkit.publishing import EVERY_RUN
+from devkit.readback import drain_queue, latest_value
+from devkit.scenario import (
     REGION,
     EventResources,
     SeededNetwork,
@@ -36,6 +25,17 @@ from tests.support.scenario import (
     seed_free_address_history,
     seed_network,
 )
+from lambdas.alerts.pipeline import compose_alert, run_forecast, send_digest
+from lambdas.alerts.reads import QUERIES_PER_CALL, free_address_queries, read_series
+from lambdas.alerts.settings import ComposerSettings, DigestSettings, ForecasterSettings
+from lambdas.census.pipeline import collect_census
+from lambdas.census.settings import CensusSettings
+from lambdas.domain.deployments import Controller, ScalingGroup, Service, scaling_room, service_fit
+from lambdas.domain.network import Subnet
+from lambdas.ecs.points import deployment_fit_document
+from lambdas.platform import contract
+from lambdas.platform.targets import Target
+from tests.integration.conftest import ACCOUNT_ID, NAMESPACE, count_calls
 
 pytestmark = pytest.mark.usefixtures("aws")
 BUCKET = "census-snapshots"

@@ -1,7 +1,7 @@
 """The census against moto (what it keeps read back from S3 and CloudWatch) and, for paging, botocore's Stubber.
 
 moto drops InterfaceType, IPv4 prefixes and the in-use state of interfaces no instance holds; the seeds carry
-those fields as tags and tests/support/emulator.py puts them back where AWS does (see its docstring).
+those fields as tags and devkit/emulator.py puts them back where AWS does (see its docstring).
 """
 
 from __future__ import annotations
@@ -15,21 +15,21 @@ import pytest
 from botocore.stub import Stubber
 from moto.events.models import EventPattern
 
+from devkit.emulator import restore_aws_fields
+from devkit.lambda_context import LocalLambdaContext, function_arn
+from devkit.publishing import EVERY_RUN, MONITOR_BUS
+from devkit.readback import drain_queue
+from devkit.scenario import EKS_CLUSTER, REGION, seed_census_consumers, seed_event_resources, seed_network
 from lambdas.census import table_handler
 from lambdas.census.pipeline import collect_census, history_key
 from lambdas.census.settings import CensusSettings
-from lambdas.core import contract
-from lambdas.core.contract import CENSUS_SNAPSHOT_KEY as LATEST_KEY
-from lambdas.core.targets import Target
 from lambdas.events.kinds import eks_nodegroup_no_addresses
 from lambdas.events.pipeline import handle_exhaustion_event
 from lambdas.events.settings import EventHandlerSettings
+from lambdas.platform import contract
+from lambdas.platform.contract import CENSUS_SNAPSHOT_KEY as LATEST_KEY
+from lambdas.platform.targets import Target
 from tests.integration.conftest import ACCOUNT_ID, NAMESPACE, count_calls, metric_values, target_with
-from tests.support.emulator import restore_aws_fields
-from tests.support.lambda_context import LocalLambdaContext, function_arn
-from tests.support.publishing import EVERY_RUN, MONITOR_BUS
-from tests.support.readback import drain_queue
-from tests.support.scenario import EKS_CLUSTER, REGION, seed_census_consumers, seed_event_resources, seed_network
 
 pytestmark = pytest.mark.usefixtures("aws")
 BUCKET = "census-snapshots"

@@ -9,9 +9,9 @@ import json
 import pytest
 
 from cli.main import main
-from lambdas.core.aws.sqs import keep_in_dead_letter_queue
+from devkit.event_fixtures import load_event
+from lambdas.platform.aws.sqs import send_to_dead_letter_queue
 from tests.integration.conftest import ACCOUNT_ID, regional_client
-from tests.support.event_fixtures import load_event
 
 pytestmark = pytest.mark.usefixtures("aws")
 
@@ -22,7 +22,7 @@ EVENT = load_event("task_stopped_no_addresses_ec2", account=ACCOUNT_ID)
 def queue_url() -> str:
     sqs = regional_client("sqs")
     url = str(sqs.create_queue(QueueName="events-dlq")["QueueUrl"])
-    keep_in_dead_letter_queue(
+    send_to_dead_letter_queue(
         sqs, url, EVENT, "notification failed: KMSDisabled", EVENT["id"], counted="IpExhaustionEvents"
     )
     return url

@@ -12,11 +12,11 @@ import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
 
-from cli.demo import demo_session
 from cli.main import main, report_output
 from cli.readonly import READ_PREFIXES, NotReadOnly, watch_read_only
 from cli.report import enabled_regions
-from lambdas.core.settings import SubnetScopeSettings
+from devkit.demo_session import demo_session
+from lambdas.platform.settings import SubnetScopeSettings
 
 SCOPE = SubnetScopeSettings.model_validate(
     {"METRIC_NAMESPACE": "SubnetIpMonitor", "VPC_IDS": "", "SUBNET_TAG_FILTER": ""}

@@ -10,20 +10,20 @@ from datetime import UTC, datetime
 import pytest
 from botocore.stub import ANY, Stubber
 
-from lambdas.core import contract
-from lambdas.ecs.handler import handler
-from lambdas.ecs.pipeline import collect_ecs
-from lambdas.ecs.settings import EcsCollectorSettings
-from tests.integration.conftest import ACCOUNT_ID, NAMESPACE, count_calls, metric_values, published_series, target_with
-from tests.support.lambda_context import LocalLambdaContext, function_arn
-from tests.support.publishing import ECS_DOCUMENTS, EVERY_RUN
-from tests.support.scenario import (
+from devkit.lambda_context import LocalLambdaContext, function_arn
+from devkit.publishing import ECS_DOCUMENTS, EVERY_RUN
+from devkit.scenario import (
     ECS_CLUSTER,
     REGION,
     seed_awsvpc_service,
     seed_network,
     seed_orders_cluster,
 )
+from lambdas.ecs.handler import handler
+from lambdas.ecs.pipeline import collect_ecs
+from lambdas.ecs.settings import EcsCollectorSettings
+from lambdas.platform import contract
+from tests.integration.conftest import ACCOUNT_ID, NAMESPACE, count_calls, metric_values, published_series, target_with
 
 pytestmark = pytest.mark.usefixtures("aws")
 SETTINGS = EcsCollectorSettings.model_validate(

@@ -10,11 +10,13 @@ from typing import Any
 
 import pytest
 
-from lambdas.core.errors import DeadLetterError
-from lambdas.core.settings import load_settings
+from devkit.event_fixtures import EXPECTED_REASONS, NEAR_MISSES
+from devkit.scenario import seed_awsvpc_service
 from lambdas.events.handler import handler
 from lambdas.events.pipeline import handle_exhaustion_event
 from lambdas.events.settings import EventHandlerSettings
+from lambdas.platform.errors import DeadLetterError
+from lambdas.platform.settings import load_settings
 from tests.integration.conftest import (
     SNAPSHOT_BUCKET,
     event_count,
@@ -23,8 +25,6 @@ from tests.integration.conftest import (
     regional_client,
     target_with,
 )
-from tests.support.event_fixtures import EXPECTED_REASONS, NEAR_MISSES
-from tests.support.scenario import seed_awsvpc_service
 
 
 def handle(event: Any, now: datetime | None = None, **overrides: str) -> dict[str, Any]:

@@ -15,10 +15,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from devkit.event_fixtures import EVENTS_DIR, fixture_names, load_event
+from devkit.fake_aws import FakeAws
 from lambdas.events.pipeline import handle_exhaustion_event
 from lambdas.events.settings import EventHandlerSettings
-from tests.support.event_fixtures import EVENTS_DIR, fixture_names, load_event
-from tests.support.fake_aws import FakeAws
 from tests.support.mutations import json_values, mutated
 
 SETTINGS = EventHandlerSettings.model_validate(

@@ -15,17 +15,17 @@ from typing import Any
 
 import pytest
 
-from lambdas.core.run import Deadline
-from lambdas.core.targets import Target, own_target
+from devkit.lambda_context import LocalLambdaContext, function_arn
+from devkit.publishing import ECS_DOCUMENTS, EVERY_RUN
+from devkit.scenario import ECS_PLANS, REGION, seed_ecs_cluster, seed_network
 from lambdas.ecs.pipeline import collect_ecs
 from lambdas.ecs.settings import EcsCollectorSettings
+from lambdas.platform.report import Deadline
+from lambdas.platform.targets import Target, own_target
 from lambdas.subnets.pipeline import collect_subnets
 from lambdas.subnets.settings import SubnetCollectorSettings
 from tests.integration.conftest import ACCOUNT_ID, NAMESPACE, published_series
 from tests.support.faults import Faults
-from tests.support.lambda_context import LocalLambdaContext, function_arn
-from tests.support.publishing import ECS_DOCUMENTS, EVERY_RUN
-from tests.support.scenario import ECS_PLANS, REGION, seed_ecs_cluster, seed_network
 
 pytestmark = pytest.mark.usefixtures("aws")
 

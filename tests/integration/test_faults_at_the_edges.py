@@ -14,12 +14,14 @@ from typing import Any
 import pytest
 
 from cli.replay import REPLAYED, replay_kept_events
-from lambdas.core.run import Deadline
-from lambdas.core.settings import load_settings
-from lambdas.core.targets import Target
+from devkit.publishing import EVERY_RUN
+from devkit.scenario import seed_network
 from lambdas.events.pipeline import handle_exhaustion_event
 from lambdas.events.replay import unwrap
 from lambdas.events.settings import EventHandlerSettings
+from lambdas.platform.report import Deadline
+from lambdas.platform.settings import load_settings
+from lambdas.platform.targets import Target
 from lambdas.subnets.pipeline import collect_subnets
 from lambdas.subnets.settings import SubnetCollectorSettings
 from tests.integration.conftest import (
@@ -32,8 +34,6 @@ from tests.integration.conftest import (
     regional_client,
 )
 from tests.support.faults import Faults
-from tests.support.publishing import EVERY_RUN
-from tests.support.scenario import seed_network
 
 pytestmark = pytest.mark.usefixtures("aws", "moto_skips_faulted_requests")
 

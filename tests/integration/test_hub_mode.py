@@ -12,22 +12,10 @@ from unittest.mock import patch
 import boto3
 import pytest
 
-from lambdas.alerts.digest_handler import handler as digest_handler
-from lambdas.alerts.handler import handler as composer_handler
-from lambdas.census.handler import handler as census_handler
-from lambdas.census.table_handler import handler as census_table_handler
-from lambdas.core import contract
-from lambdas.core.dispatch.handler import handler as dispatcher
-from lambdas.core.members import TargetMessage, member_target
-from lambdas.core.targets import own_target
-from lambdas.ecs.handler import handler as ecs_handler
-from lambdas.events.handler import handler as events_handler
-from lambdas.subnets.handler import handler as subnet_handler
-from tests.integration.conftest import NAMESPACE, count_calls, metric_values, published_series
-from tests.support.alarm_fixtures import THRESHOLDS, load_notification, with_contributor
-from tests.support.event_fixtures import load_event
-from tests.support.lambda_context import LocalLambdaContext, function_arn
-from tests.support.organization import (
+from devkit.alarm_fixtures import THRESHOLDS, load_notification, with_contributor
+from devkit.event_fixtures import load_event
+from devkit.lambda_context import LocalLambdaContext, function_arn
+from devkit.organization import (
     HUB_ACCOUNT,
     HUB_REGION,
     MEMBER_WITH_ROLE,
@@ -41,9 +29,21 @@ from tests.support.organization import (
     seed_member_cluster,
     seed_members,
 )
-from tests.support.publishing import EVERY_RUN
-from tests.support.readback import drain_queue
-from tests.support.scenario import ECS_CLUSTER, EventResources, seed_event_resources
+from devkit.publishing import EVERY_RUN
+from devkit.readback import drain_queue
+from devkit.scenario import ECS_CLUSTER, EventResources, seed_event_resources
+from lambdas.alerts.digest_handler import handler as digest_handler
+from lambdas.alerts.handler import handler as composer_handler
+from lambdas.census.handler import handler as census_handler
+from lambdas.census.table_handler import handler as census_table_handler
+from lambdas.ecs.handler import handler as ecs_handler
+from lambdas.events.handler import handler as events_handler
+from lambdas.hub.dispatch.handler import handler as dispatcher
+from lambdas.hub.members import TargetMessage, member_target
+from lambdas.platform import contract
+from lambdas.platform.targets import own_target
+from lambdas.subnets.handler import handler as subnet_handler
+from tests.integration.conftest import NAMESPACE, count_calls, metric_values, published_series
 
 # The subnet the ECS task fixture names (tests/events), replaced by a member's.
 FIXTURE_SUBNET = "subnet-0a1b2c3d4e5f60718"
@@ -103,7 +103,7 @@ def test_given_a_member_with_more_series_than_the_cap_then_the_hub_publishes_the
 ):
     # A member's junk subnets cannot grow the hub's bill without bound (monitor:maxSeriesPerTarget).
     monkeypatch.setenv("MAX_SERIES_PER_TARGET", "10")
-    from lambdas.core.settings import _load_from_process_environment
+    from lambdas.platform.settings import _load_from_process_environment
 
     _load_from_process_environment.cache_clear()
 
@@ -177,7 +177,7 @@ def test_given_an_organizational_unit_that_cannot_be_listed_then_the_listed_memb
     hub, monkeypatch
 ):
     monkeypatch.setenv("ORGANIZATION_UNIT_IDS", "ou-abcd-12345678")
-    from lambdas.core.settings import _load_from_process_environment
+    from lambdas.platform.settings import _load_from_process_environment
 
     _load_from_process_environment.cache_clear()
     queue_url = _queue("subnets-work")

@@ -12,8 +12,8 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from bench.flood import CAP, FLOOD, FLOODING, NOW, REAL, SETTINGS, flood_and_real, member_event, run_flood
+from devkit.fake_aws import FakeAws
 from lambdas.events.pipeline import handle_exhaustion_event, window_start
-from tests.support.fake_aws import FakeAws
 
 
 def test_a_flood_from_one_member_is_capped_and_the_others_real_incidents_are_each_emailed() -> None:

@@ -5,8 +5,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from devkit.scenario import ECS_CLUSTER, REGION, seed_network, seed_orders_cluster
 from lambdas.ecs.lean_parsing import KEPT_FIELDS, parse_lean
-from tests.support.scenario import ECS_CLUSTER, REGION, seed_network, seed_orders_cluster
 
 pytestmark = pytest.mark.usefixtures("aws")
 

@@ -10,25 +10,25 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
-from lambdas.census.pipeline import collect_census
-from lambdas.census.settings import CensusSettings
-from lambdas.core import contract
-from lambdas.core.publish_policy import rotation_due
-from lambdas.core.targets import Target
-from lambdas.ecs.pipeline import collect_ecs
-from lambdas.ecs.settings import EcsCollectorSettings
-from lambdas.subnets.pipeline import collect_subnets
-from lambdas.subnets.settings import SubnetCollectorSettings
-from tests.integration.conftest import ACCOUNT_ID, NAMESPACE, fill_subnet, metric_values, target_with
-from tests.support.emulator import restore_aws_fields
-from tests.support.publishing import at_risk
-from tests.support.scenario import (
+from devkit.emulator import restore_aws_fields
+from devkit.publishing import at_risk
+from devkit.scenario import (
     ECS_CLUSTER,
     REGION,
     seed_census_consumers,
     seed_network,
     seed_orders_cluster,
 )
+from lambdas.census.pipeline import collect_census
+from lambdas.census.settings import CensusSettings
+from lambdas.ecs.pipeline import collect_ecs
+from lambdas.ecs.settings import EcsCollectorSettings
+from lambdas.platform import contract
+from lambdas.platform.publish_policy import rotation_due
+from lambdas.platform.targets import Target
+from lambdas.subnets.pipeline import collect_subnets
+from lambdas.subnets.settings import SubnetCollectorSettings
+from tests.integration.conftest import ACCOUNT_ID, NAMESPACE, fill_subnet, metric_values, target_with
 
 pytestmark = pytest.mark.usefixtures("aws")
 BUCKET = "monitor-bucket"

@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 from botocore.awsrequest import AWSResponse
 
-from lambdas.core.snapshot import read_snapshots
+from lambdas.domain.snapshots import read_snapshots
 
 BUCKET = "hub-census"
 REGION = "eu-west-1"

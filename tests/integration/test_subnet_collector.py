@@ -2,9 +2,9 @@
 
 import pytest
 
-from lambdas.core import contract
-from lambdas.core.errors import SettingsError
-from lambdas.core.targets import own_target
+from lambdas.platform import contract
+from lambdas.platform.errors import SettingsError
+from lambdas.platform.targets import own_target
 from lambdas.subnets.handler import handler
 from tests.integration.conftest import (
     ACCOUNT_ID,
@@ -96,7 +96,7 @@ def test_given_a_missing_namespace_setting_when_invoked_then_the_error_names_the
 def test_given_the_accounts_own_run_then_no_series_cap_applies(lambda_context, monkeypatch):
     # monitor:maxSeriesPerTarget bounds what a member adds to the hub's bill; an account pays for its own.
     monkeypatch.setenv("MAX_SERIES_PER_TARGET", "10")
-    from lambdas.core.settings import _load_from_process_environment
+    from lambdas.platform.settings import _load_from_process_environment
 
     _load_from_process_environment.cache_clear()
     ec2 = regional_client("ec2")

@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 import pytest
 from botocore.stub import Stubber
 
+from devkit.publishing import EVERY_RUN
 from lambdas.subnets.pipeline import collect_subnets
 from lambdas.subnets.settings import SubnetCollectorSettings
 from tests.integration.conftest import NAMESPACE, count_calls, published_series, regional_client, target_with
-from tests.support.publishing import EVERY_RUN
 
 pytestmark = pytest.mark.usefixtures("aws")
 

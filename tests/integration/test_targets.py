@@ -2,9 +2,9 @@
 
 import pytest
 
-from lambdas.core.targets import own_target
+from devkit.lambda_context import LocalLambdaContext, function_arn
 from lambdas.ecs.reads import ecs_client, ecs_read_budget
-from tests.support.lambda_context import LocalLambdaContext, function_arn
+from lambdas.platform.targets import own_target
 
 pytestmark = pytest.mark.usefixtures("aws")
 

@@ -17,12 +17,12 @@ from moto import mock_aws
 
 from cli.render import as_csv
 from cli.report import RegionReport
+from devkit.event_fixtures import load_event
 from lambdas.census.reads import iter_interface_pages
-from lambdas.core.aws.ec2 import describe_subnet
-from lambdas.core.snapshot import unattached_lines
+from lambdas.domain.snapshots import unattached_lines
+from lambdas.domain.subnet_reads import describe_subnet
 from lambdas.events.email import SubnetNow, render_email
 from lambdas.events.parsing import recognise
-from tests.support.event_fixtures import load_event
 
 NOW = datetime(2026, 11, 23, 14, 2, 30, tzinfo=UTC)
 # The finding: a Name tag that renders a section of its own, with a link, in an alert.

@@ -1,2 +1,1 @@
-"""What the tests, the demo and the benchmark share, kept out of the Lambda asset: the seeded scenario, a local
-Lambda context, metric read-back, canned botocore answers and the event fixtures."""
+"""Test support only the tests use: the edge audit, fault injection, mutations."""

@@ -16,7 +16,7 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from moto.core.botocore_stubber import BotocoreStubber
 
-from tests.support.responses import canned_response
+from devkit.responses import canned_response
 
 
 class Faults:

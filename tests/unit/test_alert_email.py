@@ -7,14 +7,14 @@ from typing import Any
 
 import pytest
 
+from devkit.alarm_fixtures import DOCUMENTED, STACK_PREFIX, load_notification, notification_names
 from lambdas.alerts.email import render_alarm_email, subnet_remedies
 from lambdas.alerts.forecast import Sample, forecast_exhaustion, trend
 from lambdas.alerts.model import ClusterFacts, Facts, Scope, SubnetFacts, Thresholds, VpcFacts
 from lambdas.alerts.notification import UnparsableNotification, parse_contributor_event
-from lambdas.core import contract
-from lambdas.core.email import MAX_SUBJECT_LENGTH
-from lambdas.core.network import Subnet
-from tests.support.alarm_fixtures import DOCUMENTED, STACK_PREFIX, load_notification, notification_names
+from lambdas.domain.network import Subnet
+from lambdas.platform import contract
+from lambdas.platform.email import MAX_SUBJECT_LENGTH
 
 NOW = datetime(2026, 11, 29, 9, 45, tzinfo=UTC)
 THRESHOLDS = Thresholds(

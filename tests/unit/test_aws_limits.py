@@ -7,8 +7,8 @@ import pytest
 from lambdas.alerts.model import ALARM_KINDS
 from lambdas.alerts.settings import FORECASTER
 from lambdas.census.settings import COLLECTOR as CENSUS
-from lambdas.core import aws_limits
 from lambdas.ecs.settings import COLLECTOR as ECS
+from lambdas.platform import aws_limits
 from lambdas.subnets.settings import COLLECTOR as SUBNETS
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from lambdas.core.deployments import (
+from lambdas.domain.deployments import (
     Controller,
     ScalingGroup,
     Service,

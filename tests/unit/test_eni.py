@@ -4,7 +4,6 @@ import json
 
 import pytest
 
-from lambdas.core import contract
 from lambdas.ecs.model import (
     ContainerInstance,
     LimitBasis,
@@ -15,6 +14,7 @@ from lambdas.ecs.model import (
 )
 from lambdas.ecs.points import cluster_metric_points
 from lambdas.ecs.trunk_table import TABLE_PATH, trunk_task_limits
+from lambdas.platform import contract
 
 # MaximumNetworkInterfaces as DescribeInstanceTypes reports it for these types.
 MAX_ENIS = {"m5.large": 3, "c5.large": 3, "t3.medium": 3, "x9.large": 4}

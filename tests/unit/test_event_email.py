@@ -5,11 +5,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from lambdas.core.email import MAX_SUBJECT_LENGTH, Email
-from lambdas.core.network import Subnet
+from devkit.event_fixtures import EXPECTED_REASONS, load_event
+from lambdas.domain.network import Subnet
 from lambdas.events.email import SubnetNow, render_email
 from lambdas.events.parsing import Recognised, recognise
-from tests.support.event_fixtures import EXPECTED_REASONS, load_event
+from lambdas.platform.email import MAX_SUBJECT_LENGTH, Email
 
 NOW = datetime(2026, 11, 23, 14, 2, 30, tzinfo=UTC)
 TASKS_1A = Subnet("subnet-0a1b2c3d4e5f60718", "vpc-0f1e2d3c4b5a69788", "eu-west-1a", "10.20.16.0/25", 0, "tasks-1a")

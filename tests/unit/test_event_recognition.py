@@ -4,10 +4,10 @@ from typing import Any
 
 import pytest
 
+from devkit.event_fixtures import EXPECTED_REASONS, NEAR_MISSES, load_event
 from lambdas.events.errors import UnparsableEvent
 from lambdas.events.model import Incident, resource_name
 from lambdas.events.parsing import recognise
-from tests.support.event_fixtures import EXPECTED_REASONS, NEAR_MISSES, load_event
 
 # Every fixture comes from account 111122223333 in eu-west-1: the incident key starts with them.
 ORIGIN = "111122223333|eu-west-1"

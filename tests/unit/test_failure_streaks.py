@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from lambdas.core.streaks import FailureStreak, extend_streak, named_in_digest
+from lambdas.hub.streaks import FailureStreak, extend_streak, named_in_digest
 
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 PERIOD = 5

@@ -12,7 +12,7 @@ from cli.plan import (
     plan_subnets,
     smallest_prefix_for,
 )
-from lambdas.core.network import usable_addresses_of_prefix
+from lambdas.domain.network import usable_addresses_of_prefix
 
 
 def test_given_the_issues_example_then_330_addresses_per_az_need_a_23_because_a_24_has_251():

@@ -2,9 +2,9 @@
 
 import pytest
 
-from lambdas.core import contract
-from lambdas.core.network import Subnet
-from lambdas.core.publish import MAX_METRIC_DATA_PER_CALL, batches, collector_failure_point
+from lambdas.domain.network import Subnet
+from lambdas.platform import contract
+from lambdas.platform.publish import MAX_METRIC_DATA_PER_CALL, batches, collector_failure_point
 from lambdas.subnets.model import ipv4_headroom
 from lambdas.subnets.points import subnet_metric_points, vpc_metric_points
 

@@ -6,10 +6,10 @@ from collections import Counter
 
 import pytest
 
-from lambdas.core.publish_policy import (
+from lambdas.platform.publish_policy import (
     RECOVERY_SECONDS,
+    AtRiskRules,
     PublishState,
-    QuietRules,
     Reading,
     Remembered,
     Selection,
@@ -20,7 +20,7 @@ from lambdas.core.publish_policy import (
 
 RUN = 300  # the default 5-minute schedule
 DAY = 24 * 3600
-RULES = QuietRules(change=10, quiet_period_seconds=DAY)
+RULES = AtRiskRules(change=10, quiet_period_seconds=DAY)
 START = 1_800_000_000  # any epoch second
 
 

@@ -1,7 +1,7 @@
 """The ECS call budget, on a fake clock."""
 
-from lambdas.core.aws.rate_limit import TokenBucket
 from lambdas.ecs.reads import ECS_READ_BURST, ECS_READ_RATE_PER_SECOND
+from lambdas.platform.aws.rate_limit import TokenBucket
 
 
 class FakeClock:

@@ -26,8 +26,8 @@ from cli.replay import (
     stack_outputs,
     still_unparsable,
 )
+from devkit.event_fixtures import load_event
 from lambdas.events.replay import unwrap, wrap
-from tests.support.event_fixtures import load_event
 
 EVENT = load_event("task_stopped_no_addresses_ec2")
 

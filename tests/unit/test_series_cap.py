@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from lambdas.alerts.digest import DigestInputs, render_digest
-from lambdas.core import contract
-from lambdas.core.deployments import parse_service
-from lambdas.core.run import within_series_cap
+from lambdas.domain.deployments import parse_service
+from lambdas.platform import contract
+from lambdas.platform.run import within_series_cap
 
 
 def _point(name: str, subnet: str) -> contract.MetricPoint:

@@ -2,10 +2,10 @@
 
 import pytest
 
-from lambdas.core.errors import SettingsError
-from lambdas.core.settings import load_settings
+from devkit.publishing import EVERY_RUN
+from lambdas.platform.errors import SettingsError
+from lambdas.platform.settings import load_settings
 from lambdas.subnets.settings import SubnetCollectorSettings
-from tests.support.publishing import EVERY_RUN
 
 GOOD = {
     "METRIC_NAMESPACE": "SubnetIpMonitor",

@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 
 import pytest
 
+from devkit.alarm_fixtures import STACK_PREFIX, load_notification, notification_names
+from devkit.event_fixtures import EXPECTED_REASONS, load_event
 from lambdas.alerts.email import render_alarm_email
 from lambdas.alerts.notification import parse_contributor_event
-from lambdas.core.email import MAX_SUBJECT_LENGTH
-from lambdas.core.network import Subnet
+from lambdas.domain.network import Subnet
 from lambdas.events.email import SubnetNow, render_email
 from lambdas.events.parsing import recognise
-from tests.support.alarm_fixtures import STACK_PREFIX, load_notification, notification_names
-from tests.support.event_fixtures import EXPECTED_REASONS, load_event
+from lambdas.platform.email import MAX_SUBJECT_LENGTH
 from tests.unit.test_alert_email import THRESHOLDS, facts_for
 
 PREVIEW = 60

@@ -3,8 +3,8 @@
 import pytest
 
 from demo.thresholds import SubnetThresholds, breached_thresholds
-from lambdas.core.network import Subnet, describe_subnets_filters, usable_addresses
-from lambdas.core.settings import parse_tag_filter
+from lambdas.domain.network import Subnet, describe_subnets_filters, usable_addresses
+from lambdas.platform.settings import parse_tag_filter
 from lambdas.subnets.model import ipv4_headroom, is_at_risk, subnet_headroom
 
 

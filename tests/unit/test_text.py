@@ -1,10 +1,10 @@
-"""Untrusted text made one bounded line, quoted, and safe in a spreadsheet (lambdas/core/text.py)."""
+"""Untrusted text made one bounded line, quoted, and safe in a spreadsheet (lambdas/platform/text.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from lambdas.core.text import NAME_LIMIT, plain, quoted, spreadsheet_cell
+from lambdas.platform.text import NAME_LIMIT, plain, quoted, spreadsheet_cell
 
 
 @pytest.mark.parametrize(

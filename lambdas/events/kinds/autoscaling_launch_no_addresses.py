@@ -5,7 +5,7 @@ from __future__ import annotations
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from pydantic import Field
 
-from lambdas.events.model import Detail, EventKind, EventOrigin, Incident, first_subnet_id
+from ..model import Detail, EventKind, EventOrigin, Incident, first_subnet_id
 
 REASON = "AutoScalingLaunchNoAddresses"
 # Auto Scaling words it "insufficient free addresses ..." or "There are not enough free addresses in

@@ -13,7 +13,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from pydantic import Field
 
-from lambdas.events.model import Detail, EventKind, EventOrigin, Incident, Story, first_subnet_id
+from ..model import Detail, EventKind, EventOrigin, Incident, Story, first_subnet_id
 
 REASON = "NetworkInterfaceNoAddresses"
 PREFIX_REASON = "PrefixBlocksExhausted"

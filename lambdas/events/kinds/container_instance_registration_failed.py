@@ -11,7 +11,7 @@ from __future__ import annotations
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from pydantic import Field
 
-from lambdas.events.model import (
+from ..model import (
     Attachment,
     Detail,
     EventKind,

@@ -2,7 +2,7 @@
 
 ECS sends "ECS Deployment State Change" with eventName SERVICE_DEPLOYMENT_IN_PROGRESS when a deployment (or
 its rollback) starts; the event names the service (in `resources`) and the deployment, not its size. The
-handler checks the fit at once (lambdas/core/deployments.py, reads in the event's account and region) and
+handler checks the fit at once (lambdas/domain/deployments.py, reads in the event's account and region) and
 counts and emails only a deployment that will not fit: one warning per deployment.
 Source of the shape: Amazon ECS Developer Guide, "Amazon ECS service deployment state change events".
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from pydantic import Field
 
-from lambdas.events.model import Detail, EventKind, EventOrigin, Incident
+from ..model import Detail, EventKind, EventOrigin, Incident
 
 REASON = "DeploymentWillNotFit"
 IN_PROGRESS = "SERVICE_DEPLOYMENT_IN_PROGRESS"

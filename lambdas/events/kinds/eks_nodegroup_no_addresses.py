@@ -15,9 +15,9 @@ from __future__ import annotations
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from pydantic import Field
 
-from lambdas.core import contract
-from lambdas.core.settings import ACCOUNT_ID_PATTERN, REGION_PATTERN
-from lambdas.events.model import Detail, EventKind, EventOrigin, Incident
+from ...platform import contract
+from ...platform.settings import ACCOUNT_ID_PATTERN, REGION_PATTERN
+from ..model import Detail, EventKind, EventOrigin, Incident
 
 REASON = "EksNodegroupNoAddresses"
 ADDRESS_CODES = ("InsufficientFreeAddresses",)

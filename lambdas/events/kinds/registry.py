@@ -9,7 +9,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from lambdas.events.kinds import (
+from ..model import EventKind
+from . import (
     autoscaling_launch_no_addresses,
     cloudtrail_no_addresses,
     container_instance_registration_failed,
@@ -18,7 +19,6 @@ from lambdas.events.kinds import (
     service_task_placement_eni,
     task_stopped_no_addresses,
 )
-from lambdas.events.model import EventKind
 
 KINDS: tuple[EventKind[Any], ...] = (
     task_stopped_no_addresses.KIND,

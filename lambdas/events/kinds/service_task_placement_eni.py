@@ -5,7 +5,7 @@ from __future__ import annotations
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from pydantic import Field
 
-from lambdas.events.model import Detail, EventKind, EventOrigin, Incident, resource_name
+from ..model import Detail, EventKind, EventOrigin, Incident, resource_name
 
 REASON = "TaskPlacementEniExhausted"
 PLACEMENT_FAILURE = "SERVICE_TASK_PLACEMENT_FAILURE"

@@ -15,8 +15,8 @@ import re
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from pydantic import Field
 
-from lambdas.core.network import ENI_ATTACHMENT_TYPES
-from lambdas.events.model import (
+from ...domain.network import ENI_ATTACHMENT_TYPES
+from ..model import (
     Attachment,
     Detail,
     EventKind,

@@ -1,0 +1,1 @@
+"""Pure facts of the problem (addresses, the deployment fit, snapshot shapes) and the reads that build them."""

@@ -1,0 +1,1 @@
+"""Organization mode: work messages, member sessions, failure streaks and the dispatcher."""
