@@ -358,20 +358,26 @@ def config_from_context(context: Mapping[str, Any]) -> MonitorConfig:
         problems = [line for error in err.errors() for line in _describe(error).splitlines()]
         bad_keys = {str(error["loc"][0]) for error in err.errors() if error["loc"]}
     # The checks between keys run only once every key is valid: run them again without the bad keys, so one
-    # synth names every problem. A problem naming a bad key is left out (it would follow from the first).
-    if not bad_keys:
-        raise ConfigError("\n".join(problems))
+    # synth names every problem.
+    if bad_keys:
+        problems += _problems_between_good_keys(values, bad_keys)
+    raise ConfigError("\n".join(problems))
+
+
+def _problems_between_good_keys(values: Mapping[str, Any], bad_keys: set[str]) -> list[str]:
+    """The checks between keys over the keys that are valid alone; a problem naming a bad key is left out (it
+    would follow from the first)."""
     try:
         MonitorConfig.model_validate({key: value for key, value in values.items() if key not in bad_keys})
     except ValidationError as err:
-        problems += [
+        return [
             line
             for error in err.errors()
             if not error["loc"]
             for line in _describe(error).splitlines()
             if not any(f"{CONTEXT_PREFIX}{key}" in line for key in bad_keys)
         ]
-    raise ConfigError("\n".join(problems))
+    return []
 
 
 def _describe(error: Any) -> str:

@@ -342,17 +342,23 @@ def service_fit(
     surge = deployment_surge(service)
     if surge is None:
         return ServiceFit(service, None, rooms, None, False)
+    fits, unbalanced = _address_fit(rooms, surge)
+    on_ec2 = service.launch_type in ("EC2", CAPACITY_PROVIDER) and eni_slots_free is not None
+    slots = eni_slots_free if on_ec2 else None
+    eni_fits = scaling.fits if scaling is not None else (None if slots is None else slots >= surge)
+    return ServiceFit(service, surge, rooms, fits, unbalanced, slots, eni_fits, scaling)
+
+
+def _address_fit(rooms: Sequence[SubnetRoom], surge: int) -> tuple[bool | None, bool]:
+    """Whether the surge fits the subnets' free addresses together (None when one was not read), and whether
+    one subnet has less than its even share of it (the placement may still fail in that AZ)."""
     frees = [r.free for r in rooms]
     known = [f for f in frees if f is not None]
     total_known = len(known) == len(frees) and bool(rooms)
     fits = sum(known) >= surge if total_known else (True if surge == 0 else None)
     share = even_share(surge, len(rooms))
     unbalanced = surge > 0 and any(f is not None and f < share for f in frees) and fits is not False
-    on_ec2 = service.launch_type in ("EC2", CAPACITY_PROVIDER) and eni_slots_free is not None
-    eni_fits = (eni_slots_free >= surge) if on_ec2 and eni_slots_free is not None else None
-    if scaling is not None:
-        eni_fits = scaling.fits
-    return ServiceFit(service, surge, rooms, fits, unbalanced, eni_slots_free if on_ec2 else None, eni_fits, scaling)
+    return fits, unbalanced
 
 
 def services_at_risk(fits: Sequence[ServiceFit]) -> dict[str, int]:
@@ -365,6 +371,14 @@ def services_at_risk(fits: Sequence[ServiceFit]) -> dict[str, int]:
     return counts
 
 
+def _launch_type(launch_type: str | None, providers: tuple[str, ...]) -> str:
+    """FARGATE when the capacity provider strategy names only Fargate's; else the launch type as given, or the
+    capacity providers', or EC2 (ECS's default)."""
+    if providers and set(providers) <= FARGATE_PROVIDERS:
+        return "FARGATE"
+    return launch_type or (CAPACITY_PROVIDER if providers else "EC2")
+
+
 def parse_service(cluster: str, raw: Mapping[str, Any]) -> Service | None:
     """The awsvpc service in a DescribeServices entry; None for a service that is not awsvpc, not ACTIVE, or
     scaled to zero (its deployment starts no task; unassessed, it adds no ServicesAtDeploymentRisk series)."""
@@ -375,13 +389,10 @@ def parse_service(cluster: str, raw: Mapping[str, Any]) -> Service | None:
     controller = Controller((raw.get("deploymentController") or {}).get("type", "ECS"))
     configuration = raw.get("deploymentConfiguration") or {}
     providers = tuple(p["capacityProvider"] for p in raw.get("capacityProviderStrategy") or [])
-    launch_type = raw.get("launchType") or ("EC2" if not providers else CAPACITY_PROVIDER)
-    if providers and set(providers) <= FARGATE_PROVIDERS:
-        launch_type = "FARGATE"
     return Service(
         cluster=cluster,
         name=str(raw["serviceName"]),
-        launch_type=str(launch_type),
+        launch_type=_launch_type(raw.get("launchType"), providers),
         controller=controller,
         desired_count=int(raw.get("desiredCount", 0)),
         maximum_percent=int(configuration.get("maximumPercent") or DEFAULT_MAXIMUM_PERCENT),

@@ -168,6 +168,22 @@ def read_service_fits(
     per 10 services, one DescribeSubnets per 200 of their subnets; a cluster that cannot be read costs only its
     services."""
     ecs = ecs_client(target)
+    services = _read_services(ecs, clusters, report, deadline)
+    if not services:
+        return []
+    groups = _scaling_groups(target, ecs, services, report)
+    wanted = {subnet for s in services for subnet in s.subnets} | {s for g in groups.values() for s in g.subnets}
+    try:
+        subnets = subnets_by_id(target.client("ec2"), wanted)
+    except AwsReadError as err:
+        report.record_failure(err)  # every fit is then unknown (None), not guessed
+        subnets = {}
+    by_cluster = {c.cluster_name: c for c in capacities}
+    return [_fit(s, subnets, by_cluster.get(s.cluster), groups) for s in services]
+
+
+def _read_services(ecs: Any, clusters: Sequence[str], report: RunReport, deadline: Deadline | None) -> list[Service]:
+    """The awsvpc services of every cluster read before the deadline; a cluster that fails costs only its own."""
     services: list[Service] = []
     for done, cluster in enumerate(clusters):
         if deadline and deadline.near():
@@ -181,17 +197,7 @@ def read_service_fits(
             report.record_failure(err)
             continue
         services += [s for raw in described if (s := parse_service(cluster, raw)) is not None]
-    if not services:
-        return []
-    groups = _scaling_groups(target, ecs, services, report)
-    wanted = {subnet for s in services for subnet in s.subnets} | {s for g in groups.values() for s in g.subnets}
-    try:
-        subnets = subnets_by_id(target.client("ec2"), wanted)
-    except AwsReadError as err:
-        report.record_failure(err)  # every fit is then unknown (None), not guessed
-        subnets = {}
-    by_cluster = {c.cluster_name: c for c in capacities}
-    return [_fit(s, subnets, by_cluster.get(s.cluster), groups) for s in services]
+    return services
 
 
 def _fit(

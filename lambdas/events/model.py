@@ -144,6 +144,18 @@ class Story:
     remedies: tuple[str, ...]
 
 
+def _story_problems(story: Story) -> list[str]:
+    """What an email text lacks: what happened, a remedy, or placeholders the remedies may name."""
+    problems = []
+    if not story.what_happened.strip() or not story.remedies or not all(r.strip() for r in story.remedies):
+        problems.append("an email needs what_happened and at least one remedy")
+    known = set(REMEDY_PLACEHOLDERS)
+    unknown = {name for r in story.remedies for _, name, _, _ in Formatter().parse(r) if name} - known
+    if unknown:
+        problems.append(f"remedies may name only {sorted(known)}, not {sorted(unknown)}")
+    return problems
+
+
 @dataclass(frozen=True)
 class EventKind(Generic[Event]):
     """One EventBridge rule and everything about the events it delivers; see lambdas/events/kinds/."""
@@ -167,25 +179,29 @@ class EventKind(Generic[Event]):
     variants: dict[str, Story] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        problems = self._name_problems() + self._pattern_problems()
+        for story in [*self.stories.values(), *self.variants.values()]:
+            problems += _story_problems(story)
+        if problems:
+            raise ValueError(f"event kind {self.rule_id!r}: {'; '.join(problems)}")
+
+    def _name_problems(self) -> list[str]:
         problems = []
         if not PLAIN_NAME.match(self.rule_id) or not PLAIN_NAME.match(self.reason):
             problems.append("rule_id and reason must be 3-64 letters and digits")
-        for key in ("source", "detail-type"):
-            if len(self.pattern.get(key, [])) != 1:
-                problems.append(f"the pattern must name exactly one {key}")
-        if "detail" not in self.pattern:
-            problems.append("the pattern must filter on detail (so the handler is not invoked for every event)")
         if not all(PLAIN_NAME.match(reason) for reason in self.other_reasons):
             problems.append("other reasons must be 3-64 letters and digits")
-        known = set(REMEDY_PLACEHOLDERS)
-        for story in [*self.stories.values(), *self.variants.values()]:
-            if not story.what_happened.strip() or not story.remedies or not all(r.strip() for r in story.remedies):
-                problems.append("an email needs what_happened and at least one remedy")
-            unknown = {name for r in story.remedies for _, name, _, _ in Formatter().parse(r) if name} - known
-            if unknown:
-                problems.append(f"remedies may name only {sorted(known)}, not {sorted(unknown)}")
-        if problems:
-            raise ValueError(f"event kind {self.rule_id!r}: {'; '.join(problems)}")
+        return problems
+
+    def _pattern_problems(self) -> list[str]:
+        problems = [
+            f"the pattern must name exactly one {key}"
+            for key in ("source", "detail-type")
+            if len(self.pattern.get(key, [])) != 1
+        ]
+        if "detail" not in self.pattern:
+            problems.append("the pattern must filter on detail (so the handler is not invoked for every event)")
+        return problems
 
     @property
     def stories(self) -> dict[str, Story]:

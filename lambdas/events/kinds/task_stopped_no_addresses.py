@@ -63,26 +63,42 @@ def classify(event: TaskStateChange) -> Incident | None:
     full = EC2_ERROR.lower() in reason.lower()
     if detail.last_status != "STOPPED" or not (full or reason.startswith(ENI_ERROR_PREFIX)):
         return None
-    match = TRAILING_CODE.search(reason)
-    code = EC2_ERROR if full else (match.group(1) if match else "unknown")
     group = detail.group
-    eni_subnets = [
-        d.value for a in detail.attachments if a.type in ENI_ATTACHMENT_TYPES for d in a.details if d.name == "subnetId"
-    ]
     return Incident(
         reason=REASON if full else ENI_CREATION_FAILED,
         origin=EventOrigin.of(event),
         aws_message=reason,
         cluster=resource_name(detail.cluster_arn),
-        service=group.removeprefix("service:") if group and group.startswith("service:") else None,
+        service=_service_name(group),
         task_group=group,
         task_definition=resource_name(detail.task_definition_arn) if detail.task_definition_arn else None,
         launch_type=detail.launch_type,
-        subnet_id=first_subnet_id(reason) or next((s for s in eni_subnets if s), None),
+        subnet_id=first_subnet_id(reason) or _attached_subnet_id(detail),
         availability_zone=detail.availability_zone,
-        ec2_error_code=code,
+        ec2_error_code=_ec2_error_code(reason, full=full),
         if_subnet_full=None if full else REASON,
     )
+
+
+def _ec2_error_code(reason: str, *, full: bool) -> str:
+    """The EC2 error the stop reason ends with ("unknown" when it names none)."""
+    if full:
+        return EC2_ERROR
+    match = TRAILING_CODE.search(reason)
+    return match.group(1) if match else "unknown"
+
+
+def _service_name(group: str | None) -> str | None:
+    """The service of a task group "service:<name>"; None for a task started on its own."""
+    return group.removeprefix("service:") if group and group.startswith("service:") else None
+
+
+def _attached_subnet_id(detail: TaskDetail) -> str | None:
+    """The subnet of the task's ENI attachment, when the stop reason names none."""
+    subnets = (
+        d.value for a in detail.attachments if a.type in ENI_ATTACHMENT_TYPES for d in a.details if d.name == "subnetId"
+    )
+    return next((s for s in subnets if s), None)
 
 
 KIND = EventKind(
