@@ -12,15 +12,16 @@ export CHECKOV := $(CURDIR)/$(CHECKOV_VENV)/bin/checkov
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: demo report test lint typecheck unit integration infra synth bench clean
+.PHONY: demo report test lint typecheck unit integration infra synth bench wheel-check clean
 
-$(VENV)/.installed: requirements.txt requirements-lambda.txt requirements-dev.txt pyproject.toml
+$(VENV)/.installed: requirements.txt requirements-lambda.txt requirements-dev.txt pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
-	# The `subnet-ip-monitor` console script (cli/), this checkout on the path. Compat mode is what puts the
-	# whole checkout on the path; setuptools (pinned in pyproject.toml) warns that the mode is transitional.
-	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet --no-deps --config-settings editable_mode=compat -e .
+	# This checkout, editable: the console script and the report --demo entry point name subnet_ip_monitor.*
+	# (setup.py maps the folders), and the checkout's own top-level packages (cli, lambdas...) go on the path.
+	$(PY) -m pip install --quiet --no-deps -e .
+	echo "$(CURDIR)" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/subnet-ip-monitor-checkout.pth"
 	touch $@
 
 $(CHECKOV_VENV)/.installed: requirements-checkov.txt
@@ -41,10 +42,12 @@ demo: $(VENV)/.installed
 report: $(VENV)/.installed
 	$(VENV)/bin/subnet-ip-monitor report $(ARGS)
 
-## test: lint, type-check, unit, integration and infrastructure tests (Checkov included), then a CLI synth + cfn-lint
+## test: lint (import contracts included), type-check, unit, integration and infrastructure tests (Checkov included),
+## a CLI synth + cfn-lint, the wheel check and the docs site
 test: lint typecheck $(CHECKOV_VENV)/.installed
 	$(PY) -m pytest
 	$(MAKE) synth
+	$(MAKE) wheel-check
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -64,5 +67,9 @@ synth: $(VENV)/.installed $(CDK)
 bench: $(VENV)/.installed
 	$(PY) -m bench --sizes S,M,L,XL,storm --write
 
+## wheel-check: build the wheel, install it in a clean venv, run the CLI and synthesize a user's app with the construct
+wheel-check: $(VENV)/.installed
+	PYTHON="$(CURDIR)/$(PY)" bash .ci/wheel-check
+
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) node_modules cdk.out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) node_modules cdk.out build dist site .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

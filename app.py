@@ -9,7 +9,6 @@ import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
 
 from infra.core.config import ConfigError, MonitorConfig, config_from_context
-from infra.core.limits import check_stack_limits
 from infra.member import MEMBER_STACK_NAME, SubnetIpMonitorMemberStack
 from infra.stack import SubnetIpMonitorStack
 
@@ -32,7 +31,6 @@ def build_app(app: cdk.App, config: MonitorConfig) -> SubnetIpMonitorStack:
             synthesizer=cdk.BootstraplessSynthesizer(),
             description="Subnet IP Monitor member: read-only role for the hub and exhaustion-event forwarding",
         )
-    check_stack_limits(stack, config)
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return stack
 

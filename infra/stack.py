@@ -1,19 +1,20 @@
-"""The stack only composes: the app key, alerting, the capabilities in a list, health and the dashboard."""
+"""The monitor as one construct that only composes (the app key, alerting, the capabilities in a list, health and
+the dashboard), and the repository's stack around it."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import partial
-from typing import Any, Protocol
+from typing import Any, Protocol, Unpack
 
-from aws_cdk import Stack
+from aws_cdk import Stack, Token
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from infra.alerts import Alerts
 from infra.census import EniCensus
 from infra.core.alerting import Alerting
-from infra.core.config import MonitorConfig
+from infra.core.config import ConfigError, MonitorConfig
 from infra.core.dashboard import MonitorDashboard, Section
 from infra.core.dead_letters import DeadLetterQueue
 from infra.core.expiring_table import ExpiringTable
@@ -21,6 +22,8 @@ from infra.core.foundation import Foundation
 from infra.core.health import MonitorHealth
 from infra.core.hub import HubDispatch, MemberEventBus
 from infra.core.keys import AppKey
+from infra.core.limits import check_stack_limits
+from infra.core.props import MonitorProps, config_from_props
 from infra.core.scheduled_collector import ScheduledCollector
 from infra.ecs import EcsCollection
 from infra.events import EventWatching, forwarded_sources
@@ -50,11 +53,24 @@ class Capability(Protocol):
         ...
 
 
-class SubnetIpMonitorStack(Stack):
-    """Subnet IP Monitor: collectors, exhaustion-event watching, alarms, alert topic and dashboard."""
+class SubnetIpMonitor(Construct):
+    """Subnet IP Monitor in a stack of your own: collectors, exhaustion-event watching, alarms, alert topic and
+    dashboard. Give the `monitor:*` keys as snake_case props (or a validated config); a bad one raises ConfigError
+    naming its key, and so does a limit the built stack would break (infra/core/limits.py)."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, config: MonitorConfig, **kwargs: Any) -> None:
-        super().__init__(scope, construct_id, **kwargs)
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: MonitorConfig | None = None,
+        **props: Unpack[MonitorProps],
+    ) -> None:
+        super().__init__(scope, construct_id)
+        if config is not None and props:
+            raise ConfigError("SubnetIpMonitor: give config or props, not both")
+        self.config = config = config if config is not None else config_from_props(props)
+        _check_hub_environment(Stack.of(self), config)
         key = AppKey(self, "AppKey")
         alerting = Alerting(self, "Alerting", key=key, emails=config.alert_emails)
         incidents = ExpiringTable(
@@ -141,4 +157,31 @@ class SubnetIpMonitorStack(Stack):
             "Dashboard",
             sections=[*(c.dashboard_section() for c in self.capabilities), health.dashboard_section()],
             accounts=config.dashboard_accounts() if config.is_hub else None,
+        )
+        check_stack_limits(Stack.of(self), config)
+
+
+class SubnetIpMonitorStack(Stack):
+    """The repository's stack (app.py): the monitor alone. Its id "Default" keeps the resources' logical ids
+    those of a stack that holds them directly, so this layout replaces nothing in a deployed stack."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, config: MonitorConfig, **kwargs: Any) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.monitor = SubnetIpMonitor(self, "Default", config=config)
+
+
+def _check_hub_environment(stack: Stack, config: MonitorConfig) -> None:
+    """In hub mode the members trust and forward to monitor:hubAccountId and monitor:hubRegion: the stack must be
+    deployed exactly there (an environment-agnostic stack cannot be checked, and is refused)."""
+    if not config.is_hub:
+        return
+    if Token.is_unresolved(stack.account) or Token.is_unresolved(stack.region):
+        raise ConfigError(
+            "monitor:mode=hub needs a stack with an explicit environment: "
+            f"env=Environment(account={config.hub_account_id!r}, region={config.hub_region!r})"
+        )
+    if (stack.account, stack.region) != (config.hub_account_id, config.hub_region):
+        raise ConfigError(
+            f"monitor:hubAccountId and monitor:hubRegion ({config.hub_account_id}, {config.hub_region}) must be the "
+            f"stack's environment ({stack.account}, {stack.region}): the members trust and forward to the hub there"
         )
