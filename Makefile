@@ -12,7 +12,7 @@ export CHECKOV := $(CURDIR)/$(CHECKOV_VENV)/bin/checkov
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: demo report test lint typecheck unit integration infra synth bench wheel-check clean
+.PHONY: demo report test lint typecheck unit integration infra synth bench wheel-check docs clean
 
 $(VENV)/.installed: requirements.txt requirements-lambda.txt requirements-dev.txt pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,7 @@ test: lint typecheck $(CHECKOV_VENV)/.installed
 	$(PY) -m pytest
 	$(MAKE) synth
 	$(MAKE) wheel-check
+	$(MAKE) docs
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -66,6 +67,10 @@ synth: $(VENV)/.installed $(CDK)
 ## bench: API calls against the floor, time and memory at S, M, L (one account) and XL (hub); writes BENCHMARKS.md
 bench: $(VENV)/.installed
 	$(PY) -m bench --sizes S,M,L,XL,storm --write
+
+## docs: the documentation site into site/ (mkdocs build --strict: a broken link, anchor or page fails)
+docs: $(VENV)/.installed
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
 
 ## wheel-check: build the wheel, install it in a clean venv, run the CLI and synthesize a user's app with the construct
 wheel-check: $(VENV)/.installed

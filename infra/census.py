@@ -137,7 +137,7 @@ class EniCensus(Construct):
             },
             timeout=Duration.minutes(5),
             # At the benchmark's L (55,000 interfaces) a run takes 12.6 s of CPU and 71 MB of Python heap;
-            # 1,024 MB buys about 0.6 of a vCPU, so the run stays well inside its timeout (README, Scale).
+            # 1,024 MB buys about 0.6 of a vCPU, so the run stays well inside its timeout (docs/scale.md).
             memory_size=1024,
             reads=[iam.PolicyStatement(actions=CENSUS_READ_ACTIONS, resources=["*"])],
             why_any_resource=(

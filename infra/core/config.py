@@ -105,72 +105,375 @@ class MonitorConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    alert_emails: CommaSeparated = Field(default=(), alias="alertEmails")
-    namespace: str = Field(default=DEFAULT_NAMESPACE, alias="namespace")
-    schedule_minutes: int = Field(default=5, alias="scheduleMinutes", ge=1, le=60)
-    utilization_threshold_percent: float = Field(default=80.0, alias="utilizationThresholdPercent", gt=0, le=100)
-    free_address_floor: int = Field(default=8, alias="freeAddressFloor", ge=0, le=65531)
-    vpc_ids: CommaSeparated = Field(default=(), alias="vpcIds")
-    subnet_tag_filter: str = Field(default="", alias="subnetTagFilter")
-    alarm_per_vpc: bool = Field(default=False, alias="alarmPerVpc")
-    log_retention_days: int = Field(default=30, alias="logRetentionDays")
-    cluster_names: CommaSeparated = Field(default=(), alias="clusterNames")
-    eni_utilization_threshold_percent: float = Field(default=80.0, alias="eniUtilizationThresholdPercent", gt=0, le=100)
-    untrunked_instances_alarm: bool = Field(default=True, alias="untrunkedInstancesAlarm")
-    dedupe_window_minutes: int = Field(default=30, alias="dedupeWindowMinutes", ge=1, le=1440)
-    census_minutes: int = Field(default=15, alias="censusMinutes", ge=5)
-    free_prefix_block_floor: int = Field(default=2, alias="freePrefixBlockFloor", ge=0, le=4096)
+    alert_emails: CommaSeparated = Field(
+        default=(),
+        alias="alertEmails",
+        description="SNS email subscriptions (each must be confirmed)",
+        json_schema_extra={"allowed": "email addresses"},
+    )
+    namespace: str = Field(
+        default=DEFAULT_NAMESPACE,
+        alias="namespace",
+        description="where metrics go; IAM limits publishing to it",
+        json_schema_extra={"allowed": "CloudWatch namespace, not `AWS/…`"},
+    )
+    schedule_minutes: int = Field(
+        default=5,
+        alias="scheduleMinutes",
+        description="collector schedule and alarm period",
+        json_schema_extra={"allowed": "1-60"},
+        ge=1,
+        le=60,
+    )
+    utilization_threshold_percent: float = Field(
+        default=80.0,
+        alias="utilizationThresholdPercent",
+        description="utilization alarm threshold",
+        json_schema_extra={"allowed": "> 0, <= 100"},
+        gt=0,
+        le=100,
+    )
+    free_address_floor: int = Field(
+        default=8,
+        alias="freeAddressFloor",
+        description=(
+            "free-address alarm threshold; the forecast's floor; at or below it an ambiguous EC2 error "
+            "code of a task counts as exhaustion"
+        ),
+        json_schema_extra={"allowed": ">= 0"},
+        ge=0,
+        le=65531,
+    )
+    vpc_ids: CommaSeparated = Field(
+        default=(),
+        alias="vpcIds",
+        description="limit collection to these VPCs",
+        json_schema_extra={"allowed": "`vpc-` ids"},
+    )
+    subnet_tag_filter: str = Field(
+        default="",
+        alias="subnetTagFilter",
+        description="limit collection to subnets with this tag",
+        json_schema_extra={"allowed": "`Key=Value`"},
+    )
+    alarm_per_vpc: bool = Field(
+        default=False,
+        alias="alarmPerVpc",
+        description="one alarm pair per VPC instead of one for all",
+        json_schema_extra={"allowed": "boolean; needs `vpcIds`"},
+    )
+    log_retention_days: int = Field(
+        default=30,
+        alias="logRetentionDays",
+        description="log retention of the functions",
+        json_schema_extra={"allowed": "a CloudWatch Logs retention value"},
+    )
+    cluster_names: CommaSeparated = Field(
+        default=(),
+        alias="clusterNames",
+        description="limit the ECS collector to these clusters",
+        json_schema_extra={"allowed": "ECS cluster names"},
+    )
+    eni_utilization_threshold_percent: float = Field(
+        default=80.0,
+        alias="eniUtilizationThresholdPercent",
+        description="per-cluster ENI utilization alarm threshold",
+        json_schema_extra={"allowed": "> 0, <= 100"},
+        gt=0,
+        le=100,
+    )
+    untrunked_instances_alarm: bool = Field(
+        default=True,
+        alias="untrunkedInstancesAlarm",
+        description="alarm when a cluster has an untrunked trunk-capable instance",
+        json_schema_extra={"allowed": "boolean"},
+    )
+    dedupe_window_minutes: int = Field(
+        default=30,
+        alias="dedupeWindowMinutes",
+        description="at most one email per incident per this many minutes (every event is still counted)",
+        json_schema_extra={"allowed": "1-1440"},
+        ge=1,
+        le=1440,
+    )
+    census_minutes: int = Field(
+        default=15,
+        alias="censusMinutes",
+        description=(
+            "census schedule, and the period of its alarms (Metrics Insights alarms evaluate only the latest 3 hours)"
+        ),
+        json_schema_extra={"allowed": "5-180"},
+        ge=5,
+    )
+    free_prefix_block_floor: int = Field(
+        default=2,
+        alias="freePrefixBlockFloor",
+        description="alarm when a subnet with prefixes or EKS nodes has this many free /28 blocks or fewer",
+        json_schema_extra={"allowed": "0-4096"},
+        ge=0,
+        le=4096,
+    )
     # The forecaster: how often, which subnets (watch level, cap), how far ahead it publishes, when it alarms.
-    forecast_minutes: int = Field(default=60, alias="forecastMinutes", ge=15)
-    forecast_watch_percent: float = Field(default=50.0, alias="forecastWatchPercent", ge=0, le=100)
-    forecast_max_subnets: int = Field(default=500, alias="forecastMaxSubnets", ge=1, le=5000)
-    forecast_horizon_days: int = Field(default=30, alias="forecastHorizonDays", ge=1, le=365)
-    forecast_alarm_days: int = Field(default=7, alias="forecastAlarmDays", ge=1, le=365)
+    forecast_minutes: int = Field(
+        default=60,
+        alias="forecastMinutes",
+        description="forecaster schedule, and the period of the forecast alarm (as above)",
+        json_schema_extra={"allowed": "15-180"},
+        ge=15,
+    )
+    forecast_watch_percent: float = Field(
+        default=50.0,
+        alias="forecastWatchPercent",
+        description="forecast subnets at or above this utilization (and those forecast last time)",
+        json_schema_extra={"allowed": "0-100"},
+        ge=0,
+        le=100,
+    )
+    forecast_max_subnets: int = Field(
+        default=500,
+        alias="forecastMaxSubnets",
+        description=(
+            "at most this many subnets' history read per forecaster run (the fullest first): the cap on its cost"
+        ),
+        json_schema_extra={"allowed": "1-5000"},
+        ge=1,
+        le=5000,
+    )
+    forecast_horizon_days: int = Field(
+        default=30,
+        alias="forecastHorizonDays",
+        description="publish `DaysToExhaustion` only for subnets forecast to reach the floor within this many days",
+        json_schema_extra={"allowed": "1-365"},
+        ge=1,
+        le=365,
+    )
+    forecast_alarm_days: int = Field(
+        default=7,
+        alias="forecastAlarmDays",
+        description="alarm when a subnet is forecast to reach the floor within this many days",
+        json_schema_extra={"allowed": "1-365, <= horizon"},
+        ge=1,
+        le=365,
+    )
     # A rule for failed EC2 calls recorded by CloudTrail (needs a trail in the account); off by default.
-    cloud_trail_signals: bool = Field(default=False, alias="cloudTrailSignals")
+    cloud_trail_signals: bool = Field(
+        default=False,
+        alias="cloudTrailSignals",
+        description="a rule for failed EC2 calls that take addresses, from CloudTrail (needs a trail in the account)",
+        json_schema_extra={"allowed": "boolean"},
+    )
     # An EventBridge schedule expression in UTC, or "off".
-    digest_schedule: str = Field(default="cron(0 8 ? * MON *)", alias="digestSchedule")
+    digest_schedule: str = Field(
+        default="cron(0 8 ? * MON *)",
+        alias="digestSchedule",
+        description="when the weekly capacity digest is sent",
+        json_schema_extra={
+            "allowed": (
+                "an EventBridge `cron(…)` (six fields, exactly one of day-of-month and day-of-week `?`) or "
+                "`rate(…)` (`rate(1 day)`, `rate(2 days)`) in UTC, or `off`"
+            )
+        },
+    )
     # 0: no alarm (the default); N: alarm when a VPC's unattached interfaces hold N or more addresses.
-    unattached_eni_alarm_threshold: int = Field(default=0, alias="unattachedEniAlarmThreshold", ge=0, le=65531)
-    # Per-series publishing (README, "Publish modes"): every run, or the series at risk every run and the
+    unattached_eni_alarm_threshold: int = Field(
+        default=0,
+        alias="unattachedEniAlarmThreshold",
+        description="alarm when unattached interfaces in a VPC hold this many addresses or more",
+        json_schema_extra={"allowed": "0-65531"},
+        ge=0,
+        le=65531,
+    )
+    # Per-series publishing (docs/metrics.md, "Publish modes"): every run, or the series at risk every run and the
     # quiet ones at least once every quietPublishHours.
-    publish_mode: PublishMode = Field(default=PublishMode.AT_RISK, alias="publishMode")
-    watch_utilization_percent: float = Field(default=50.0, alias="watchUtilizationPercent", ge=0, le=100)
-    watch_change_addresses: int = Field(default=10, alias="watchChangeAddresses", ge=1, le=65531)
-    quiet_publish_hours: int = Field(default=24, alias="quietPublishHours", ge=1, le=168)
+    publish_mode: PublishMode = Field(
+        default=PublishMode.AT_RISK,
+        alias="publishMode",
+        description=(
+            "publish each subnet, cluster and FreePrefixBlocks series only when at risk, recently at "
+            "risk, changed or due in the rotation (`at-risk`), or every run (see "
+            "[Publish modes](metrics.md#publish-modes-pay-for-the-subnets-at-risk-monitorpublishmode))"
+        ),
+        json_schema_extra={"allowed": "`at-risk`, `every-run`"},
+    )
+    watch_utilization_percent: float = Field(
+        default=50.0,
+        alias="watchUtilizationPercent",
+        description="at or above it a subnet or cluster is at risk: published every run",
+        json_schema_extra={"allowed": "0-100, <= both utilization alarm thresholds"},
+        ge=0,
+        le=100,
+    )
+    watch_change_addresses: int = Field(
+        default=10,
+        alias="watchChangeAddresses",
+        description=(
+            "a quiet series whose free addresses (task slots; blocks x 16) moved by more than this since "
+            "last published is published"
+        ),
+        json_schema_extra={"allowed": "1-65531"},
+        ge=1,
+        le=65531,
+    )
+    quiet_publish_hours: int = Field(
+        default=24,
+        alias="quietPublishHours",
+        description="every quiet series is published once per this many hours",
+        json_schema_extra={"allowed": "1-168"},
+        ge=1,
+        le=168,
+    )
     # Hub mode: the most custom series a collector publishes for one member in one run (a member's junk clusters
     # cannot grow the hub's bill without bound); what is left out is counted (SeriesLeftOut) and in the digest.
-    max_series_per_target: int = Field(default=2000, alias="maxSeriesPerTarget", ge=10, le=100_000)
-    # Organization scale (README, "Organization: hub mode"): this account alone, or a hub reading members.
-    mode: Literal["account", "hub"] = Field(default=MODE_ACCOUNT, alias="mode")
-    hub_account_id: str = Field(default="", alias="hubAccountId")
-    hub_region: str = Field(default="", alias="hubRegion")
-    member_accounts: AccountIds = Field(default=(), alias="memberAccounts")
-    organization_unit_ids: OrganizationUnitIds = Field(default=(), alias="organizationUnitIds")
-    organization_id: str = Field(default="", alias="organizationId")
-    regions: Regions = Field(default=(), alias="regions")
-    reader_role_name: str = Field(default="SubnetIpMonitorReader", alias="readerRoleName", pattern=ROLE_NAME_PATTERN)
+    max_series_per_target: int = Field(
+        default=2000,
+        alias="maxSeriesPerTarget",
+        description=(
+            "hub mode: the most custom series a collector run publishes for one member account and region"
+            " (the per-VPC and per-cluster summaries first); the rest are counted in `SeriesLeftOut` and "
+            "named in the digest. An account's own runs are not capped"
+        ),
+        json_schema_extra={"allowed": "10-100000"},
+        ge=10,
+        le=100_000,
+    )
+    # Organization scale (docs/organization.md): this account alone, or a hub reading members.
+    mode: Literal["account", "hub"] = Field(
+        default=MODE_ACCOUNT,
+        alias="mode",
+        description=(
+            "read this account only, or member accounts through their reader roles "
+            "(see [Organization](organization.md))"
+        ),
+        json_schema_extra={"allowed": "`account`, `hub`"},
+    )
+    hub_account_id: str = Field(
+        default="",
+        alias="hubAccountId",
+        description="the hub's account: the member role trusts its collectors, members forward events to its bus",
+        json_schema_extra={"allowed": "12 digits; required in hub mode"},
+    )
+    hub_region: str = Field(
+        default="",
+        alias="hubRegion",
+        description="where the hub is deployed (its metrics, its event bus)",
+        json_schema_extra={"allowed": "a region; required in hub mode"},
+    )
+    member_accounts: AccountIds = Field(
+        default=(),
+        alias="memberAccounts",
+        description="accounts to read",
+        json_schema_extra={"allowed": "account ids; hub mode"},
+    )
+    organization_unit_ids: OrganizationUnitIds = Field(
+        default=(),
+        alias="organizationUnitIds",
+        description="also read every active account under these units (listed each run)",
+        json_schema_extra={"allowed": "`ou-…` or `r-…` ids; hub mode"},
+    )
+    organization_id: str = Field(
+        default="",
+        alias="organizationId",
+        description=(
+            "the hub's event bus accepts the members' events from this organization, and with units the "
+            "hub assumes reader roles only inside it (`aws:ResourceOrgID`)"
+        ),
+        json_schema_extra={"allowed": "`o-…`; required with `organizationUnitIds`"},
+    )
+    regions: Regions = Field(
+        default=(),
+        alias="regions",
+        description="regions read in each member; the reader role is made in the first",
+        json_schema_extra={"allowed": "region names"},
+    )
+    reader_role_name: str = Field(
+        default="SubnetIpMonitorReader",
+        alias="readerRoleName",
+        description="the members' read-only role",
+        json_schema_extra={"allowed": "an IAM role name"},
+        pattern=ROLE_NAME_PATTERN,
+    )
     # SQS event sources take a maximum concurrency of 2 to 1,000.
-    worker_concurrency: int = Field(default=5, alias="workerConcurrency", ge=2, le=1000)
+    worker_concurrency: int = Field(
+        default=5,
+        alias="workerConcurrency",
+        description=(
+            "at most this many targets read at once per collector (SQS event source maximum concurrency, "
+            "and each collector's reserved concurrency in hub mode)"
+        ),
+        json_schema_extra={"allowed": "2-1000"},
+        ge=2,
+        le=1000,
+    )
     # The event handler's reserved concurrency: a storm is absorbed by EventBridge's retries and the events
-    # dead-letter queue, not by the account's other functions (README, "Event storms").
-    event_handler_concurrency: int = Field(default=10, alias="eventHandlerConcurrency", ge=1, le=1000)
+    # dead-letter queue, not by the account's other functions (docs/security.md, "Concurrency").
+    event_handler_concurrency: int = Field(
+        default=10,
+        alias="eventHandlerConcurrency",
+        description="the event handler's reserved concurrency (see [Concurrency](security.md#concurrency))",
+        json_schema_extra={"allowed": "1-1000"},
+        ge=1,
+        le=1000,
+    )
     # New incidents emailed per account and reason per dedupe window; beyond it one summary email, then counts.
-    max_incidents_per_window: int = Field(default=20, alias="maxIncidentsPerWindow", ge=1, le=1000)
-    deploy_members_with_stack_set: bool = Field(default=False, alias="deployMembersWithStackSet")
+    max_incidents_per_window: int = Field(
+        default=20,
+        alias="maxIncidentsPerWindow",
+        description=(
+            "new incidents emailed per account and `Reason` per dedupe window; the next one sends one "
+            'summary email ("More than 20 ECS incidents (…) since 14:00 UTC"), the rest of the window\'s '
+            "are counted, not emailed"
+        ),
+        json_schema_extra={"allowed": "1-1000"},
+        ge=1,
+        le=1000,
+    )
+    deploy_members_with_stack_set: bool = Field(
+        default=False,
+        alias="deployMembersWithStackSet",
+        description="a service-managed StackSet of the member stack in the hub stack",
+        json_schema_extra={"allowed": "boolean; needs `organizationUnitIds`"},
+    )
     # SELF when the hub is the organization's management account, DELEGATED_ADMIN for a delegated administrator.
-    stack_set_call_as: Literal["SELF", "DELEGATED_ADMIN"] = Field(default="SELF", alias="stackSetCallAs")
-    account_names: dict[str, str] = Field(default_factory=dict, alias="accountNames")
-    alarm_per_account: bool = Field(default=False, alias="alarmPerAccount")
+    stack_set_call_as: Literal["SELF", "DELEGATED_ADMIN"] = Field(
+        default="SELF",
+        alias="stackSetCallAs",
+        description="`SELF` from the management account, `DELEGATED_ADMIN` from a delegated StackSets administrator",
+        json_schema_extra={"allowed": "`SELF`, `DELEGATED_ADMIN`"},
+    )
+    account_names: dict[str, str] = Field(
+        default_factory=dict,
+        alias="accountNames",
+        description=(
+            "names shown in email subjects and bodies, the digest, the census table and the dashboard's "
+            "account selector (which also offers these accounts)"
+        ),
+        json_schema_extra={"allowed": "account id → name"},
+    )
+    alarm_per_account: bool = Field(
+        default=False,
+        alias="alarmPerAccount",
+        description="one subnet alarm pair per member account",
+        json_schema_extra={"allowed": "boolean; hub mode, needs `memberAccounts`; not with `alarmPerVpc`"},
+    )
     # CloudWatch's default quota of Metrics Insights alarms per account and region; raise it if yours is higher.
     metrics_insights_alarm_quota: int = Field(
-        default=aws_limits.METRICS_INSIGHTS_ALARMS_PER_REGION.value, alias="metricsInsightsAlarmQuota", ge=1, le=10000
+        default=aws_limits.METRICS_INSIGHTS_ALARMS_PER_REGION.value,
+        alias="metricsInsightsAlarmQuota",
+        description="synth fails when the configuration makes more Metrics Insights alarms than this",
+        json_schema_extra={"allowed": "1-10000"},
+        ge=1,
+        le=10000,
     )
     # The account's Lambda concurrency quota in this region (1,000 by default): the functions' reserved
     # concurrency must leave Lambda's 100 unreserved (checked at synth, infra/core/limits.py).
     account_concurrency_limit: int = Field(
         default=aws_limits.DEFAULT_ACCOUNT_CONCURRENCY.value,
         alias="accountConcurrencyLimit",
+        description=(
+            "the account's Lambda concurrency quota in the region: synth fails when the functions' "
+            "reserved concurrency leaves fewer than Lambda's 100 unreserved"
+        ),
+        json_schema_extra={"allowed": "> 100"},
         gt=aws_limits.UNRESERVED_CONCURRENCY_FLOOR.value,
     )
 

@@ -1,6 +1,6 @@
 """Pure: when will a subnet's free addresses reach the floor? A trend robust to daily and weekly cycles and surges.
 
-Method (README, "Forecast"):
+Method (docs/alerts.md, "Forecast"):
 1. From hourly minima of AvailableIpAddressCount, take each UTC day's lowest sample (with its time): daily
    cycles and short dips within a day do not move a daily minimum more than once.
 2. The decline is the Theil-Sen slope of those daily minima: the median of the slopes between pairs of

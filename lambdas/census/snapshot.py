@@ -1,6 +1,6 @@
 """Pure: the census of a target's subnets (who holds what), and its JSON snapshot, whose shape is a contract.
 
-The snapshot (README, "Census snapshot") is what emails, the dashboard and the command-line report read:
+The snapshot (docs/census.md, "The census snapshot") is what emails, the dashboard and the command-line report read:
 consumers per subnet sorted by addresses, EKS clusters, and the interfaces attached to nothing.
 """
 

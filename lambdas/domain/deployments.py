@@ -221,7 +221,7 @@ class ServiceFit:
         return even_share(self.surge, len(self.subnets))
 
     def as_json(self) -> dict[str, Any]:
-        """The documented shape (README, "Deployment fit")."""
+        """The documented shape (docs/metrics.md, "Deployment fit")."""
         return {
             "cluster": self.service.cluster,
             "service": self.service.name,

@@ -1,4 +1,4 @@
-"""The census snapshot's documented shape (README, "Census snapshot"): where its readers find it, and pure reads.
+"""The census snapshot's documented shape (docs/census.md): where its readers find it, and pure reads.
 
 Account mode keeps one snapshot (census/latest.json); hub mode one per target account and region under
 census/members/. Readers that show the whole organization (the dashboard table, the digest) read them all.

@@ -37,7 +37,7 @@ def deployment_risk_points(fits: Iterable[ServiceFit], account_id: str, region: 
 def deployment_fit_document(
     fits: Iterable[ServiceFit], account_id: str, region: str, generated_at: datetime
 ) -> dict[str, Any]:
-    """The deployment fit as the documented JSON (README, "Deployment fit"), services at risk first."""
+    """The deployment fit as the documented JSON (docs/metrics.md, "Deployment fit"), services at risk first."""
     ranked = sorted(fits, key=lambda f: (not f.at_risk, f.service.cluster, f.service.name))
     return {
         "generatedAt": generated_at.isoformat(),

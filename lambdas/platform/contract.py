@@ -132,7 +132,7 @@ SERIES_LEFT_OUT = Metric("SeriesLeftOut", UNIT_COUNT, COLLECTOR_DIMENSIONS)
 MONITOR_EVENT_SOURCE = "subnet-ip-monitor"
 EKS_ADDRESS_SHORTAGE = "EKS Address Shortage"
 
-# The census snapshot (README, "Census snapshot"): the latest one, in the monitor's snapshot bucket. The
+# The census snapshot (docs/census.md, "The census snapshot"): the latest one, in the monitor's snapshot bucket. The
 # census writes it; the dashboard table, the alert composer and the digest read it.
 CENSUS_SNAPSHOT_KEY = "census/latest.json"
 # Hub mode with organizational units: the accounts the dispatcher found under them, written on each dispatch to
@@ -142,7 +142,7 @@ TARGET_ACCOUNTS_KEY = "targets/accounts.json"
 MEMBER_SNAPSHOT_PREFIX = "census/members/"
 
 
-# The ECS collector's deployment fit of every awsvpc service (README, "Deployment fit"), beside the census
+# The ECS collector's deployment fit of every awsvpc service (docs/metrics.md, "Deployment fit"), beside the census
 # snapshot; the alert composer reads it for the ServicesAtDeploymentRisk email.
 DEPLOYMENT_FIT_KEY = "deployments/latest.json"
 DEPLOYMENT_FIT_PREFIX = "deployments/"

@@ -78,7 +78,7 @@ class SubnetScopeSettings(MonitorSettings):
         return parse_tag_filter(value) if isinstance(value, str) else value
 
 
-# monitor:publishMode and its keys (README, "Publish modes"), for every collector that publishes per series.
+# monitor:publishMode and its keys (docs/metrics.md, "Publish modes"), for every collector that publishes per series.
 PUBLISH_MODE: Final = "PUBLISH_MODE"
 PUBLISH_STATE_BUCKET: Final = "PUBLISH_STATE_BUCKET"
 WATCH_UTILIZATION_PERCENT: Final = "WATCH_UTILIZATION_PERCENT"
@@ -122,7 +122,7 @@ def valid_namespace(namespace: str) -> bool:
 ACCOUNT_ID_PATTERN: Final = r"^\d{12}$"
 REGION_PATTERN: Final = r"^[a-z]{2}(-[a-z]+)+-\d$"
 
-# monitor:mode and the reader role of the member accounts (README, "Organization: hub mode").
+# monitor:mode and the reader role of the member accounts (docs/organization.md).
 MONITOR_MODE: Final = "MONITOR_MODE"
 READER_ROLE_NAME: Final = "READER_ROLE_NAME"
 MODE_ACCOUNT: Final = "account"

@@ -1,7 +1,7 @@
 """Checkov, the scanner most teams run first on a template they did not write, on every synthesized template.
 
 A failed check fails the test unless the resource skips it with a written reason (infra/core/scanners.py); the
-README's security section states the counts this test reads back.
+docs/security.md states the counts this test reads back.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 
 from tests.infra.conftest import REPO_ROOT, Synthesized
 
-# What the README's security section names as fixed rather than skipped: no resource may skip these.
+# What docs/security.md names as fixed rather than skipped: no resource may skip these.
 FIXED = {"CKV_AWS_158": "log group encrypted by KMS", "CKV_AWS_115": "reserved concurrency"}
 MIN_REASON_LENGTH = 40  # a sentence, not "n/a"
 
@@ -85,10 +85,10 @@ def test_given_the_fixes_then_every_log_group_and_function_passes_them(scans, sy
     assert passed["CKV_AWS_116"] == len(synthesized.of_type("AWS::Lambda::Function")) - 1
 
 
-def test_given_the_readme_then_its_checkov_counts_are_what_checkov_reports(scans):
-    readme = (REPO_ROOT / "README.md").read_text()
-    stated = re.search(r"Checkov (\S+) on the account-mode template: (\d+) passed, (\d+) skipped, (\d+) failed", readme)
-    assert stated is not None, "README: the Checkov counts sentence is missing"
+def test_given_the_security_page_then_its_checkov_counts_are_what_checkov_reports(scans):
+    page = (REPO_ROOT / "docs" / "security.md").read_text()
+    stated = re.search(r"Checkov (\S+) on the account-mode template: (\d+) passed, (\d+) skipped, (\d+) failed", page)
+    assert stated is not None, "docs/security.md: the Checkov counts sentence is missing"
 
     summary = scans["account"]["summary"]
     assert stated.groups() == (

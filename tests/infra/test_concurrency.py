@@ -68,7 +68,7 @@ def test_given_account_mode_then_the_other_functions_reserve_a_small_fixed_share
         "lambdas.alerts.digest_handler.handler": 1,
         "lambdas.census.table_handler.handler": 5,  # dashboard refreshes at once
     }
-    # Reserved in all (the README's arithmetic): 4 collectors + 10 + 5 + 1 + 5.
+    # Reserved in all (docs/security.md's arithmetic): 4 collectors + 10 + 5 + 1 + 5.
     assert sum(p["ReservedConcurrentExecutions"] for _, p in functions.values()) == 25
 
 

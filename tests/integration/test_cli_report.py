@@ -99,7 +99,7 @@ def test_given_a_report_then_every_operation_it_called_is_a_describe_list_or_get
 
     assert log.called, "the report called nothing"
     assert all(action.split(":")[1].startswith(READ_PREFIXES) for action in log.called)
-    # What the report needs, as the README's permission list says
+    # What the report needs, as docs/cli.md's permission list says
     assert {"ecs:ListServices", "ecs:DescribeServices"} <= set(log.called)
     assert {a for a in log.called if not a.startswith("sts:")} <= {
         "ec2:DescribeSubnets",

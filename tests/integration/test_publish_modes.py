@@ -176,7 +176,7 @@ def test_given_an_eks_subnet_then_its_free_blocks_go_out_when_at_risk_or_due_and
     network = seed_network(ec2)
     seed_census_consumers(ec2, network)
     # A floor of 0 /28 blocks, and the EKS subnet 5.6 % used: it is quiet unless moto's random addresses
-    # (the README's demo notes) happened to leave no block free, which makes it at risk.
+    # (docs/demo.md's notes) happened to leave no block free, which makes it at risk.
     settings = CensusSettings.model_validate(
         {
             **SCOPE,
