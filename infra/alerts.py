@@ -153,7 +153,7 @@ class Alerts(Construct):
                 "queue: it did not parse, its email could not be sent, or the composer failed after its retries. "
                 "The alarm itself is still in ALARM: open it in the CloudWatch console. Each message is the "
                 "notification as delivered, its Reason attribute says why (none after the composer's own "
-                "retries); README, 'Alert emails', says how to read and replay them."
+                "retries); docs/alerts.md says how to read and replay them."
             ),
         )
         self.composer, composer_role = monitor_function(

@@ -176,7 +176,7 @@ class EcsCollection(Construct):
                 heading(
                     "## ECS task-ENI capacity (awsvpc tasks on EC2)\n"
                     f"Utilization alarm at **{config.eni_utilization_threshold_percent:g}%**. An untrunked instance "
-                    "holds MaximumNetworkInterfaces - 1 tasks; see the README's troubleshooting section."
+                    "holds MaximumNetworkInterfaces - 1 tasks; see docs/troubleshooting.md."
                 )
             ],
             [

@@ -112,7 +112,7 @@ class EventWatching(Construct):
                 "An exhaustion event could not be handled and is kept in the dead-letter queue: it did not parse "
                 "(UnparsedEvents), its email could not be sent, or the handler failed after its retries. "
                 "`subnet-ip-monitor replay --dry-run` lists each kept event and why; fix the cause, then "
-                "`subnet-ip-monitor replay` (README, 'Dead-letter queue')."
+                "`subnet-ip-monitor replay` (docs/events.md, 'Dead-letter queue')."
             ),
         )
         self.function, role = monitor_function(

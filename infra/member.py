@@ -75,7 +75,7 @@ class SubnetIpMonitorMemberStack(Stack):
             self,
             "Reader",
             role_name=config.reader_role_name,
-            description="Subnet IP Monitor: read-only access for the hub's collectors (see the README)",
+            description="Subnet IP Monitor: read-only access for the hub's collectors (see docs/organization.md)",
             # The hub account, and within it only the collectors' and the event handler's roles: an
             # administrator of the hub cannot assume this role from any other principal.
             assumed_by=iam.AccountPrincipal(config.hub_account_id).with_conditions(

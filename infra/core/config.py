@@ -64,7 +64,7 @@ LOG_RETENTION_DAYS = (
 )
 
 
-KEYS_ARE_LISTED = "the README's Configuration section lists every key"
+KEYS_ARE_LISTED = "docs/configuration.md lists every key"
 # Keys that mean something only in hub mode: given in account mode, they would silently do nothing.
 HUB_ONLY_FIELDS = (
     "hub_account_id",

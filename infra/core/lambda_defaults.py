@@ -82,7 +82,7 @@ def monitor_function(
         scope,
         f"{construct_id}Role",
         assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-        description=f"{description} (read-only AWS access, see README)",
+        description=f"{description} (read-only AWS access, see docs/security.md)",
         role_name=role_name,
     )
     # Instead of AWSLambdaBasicExecutionRole (logs:* on every group): write to this function's group only.

@@ -119,7 +119,7 @@ def _failing(inputs: DigestInputs) -> str:
             f"{streak.first_failed_at:%a %H:%M} to {streak.last_failed_at:%a %H:%M} UTC ({state}); "
             f"last error {streak.last_error}"
         )
-    lines.append("  A missing or untrusting reader role shows as AssumeRole AccessDenied (README, Troubleshooting).")
+    lines.append("  A missing or untrusting reader role shows as AssumeRole AccessDenied (docs/troubleshooting.md).")
     return "\n".join(lines)
 
 

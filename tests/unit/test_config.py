@@ -43,7 +43,7 @@ def test_given_cli_strings_then_they_are_parsed_like_cdk_json_values():
     [
         ({"monitor:utilizationThresholdPercent": 150}, "monitor:utilizationThresholdPercent: Input should be less"),
         ({"monitor:alertEmails": ["oncall@example"]}, "monitor:alertEmails: not an email address: oncall@example"),
-        ({"monitor:thresold": 5}, "monitor:thresold: unknown configuration key (the README's Configuration section"),
+        ({"monitor:thresold": 5}, "monitor:thresold: unknown configuration key (docs/configuration.md lists every key"),
         ({"monitor:shceduleMinutes": 5}, "unknown configuration key (did you mean monitor:scheduleMinutes?)"),
         (
             {"monitor:regions": "eu-mars-1"},

@@ -108,7 +108,8 @@ KIND = EventKind(
         "Read 'AWS said' above: it is the instance's statusReason.",
         "If it names free addresses or the trunk network interface, the instance's subnet has no address for "
         "the trunk: free addresses there or move the Auto Scaling group to subnets with room.",
-        "If the instance type does not support trunking, use a type that does (README, trunk table).",
+        "If the instance type does not support trunking, use a type that does (ECS Developer Guide: the "
+        "instance types that support ENI trunking).",
         "Terminate the failed instance so its Auto Scaling group replaces it: it cannot run tasks.",
     ),
     variants={
@@ -140,7 +141,7 @@ KIND = EventKind(
                 "no tasks. This is not an address shortage."
             ),
             remedies=(
-                "Use an instance type that supports trunking (README, trunk table: c5, m5, m6i, … families).",
+                "Use an instance type that supports trunking (ECS Developer Guide's list: c5, m5, m6i, … families).",
                 "Or turn awsvpcTrunking off for the role that registers these instances, if they need no trunk.",
                 "Terminate the failed instance so its Auto Scaling group replaces it with the new type.",
             ),
