@@ -66,7 +66,7 @@ from lambdas.platform.settings import (
     VPC_IDS,
     _load_from_process_environment,
 )
-from lambdas.platform.targets import forget_targets, own_target
+from lambdas.platform.targets import forget_warm_state, own_target
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NAMESPACE = "SubnetIpMonitorBench"
@@ -234,14 +234,14 @@ def _frozen(moment: datetime) -> type[datetime]:
 
 
 def _measured_handler(handler: Any) -> Measurement:
-    forget_targets()  # a cold container: new clients, a full ECS budget
+    forget_warm_state()  # a cold container: new clients, a full ECS budget
     target = own_target(CONTEXT)
     calls: Counter[str] = Counter()
     count_calls([target.client(s) for s in MEASURED_SERVICES], calls)
     result, answers = measure(lambda: handler({}, CONTEXT), calls, lambda: ecs_read_budget(target).waited_seconds)
     # The memory run repeats the handler on moto's recorded answers, so only the handler's own allocations
     # (botocore parsing included) are traced, and without the call budgets: sleeping allocates nothing.
-    forget_targets()
+    forget_warm_state()
     target = own_target(CONTEXT)
     with (
         patch("lambdas.ecs.reads.ECS_READ_RATE_PER_SECOND", 1e9),
@@ -251,7 +251,7 @@ def _measured_handler(handler: Any) -> Measurement:
         replay([target.client(s) for s in MEASURED_SERVICES], answers),  # clients made unlimited
     ):
         result.peak_python_mb = peak_python_mb(lambda: handler({}, CONTEXT))
-    forget_targets()
+    forget_warm_state()
     return result
 
 

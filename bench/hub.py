@@ -33,7 +33,6 @@ from lambdas.domain.network import usable_addresses
 from lambdas.ecs.settings import CLUSTER_NAMES
 from lambdas.hub import members
 from lambdas.hub.dispatch.settings import MEMBER_ACCOUNTS, MONITOR_REGIONS, ORGANIZATION_UNIT_IDS
-from lambdas.hub.members import forget_member_sessions
 from lambdas.platform.settings import (
     METRIC_NAMESPACE,
     MODE_HUB,
@@ -43,7 +42,7 @@ from lambdas.platform.settings import (
     VPC_IDS,
 )
 from lambdas.platform.settings import _load_from_process_environment as settings_cache
-from lambdas.platform.targets import Target, forget_targets, own_target
+from lambdas.platform.targets import Target, forget_warm_state, own_target
 
 NAMESPACE = "SubnetIpMonitorBench"
 MESSAGES_PER_BATCH = 10
@@ -190,8 +189,7 @@ def run_hub_size(size: HubSize) -> HubResult:
         from lambdas.hub.dispatch import handler as dispatcher  # noqa: PLC0415 - after the environment
         from lambdas.subnets import handler as subnet_collector  # noqa: PLC0415
 
-        forget_targets()
-        forget_member_sessions()
+        forget_warm_state()
         context: Any = LocalLambdaContext(
             function_name="bench-hub",
             invoked_function_arn=function_arn(HUB_REGION, HUB_ACCOUNT),
@@ -201,8 +199,7 @@ def run_hub_size(size: HubSize) -> HubResult:
         handlers = {"subnets": subnet_collector.handler, "ecs": ecs_collector.handler}
         cold = {name: _schedule(name, handler, dispatcher.handler, context) for name, handler in handlers.items()}
         warm = {name: _schedule(name, handler, dispatcher.handler, context) for name, handler in handlers.items()}
-        forget_targets()
-        forget_member_sessions()
+        forget_warm_state()
         settings_cache.cache_clear()
         _hooked_sessions.clear()
     subnets_per_target = len(usable) // size.targets

@@ -26,10 +26,9 @@ from devkit.readback import drain_queue, total_over_series
 from devkit.scenario import seed_event_resources
 from lambdas.events.settings import MAX_INCIDENTS_PER_WINDOW
 from lambdas.hub.dispatch.settings import MEMBER_ACCOUNTS, ORGANIZATION_UNIT_IDS
-from lambdas.hub.members import forget_member_sessions
 from lambdas.platform import contract
 from lambdas.platform import settings as platform_settings
-from lambdas.platform.targets import forget_targets, own_target
+from lambdas.platform.targets import forget_warm_state, own_target
 
 REGION = "eu-west-1"
 NAMESPACE = "SubnetIpMonitorStorm"
@@ -107,8 +106,7 @@ def run_storm() -> StormResult:
             platform_settings.SNAPSHOT_BUCKET: "storm-census",
         }
         with patch.dict(os.environ, environment):
-            forget_targets()
-            forget_member_sessions()
+            forget_warm_state()
             platform_settings._load_from_process_environment.cache_clear()
             from lambdas.events import handler as events_handler  # noqa: PLC0415 - after the environment
 
@@ -127,7 +125,7 @@ def run_storm() -> StormResult:
             counted = total_over_series(cloudwatch, NAMESPACE, contract.IP_EXHAUSTION_EVENTS.name, {})
             emails = len(drain_queue(sqs, resources.inbox_url))
             dead = len(drain_queue(sqs, resources.dead_letter_queue_url))
-        forget_targets()
+        forget_warm_state()
     return StormResult(INCIDENTS, len(events), measurement, counted, emails, dead, outcomes)
 
 

@@ -26,6 +26,7 @@ from devkit.organization import (
     MEMBER_WITHOUT_ROLE,
     REGIONS,
     create_failure_streak_table,
+    deny_missing_reader_roles,
     dispatch_and_work,
     hub_environment,
     seed_member_cluster,
@@ -34,10 +35,9 @@ from devkit.organization import (
 from devkit.readback import drain_queue, latest_value, metric_values
 from devkit.scenario import ECS_CLUSTER, seed_event_resources
 from infra.core.config import MonitorConfig
-from lambdas.hub.members import forget_member_sessions
 from lambdas.platform import contract
 from lambdas.platform import settings as platform_settings
-from lambdas.platform.targets import forget_targets, own_target
+from lambdas.platform.targets import forget_warm_state, own_target
 
 HUB_CENSUS_BUCKET = "subnet-ip-monitor-hub-census-demo"
 HUB_CONTEXT: Any = LocalLambdaContext(function_name="hub", invoked_function_arn=function_arn(HUB_REGION, HUB_ACCOUNT))
@@ -108,8 +108,10 @@ def _census_table_and_digest(config: MonitorConfig, subnet_collector: Any, dispa
         platform_settings.TOPIC_ARN: resources.topic_arn,
         platform_settings.ACCOUNT_NAMES: json.dumps({MEMBER_WITH_ROLE: "payments-prod"}),
     }
-    # Member sessions are new each container: forget the cached ones so the census's clients are hooked too.
-    forget_member_sessions()
+    # A new container: member sessions are made again, so the census's clients are hooked too; the hub's new STS
+    # client answers for the missing role as AWS would, as the first one did.
+    forget_warm_state()
+    deny_missing_reader_roles(own_target(HUB_CONTEXT).client("sts"))
     with patch.dict(os.environ, environment), restoring_aws_fields_everywhere():
         platform_settings._load_from_process_environment.cache_clear()
         for _ in range(3):
@@ -139,8 +141,7 @@ def _census_table_and_digest(config: MonitorConfig, subnet_collector: Any, dispa
 
 
 def _fresh_containers() -> None:
-    forget_targets()
-    forget_member_sessions()
+    forget_warm_state()
     platform_settings._load_from_process_environment.cache_clear()
 
 

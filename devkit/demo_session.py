@@ -1,5 +1,6 @@
-"""`subnet-ip-monitor report --demo`: the report on the local emulator, seeded as `make demo` seeds it (with
-the demo's two services at deployment risk)."""
+"""`subnet-ip-monitor report --demo`'s emulator, seeded as `make demo` seeds it (with the demo's two services at
+deployment risk). The command line finds it through the `subnet_ip_monitor.sessions` entry point
+(pyproject.toml, cli/emulator.py), so it never imports this module."""
 
 from __future__ import annotations
 

@@ -69,7 +69,9 @@ class SubnetIpMonitor(Construct):
         super().__init__(scope, construct_id)
         if config is not None and props:
             raise ConfigError("SubnetIpMonitor: give config or props, not both")
-        self.config = config = config if config is not None else config_from_props(props)
+        if config is None:
+            config = config_from_props(props)
+        self.config = config
         _check_hub_environment(Stack.of(self), config)
         key = AppKey(self, "AppKey")
         alerting = Alerting(self, "Alerting", key=key, emails=config.alert_emails)

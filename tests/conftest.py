@@ -31,14 +31,11 @@ def lambda_context() -> LocalLambdaContext:
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> Iterator[None]:
     """Clients and settings are cached per container in Lambda; each test is a new container."""
-    from lambdas.hub.members import forget_member_sessions
     from lambdas.platform.settings import _load_from_process_environment
-    from lambdas.platform.targets import forget_targets
+    from lambdas.platform.targets import forget_warm_state
 
-    forget_targets()
-    forget_member_sessions()
+    forget_warm_state()
     _load_from_process_environment.cache_clear()
     yield
-    forget_targets()
-    forget_member_sessions()
+    forget_warm_state()
     _load_from_process_environment.cache_clear()

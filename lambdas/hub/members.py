@@ -22,7 +22,7 @@ from ..platform.errors import AWS_ERRORS, AwsCallError, MonitorError
 from ..platform.publish import publish_run
 from ..platform.report import RunReport
 from ..platform.settings import ACCOUNT_ID_PATTERN, REGION_PATTERN, HubSettings, ModeSettings
-from ..platform.targets import InvokedFunction, Target, own_target
+from ..platform.targets import InvokedFunction, Target, keeps_warm_state, own_target
 from .streak_table import get_streak, put_streak
 from .streaks import NAMED_AFTER_RUNS, extend_streak, streak_key
 
@@ -125,10 +125,12 @@ def lookup_target(home: Target, account_id: str, region: str, settings: ModeSett
     return member_target(home, account_id, region, settings.reader_role_name, purpose)
 
 
-def forget_member_sessions() -> None:
-    """Drop every cached member target (a new Lambda container, for tests and the benchmark)."""
+def _forget_member_sessions() -> None:
     with _sessions_lock:
         _sessions.clear()
+
+
+keeps_warm_state(_forget_member_sessions)
 
 
 def run_targets(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -93,6 +94,18 @@ def _target(account_id: str, region: str) -> Target:
     return Target(account_id, region)
 
 
-def forget_targets() -> None:
-    """Drop every cached target with its clients and budgets (a new Lambda container, for tests and bench)."""
-    _target.cache_clear()
+# What a warm Lambda container keeps between invocations (targets with their clients and budgets; in hub mode the
+# member sessions, which lambdas/hub registers). forget_warm_state() is the one reset product code offers: the
+# tests, the demo and the benchmark call it to start as a new container would.
+_WARM_STATE: list[Callable[[], None]] = [_target.cache_clear]
+
+
+def keeps_warm_state(forget: Callable[[], None]) -> None:
+    """Register how to drop a cache a warm container keeps, for forget_warm_state()."""
+    _WARM_STATE.append(forget)
+
+
+def forget_warm_state() -> None:
+    """Drop every cache a warm container keeps, as a new Lambda container would start."""
+    for forget in _WARM_STATE:
+        forget()
