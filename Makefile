@@ -12,7 +12,7 @@ export CHECKOV := $(CURDIR)/$(CHECKOV_VENV)/bin/checkov
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: demo report test lint typecheck unit integration infra synth bench wheel-check docs clean
+.PHONY: demo report test lint typecheck unit integration infra synth bench wheel wheel-check docs clean
 
 $(VENV)/.installed: requirements.txt requirements-lambda.txt requirements-dev.txt pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,11 @@ bench: $(VENV)/.installed
 ## docs: the documentation site into site/ (mkdocs build --strict: a broken link, anchor or page fails)
 docs: $(VENV)/.installed
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
+
+## wheel: the package into dist/ (pip install dist/subnet_ip_monitor-*.whl, with [cdk] or [demo] as needed)
+wheel: $(VENV)/.installed
+	rm -rf build
+	$(PY) -m pip wheel --quiet --no-deps --wheel-dir dist .
 
 ## wheel-check: build the wheel, install it in a clean venv, run the CLI and synthesize a user's app with the construct
 wheel-check: $(VENV)/.installed
