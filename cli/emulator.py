@@ -12,6 +12,8 @@ from typing import Any, cast
 
 SESSION_PROVIDERS = "subnet_ip_monitor.sessions"
 DEMO_PROVIDER = "demo"
+# The package is a wheel file for now (make wheel), not on an index: name the file its extras come with.
+_INSTALL_DEMO = "install the [demo] extra (pip install 'subnet_ip_monitor-<version>-py3-none-any.whl[demo]')"
 
 
 class EmulatorMissing(Exception):
@@ -22,12 +24,11 @@ def demo_session() -> AbstractContextManager[tuple[Any, str]]:
     """The emulator's session provider; raise EmulatorMissing if devkit or moto is not installed."""
     found = entry_points(group=SESSION_PROVIDERS, name=DEMO_PROVIDER)
     if not found:
-        raise EmulatorMissing("report --demo needs the emulator: pip install 'subnet-ip-monitor[demo]'")
+        raise EmulatorMissing(f"report --demo needs the emulator: {_INSTALL_DEMO}")
     try:
         provider = next(iter(found)).load()
     except ImportError as err:  # moto is the [demo] extra's
         raise EmulatorMissing(
-            f"report --demo needs the emulator ({err.name or 'moto'} is not installed): "
-            "pip install 'subnet-ip-monitor[demo]'"
+            f"report --demo needs the emulator ({err.name or 'moto'} is not installed): {_INSTALL_DEMO}"
         ) from err
     return cast(AbstractContextManager[tuple[Any, str]], provider())

@@ -25,7 +25,8 @@ def test_given_no_provider_then_report_demo_says_to_install_the_demo_extra(monke
     monkeypatch.setattr(emulator, "entry_points", _entry_points([]))
     assert main(["report", "--demo"]) == 1
     assert capsys.readouterr().err == (
-        "subnet-ip-monitor report: report --demo needs the emulator: pip install 'subnet-ip-monitor[demo]'\n"
+        "subnet-ip-monitor report: report --demo needs the emulator: install the [demo] extra "
+        "(pip install 'subnet_ip_monitor-<version>-py3-none-any.whl[demo]')\n"
     )
 
 
@@ -35,4 +36,4 @@ def test_given_moto_missing_then_report_demo_names_it_and_the_extra(monkeypatch,
     assert main(["report", "--demo"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert "(no_such_module_for_the_demo is not installed): pip install 'subnet-ip-monitor[demo]'" in err
+    assert "(no_such_module_for_the_demo is not installed): install the [demo] extra" in err
