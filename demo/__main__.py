@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -36,6 +37,7 @@ from devkit.scenario import (
     EventResources,
     SeededNetwork,
     seed_event_resources,
+    seed_paging_topic,
 )
 from infra.alerts import forecast_environment, threshold_environment
 from infra.core.config import MonitorConfig, config_from_context
@@ -117,8 +119,13 @@ def _account_demo(config: MonitorConfig) -> None:
             boto3.client("sqs", region_name=REGION),
             boto3.client("dynamodb", region_name=REGION),
         )
+        # monitor:pagingEndpoints: the pages land in a queue, as an HTTPS endpoint would get them.
+        paging_topic, pager_url = seed_paging_topic(
+            boto3.client("sns", region_name=REGION), boto3.client("sqs", region_name=REGION)
+        )
         os.environ.update(
             {
+                platform_settings.PAGING_TOPIC_ARN: paging_topic,
                 platform_settings.TOPIC_ARN: resources.topic_arn,
                 platform_settings.INCIDENT_TABLE_NAME: resources.incident_table,
                 platform_settings.DEAD_LETTER_QUEUE_URL: resources.dead_letter_queue_url,
@@ -182,6 +189,7 @@ def _account_demo(config: MonitorConfig) -> None:
             start=datetime.now(UTC) - timedelta(minutes=10),
         )
         _deliver_events(incident_burst(burst), resources, cloudwatch, config)
+        _print_pages(boto3.client("sqs", region_name=REGION), pager_url)
         print(
             "(moto does not evaluate alarms or send email; the demo applies the alarm thresholds to the "
             "metrics it read back. In AWS the alarms send these to the SNS topic.)"
@@ -440,6 +448,18 @@ def _deliver_events(
         print(email["Message"].rstrip())
     print("=" * 100)
     _replay_corrected(sqs, resources, cloudwatch, config)
+
+
+def _print_pages(sqs: Any, pager_url: str) -> None:
+    """The pages beside those emails (monitor:pagingEndpoints), and the first as a paging tool receives it."""
+    messages = drain_queue(sqs, pager_url)
+    pages = [json.loads(m["Body"]) for m in messages]
+    kinds = Counter(f"{p['severity']} {p['state']}" for p in pages)
+    print(f"\nPages on the paging topic: {len(pages)} ({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))})")
+    if pages:
+        severity = messages[0]["MessageAttributes"]["severity"]["StringValue"]
+        print(f"The first, as an HTTPS endpoint gets it (message attribute severity={severity}):")
+        print(json.dumps(pages[0], indent=2, ensure_ascii=False))
 
 
 def _handle_event(payload: dict[str, Any]) -> dict[str, Any]:

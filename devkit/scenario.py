@@ -302,6 +302,16 @@ def seed_event_resources(sns: Any, sqs: Any, dynamodb: Any) -> EventResources:
     return EventResources(topic_arn, inbox_url, "incident-windows", dead_letter_queue_url)
 
 
+def seed_paging_topic(sns: Any, sqs: Any) -> tuple[str, str]:
+    """A paging topic, and a queue that gets its pages as an HTTPS endpoint would (raw, with the severity
+    attribute); return the topic's ARN and the queue's URL."""
+    topic_arn = sns.create_topic(Name="subnet-ip-monitor-pages")["TopicArn"]
+    queue_url = sqs.create_queue(QueueName="pager")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"})
+    return topic_arn, queue_url
+
+
 def seed_free_address_history(
     cloudwatch: Any,
     namespace: str,

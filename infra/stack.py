@@ -74,7 +74,9 @@ class SubnetIpMonitor(Construct):
         self.config = config
         _check_hub_environment(Stack.of(self), config)
         key = AppKey(self, "AppKey")
-        alerting = Alerting(self, "Alerting", key=key, emails=config.alert_emails)
+        alerting = Alerting(
+            self, "Alerting", key=key, emails=config.alert_emails, paging_endpoints=config.paging_endpoints
+        )
         incidents = ExpiringTable(
             self,
             "IncidentWindows",

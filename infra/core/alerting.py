@@ -17,13 +17,23 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
+from infra.core.config import PagingEndpoint
 from infra.core.keys import AppKey
+from lambdas.platform.paging import SEVERITY_ATTRIBUTE
 
 
 class Alerting(Construct):
     """One topic for every alert; each email address must confirm its subscription before mail arrives."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, key: AppKey, emails: Sequence[str]) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        key: AppKey,
+        emails: Sequence[str],
+        paging_endpoints: Sequence[PagingEndpoint] = (),
+    ) -> None:
         super().__init__(scope, construct_id)
         # CloudWatch alarms publish to an encrypted topic only if they may use its key.
         key.let_cloudwatch_alarms_use_key()
@@ -39,6 +49,25 @@ class Alerting(Construct):
             self.topic.add_subscription(subscriptions.EmailSubscription(email))
         self._action = cloudwatch_actions.SnsAction(self.topic)
         self.per_contributor_alarm_names: list[str] = []
+        self.paging_topic = self._paging_topic(key, paging_endpoints) if paging_endpoints else None
+
+    def _paging_topic(self, key: AppKey, endpoints: Sequence[PagingEndpoint]) -> sns.Topic:
+        """The pages' topic (monitor:pagingEndpoints): one HTTPS subscription per endpoint, filtered on the page's
+        severity attribute when the endpoint names severities. Only the event handler and the alert composer
+        publish to it (grant_notify); no alarm does, so its policy allows no service."""
+        topic = sns.Topic(
+            self, "PagingTopic", display_name="Subnet IP Monitor pages", master_key=key.key, enforce_ssl=True
+        )
+        for endpoint in endpoints:
+            severities = {SEVERITY_ATTRIBUTE: sns.SubscriptionFilter.string_filter(allowlist=list(endpoint.severities))}
+            topic.add_subscription(
+                subscriptions.UrlSubscription(
+                    endpoint.url,
+                    protocol=sns.SubscriptionProtocol.HTTPS,
+                    filter_policy=severities if endpoint.severities else None,
+                )
+            )
+        return topic
 
     def _let_alarms_publish(self) -> None:
         """A topic policy replaces SNS's default one, so the enforce_ssl policy alone would refuse every alarm:

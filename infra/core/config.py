@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from lambdas.hub.dispatch.settings import AccountIds, OrganizationUnitIds, Regions, matching
 from lambdas.platform import aws_limits
@@ -100,6 +101,25 @@ def _all_match(values: tuple[str, ...], pattern: re.Pattern[str], what: str) -> 
     return values
 
 
+class PagingEndpoint(BaseModel):
+    """One HTTPS endpoint of the paging topic (monitor:pagingEndpoints), and the severities it takes (all if none)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    url: str = Field(pattern=r"^https://[^\s/$.?#][^\s]*$", max_length=2048)
+    severities: tuple[Literal["critical", "warning", "info"], ...] = ()
+
+
+def _json_list(value: object) -> object:
+    # `-c monitor:pagingEndpoints='[{"url": ...}]'` arrives as text; cdk.json gives the list itself.
+    if isinstance(value, str):
+        try:
+            return json.loads(value) if value.strip() else []
+        except json.JSONDecodeError as err:
+            raise ValueError(f"not a JSON list: {err.msg}") from err
+    return value
+
+
 class MonitorConfig(BaseModel):
     """Every knob a platform team can set; each field's alias is its context key without the prefix."""
 
@@ -110,6 +130,23 @@ class MonitorConfig(BaseModel):
         alias="alertEmails",
         description="SNS email subscriptions (each must be confirmed)",
         json_schema_extra={"allowed": "email addresses"},
+    )
+    paging_endpoints: Annotated[tuple[PagingEndpoint, ...], BeforeValidator(_json_list)] = Field(
+        default=(),
+        alias="pagingEndpoints",
+        description=(
+            "HTTPS endpoints of a paging tool, each subscribed to the paging topic, which gets one JSON page per "
+            "incident and per alarm contributor transition (see [Paging](paging.md)); none: no paging topic"
+        ),
+        json_schema_extra={"allowed": '`[{"url": "https://…", "severities": ["critical"]}]` (severities optional)'},
+    )
+    runbook_url: str = Field(
+        default="",
+        alias="runbookUrl",
+        description="the runbook every page links to (its `runbookUrl`); empty: `null`",
+        json_schema_extra={"allowed": "an `https://` URL"},
+        pattern=r"^(https://\S+)?$",
+        max_length=2048,
     )
     namespace: str = Field(
         default=DEFAULT_NAMESPACE,

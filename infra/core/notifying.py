@@ -18,7 +18,9 @@ from lambdas.platform.settings import (
     INCIDENT_TABLE_NAME,
     METRIC_NAMESPACE,
     MONITOR_MODE,
+    PAGING_TOPIC_ARN,
     READER_ROLE_NAME,
+    RUNBOOK_URL,
     TOPIC_ARN,
 )
 
@@ -27,12 +29,17 @@ def notify_environment(
     config: MonitorConfig, alerting: Alerting, incidents: ExpiringTable, dead_letters: DeadLetterQueue
 ) -> dict[str, str]:
     """The topic, the incident windows and where kept messages go (lambdas.platform.settings.NotifySettings)."""
+    # The paging topic and the runbook only when configured: without them, nothing changes for these functions.
+    paging = {PAGING_TOPIC_ARN: alerting.paging_topic.topic_arn} if alerting.paging_topic else {}
+    runbook = {RUNBOOK_URL: config.runbook_url} if config.runbook_url else {}
     return {
         **organization_view_environment(config),
         TOPIC_ARN: alerting.topic.topic_arn,
         INCIDENT_TABLE_NAME: incidents.table.table_name,
         DEDUPE_WINDOW_MINUTES: str(config.dedupe_window_minutes),
         DEAD_LETTER_QUEUE_URL: dead_letters.queue.queue_url,
+        **paging,
+        **runbook,
     }
 
 
@@ -47,12 +54,14 @@ def organization_view_environment(config: MonitorConfig) -> dict[str, str]:
 
 
 def grant_notify(role: iam.IRole, *, alerting: Alerting, incidents: ExpiringTable, key: AppKey) -> None:
-    """Publish to the topic, claim and release incident windows.
+    """Publish to the topic (and the paging topic, when there is one), claim and release incident windows.
 
     sqs:SendMessage on the dead-letter queue (and the key's Decrypt/GenerateDataKey*) come with
     dead_letter_queue= on the function, and serve the function's own sends too.
     """
     alerting.topic.grant_publish(role)
+    if alerting.paging_topic:
+        alerting.paging_topic.grant_publish(role)
     # Claim (PutItem) and release (DeleteItem) incident windows.
     incidents.grant_items(role, "dynamodb:PutItem", "dynamodb:DeleteItem")
     key.acknowledge_data_key_actions(role)

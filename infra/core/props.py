@@ -13,6 +13,8 @@ class MonitorProps(TypedDict, total=False):
     says what each does. A prop left out takes its key's default."""
 
     alert_emails: Sequence[str]
+    paging_endpoints: Sequence[Mapping[str, Any]]
+    runbook_url: str
     namespace: str
     schedule_minutes: int
     utilization_threshold_percent: float

@@ -42,6 +42,7 @@ from .model import (
     VpcFacts,
 )
 from .notification import UnparsableNotification, parse_contributor_event
+from .page import transition_page
 from .reads import (
     HOUR,
     SeriesQuery,
@@ -104,7 +105,8 @@ def compose_alert(raw: Any, target: Target, settings: ComposerSettings, now: dat
         facts = gather_facts(transition, target, settings, now)
         outcome.missing = facts.missing
         email = render_alarm_email(transition, facts, settings.thresholds, settings.dedupe_window_minutes, now)
-        why = notifier.send(transition.incident_key, email)
+        page = transition_page(transition, settings.thresholds, email.subject, settings.runbook_url)
+        why = notifier.send(transition.incident_key, email, page)
         outcome.status = "notified"
         if why is not None:
             notifier.dead_letter(raw, why, event_id)

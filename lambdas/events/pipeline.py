@@ -37,6 +37,7 @@ from ..platform.targets import Target
 from .email import SubnetNow, render_cap_summary, render_email
 from .errors import UnparsableEvent
 from .model import EventKind, Incident
+from .page import incident_page
 from .parsing import recognise
 from .replay import Replay
 from .settings import EventHandlerSettings
@@ -216,7 +217,8 @@ class EventHandling:
         subnet = self._with_prefix_blocks(subnet_now or self._subnet_now(incident), incident)
         account = self.settings.account_label(incident.origin.account)
         email = render_email(kind, incident, subnet, self.settings.dedupe_window_minutes, self.now, account=account)
-        why = self.notifier.send(incident.dedupe_key, email)
+        page = incident_page(kind, incident, email.subject, self.settings.runbook_url)
+        why = self.notifier.send(incident.dedupe_key, email, page)
         if why is None:
             self.outcome.status = "notified"
         else:

@@ -1,4 +1,5 @@
-"""One email per incident per window, and nothing lost: claim the window, send, release on failure, keep.
+"""One email (and page) per incident per window, and nothing lost: claim the window, send, release on failure,
+dead-letter.
 
 Shared by every function that emails on something it was sent (an exhaustion event, an alarm
 notification). Failures are handed to record (the caller's outcome) and never stop the others.
@@ -14,10 +15,11 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from .aws.dynamodb import claim_incident_window, release_incident_window
-from .aws.sns import publish_email
+from .aws.sns import publish_email, publish_page
 from .aws.sqs import send_to_dead_letter_queue
 from .email import Email
 from .errors import AwsCallError, DeadLetterError, DedupeError, NotifyError
+from .paging import Page
 from .settings import NotifySettings
 from .targets import Target
 
@@ -45,10 +47,15 @@ class Notifier:
             self.record(err)
             return True
 
-    def send(self, incident_key: str, email: Email) -> str | None:
-        """Publish the email; None if it went, else why not (its window is released so a retry may send)."""
+    def send(self, incident_key: str, email: Email, page: Page | None = None) -> str | None:
+        """Publish the email, and the page when a paging topic is configured; None if both went, else why not
+        (the window is released so a replay sends both again: a second email rather than a lost page)."""
         try:
             publish_email(self.target.client("sns"), self.settings.topic_arn, email.subject, email.body)
+            if page is not None and self.settings.paging_topic_arn:
+                publish_page(
+                    self.target.client("sns"), self.settings.paging_topic_arn, page.message(), page.severity.value
+                )
             return None
         except NotifyError as err:
             self.record(err)

@@ -149,6 +149,9 @@ class ModeSettings(MonitorSettings):
 
 
 TOPIC_ARN: Final = "TOPIC_ARN"
+# monitor:pagingEndpoints: the paging topic ("" when no endpoint is configured), and monitor:runbookUrl.
+PAGING_TOPIC_ARN: Final = "PAGING_TOPIC_ARN"
+RUNBOOK_URL: Final = "RUNBOOK_URL"
 INCIDENT_TABLE_NAME: Final = "INCIDENT_TABLE_NAME"
 DEDUPE_WINDOW_MINUTES: Final = "DEDUPE_WINDOW_MINUTES"
 DEAD_LETTER_QUEUE_URL: Final = "DEAD_LETTER_QUEUE_URL"
@@ -185,6 +188,8 @@ class NotifySettings(OrganizationViewSettings):
     incident_table_name: str = Field(alias=INCIDENT_TABLE_NAME, min_length=3, max_length=255)
     dedupe_window_minutes: int = Field(alias=DEDUPE_WINDOW_MINUTES, ge=1, le=1440)
     dead_letter_queue_url: str = Field(alias=DEAD_LETTER_QUEUE_URL, pattern=r"^https://")
+    paging_topic_arn: str = Field(default="", alias=PAGING_TOPIC_ARN, pattern=r"^(arn:aws[a-z-]*:sns:.+)?$")
+    runbook_url: str = Field(default="", alias=RUNBOOK_URL, pattern=r"^(https://.+)?$")
 
 
 SettingsModel = TypeVar("SettingsModel", bound=MonitorSettings)

@@ -28,7 +28,13 @@ from tests.infra.conftest import (
     cfn_lint,
     synthesize,
 )
-from tests.infra.test_environment import POWERTOOLS_VARIABLES, REF_RETURNS, _deployed_value, _settings_model
+from tests.infra.test_environment import (
+    POWERTOOLS_VARIABLES,
+    REF_RETURNS,
+    SET_WHEN_CONFIGURED,
+    _deployed_value,
+    _settings_model,
+)
 
 COLLECTOR_POLICIES = ("SubnetCollection", "EcsCollection", "EniCensusCollector", "AlertsForecaster")
 READ_SERVICES = ("ec2:", "ecs:", "eks:", "autoscaling:")
@@ -373,7 +379,8 @@ def test_given_hub_mode_then_every_functions_environment_validates_against_its_s
         model = _settings_model(function["Handler"])
         environment = {k: _deployed_value(v, resources) for k, v in function["Environment"]["Variables"].items()}
         settings = load_settings(model, environment)
-        assert set(environment) - POWERTOOLS_VARIABLES == {f.alias for f in model.model_fields.values()}
+        known = {f.alias for f in model.model_fields.values()}
+        assert set(environment) - POWERTOOLS_VARIABLES == known - SET_WHEN_CONFIGURED, function["Handler"]
         read[model.__name__] = settings
     streaks = REF_RETURNS["AWS::DynamoDB::Table"]
     for collector in ("SubnetCollectorSettings", "EcsCollectorSettings", "CensusSettings", "ForecasterSettings"):

@@ -24,6 +24,7 @@ from devkit.scenario import (
     seed_event_resources,
     seed_free_address_history,
     seed_network,
+    seed_paging_topic,
 )
 from lambdas.alerts.pipeline import compose_alert, run_forecast, send_digest
 from lambdas.alerts.reads import QUERIES_PER_CALL, free_address_queries, read_series
@@ -36,6 +37,7 @@ from lambdas.ecs.points import deployment_fit_document
 from lambdas.platform import contract
 from lambdas.platform.targets import Target
 from tests.integration.conftest import ACCOUNT_ID, NAMESPACE, count_calls
+from tests.integration.test_paging import pages
 
 pytestmark = pytest.mark.usefixtures("aws")
 BUCKET = "census-snapshots"
@@ -201,6 +203,19 @@ def test_given_the_topic_is_gone_then_the_notification_is_kept_and_its_window_re
     topic = world.target.client("sns").create_topic(Name="subnet-ip-monitor-alerts")["TopicArn"]
     assert topic == world.resources.topic_arn
     assert compose_alert(notification, world.target, settings, NOW).status == "notified"
+
+
+def test_given_a_contributor_alarm_and_its_recovery_then_two_pages_with_one_dedup_key(world):
+    topic_arn, queue_url = seed_paging_topic(world.target.client("sns"), world.target.client("sqs"))
+    settings = world.composer_settings().model_copy(update={"paging_topic_arn": topic_arn})
+    for fixture in ("subnet_free_addresses_alarm", "subnet_free_addresses_ok"):
+        assert compose_alert(world.notification(fixture, "tasks-1a"), world.target, settings, NOW).status == "notified"
+
+    (alarm, severity), (ok, _) = pages(world.target.client("sqs"), queue_url)
+    assert (alarm["state"], ok["state"], severity) == ("ALARM", "OK", "critical")
+    assert alarm["dedupKey"] == ok["dedupKey"]
+    assert alarm["resource"] == world.network.subnet_ids["tasks-1a"]
+    assert alarm["runbookUrl"] is None
 
 
 def test_given_a_cluster_alarm_then_the_email_reads_the_clusters_figures_back(world):
