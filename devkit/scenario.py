@@ -288,10 +288,8 @@ class EventResources:
 def seed_event_resources(sns: Any, sqs: Any, dynamodb: Any) -> EventResources:
     """Create the alert topic (with a readable inbox), the incident table and the dead-letter queue."""
     topic_arn = sns.create_topic(Name="subnet-ip-monitor-alerts")["TopicArn"]
-    inbox_url = sqs.create_queue(QueueName="demo-inbox")["QueueUrl"]
-    inbox_arn = sqs.get_queue_attributes(QueueUrl=inbox_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     # In AWS the subscribers are email addresses; an SQS subscription lets the demo read what they would get.
-    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=inbox_arn)
+    inbox_url = subscribed_queue(sns, sqs, topic_arn, "demo-inbox")
     dynamodb.create_table(
         TableName="incident-windows",
         KeySchema=[{"AttributeName": INCIDENT_KEY, "KeyType": "HASH"}],
@@ -306,10 +304,17 @@ def seed_paging_topic(sns: Any, sqs: Any) -> tuple[str, str]:
     """A paging topic, and a queue that gets its pages as an HTTPS endpoint would (raw, with the severity
     attribute); return the topic's ARN and the queue's URL."""
     topic_arn = sns.create_topic(Name="subnet-ip-monitor-pages")["TopicArn"]
-    queue_url = sqs.create_queue(QueueName="pager")["QueueUrl"]
+    return topic_arn, subscribed_queue(sns, sqs, topic_arn, "pager", raw=True)
+
+
+def subscribed_queue(sns: Any, sqs: Any, topic_arn: str, name: str, *, raw: bool = False) -> str:
+    """A queue subscribed to the topic, to read back what its subscribers get (raw: the message alone, with its
+    attributes, as an HTTPS endpoint gets it; else SNS's envelope, Subject and Message); return its URL."""
+    queue_url = sqs.create_queue(QueueName=name)["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"})
-    return topic_arn, queue_url
+    attributes = {"RawMessageDelivery": "true"} if raw else {}
+    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn, Attributes=attributes)
+    return str(queue_url)
 
 
 def seed_free_address_history(

@@ -64,14 +64,13 @@ class MonitorProps(TypedDict, total=False):
 def config_from_props(props: Mapping[str, Any]) -> MonitorConfig:
     """Validate props as their `monitor:*` keys; raise ConfigError naming each bad key (monitor:alertEmails...)."""
     fields = MonitorConfig.model_fields
-    unknown = sorted(set(props) - set(fields))
-    context: dict[str, Any] = {f"{CONTEXT_PREFIX}{name}": value for name, value in props.items() if name in unknown}
-    context |= {
-        f"{CONTEXT_PREFIX}{fields[name].alias}": _context_value(value)
-        for name, value in props.items()
-        if name not in unknown
-    }
-    return config_from_context(context)
+    # An unknown prop goes in under its own name, so the context's check names it (and the nearest key).
+    return config_from_context(
+        {
+            f"{CONTEXT_PREFIX}{fields[name].alias if name in fields else name}": _context_value(value)
+            for name, value in props.items()
+        }
+    )
 
 
 def _context_value(value: Any) -> Any:

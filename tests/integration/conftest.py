@@ -15,7 +15,7 @@ from devkit.event_fixtures import load_event
 from devkit.publishing import ECS_DOCUMENTS, EVERY_RUN
 from devkit.readback import drain_queue, total_over_series
 from devkit.readback import metric_values as read_values
-from devkit.scenario import seed_awsvpc_service
+from devkit.scenario import seed_awsvpc_service, subscribed_queue
 from lambdas.platform.targets import Target
 from tests.support.faults import moto_skips_faulted_requests, sleeps  # noqa: F401 - fixtures of the fault tests
 
@@ -124,9 +124,7 @@ def world(aws, monkeypatch) -> EventWorld:
         ec2, regional_client("ecs"), cluster="orders", service="orders-api", subnet_ids=[subnet_id], desired_count=10
     )
     topic_arn = sns.create_topic(Name="alerts")["TopicArn"]
-    inbox_url = sqs.create_queue(QueueName="inbox")["QueueUrl"]
-    inbox_arn = sqs.get_queue_attributes(QueueUrl=inbox_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=inbox_arn)
+    inbox_url = subscribed_queue(sns, sqs, topic_arn, "inbox")
     dead_letter_url = sqs.create_queue(QueueName="events-dlq")["QueueUrl"]
     regional_client("s3").create_bucket(Bucket=SNAPSHOT_BUCKET)  # no snapshot yet: emails go without /28 blocks
     dynamodb.create_table(
