@@ -89,7 +89,7 @@ def render_digest(inputs: DigestInputs) -> Email:
     lines = "\n\n".join(sections).splitlines()
     if len(lines) > MAX_LINES:
         lines = [*lines[: MAX_LINES - 1], "(cut to fit; the dashboard has the rest)"]
-    return Email(fit_subject(subject), "\n".join(lines) + "\n")
+    return Email(fit_subject(subject), "\n".join(lines) + "\n", subject, tuple(sections[1:]))
 
 
 def _closest(inputs: DigestInputs, census_subnets: Mapping[str, dict[str, Any]]) -> str:

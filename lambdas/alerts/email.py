@@ -26,7 +26,6 @@ from ..platform.email import (
     Email,
     console,
     ecs_cluster_url,
-    fit_subject,
     interfaces_url,
     readable_time,
     subnet_url,
@@ -66,8 +65,7 @@ def render_alarm_email(
     missing = facts.missing
     if missing:
         sections.append("NOT IN THIS EMAIL\n" + "\n".join(f"- {m}" for m in missing))
-    body = "\n\n".join([subject, *sections, closing]) + "\n"
-    return Email(fit_subject(subject), body)
+    return Email.compose(subject, sections, closing)
 
 
 # Subnets ------------------------------------------------------------------------------------------------

@@ -22,13 +22,15 @@ from ..hub.streak_table import scan_streaks
 from ..hub.streaks import FailureStreak, named_in_digest
 from ..platform import contract
 from ..platform.aws.s3 import get_document
-from ..platform.aws.sns import publish_email
+from ..platform.aws.sns import publish_chat, publish_email
+from ..platform.chat import STEPS_HEADING, chat_from_email
 from ..platform.contract import MetricPoint
 from ..platform.errors import AwsCallError, AwsReadError
 from ..platform.notify import Notifier
 from ..platform.report import Deadline, RunReport
 from ..platform.run import CollectorRun, run_collector
 from ..platform.targets import Target
+from .chat import transition_chat
 from .digest import ClusterRow, DigestInputs, closest_to_exhaustion, render_digest
 from .email import render_alarm_email
 from .forecast import Forecast, Sample, forecast_exhaustion, trend
@@ -105,8 +107,11 @@ def compose_alert(raw: Any, target: Target, settings: ComposerSettings, now: dat
         facts = gather_facts(transition, target, settings, now)
         outcome.missing = facts.missing
         email = render_alarm_email(transition, facts, settings.thresholds, settings.dedupe_window_minutes, now)
-        page = transition_page(transition, settings.thresholds, email.subject, settings.runbook_url)
-        why = notifier.send(transition.incident_key, email, page)
+        runbook = settings.runbook(transition.kind.stem)
+        email = email.with_section(runbook.section(), after=STEPS_HEADING)
+        page = transition_page(transition, settings.thresholds, email.subject, runbook.url or "")
+        chat = transition_chat(transition, facts, email, runbook)
+        why = notifier.send(transition.incident_key, email, page, chat)
         outcome.status = "notified"
         if why is not None:
             notifier.dead_letter(raw, why, event_id)
@@ -466,6 +471,16 @@ def send_digest(target: Target, settings: DigestSettings, now: datetime) -> Dige
     email = render_digest(inputs)
     # A digest that cannot be sent raises NotifyError: the function fails and its error alarm tells someone.
     publish_email(target.client("sns"), settings.topic_arn, email.subject, email.body)
+    chat = chat_from_email(
+        email,
+        keywords=[target.account_id, target.region],
+        thread_id=f"digest-{target.account_id}-{target.region}",
+        event_type="WeeklyDigest",
+        runbook="",
+        keep=None,
+    )
+    for topic_arn in settings.chat_topic_arns:
+        publish_chat(target.client("sns"), topic_arn, chat.message())
     return DigestOutcome(email.subject, email.body.count("\n"), missing)
 
 

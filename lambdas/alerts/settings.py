@@ -7,11 +7,13 @@ from typing import Final
 from pydantic import Field
 
 from ..platform.settings import (
+    CHAT_TOPIC_ARNS,
     FAILURE_STREAK_TABLE,
     FREE_ADDRESS_FLOOR,
     SNAPSHOT_BUCKET,
     TOPIC_ARN,
     UTILIZATION_THRESHOLD_PERCENT,
+    CommaSeparated,
     HubSettings,
     MonitorSettings,
     NotifySettings,
@@ -80,3 +82,4 @@ class DigestSettings(SubnetScopeSettings, OrganizationViewSettings):
     snapshot_bucket: str = Field(alias=SNAPSHOT_BUCKET, min_length=3, max_length=63)
     free_address_floor: int = Field(alias=FREE_ADDRESS_FLOOR, ge=0)
     failure_streak_table: str = Field(alias=FAILURE_STREAK_TABLE, max_length=255)
+    chat_topic_arns: CommaSeparated = Field(default=(), alias=CHAT_TOPIC_ARNS)

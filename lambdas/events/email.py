@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from ..domain.network import SUBJECT_NAME_CHARS, Subnet, subnet_label, usable_addresses
 from ..platform import contract
-from ..platform.email import Email, console, ecs_cluster_url, fit_subject, interface_url, subnet_url
+from ..platform.email import Email, console, ecs_cluster_url, interface_url, subnet_url
 from ..platform.text import quoted
 from .model import EventKind, Incident, Story
 
@@ -46,8 +46,8 @@ def render_email(
     subject = story.subject(incident, where)
     if account:
         subject = f"[{_short_account(account)}] {subject}"
-    body = _body(subject, story, incident, subnet=subnet, window_minutes=window_minutes, now=now, account=account)
-    return Email(fit_subject(subject), body)
+    sections = _sections(story, incident, subnet=subnet, now=now, account=account)
+    return Email.compose(subject, sections, _dedupe_note(incident, window_minutes, now))
 
 
 def _short_account(label: str) -> str:
@@ -60,29 +60,18 @@ def named_subnet(subnet_id: str, subnet: SubnetNow, *, name_limit: int | None = 
     return subnet_label(subnet_id, subnet.subnet.name if subnet.subnet else None, name_limit=name_limit)
 
 
-def _body(
-    subject: str,
-    story: Story,
-    incident: Incident,
-    *,
-    subnet: SubnetNow,
-    window_minutes: int,
-    now: datetime,
-    account: str | None,
-) -> str:
+def _sections(story: Story, incident: Incident, *, subnet: SubnetNow, now: datetime, account: str | None) -> list[str]:
+    """The body between the subject (repeated in full, in case the subject line had to be cut) and the note."""
     # AWS's words (which can carry text someone else wrote) quoted; the handler's own note below them.
     said = quoted(incident.aws_message) + (f"\n\n{incident.note}" if incident.note else "")
     links = console_links(incident)
-    sections = [
-        subject,  # the full text, in case the subject line had to be cut
+    return [
         "WHAT HAPPENED\n" + story.what_happened,
         "WHERE\n" + "\n".join(f"{label}: {value}" for label, value in _where(incident, subnet, now, account) if value),
         "AWS SAID\n" + said,
         "WHAT TO DO\n" + "\n".join(f"{n}. {step}" for n, step in enumerate(_remedies(story, incident), start=1)),
         *(["OPEN IN THE CONSOLE\n" + "\n".join(f"{label}: {url}" for label, url in links)] if links else []),
-        _dedupe_note(incident, window_minutes, now),
     ]
-    return "\n\n".join(sections) + "\n"
 
 
 def _remedies(story: Story, incident: Incident) -> list[str]:
@@ -197,7 +186,6 @@ def render_cap_summary(
     )
     metrics = f"{console(incident.origin.region)}/cloudwatch/home?region={incident.origin.region}#metricsV2"
     sections = [
-        subject,
         "WHAT HAPPENED\n"
         f"Account {who} (in any region) has had more than {cap} new incidents of "
         f"{incident.reason} since {start:%H:%M} UTC. The first {cap} were emailed one by one. The others until "
@@ -209,6 +197,6 @@ def render_cap_summary(
         "2. Count them on the dashboard's exhaustion-events graph (by reason).\n"
         "3. If the account should not produce these at all, check who deploys there right now.",
         "OPEN IN THE CONSOLE\n" + f"CloudWatch metrics ({contract.IP_EXHAUSTION_EVENTS.name}): {metrics}",
-        f"monitor:maxIncidentsPerWindow is {cap}. The next window starts at {end:%H:%M} UTC.",
     ]
-    return Email(fit_subject(subject), "\n\n".join(sections) + "\n")
+    note = f"monitor:maxIncidentsPerWindow is {cap}. The next window starts at {end:%H:%M} UTC."
+    return Email.compose(subject, sections, note)

@@ -29,11 +29,13 @@ from ..platform.aws.dynamodb import count_in_window
 from ..platform.aws.ec2 import subnet_of_interface
 from ..platform.aws.ecs import describe_services
 from ..platform.aws.s3 import get_document
+from ..platform.chat import STEPS_HEADING
 from ..platform.contract import TARGET_ACCOUNTS_KEY, MetricPoint, census_snapshot_key
 from ..platform.email import readable_time
 from ..platform.errors import AwsCallError, AwsReadError, DedupeError
 from ..platform.notify import Notifier
 from ..platform.targets import Target
+from .chat import incident_chat
 from .email import SubnetNow, render_cap_summary, render_email
 from .errors import UnparsableEvent
 from .model import EventKind, Incident
@@ -153,7 +155,9 @@ class EventHandling:
         if count == cap + 1:
             account = self.settings.account_label(incident.origin.account)
             summary = render_cap_summary(kind, incident, cap, (start, start + window), account=account)
-            why = self.notifier.send(f"{key}|summary", summary)
+            runbook = self.settings.runbook(kind.rule_id)
+            summary = summary.with_section(runbook.section(), after=STEPS_HEADING)
+            why = self.notifier.send(f"{key}|summary", summary, chat=incident_chat(kind, incident, summary, runbook))
             if why is None:
                 self.outcome.status = "summarised"
             else:
@@ -217,8 +221,10 @@ class EventHandling:
         subnet = self._with_prefix_blocks(subnet_now or self._subnet_now(incident), incident)
         account = self.settings.account_label(incident.origin.account)
         email = render_email(kind, incident, subnet, self.settings.dedupe_window_minutes, self.now, account=account)
-        page = incident_page(kind, incident, email.subject, self.settings.runbook_url)
-        why = self.notifier.send(incident.dedupe_key, email, page)
+        runbook = self.settings.runbook(kind.rule_id)
+        email = email.with_section(runbook.section(), after=STEPS_HEADING)
+        page = incident_page(kind, incident, email.subject, runbook.url or "")
+        why = self.notifier.send(incident.dedupe_key, email, page, incident_chat(kind, incident, email, runbook))
         if why is None:
             self.outcome.status = "notified"
         else:

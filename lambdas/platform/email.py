@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
@@ -14,10 +15,26 @@ MAX_SUBJECT_LENGTH = SNS_SUBJECT_LENGTH.value
 
 @dataclass(frozen=True)
 class Email:
-    """What goes to SNS: Subject and Message."""
+    """What goes to SNS (Subject and Message), and what a chat message is made of: the whole title (the
+    subject may be cut) and the body's sections ('HEADING\ntext'), without the title and closing lines."""
 
     subject: str
     body: str
+    title: str = ""
+    sections: tuple[str, ...] = ()
+    closing: str = ""
+
+    @classmethod
+    def compose(cls, title: str, sections: Sequence[str], closing: str) -> Email:
+        """The email titled title (its subject cut to fit SNS), its sections, and a closing line."""
+        body = "\n\n".join([title, *sections, closing]) + "\n"
+        return cls(fit_subject(title), body, title, tuple(sections), closing)
+
+    def with_section(self, section: str, *, after: str) -> Email:
+        """This email with section after the one headed after (last if none is); for composed emails only."""
+        headings = [s.partition("\n")[0] for s in self.sections]
+        at = headings.index(after) + 1 if after in headings else len(self.sections)
+        return Email.compose(self.title, [*self.sections[:at], section, *self.sections[at:]], self.closing)
 
 
 def fit_subject(text: str) -> str:

@@ -1,5 +1,5 @@
-"""One email (and page) per incident per window, and nothing lost: claim the window, send, release on failure,
-dead-letter.
+"""One email (and page, and chat message) per incident per window, and nothing lost: claim the window, send,
+release on failure, dead-letter.
 
 Shared by every function that emails on something it was sent (an exhaustion event, an alarm
 notification). Failures are handed to record (the caller's outcome) and never stop the others.
@@ -15,8 +15,9 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from .aws.dynamodb import claim_incident_window, release_incident_window
-from .aws.sns import publish_email, publish_page
+from .aws.sns import publish_chat, publish_email, publish_page
 from .aws.sqs import send_to_dead_letter_queue
+from .chat import ChatMessage
 from .email import Email
 from .errors import AwsCallError, DeadLetterError, DedupeError, NotifyError
 from .paging import Page
@@ -47,15 +48,20 @@ class Notifier:
             self.record(err)
             return True
 
-    def send(self, incident_key: str, email: Email, page: Page | None = None) -> str | None:
-        """Publish the email, and the page when a paging topic is configured; None if both went, else why not
-        (the window is released so a replay sends both again: a second email rather than a lost page)."""
+    def send(
+        self, incident_key: str, email: Email, page: Page | None = None, chat: ChatMessage | None = None
+    ) -> str | None:
+        """Publish the email, the page when a paging topic is configured and the chat message to each chat topic;
+        None if all went, else why not (the window is released so a replay sends them all again: a second email
+        rather than a lost page or chat message)."""
+        sns = self.target.client("sns")
         try:
-            publish_email(self.target.client("sns"), self.settings.topic_arn, email.subject, email.body)
+            publish_email(sns, self.settings.topic_arn, email.subject, email.body)
             if page is not None and self.settings.paging_topic_arn:
-                publish_page(
-                    self.target.client("sns"), self.settings.paging_topic_arn, page.message(), page.severity.value
-                )
+                publish_page(sns, self.settings.paging_topic_arn, page.message(), page.severity.value)
+            if chat is not None:
+                for topic_arn in self.settings.chat_topic_arns:
+                    publish_chat(sns, topic_arn, chat.message())
             return None
         except NotifyError as err:
             self.record(err)

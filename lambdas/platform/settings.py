@@ -26,6 +26,7 @@ from pydantic import (
 
 from .errors import SettingsError
 from .publish_policy import PublishMode
+from .runbooks import Runbook, runbook_for
 
 METRIC_NAMESPACE: Final = "METRIC_NAMESPACE"
 VPC_IDS: Final = "VPC_IDS"
@@ -152,6 +153,10 @@ TOPIC_ARN: Final = "TOPIC_ARN"
 # monitor:pagingEndpoints: the paging topic ("" when no endpoint is configured), and monitor:runbookUrl.
 PAGING_TOPIC_ARN: Final = "PAGING_TOPIC_ARN"
 RUNBOOK_URL: Final = "RUNBOOK_URL"
+# monitor:docsUrl (where the team publishes the docs: each alert links its runbook section there).
+DOCS_URL: Final = "DOCS_URL"
+# The chat topics (monitor:slackChannels / teamsChannels make one; monitor:chatTopicArns adds a team's own).
+CHAT_TOPIC_ARNS: Final = "CHAT_TOPIC_ARNS"
 INCIDENT_TABLE_NAME: Final = "INCIDENT_TABLE_NAME"
 DEDUPE_WINDOW_MINUTES: Final = "DEDUPE_WINDOW_MINUTES"
 DEAD_LETTER_QUEUE_URL: Final = "DEAD_LETTER_QUEUE_URL"
@@ -190,6 +195,12 @@ class NotifySettings(OrganizationViewSettings):
     dead_letter_queue_url: str = Field(alias=DEAD_LETTER_QUEUE_URL, pattern=r"^https://")
     paging_topic_arn: str = Field(default="", alias=PAGING_TOPIC_ARN, pattern=r"^(arn:aws[a-z-]*:sns:.+)?$")
     runbook_url: str = Field(default="", alias=RUNBOOK_URL, pattern=r"^(https://.+)?$")
+    docs_url: str = Field(default="", alias=DOCS_URL, pattern=r"^(https://.+)?$")
+    chat_topic_arns: CommaSeparated = Field(default=(), alias=CHAT_TOPIC_ARNS)
+
+    def runbook(self, topic: str) -> Runbook:
+        """The runbook of the alerts topic raises (an alarm stem or an event kind's rule id)."""
+        return runbook_for(topic, runbook_url=self.runbook_url, docs_url=self.docs_url)
 
 
 SettingsModel = TypeVar("SettingsModel", bound=MonitorSettings)

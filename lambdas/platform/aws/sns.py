@@ -27,3 +27,11 @@ def publish_page(sns: Any, topic_arn: str, message: str, severity: str) -> str:
         return str(response["MessageId"])
     except AWS_ERRORS as err:
         raise NotifyError.wrap("Publish", err, {"topic": topic_arn}) from err
+
+
+def publish_chat(sns: Any, topic_arn: str, message: str) -> str:
+    """Publish one chat notification (a JSON document, no subject); return its MessageId."""
+    try:
+        return str(sns.publish(TopicArn=topic_arn, Message=message)["MessageId"])
+    except AWS_ERRORS as err:
+        raise NotifyError.wrap("Publish", err, {"topic": topic_arn}) from err

@@ -1,0 +1,32 @@
+"""The chat message of an alarm contributor transition (lambdas/platform/chat.py), beside its email and page."""
+
+from __future__ import annotations
+
+from ..platform.chat import ChatMessage, chat_from_email
+from ..platform.email import Email
+from ..platform.paging import dedup_key
+from ..platform.runbooks import Runbook
+from .model import ContributorTransition, Facts, SubnetFacts, VpcFacts
+
+
+def transition_chat(transition: ContributorTransition, facts: Facts, email: Email, runbook: Runbook) -> ChatMessage:
+    """The email's facts for a chat channel; ALARM, OK and stopped-reporting of one contributor share a thread."""
+    t = transition
+    vpc = facts.subnet.vpc_id if isinstance(facts, SubnetFacts) and facts.subnet else None
+    if isinstance(facts, VpcFacts):
+        vpc = facts.vpc_id
+    return chat_from_email(
+        email,
+        keywords=[t.contributor_account, t.contributor_region, *([vpc] if vpc else []), t.contributor],
+        thread_id=thread_id(t),
+        event_type=t.kind.stem,
+        runbook=runbook.text,
+    )
+
+
+def thread_id(transition: ContributorTransition) -> str:
+    """One thread per alarm and contributor: the same key the page deduplicates on."""
+    t = transition
+    return dedup_key(
+        "alarm", t.account, t.region, t.alarm_name, t.contributor_account, t.contributor_region, t.contributor
+    )
