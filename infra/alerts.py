@@ -21,7 +21,13 @@ from infra.core.expiring_table import ExpiringTable
 from infra.core.foundation import Foundation
 from infra.core.hub import ALERT_COMPOSER_ROLE_NAME, HubDispatch
 from infra.core.lambda_defaults import grant_read_and_publish, monitor_function
-from infra.core.notifying import grant_notify, notify_environment, organization_view_environment
+from infra.core.notifying import (
+    chat_environment,
+    grant_chat,
+    grant_notify,
+    notify_environment,
+    organization_view_environment,
+)
 from infra.core.queries import MAX_SERIES_PER_QUERY, ranked
 from infra.core.scheduled_collector import ScheduledCollector
 from lambdas.alerts.notification import DETAIL_TYPE, SOURCE
@@ -239,6 +245,7 @@ class Alerts(Construct):
                 SNAPSHOT_BUCKET: snapshot_bucket,
                 FREE_ADDRESS_FLOOR: str(config.free_address_floor),
                 FAILURE_STREAK_TABLE: hub.failure_streaks.table.table_name if hub else "",
+                **chat_environment(alerting),
             },
             key=key,
             timeout=Duration.minutes(1),
@@ -263,6 +270,7 @@ class Alerts(Construct):
             publish_metrics=False,
         )
         alerting.topic.grant_publish(role)
+        grant_chat(role, alerting)
         grant_snapshot_read(role, members=hub is not None, list_members=hub is not None, deployment_fit=True)
         if hub:
             hub.failure_streaks.grant_items(role, "dynamodb:Scan")

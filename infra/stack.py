@@ -75,7 +75,14 @@ class SubnetIpMonitor(Construct):
         _check_hub_environment(Stack.of(self), config)
         key = AppKey(self, "AppKey")
         alerting = Alerting(
-            self, "Alerting", key=key, emails=config.alert_emails, paging_endpoints=config.paging_endpoints
+            self,
+            "Alerting",
+            key=key,
+            emails=config.alert_emails,
+            paging_endpoints=config.paging_endpoints,
+            slack_channels=config.slack_channels,
+            teams_channels=config.teams_channels,
+            chat_topic_arns=config.chat_topic_arns,
         )
         incidents = ExpiringTable(
             self,

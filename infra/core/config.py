@@ -110,6 +110,39 @@ class PagingEndpoint(BaseModel):
     severities: tuple[Literal["critical", "warning", "info"], ...] = ()
 
 
+# Amazon Q Developer in chat applications' own patterns (API reference: SlackChannelConfiguration,
+# TeamsChannelConfiguration; CloudFormation: ConfigurationName ^[A-Za-z0-9-_]+$, 1-128 characters).
+SLACK_WORKSPACE_ID = r"^[0-9A-Z]{1,255}$"
+SLACK_CHANNEL_ID = r"^[A-Za-z0-9]{1,255}$"
+UUID = r"^[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}$"
+TEAMS_CHANNEL_ID = r"^([a-zA-Z0-9-_=+/.,])*%3[aA]([a-zA-Z0-9-_=+/.,])*%40([a-zA-Z0-9-_=+/.,])*$"
+CHANNEL_NAME = r"^[A-Za-z0-9-_]{1,40}$"
+SNS_TOPIC_ARN = r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$"
+
+
+class SlackChannel(BaseModel):
+    """One Slack channel of the chat topic (monitor:slackChannels): the workspace authorized in the Amazon Q
+    Developer console, the channel's id, and a short name for its channel configuration."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    workspace_id: str = Field(alias="workspaceId", pattern=SLACK_WORKSPACE_ID)
+    channel_id: str = Field(alias="channelId", pattern=SLACK_CHANNEL_ID)
+    name: str = Field(default="", pattern=rf"({CHANNEL_NAME})|^$")
+
+
+class TeamsChannel(BaseModel):
+    """One Microsoft Teams channel of the chat topic (monitor:teamsChannels): the team and tenant authorized in
+    the Amazon Q Developer console, the channel's id (URL-encoded, as the console shows it), and a short name."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    team_id: str = Field(alias="teamId", pattern=UUID)
+    tenant_id: str = Field(alias="tenantId", pattern=UUID)
+    channel_id: str = Field(alias="channelId", pattern=TEAMS_CHANNEL_ID, max_length=255)
+    name: str = Field(default="", pattern=rf"({CHANNEL_NAME})|^$")
+
+
 def _json_list(value: object) -> object:
     # `-c monitor:pagingEndpoints='[{"url": ...}]'` arrives as text; cdk.json gives the list itself.
     if isinstance(value, str):
@@ -140,10 +173,49 @@ class MonitorConfig(BaseModel):
         ),
         json_schema_extra={"allowed": '`[{"url": "https://…", "severities": ["critical"]}]` (severities optional)'},
     )
+    slack_channels: Annotated[tuple[SlackChannel, ...], BeforeValidator(_json_list)] = Field(
+        default=(),
+        alias="slackChannels",
+        description=(
+            "Slack channels that get every alert as a chat message (Amazon Q Developer in chat applications; "
+            "see [Chat](chat.md)): one channel configuration each, notifications only, read-only guardrail"
+        ),
+        json_schema_extra={"allowed": '`[{"workspaceId": "T0…", "channelId": "C0…", "name": "platform-oncall"}]`'},
+    )
+    teams_channels: Annotated[tuple[TeamsChannel, ...], BeforeValidator(_json_list)] = Field(
+        default=(),
+        alias="teamsChannels",
+        description="Microsoft Teams channels, as `slackChannels`",
+        json_schema_extra={
+            "allowed": '`[{"teamId": "<uuid>", "tenantId": "<uuid>", "channelId": "19%3a…%40thread.tacv2"}]`'
+        },
+    )
+    chat_topic_arns: CommaSeparated = Field(
+        default=(),
+        alias="chatTopicArns",
+        description=(
+            "SNS topics a team's own chat channels already subscribe to: chat messages and health alarms are "
+            "published there too (the topic's policy, and its key's, must let this stack publish)"
+        ),
+        json_schema_extra={"allowed": "SNS topic ARNs"},
+    )
+    docs_url: str = Field(
+        default="",
+        alias="docsUrl",
+        description=(
+            "where your team publishes this site (`make docs`): each alert then links its section of "
+            "[Runbooks](runbooks.md) there; empty: alerts name the section"
+        ),
+        json_schema_extra={"allowed": "an `https://` URL"},
+        pattern=r"^(https://\S+)?$",
+        max_length=1024,
+    )
     runbook_url: str = Field(
         default="",
         alias="runbookUrl",
-        description="the runbook every page links to (its `runbookUrl`); empty: `null`",
+        description=(
+            "one runbook every alert, page and chat message links to instead of its [Runbooks](runbooks.md) section"
+        ),
         json_schema_extra={"allowed": "an `https://` URL"},
         pattern=r"^(https://\S+)?$",
         max_length=2048,
@@ -519,6 +591,11 @@ class MonitorConfig(BaseModel):
     def _emails(cls, emails: tuple[str, ...]) -> tuple[str, ...]:
         return _all_match(emails, EMAIL_PATTERN, "not an email address")
 
+    @field_validator("chat_topic_arns")
+    @classmethod
+    def _topic_arns(cls, arns: tuple[str, ...]) -> tuple[str, ...]:
+        return _all_match(arns, re.compile(SNS_TOPIC_ARN), "not an SNS topic ARN")
+
     @field_validator("cluster_names")
     @classmethod
     def _cluster_names(cls, names: tuple[str, ...]) -> tuple[str, ...]:
@@ -600,7 +677,7 @@ class MonitorConfig(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> MonitorConfig:
         # Every problem between keys at once, one line each, so a bad cdk.json is fixed in one pass.
-        problems = self._threshold_problems() + self._scope_problems()
+        problems = self._threshold_problems() + self._scope_problems() + self._chat_problems()
         problems += self._hub_problems() if self.is_hub else self._hub_only_problems()
         if problems:
             raise ValueError("\n".join(problems))
@@ -625,6 +702,13 @@ class MonitorConfig(BaseModel):
                     f"monitor:{alarm_key} ({threshold:g}): a subnet or cluster in alarm must be published every run"
                 )
         return problems
+
+    def _chat_problems(self) -> list[str]:
+        names = [c.name for c in self.slack_channels if c.name] + [c.name for c in self.teams_channels if c.name]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            return [f"monitor:slackChannels / monitor:teamsChannels: names used twice: {', '.join(repeated)}"]
+        return []
 
     def _scope_problems(self) -> list[str]:
         problems = []
@@ -666,6 +750,11 @@ class MonitorConfig(BaseModel):
                 "monitor:alarmPerAccount needs monitor:memberAccounts (alarms are made at synth, per listed account)"
             )
         return problems
+
+    @property
+    def has_chat_channels(self) -> bool:
+        """Any Slack or Teams channel configured: the stack makes the chat topic and their configurations."""
+        return bool(self.slack_channels or self.teams_channels)
 
     @property
     def is_hub(self) -> bool:

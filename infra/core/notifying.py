@@ -13,8 +13,10 @@ from infra.core.expiring_table import ExpiringTable
 from infra.core.keys import AppKey
 from lambdas.platform.settings import (
     ACCOUNT_NAMES,
+    CHAT_TOPIC_ARNS,
     DEAD_LETTER_QUEUE_URL,
     DEDUPE_WINDOW_MINUTES,
+    DOCS_URL,
     INCIDENT_TABLE_NAME,
     METRIC_NAMESPACE,
     MONITOR_MODE,
@@ -32,6 +34,7 @@ def notify_environment(
     # The paging topic and the runbook only when configured: without them, nothing changes for these functions.
     paging = {PAGING_TOPIC_ARN: alerting.paging_topic.topic_arn} if alerting.paging_topic else {}
     runbook = {RUNBOOK_URL: config.runbook_url} if config.runbook_url else {}
+    docs = {DOCS_URL: config.docs_url} if config.docs_url else {}
     return {
         **organization_view_environment(config),
         TOPIC_ARN: alerting.topic.topic_arn,
@@ -40,7 +43,20 @@ def notify_environment(
         DEAD_LETTER_QUEUE_URL: dead_letters.queue.queue_url,
         **paging,
         **runbook,
+        **docs,
+        **chat_environment(alerting),
     }
+
+
+def chat_environment(alerting: Alerting) -> dict[str, str]:
+    """The chat topics a function publishes chat messages to, when there are any."""
+    return {CHAT_TOPIC_ARNS: ",".join(t.topic_arn for t in alerting.chat_topics)} if alerting.chat_topics else {}
+
+
+def grant_chat(role: iam.IRole, alerting: Alerting) -> None:
+    """Publish to every chat topic (the stack's own uses the app key, granted with the functions' data keys)."""
+    for topic in alerting.chat_topics:
+        topic.grant_publish(role)
 
 
 def organization_view_environment(config: MonitorConfig) -> dict[str, str]:
@@ -62,6 +78,7 @@ def grant_notify(role: iam.IRole, *, alerting: Alerting, incidents: ExpiringTabl
     alerting.topic.grant_publish(role)
     if alerting.paging_topic:
         alerting.paging_topic.grant_publish(role)
+    grant_chat(role, alerting)
     # Claim (PutItem) and release (DeleteItem) incident windows.
     incidents.grant_items(role, "dynamodb:PutItem", "dynamodb:DeleteItem")
     key.acknowledge_data_key_actions(role)

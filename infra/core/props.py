@@ -14,6 +14,10 @@ class MonitorProps(TypedDict, total=False):
 
     alert_emails: Sequence[str]
     paging_endpoints: Sequence[Mapping[str, Any]]
+    slack_channels: Sequence[Mapping[str, Any]]
+    teams_channels: Sequence[Mapping[str, Any]]
+    chat_topic_arns: Sequence[str]
+    docs_url: str
     runbook_url: str
     namespace: str
     schedule_minutes: int

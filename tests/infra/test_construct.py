@@ -10,7 +10,14 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Match, Template
 
-from infra.core.config import ConfigError, MonitorConfig, PagingEndpoint, config_from_context
+from infra.core.config import (
+    ConfigError,
+    MonitorConfig,
+    PagingEndpoint,
+    SlackChannel,
+    TeamsChannel,
+    config_from_context,
+)
 from infra.core.props import MonitorProps
 from infra.stack import SubnetIpMonitor
 from lambdas.platform.publish_policy import PublishMode
@@ -22,7 +29,7 @@ def _prop_type(annotation: Any) -> Any:
         return Sequence[str]
     if annotation == dict[str, str]:
         return Mapping[str, str]
-    if annotation == tuple[PagingEndpoint, ...]:
+    if annotation in (tuple[PagingEndpoint, ...], tuple[SlackChannel, ...], tuple[TeamsChannel, ...]):
         return Sequence[Mapping[str, Any]]
     if annotation is PublishMode:
         return typing.Literal[tuple(mode.value for mode in PublishMode)]

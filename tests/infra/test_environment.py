@@ -12,7 +12,14 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from lambdas.platform.settings import PAGING_TOPIC_ARN, RUNBOOK_URL, MonitorSettings, load_settings
+from lambdas.platform.settings import (
+    CHAT_TOPIC_ARNS,
+    DOCS_URL,
+    PAGING_TOPIC_ARN,
+    RUNBOOK_URL,
+    MonitorSettings,
+    load_settings,
+)
 from tests.infra.conftest import synthesize
 
 # What `Ref` returns for each resource type a function's environment refers to (CloudFormation docs).
@@ -45,7 +52,7 @@ def _deployed_value(value: Any, resources: dict[str, Any]) -> str:
     return REF_RETURNS[resources[value["Ref"]]["Type"]]
 
 
-SET_WHEN_CONFIGURED = {PAGING_TOPIC_ARN, RUNBOOK_URL}
+SET_WHEN_CONFIGURED = {PAGING_TOPIC_ARN, RUNBOOK_URL, CHAT_TOPIC_ARNS, DOCS_URL}
 
 
 def _functions(synthesized):
