@@ -39,3 +39,25 @@ def with_contributor(notification: dict[str, Any], value: str) -> dict[str, Any]
     *_, name = attributes  # AccountId (and Region) first, then what the contributor is
     attributes[name] = value
     return notification
+
+
+def reason_with_datapoint(value: float) -> str:
+    """A contributor's state reason as CloudWatch writes it (the fixtures' form), crossing at value."""
+    return (
+        "Threshold Crossed: 1 datapoint was less than or equal to the threshold (8.0). The most recent datapoint "
+        f"which crossed the threshold: [{value} (29/11/26 09:35:00)]."
+    )
+
+
+def storm_of(name: str, values: list[str], datapoints: list[float] | None = None) -> list[dict[str, Any]]:
+    """The fixture once per contributor value (a storm: many contributors of one alarm at once), each with its own
+    contributor id and, for ALARM fixtures, the figure that crossed."""
+    notifications = []
+    for i, value in enumerate(values):
+        notification = with_contributor(load_notification(name), value)
+        notification["id"] = f"{notification['id'][:-4]}{i:04d}"
+        notification["detail"]["alarmContributor"]["id"] = f"{i:016x}"
+        if datapoints is not None:
+            notification["detail"]["state"]["reason"] = reason_with_datapoint(datapoints[i])
+        notifications.append(notification)
+    return notifications

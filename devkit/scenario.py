@@ -307,6 +307,13 @@ def seed_paging_topic(sns: Any, sqs: Any) -> tuple[str, str]:
     return topic_arn, subscribed_queue(sns, sqs, topic_arn, "pager", raw=True)
 
 
+def seed_chat_topic(sns: Any, sqs: Any) -> tuple[str, str]:
+    """A chat topic, and a queue that gets its messages as Amazon Q Developer would (raw JSON); return the
+    topic's ARN and the queue's URL."""
+    topic_arn = sns.create_topic(Name="subnet-ip-monitor-chat")["TopicArn"]
+    return topic_arn, subscribed_queue(sns, sqs, topic_arn, "chat", raw=True)
+
+
 def subscribed_queue(sns: Any, sqs: Any, topic_arn: str, name: str, *, raw: bool = False) -> str:
     """A queue subscribed to the topic, to read back what its subscribers get (raw: the message alone, with its
     attributes, as an HTTPS endpoint gets it; else SNS's envelope, Subject and Message); return its URL."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Acknowledgment, Duration, Stack, Token, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
@@ -13,7 +14,7 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from infra.core.alarms import query_alarm
-from infra.core.alerting import Alerting, alarm_prefix
+from infra.core.alerting import Alerting, alarm_arn_pattern, alarm_prefix
 from infra.core.config import DIGEST_OFF, MonitorConfig
 from infra.core.dashboard import WIDTH, Section, heading, query_graph
 from infra.core.dead_letters import DeadLetterQueue
@@ -40,6 +41,7 @@ from lambdas.alerts.settings import (
     FORECAST_WATCH_PERCENT,
     FORECASTER,
     FREE_PREFIX_BLOCK_FLOOR,
+    GROUP_ABOVE,
     UNATTACHED_ENI_ALARM_THRESHOLD,
 )
 from lambdas.platform import contract
@@ -171,6 +173,7 @@ class Alerts(Construct):
                 **notify_environment(config, alerting, incidents, self.dead_letters),
                 ALARM_NAME_PREFIX: alarm_prefix(self),
                 SNAPSHOT_BUCKET: snapshot_bucket,
+                GROUP_ABOVE: str(config.group_above),
                 **threshold_environment(config),
             },
             key=key,
@@ -195,6 +198,7 @@ class Alerts(Construct):
             publish_metrics=False,
         )
         grant_notify(composer_role, alerting=alerting, incidents=incidents, key=key)
+        self._grant_storms(composer_role, incidents)
         if hub:
             hub.grant_assume_readers(composer_role)
         # Hub mode: the census's per-member snapshots too (the contributor's account and region).
@@ -218,6 +222,35 @@ class Alerts(Construct):
             ),
             targets=[self.dead_letters.rule_target(self.composer)],
         )
+
+    def _grant_storms(self, role: iam.IRole, incidents: ExpiringTable) -> None:
+        """Storms (monitor:groupAbove): who else of an alarm of this stack is in ALARM, and the storm's item."""
+        policy = iam.Policy(
+            self,
+            "StormReads",
+            statements=[
+                iam.PolicyStatement(
+                    actions=["cloudwatch:DescribeAlarmContributors"], resources=[alarm_arn_pattern(Stack.of(self))]
+                )
+            ],
+        )
+        policy.attach_to_role(role)
+        # cfn-lint's IAM action list predates the DescribeAlarmContributors API (added 2025-09-09); the action is
+        # named as the API is, as public code grants it: if AWS named it otherwise the read is denied and each
+        # contributor is emailed alone (docs/alerts.md, docs/emulator-gaps.md).
+        cast(iam.CfnPolicy, policy.node.default_child).add_metadata(
+            "cfn-lint", {"config": {"ignore_checks": ["W3037"]}}
+        )
+        Validations.of(policy).acknowledge(
+            Acknowledgment(
+                id=f"AwsSolutions::AwsSolutions-IAM5[Resource::{_as_nag_names(Stack.of(self))}{alarm_prefix(self)}*]",
+                reason=(
+                    "DescribeAlarmContributors (read-only) on this stack's alarms only: every alarm is named "
+                    "'<stack>-…', and the composer reads the contributors of whichever one notified it."
+                ),
+            )
+        )
+        incidents.grant_items(role, "dynamodb:UpdateItem", "dynamodb:GetItem")
 
     def _digest(
         self,
@@ -317,3 +350,11 @@ class Alerts(Construct):
 def alarm_families(alerting: Alerting) -> list[str]:
     """One name prefix per routed alarm family: per-VPC alarms ('<family>-vpc-...') share their family's."""
     return sorted({name.split("-vpc-")[0] for name in alerting.per_contributor_alarm_names})
+
+
+def _as_nag_names(stack: Stack) -> str:
+    """The start of this stack's alarm ARNs as cdk-nag writes it: '<AWS::Region>' for an unresolved region
+    (an environment-agnostic stack), the region itself otherwise; likewise the account."""
+    region = "<AWS::Region>" if Token.is_unresolved(stack.region) else stack.region
+    account = "<AWS::AccountId>" if Token.is_unresolved(stack.account) else stack.account
+    return f"arn:<AWS::Partition>:cloudwatch:{region}:{account}:alarm:"

@@ -83,6 +83,7 @@ class SubnetIpMonitor(Construct):
             slack_channels=config.slack_channels,
             teams_channels=config.teams_channels,
             chat_topic_arns=config.chat_topic_arns,
+            routes=config.routes,
         )
         incidents = ExpiringTable(
             self,

@@ -143,6 +143,61 @@ class TeamsChannel(BaseModel):
     name: str = Field(default="", pattern=rf"({CHANNEL_NAME})|^$")
 
 
+ACCOUNT_ID = r"^[0-9]{12}$"
+MAX_ROUTES = 10  # each route's topics travel in the functions' environment (4 KB in all: infra/core/limits.py)
+
+
+class RouteMatch(BaseModel):
+    """What a route takes (monitor:routes): every criterion it names must hold, any of its values."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    accounts: tuple[Annotated[str, Field(pattern=ACCOUNT_ID)], ...] = ()
+    vpc_ids: tuple[Annotated[str, Field(pattern=r"^vpc-[0-9a-f]{8,17}$")], ...] = Field(default=(), alias="vpcIds")
+    subnet_ids: tuple[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")], ...] = Field(
+        default=(), alias="subnetIds"
+    )
+    tags: dict[Annotated[str, Field(min_length=1, max_length=128)], Annotated[str, Field(max_length=256)]] = {}
+    ecs_clusters: tuple[Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,255}$")], ...] = Field(
+        default=(), alias="ecsClusters"
+    )
+    eks_clusters: tuple[Annotated[str, Field(pattern=r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")], ...] = Field(
+        default=(), alias="eksClusters"
+    )
+
+    @model_validator(mode="after")
+    def _names_something(self) -> RouteMatch:
+        if not any((self.accounts, self.vpc_ids, self.subnet_ids, self.tags, self.ecs_clusters, self.eks_clusters)):
+            raise ValueError("a route's match names nothing (it would take every alert: that is the default route)")
+        return self
+
+    def document(self) -> dict[str, Any]:
+        """The match as the functions read it (lambdas/domain/routing.py), empty criteria left out."""
+        return {k: v for k, v in self.model_dump(by_alias=True, mode="json").items() if v}
+
+
+class Route(BaseModel):
+    """One route of monitor:routes: its name, its match, and where its alerts go instead of the default."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    name: str = Field(pattern=r"^[A-Za-z0-9-]{1,32}$")
+    match: RouteMatch
+    emails: tuple[Annotated[str, Field(pattern=EMAIL_PATTERN.pattern)], ...] = ()
+    slack_channels: tuple[SlackChannel, ...] = Field(default=(), alias="slackChannels")
+    teams_channels: tuple[TeamsChannel, ...] = Field(default=(), alias="teamsChannels")
+    paging_endpoints: tuple[PagingEndpoint, ...] = Field(default=(), alias="pagingEndpoints")
+    chat_topic_arns: tuple[Annotated[str, Field(pattern=SNS_TOPIC_ARN)], ...] = Field(default=(), alias="chatTopicArns")
+
+    @model_validator(mode="after")
+    def _goes_somewhere(self) -> Route:
+        if not any(
+            (self.emails, self.slack_channels, self.teams_channels, self.paging_endpoints, self.chat_topic_arns)
+        ):
+            raise ValueError(f"route {self.name} sends nowhere: give it emails, channels, endpoints or chat topics")
+        return self
+
+
 def _json_list(value: object) -> object:
     # `-c monitor:pagingEndpoints='[{"url": ...}]'` arrives as text; cdk.json gives the list itself.
     if isinstance(value, str):
@@ -199,6 +254,22 @@ class MonitorConfig(BaseModel):
         ),
         json_schema_extra={"allowed": "SNS topic ARNs"},
     )
+    routes: Annotated[tuple[Route, ...], BeforeValidator(_json_list)] = Field(
+        default=(),
+        alias="routes",
+        description=(
+            "rules sending an alert to a team's own emails, channels and paging endpoints by account, VPC, subnet, "
+            "subnet or VPC tag, ECS or EKS cluster; the first that matches wins, the rest take the keys above "
+            "(see [Routing](routing.md))"
+        ),
+        json_schema_extra={
+            "allowed": (
+                f'at most {MAX_ROUTES}: `[{{"name": "payments", "match": {{"tags": {{"team": "payments"}}}}, '
+                '"emails": ["payments-oncall@example.com"]}]`'
+            )
+        },
+        max_length=MAX_ROUTES,
+    )
     docs_url: str = Field(
         default="",
         alias="docsUrl",
@@ -219,6 +290,17 @@ class MonitorConfig(BaseModel):
         json_schema_extra={"allowed": "an `https://` URL"},
         pattern=r"^(https://\S+)?$",
         max_length=2048,
+    )
+    group_above: int = Field(
+        default=5,
+        alias="groupAbove",
+        description=(
+            "more contributors of one alarm in ALARM at once than this make one grouped email, page and chat "
+            "message (worst first) instead of one each, and one grouped recovery; 0: never group"
+        ),
+        json_schema_extra={"allowed": "0 to 100 (CloudWatch keeps at most 100 contributors in ALARM)"},
+        ge=0,
+        le=aws_limits.CONTRIBUTORS_IN_ALARM.value,
     )
     namespace: str = Field(
         default=DEFAULT_NAMESPACE,
@@ -704,11 +786,18 @@ class MonitorConfig(BaseModel):
         return problems
 
     def _chat_problems(self) -> list[str]:
-        names = [c.name for c in self.slack_channels if c.name] + [c.name for c in self.teams_channels if c.name]
-        repeated = sorted({n for n in names if names.count(n) > 1})
-        if repeated:
-            return [f"monitor:slackChannels / monitor:teamsChannels: names used twice: {', '.join(repeated)}"]
-        return []
+        problems = []
+        owners = [("monitor:slackChannels / monitor:teamsChannels", self.slack_channels, self.teams_channels)]
+        owners += [(f"monitor:routes ({r.name})", r.slack_channels, r.teams_channels) for r in self.routes]
+        for where, slack, teams in owners:
+            names = [c.name for c in slack if c.name] + [c.name for c in teams if c.name]
+            repeated = sorted({n for n in names if names.count(n) > 1})
+            if repeated:
+                problems.append(f"{where}: names used twice: {', '.join(repeated)}")
+        routes = [r.name for r in self.routes]
+        if len(set(routes)) < len(routes):
+            problems.append("monitor:routes: two routes share a name")
+        return problems
 
     def _scope_problems(self) -> list[str]:
         problems = []

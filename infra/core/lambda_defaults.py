@@ -14,6 +14,7 @@ from constructs import Construct
 
 from infra.core.config import ConfigError
 from infra.core.keys import AppKey
+from infra.core.limits import check_environment_size
 from infra.core.scanners import skip_check
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -98,6 +99,8 @@ def monitor_function(
         f"arn:{Stack.of(scope).partition}:lambda:{Stack.of(scope).region}:{powertools_layer_account(scope)}:layer:"
         f"AWSLambdaPowertoolsPythonV3-{RUNTIME.name.replace('.', '')}-arm64:{POWERTOOLS_LAYER_VERSION}",
     )
+    variables = {"POWERTOOLS_SERVICE_NAME": "subnet-ip-monitor", "POWERTOOLS_LOG_LEVEL": "INFO", **environment}
+    check_environment_size(Stack.of(scope), f"{scope.node.path}/{construct_id}", variables)
     function = lambda_.Function(
         scope,
         construct_id,
@@ -116,7 +119,7 @@ def monitor_function(
         max_event_age=max_event_age,
         # Where an asynchronous invocation goes, intact, once its retries are spent.
         dead_letter_queue=dead_letter_queue,
-        environment={"POWERTOOLS_SERVICE_NAME": "subnet-ip-monitor", "POWERTOOLS_LOG_LEVEL": "INFO", **environment},
+        environment=variables,
     )
     if dead_letter_queue is not None:
         # Lambda sends to the queue as the function's role; the queue is encrypted with the app key.

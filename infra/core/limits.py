@@ -125,3 +125,38 @@ def _dashboard_queries(stack: Stack) -> list[str]:
                 if count > limit.value:
                     problems.append(f"dashboard graph {title!r} holds {count} queries: {limit.what} ({limit.source})")
     return problems
+
+
+# A topic's ARN as CloudFormation names it: arn:aws:sns:<region, up to 14>:<account>:<stack>-<logical id>-<13>.
+ARN_FIXED_CHARS = len("arn:aws:sns:") + 14 + 1 + 12 + 1 + 1 + 1 + 13
+
+
+def environment_bytes(stack: Stack, variables: dict[str, object]) -> int:
+    """An estimate of the resolved size of a function's environment: each reference (a topic's ARN, a queue's
+    URL, a table's name) counted as long as CloudFormation's generated name for it can be."""
+
+    def size(value: object) -> int:
+        if isinstance(value, str):
+            return len(value.encode())
+        if isinstance(value, list):
+            return sum(size(v) for v in value)
+        if isinstance(value, dict) and ("Ref" in value or "Fn::GetAtt" in value):
+            logical_id = value.get("Ref") or value["Fn::GetAtt"][0]
+            return ARN_FIXED_CHARS + len(stack.stack_name) + len(str(logical_id))
+        if isinstance(value, dict):
+            return sum(size(v) for v in value.values())
+        return len(str(value))
+
+    return sum(len(k) + size(v) for k, v in variables.items())
+
+
+def check_environment_size(stack: Stack, function: str, variables: dict[str, str]) -> None:
+    """Raise ConfigError if a function's environment would be over Lambda's 4 KB (an estimate: environment_bytes)."""
+    limit = aws_limits.LAMBDA_ENVIRONMENT_BYTES
+    estimate = environment_bytes(stack, {k: stack.resolve(v) for k, v in variables.items()})
+    if estimate > limit.value:
+        raise ConfigError(
+            f"monitor:routes / monitor:chatTopicArns / monitor:accountNames: function {function} would have an "
+            f"environment of about {estimate} bytes, over {limit.value} {limit.what} ({limit.source}). Use fewer "
+            "routes or topics, or shorter account names."
+        )

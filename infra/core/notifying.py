@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 
 from infra.core.alerting import Alerting
@@ -22,6 +23,7 @@ from lambdas.platform.settings import (
     MONITOR_MODE,
     PAGING_TOPIC_ARN,
     READER_ROLE_NAME,
+    ROUTES,
     RUNBOOK_URL,
     TOPIC_ARN,
 )
@@ -45,7 +47,19 @@ def notify_environment(
         **runbook,
         **docs,
         **chat_environment(alerting),
+        **routes_environment(config, alerting),
     }
+
+
+def routes_environment(config: MonitorConfig, alerting: Alerting) -> dict[str, str]:
+    """monitor:routes as the functions read them: each route's match and its own topics, when there are any."""
+    if not alerting.routes:
+        return {}
+    routes = [
+        {**destinations.document(), "match": route.match.document()}
+        for route, destinations in zip(config.routes, alerting.routes, strict=True)
+    ]
+    return {ROUTES: Stack.of(alerting).to_json_string(routes)}
 
 
 def chat_environment(alerting: Alerting) -> dict[str, str]:
@@ -79,6 +93,9 @@ def grant_notify(role: iam.IRole, *, alerting: Alerting, incidents: ExpiringTabl
     if alerting.paging_topic:
         alerting.paging_topic.grant_publish(role)
     grant_chat(role, alerting)
+    for route in alerting.routes:
+        for topic in (route.topic, *([route.paging_topic] if route.paging_topic else []), *route.chat_topics):
+            topic.grant_publish(role)
     # Claim (PutItem) and release (DeleteItem) incident windows.
     incidents.grant_items(role, "dynamodb:PutItem", "dynamodb:DeleteItem")
     key.acknowledge_data_key_actions(role)

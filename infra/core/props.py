@@ -17,8 +17,10 @@ class MonitorProps(TypedDict, total=False):
     slack_channels: Sequence[Mapping[str, Any]]
     teams_channels: Sequence[Mapping[str, Any]]
     chat_topic_arns: Sequence[str]
+    routes: Sequence[Mapping[str, Any]]
     docs_url: str
     runbook_url: str
+    group_above: int
     namespace: str
     schedule_minutes: int
     utilization_threshold_percent: float

@@ -246,7 +246,7 @@ def _subnet_links(t: ContributorTransition, f: SubnetFacts) -> list[tuple[str, s
         ("Subnet", subnet_url(t.contributor_region, f.subnet_id)),
         ("Its network interfaces", interfaces_url(t.contributor_region, f.subnet_id)),
         ("VPC", vpc_url(t.contributor_region, vpc) if vpc else None),
-        ("Alarm", _alarm_url(t)),
+        ("Alarm", alarm_url(t)),
     ]
 
 
@@ -271,7 +271,7 @@ def _cluster_email(t: ContributorTransition, f: ClusterFacts, thresholds: Thresh
         ("awsvpc tasks / slots", f"{_whole(running)} / {_whole(capacity)}" if running is not None else "unknown"),
         ("Instances without a trunk", f"{_whole(untrunked)}" if untrunked is not None else "unknown"),
     ]
-    links = [("Cluster", ecs_cluster_url(t.contributor_region, f.cluster)), ("Alarm", _alarm_url(t))]
+    links = [("Cluster", ecs_cluster_url(t.contributor_region, f.cluster)), ("Alarm", alarm_url(t))]
     if t.state == "OK":
         return f"Recovered: {subject}", [
             f"RECOVERED\n{t.kind.title} is back within its threshold ({t.kind.condition(thresholds)}).",
@@ -309,7 +309,7 @@ def _deployment_email(t: ContributorTransition, f: DeploymentFacts, thresholds: 
     first = f.at_risk[0] if f.at_risk else None
     named = f" ({service_fit_line(first)})" if first is not None and len(f.at_risk) == 1 else ""
     subject = f"ECS cluster {f.cluster}: {count} service(s) whose next deployment would not fit{named}"
-    links = [("Cluster", ecs_cluster_url(t.contributor_region, f.cluster)), ("Alarm", _alarm_url(t))]
+    links = [("Cluster", ecs_cluster_url(t.contributor_region, f.cluster)), ("Alarm", alarm_url(t))]
     if t.state == "OK":
         return f"Recovered: {subject}", [
             f"RECOVERED\n{t.kind.title} is back within its threshold ({t.kind.condition(thresholds)}).",
@@ -404,7 +404,7 @@ def _vpc_email(t: ContributorTransition, f: VpcFacts, thresholds: Thresholds) ->
                 "Delete the ones nothing will reuse: aws ec2 delete-network-interface --network-interface-id <id>",
             ]
         ),
-        "OPEN IN THE CONSOLE\n" + _lines([("VPC", vpc_url(t.contributor_region, f.vpc_id)), ("Alarm", _alarm_url(t))]),
+        "OPEN IN THE CONSOLE\n" + _lines([("VPC", vpc_url(t.contributor_region, f.vpc_id)), ("Alarm", alarm_url(t))]),
     ]
 
 
@@ -445,10 +445,10 @@ def _contributor_view(t: ContributorTransition, f: Facts) -> tuple[str, str, lis
         return _subnet_label(f, name_limit=SUBJECT_NAME_CHARS), "subnet", _subnet_links(t, f)
     if isinstance(f, VpcFacts):
         label = f"{f.vpc_name} ({f.vpc_id})" if f.vpc_name else f.vpc_id
-        return label, "VPC", [("VPC", vpc_url(t.contributor_region, f.vpc_id)), ("Alarm", _alarm_url(t))]
+        return label, "VPC", [("VPC", vpc_url(t.contributor_region, f.vpc_id)), ("Alarm", alarm_url(t))]
     cluster_links: list[tuple[str, str | None]] = [
         ("Cluster", ecs_cluster_url(t.contributor_region, f.cluster)),
-        ("Alarm", _alarm_url(t)),
+        ("Alarm", alarm_url(t)),
     ]
     return f"ECS cluster {f.cluster}", "cluster", cluster_links
 
@@ -487,7 +487,8 @@ def _trend(trend: Trend | None, unit: str, *, higher_is_better: bool, decimals: 
     )
 
 
-def _alarm_url(t: ContributorTransition) -> str:
+def alarm_url(t: ContributorTransition) -> str:
+    """The alarm's page in the CloudWatch console."""
     return f"{console(t.region)}/cloudwatch/home?region={t.region}#alarmsV2:alarm/{quote(t.alarm_name)}"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -188,3 +189,12 @@ class VpcFacts:
 
 
 Facts = SubnetFacts | ClusterFacts | DeploymentFacts | VpcFacts
+
+
+@dataclass(frozen=True)
+class AlarmContributor:
+    """One contributor of a multi-time-series alarm now in ALARM, as DescribeAlarmContributors returns it."""
+
+    contributor_id: str
+    attributes: Mapping[str, str]
+    reason: str

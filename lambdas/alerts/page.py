@@ -42,3 +42,20 @@ def transition_page(transition: ContributorTransition, thresholds: Thresholds, t
         ),
         runbook_url=runbook_url or None,
     )
+
+
+def storm_page(transition: ContributorTransition, title: str, state: PageState, dedup: str, runbook_url: str) -> Page:
+    """The page of a storm's grouped message: one incident per storm (dedup), resolved when every member has
+    recovered, STOPPED_REPORTING when some left ALARM only because they stopped reporting."""
+    t = transition
+    return Page(
+        severity=SEVERITY_BY_ALARM[t.kind.stem],
+        state=state,
+        title=title,
+        account=t.account,
+        region=t.region,
+        resource=t.alarm_name,
+        summary=title,
+        dedup_key=dedup,
+        runbook_url=runbook_url or None,
+    )

@@ -9,24 +9,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from aws_lambda_powertools import Logger
 
 from ..domain.network import Subnet, region_of_zone, utilization_percent
+from ..domain.routing import RouteSubject, choose_route, needs_tags, route_rules
 from ..domain.scope import read_subnets_in_scope
 from ..domain.snapshots import merged_snapshot, read_snapshots, snapshot_subnets, subnet_entry
-from ..domain.subnet_reads import describe_subnet
+from ..domain.subnet_reads import describe_subnet, route_subjects
 from ..hub.members import TargetUnreachable, lookup_target
 from ..hub.streak_table import scan_streaks
 from ..hub.streaks import FailureStreak, named_in_digest
 from ..platform import contract
+from ..platform.aws.dynamodb import add_to_set, read_sets, remove_from_set
 from ..platform.aws.s3 import get_document
 from ..platform.aws.sns import publish_chat, publish_email
 from ..platform.chat import STEPS_HEADING, chat_from_email
 from ..platform.contract import MetricPoint
-from ..platform.errors import AwsCallError, AwsReadError
+from ..platform.email import Email
+from ..platform.errors import AwsCallError, AwsReadError, DedupeError
 from ..platform.notify import Notifier
+from ..platform.paging import PageState, dedup_key
 from ..platform.report import Deadline, RunReport
 from ..platform.run import CollectorRun, run_collector
 from ..platform.targets import Target
@@ -35,6 +40,7 @@ from .digest import ClusterRow, DigestInputs, closest_to_exhaustion, render_dige
 from .email import render_alarm_email
 from .forecast import Forecast, Sample, forecast_exhaustion, trend
 from .model import (
+    AlarmContributor,
     ClusterFacts,
     ContributorTransition,
     DeploymentFacts,
@@ -44,10 +50,11 @@ from .model import (
     VpcFacts,
 )
 from .notification import UnparsableNotification, parse_contributor_event
-from .page import transition_page
+from .page import storm_page, transition_page
 from .reads import (
     HOUR,
     SeriesQuery,
+    alarm_contributors,
     free_address_queries,
     read_series,
     series_dimensions,
@@ -55,6 +62,18 @@ from .reads import (
     zone_of,
 )
 from .settings import FORECASTER, ComposerSettings, DigestSettings, ForecasterSettings
+from .storm import (
+    NAMED,
+    RECOVERED,
+    REPORTED,
+    STOPPED,
+    StormMember,
+    member_of,
+    render_storm_email,
+    render_storm_recovery,
+    storm_key,
+    storm_members,
+)
 
 logger = Logger(child=True)
 
@@ -76,7 +95,7 @@ class AlertOutcome:
     """What became of one notification; returned by the handler and logged."""
 
     event_id: str
-    status: str  # unparsed | duplicate | notified | dead-lettered
+    status: str  # unparsed | duplicate | notified | dead-lettered | grouped (named in a storm's message)
     alarm: str | None = None
     contributor: str | None = None
     state: str | None = None
@@ -104,6 +123,9 @@ def compose_alert(raw: Any, target: Target, settings: ComposerSettings, now: dat
     transition = _located(transition, target, settings, outcome)
     outcome.status = "duplicate"
     if notifier.claim(transition.incident_key):
+        if settings.group_above and Storm(raw, transition, target, settings, now, notifier, outcome).handled():
+            logger.info("alarm notification handled as part of a storm", extra={"outcome": asdict(outcome)})
+            return outcome
         facts = gather_facts(transition, target, settings, now)
         outcome.missing = facts.missing
         email = render_alarm_email(transition, facts, settings.thresholds, settings.dedupe_window_minutes, now)
@@ -111,13 +133,203 @@ def compose_alert(raw: Any, target: Target, settings: ComposerSettings, now: dat
         email = email.with_section(runbook.section(), after=STEPS_HEADING)
         page = transition_page(transition, settings.thresholds, email.subject, runbook.url or "")
         chat = transition_chat(transition, facts, email, runbook)
-        why = notifier.send(transition.incident_key, email, page, chat)
+        route = Routing(transition, target, settings, outcome).route_of(member_of(transition))
+        why = notifier.send(transition.incident_key, email, page, chat, route=route)
         outcome.status = "notified"
         if why is not None:
             notifier.dead_letter(raw, why, event_id)
             outcome.status = "dead-lettered"
     logger.info("alarm notification handled", extra={"outcome": asdict(outcome)})
     return outcome
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Which route each contributor of the transition's alarm takes (monitor:routes; None: the default)."""
+
+    transition: ContributorTransition
+    target: Target
+    settings: ComposerSettings
+    outcome: AlertOutcome
+
+    def route_of(self, member: StormMember) -> str | None:
+        """The route of one contributor."""
+        return self.routes([member])[member.key]
+
+    def routes(self, members: Sequence[StormMember]) -> dict[str, str | None]:
+        """Each member's route by its key. A subnet's tags and VPC are read (two calls per account) only when a
+        route matches on them; a failed read routes by what is known (the failure is recorded)."""
+        rules = route_rules(self.settings.routes)
+        if not rules:
+            return {m.key: None for m in members}
+        scope = self.transition.kind.scope
+        subjects = {m.key: _subject(scope, m) for m in members}
+        if scope is Scope.SUBNET and needs_tags(rules):
+            for account in sorted({m.account for m in members}):
+                mine = [m for m in members if m.account == account]
+                try:
+                    where = lookup_target(
+                        self.target, account, self.transition.contributor_region, self.settings, "alerts"
+                    )
+                    found = route_subjects(where.client("ec2"), account, [m.contributor for m in mine])
+                except (AwsReadError, TargetUnreachable) as err:
+                    self.outcome.record(err)
+                    continue
+                subjects.update({m.key: found[m.contributor] for m in mine if m.contributor in found})
+        return {key: choose_route(rules, subject) for key, subject in subjects.items()}
+
+
+def _subject(scope: Scope, member: StormMember) -> RouteSubject:
+    """What routing knows of a contributor without reading anything."""
+    if scope is Scope.CLUSTER:
+        return RouteSubject(member.account, ecs_cluster=member.contributor)
+    if scope is Scope.VPC:
+        return RouteSubject(member.account, vpc_id=member.contributor)
+    return RouteSubject(member.account, subnet_id=member.contributor)
+
+
+@dataclass(frozen=True)
+class Storm:
+    """One transition seen as a possible member of its alarm's storm (storm.py says what a storm is)."""
+
+    raw: Any
+    transition: ContributorTransition
+    target: Target
+    settings: ComposerSettings
+    now: datetime
+    notifier: Notifier
+    outcome: AlertOutcome
+
+    def handled(self) -> bool:
+        """True if the transition belongs to a storm: its grouped message was sent (or kept), or another
+        transition's names it. False: email it alone (no storm, or the storm could not be read: fail open)."""
+        try:
+            return self._entered() if self.transition.state == "ALARM" else self._left()
+        except (AwsReadError, DedupeError) as err:
+            self.outcome.record(err)
+            return False
+
+    @cached_property
+    def _route(self) -> str | None:
+        return self._routing.route_of(member_of(self.transition))
+
+    @property
+    def _routing(self) -> Routing:
+        return Routing(self.transition, self.target, self.settings, self.outcome)
+
+    @property
+    def _key(self) -> str:
+        return storm_key(self.transition, self._route)
+
+    def _add(self, field: str, members: set[str]) -> dict[str, set[str]]:
+        until = self.now + timedelta(minutes=self.settings.dedupe_window_minutes)
+        return add_to_set(
+            self._table(), self.settings.incident_table_name, self._key, field, members, now=self.now, until=until
+        )
+
+    def _table(self) -> Any:
+        return self.target.client("dynamodb")
+
+    def _contributors(self) -> list[AlarmContributor]:
+        return alarm_contributors(self.target.home_client("cloudwatch"), self.transition.alarm_name)
+
+    def _entered(self) -> bool:
+        members = storm_members(self._contributors(), self.transition)
+        if len(members) <= self.settings.group_above:
+            return False
+        # A storm is one route's: the others' members go to their own storms (or emails).
+        routes = self._routing.routes(members)
+        members = [m for m in members if routes[m.key] == self._route]
+        if len(members) <= self.settings.group_above:
+            return False
+        keys = {m.key for m in members}
+        named_before = self._add(NAMED, keys).get(NAMED, set())
+        new = [m for m in members if m.key not in named_before]
+        self.outcome.status = "grouped"
+        if new:
+            names, vpcs = self._census()
+            email = render_storm_email(
+                self.transition,
+                new,
+                len(named_before | keys),
+                thresholds=self.settings.thresholds,
+                group_above=self.settings.group_above,
+                names=names,
+                vpcs=vpcs,
+                window_minutes=self.settings.dedupe_window_minutes,
+                now=self.now,
+            )
+            self._send(email, NAMED, {m.key for m in new}, PageState.ALARM)
+        return True
+
+    def _left(self) -> bool:
+        table, me = self.settings.incident_table_name, member_of(self.transition).key
+        sets = read_sets(self._table(), table, self._key, self.now)
+        named = sets.get(NAMED, set())
+        if me not in named:
+            return False
+        field = STOPPED if self.transition.stopped_reporting else RECOVERED
+        before = self._add(field, {me})
+        recovered = before.get(RECOVERED, set()) | ({me} if field == RECOVERED else set())
+        stopped = before.get(STOPPED, set()) | ({me} if field == STOPPED else set())
+        current = {m.key for m in storm_members(self._contributors(), self.transition, with_own=False)}
+        still = (named & current) - recovered - stopped
+        self.outcome.status = "grouped"
+        # Until every member has left ALARM or is seen still in it, wait: the last OK to arrive sends.
+        if named - recovered - stopped - still:
+            return True
+        newly = (recovered | stopped) - before.get(REPORTED, set())
+        newly -= self._add(REPORTED, newly).get(REPORTED, set()) if newly else newly
+        if newly:
+            email = render_storm_recovery(
+                self.transition,
+                sorted(newly & recovered),
+                sorted(newly & stopped),
+                sorted(still),
+                names=self._census()[0],
+            )
+            # A page resolves only when no member is left in ALARM; stopped reporting is not a recovery.
+            state = None if still else (PageState.STOPPED_REPORTING if stopped else PageState.OK)
+            self._send(email, REPORTED, newly, state)
+        return True
+
+    def _send(self, email: Email, field: str, members: set[str], state: PageState | None) -> None:
+        """Send the grouped message (with a page in state, if any); if it fails, forget that it named members
+        (a replay names them again)."""
+        t, settings = self.transition, self.settings
+        runbook = settings.runbook(t.kind.stem)
+        email = email.with_section(runbook.section(), after=STEPS_HEADING)
+        thread = dedup_key("storm", self._key)
+        page = storm_page(t, email.subject, state, thread, runbook.url or "") if state else None
+        chat = chat_from_email(
+            email,
+            keywords=[t.account, t.region, t.alarm_name],
+            thread_id=thread,
+            event_type=t.kind.stem,
+            runbook=runbook.text,
+        )
+        why = self.notifier.send(t.incident_key, email, page, chat, route=self._route)
+        if why is None:
+            self.outcome.status = "notified"
+            return
+        try:
+            remove_from_set(self._table(), settings.incident_table_name, self._key, field, members)
+        except DedupeError as err:
+            self.outcome.record(err)
+        self.notifier.dead_letter(self.raw, why, t.event_id)
+        self.outcome.status = "dead-lettered"
+
+    def _census(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Each subnet's Name tag and VPC from the census snapshot of the transition's account and region (none
+        without one: the message shows ids)."""
+        t = self.transition
+        if t.kind.scope is not Scope.SUBNET:
+            return {}, {}
+        key = contract.census_snapshot_key(t.contributor_account, t.contributor_region, per_target=self.settings.is_hub)
+        subnets = (_snapshot(self.target, self.settings.snapshot_bucket, key)[0] or {}).get("subnets", [])
+        return {s["subnetId"]: s["name"] for s in subnets if s.get("name")}, {
+            s["subnetId"]: s["vpcId"] for s in subnets
+        }
 
 
 def gather_facts(transition: ContributorTransition, target: Target, settings: ComposerSettings, now: datetime) -> Facts:

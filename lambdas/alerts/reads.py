@@ -12,6 +12,7 @@ from ..platform import contract
 from ..platform.errors import AWS_ERRORS, AwsReadError
 from ..platform.text import plain_or_none
 from .forecast import Sample
+from .model import AlarmContributor
 
 # GetMetricData takes at most 500 queries a call (and returns at most 100,800 points a page: 500 series of
 # 14 days at one point an hour are 168,000, so a call is followed by its NextToken pages).
@@ -141,3 +142,21 @@ def vpc_name(ec2: Any, vpc_id: str) -> str | None:
         raise AwsReadError.wrap("DescribeVpcs", err, {"vpc": vpc_id}) from err
     tags = {t["Key"]: t["Value"] for vpc in vpcs for t in vpc.get("Tags", [])}
     return plain_or_none(tags.get("Name"))
+
+
+def alarm_contributors(cloudwatch: Any, alarm_name: str) -> list[AlarmContributor]:
+    """Every contributor of alarm_name now in ALARM (CloudWatch keeps at most 100); raise AwsReadError."""
+    contributors: list[AlarmContributor] = []
+    request: dict[str, Any] = {"AlarmName": alarm_name}
+    try:
+        while True:
+            page = cloudwatch.describe_alarm_contributors(**request)
+            contributors += [
+                AlarmContributor(c["ContributorId"], dict(c.get("ContributorAttributes", {})), c.get("StateReason", ""))
+                for c in page.get("AlarmContributors", [])
+            ]
+            if not page.get("NextToken"):
+                return contributors
+            request["NextToken"] = page["NextToken"]
+    except AWS_ERRORS as err:
+        raise AwsReadError.wrap("DescribeAlarmContributors", err, {"alarm": alarm_name}) from err

@@ -23,6 +23,7 @@ from ..platform.settings import (
 from .model import Thresholds
 
 ALARM_NAME_PREFIX: Final = "ALARM_NAME_PREFIX"
+GROUP_ABOVE: Final = "GROUP_ABOVE"
 FREE_PREFIX_BLOCK_FLOOR: Final = "FREE_PREFIX_BLOCK_FLOOR"
 ENI_UTILIZATION_THRESHOLD_PERCENT: Final = "ENI_UTILIZATION_THRESHOLD_PERCENT"
 FORECAST_ALARM_DAYS: Final = "FORECAST_ALARM_DAYS"
@@ -63,6 +64,9 @@ class ComposerSettings(NotifySettings, ThresholdSettings):
 
     alarm_name_prefix: str = Field(alias=ALARM_NAME_PREFIX, min_length=2)
     snapshot_bucket: str = Field(alias=SNAPSHOT_BUCKET, min_length=3, max_length=63)
+    # monitor:groupAbove: more contributors of one alarm in ALARM at once make one grouped message (0: never;
+    # the stack always sets it, 5 by default).
+    group_above: int = Field(default=0, alias=GROUP_ABOVE, ge=0, le=100)
 
 
 class ForecasterSettings(SubnetScopeSettings, HubSettings):

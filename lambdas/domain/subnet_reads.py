@@ -10,6 +10,7 @@ from ..platform.chunks import chunks
 from ..platform.errors import AWS_ERRORS, AwsReadError
 from ..platform.text import plain_or_none
 from .network import Subnet
+from .routing import RouteSubject
 
 
 def iter_subnet_pages(ec2: Any, filters: list[dict[str, object]]) -> Iterator[list[Subnet]]:
@@ -52,3 +53,31 @@ def subnets_by_id(ec2: Any, subnet_ids: Iterable[str]) -> dict[str, Subnet]:
         for page in iter_subnet_pages(ec2, filters):
             found.update((s.subnet_id, s) for s in page)
     return found
+
+
+def route_subjects(ec2: Any, account: str, subnet_ids: Iterable[str]) -> dict[str, RouteSubject]:
+    """Each subnet's routing subject (its VPC, and its tags over its VPC's): DescribeSubnets and DescribeVpcs
+    pages for all of them, filtered by id (a deleted subnet is left out, not an error); raise AwsReadError."""
+    raw = [
+        s
+        for ids in chunks(sorted(set(subnet_ids)), FILTER_VALUES)
+        for page in iter_describe_pages(ec2, "DescribeSubnets", "Subnets", [{"Name": "subnet-id", "Values": list(ids)}])
+        for s in page
+    ]
+    vpc_ids = sorted({s["VpcId"] for s in raw})
+    vpcs = [
+        v
+        for ids in chunks(vpc_ids, FILTER_VALUES)
+        for page in iter_describe_pages(ec2, "DescribeVpcs", "Vpcs", [{"Name": "vpc-id", "Values": list(ids)}])
+        for v in page
+    ]
+    vpc_tags = {v["VpcId"]: {t["Key"]: t["Value"] for t in v.get("Tags", [])} for v in vpcs}
+    return {
+        s["SubnetId"]: RouteSubject(
+            account=account,
+            vpc_id=s["VpcId"],
+            subnet_id=s["SubnetId"],
+            tags={**vpc_tags.get(s["VpcId"], {}), **{t["Key"]: t["Value"] for t in s.get("Tags", [])}},
+        )
+        for s in raw
+    }

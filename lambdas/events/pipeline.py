@@ -20,8 +20,9 @@ from ..domain.deployments import (
     plan_command,
     service_fit,
 )
+from ..domain.routing import RouteSubject, choose_route, needs_tags, route_rules
 from ..domain.snapshots import subnet_entry
-from ..domain.subnet_reads import describe_subnet, subnets_by_id
+from ..domain.subnet_reads import describe_subnet, route_subjects, subnets_by_id
 from ..hub.members import TargetUnreachable, lookup_target
 from ..platform import contract
 from ..platform.aws.cloudwatch import put_metric_batch
@@ -157,7 +158,8 @@ class EventHandling:
             summary = render_cap_summary(kind, incident, cap, (start, start + window), account=account)
             runbook = self.settings.runbook(kind.rule_id)
             summary = summary.with_section(runbook.section(), after=STEPS_HEADING)
-            why = self.notifier.send(f"{key}|summary", summary, chat=incident_chat(kind, incident, summary, runbook))
+            chat = incident_chat(kind, incident, summary, runbook)
+            why = self.notifier.send(f"{key}|summary", summary, chat=chat, route=self.route(incident, None))
             if why is None:
                 self.outcome.status = "summarised"
             else:
@@ -224,7 +226,8 @@ class EventHandling:
         runbook = self.settings.runbook(kind.rule_id)
         email = email.with_section(runbook.section(), after=STEPS_HEADING)
         page = incident_page(kind, incident, email.subject, runbook.url or "")
-        why = self.notifier.send(incident.dedupe_key, email, page, incident_chat(kind, incident, email, runbook))
+        chat = incident_chat(kind, incident, email, runbook)
+        why = self.notifier.send(incident.dedupe_key, email, page, chat, route=self.route(incident, subnet))
         if why is None:
             self.outcome.status = "notified"
         else:
@@ -259,6 +262,32 @@ class EventHandling:
         return replace(
             subnet, free_prefix_blocks=entry["freePrefixBlocks"], census_at=readable_time(snapshot.get("generatedAt"))
         )
+
+    def route(self, incident: Incident, subnet: SubnetNow | None) -> str | None:
+        """The route the incident takes (monitor:routes; None: the default one). Tags are read only when a route
+        matches on them; a failed read routes by what is known (the failure is recorded)."""
+        rules = route_rules(self.settings.routes)
+        if not rules:
+            return None
+        origin = incident.origin
+        known = subnet.subnet if subnet is not None else None
+        subject = RouteSubject(
+            account=origin.account,
+            vpc_id=known.vpc_id if known else None,
+            subnet_id=incident.subnet_id,
+            ecs_cluster=incident.cluster,
+            eks_cluster=incident.eks_cluster,
+        )
+        if needs_tags(rules) and incident.subnet_id:
+            try:
+                where = lookup_target(self.target, origin.account, origin.region, self.settings, "events")
+                subject = route_subjects(where.client("ec2"), origin.account, [incident.subnet_id]).get(
+                    incident.subnet_id, subject
+                )
+                subject = replace(subject, ecs_cluster=incident.cluster, eks_cluster=incident.eks_cluster)
+            except (AwsReadError, TargetUnreachable) as err:
+                self.record(err)
+        return choose_route(rules, subject)
 
     def _with_interface_subnet(self, incident: Incident) -> Incident:
         """An incident that names an interface but no subnet (a CloudTrail call on an ENI), with the interface's

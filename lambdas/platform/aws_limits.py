@@ -18,6 +18,7 @@ METRICS_INSIGHTS_QUOTAS = (
 PUT_METRIC_ALARM = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html"
 SNS_PUBLISH = "https://docs.aws.amazon.com/sns/latest/api/API_Publish.html"
 LAMBDA_CONCURRENCY = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html"
+LAMBDA_QUOTAS = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
 EVENTBRIDGE_SCHEDULES = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html"
 IAM_QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
 
@@ -56,6 +57,7 @@ SNS_SUBJECT_LENGTH = Limit(99, "characters of an email subject: printable ASCII,
 UNRESERVED_CONCURRENCY_FLOOR = Limit(
     100, "concurrency Lambda keeps unreserved in every account and Region", LAMBDA_CONCURRENCY
 )
+LAMBDA_ENVIRONMENT_BYTES = Limit(4096, "bytes of all of a function's environment variables together", LAMBDA_QUOTAS)
 DEFAULT_ACCOUNT_CONCURRENCY = Limit(1000, "concurrent executions per account and Region (default)", LAMBDA_CONCURRENCY)
 # IAM ---------------------------------------------------------------------------------------------------------
 ROLE_NAME_LENGTH = Limit(64, "characters of an IAM role name", IAM_QUOTAS)
@@ -73,6 +75,7 @@ LIMITS = (
     SNS_SUBJECT_LENGTH,
     UNRESERVED_CONCURRENCY_FLOOR,
     DEFAULT_ACCOUNT_CONCURRENCY,
+    LAMBDA_ENVIRONMENT_BYTES,
     ROLE_NAME_LENGTH,
 )
 

@@ -29,6 +29,9 @@ TEXT_TYPE = "client-markdown"
 TITLE_CHARS = 250
 DESCRIPTION_CHARS = 3000
 SECTION_CHARS = 700
+# A grouped storm lists its members: room for about 50 names of a subnet.
+LIST_CHARS = 2200
+LIST_HEADINGS = frozenset({"STORM MEMBERS", "STILL IN ALARM", "RECOVERED", "STOPPED REPORTING"})
 NEXT_STEPS = 5
 NEXT_STEP_CHARS = 400  # of text; its code fence adds 8 (the schema's 410 leaves room)
 KEYWORDS = 8
@@ -50,6 +53,8 @@ KEPT_HEADINGS = (
     "SERVICES AT RISK",
     "AWS SAID",
     "STORM",
+    "STORM MEMBERS",
+    "STILL IN ALARM",
     "NOT IN THIS EMAIL",
     "NOT IN THIS DIGEST",
 )
@@ -117,7 +122,8 @@ class ChatMessage:
         room = DESCRIPTION_CHARS - len(closing) - 2
         parts: list[str] = []
         for heading, text in self.sections:
-            part = f"*{heading}*\n{_code(text, SECTION_CHARS)}"
+            cap = LIST_CHARS if heading.split(" (")[0] in LIST_HEADINGS else SECTION_CHARS
+            part = f"*{heading}*\n{_code(text, cap)}"
             if len(part) + 2 > room:
                 parts.append(f"(+{len(self.sections) - len(parts)} more sections in the email)")
                 break

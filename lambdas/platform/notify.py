@@ -28,6 +28,15 @@ logger = Logger(child=True)
 
 
 @dataclass(frozen=True)
+class Destinations:
+    """Where one route's alerts go: its email topic, its paging topic ("" for none) and its chat topics."""
+
+    topic_arn: str
+    paging_topic_arn: str
+    chat_topic_arns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Notifier:
     """Where one invocation's claims, emails and kept messages go."""
 
@@ -49,18 +58,25 @@ class Notifier:
             return True
 
     def send(
-        self, incident_key: str, email: Email, page: Page | None = None, chat: ChatMessage | None = None
+        self,
+        incident_key: str,
+        email: Email,
+        page: Page | None = None,
+        chat: ChatMessage | None = None,
+        *,
+        route: str | None = None,
     ) -> str | None:
-        """Publish the email, the page when a paging topic is configured and the chat message to each chat topic;
-        None if all went, else why not (the window is released so a replay sends them all again: a second email
-        rather than a lost page or chat message)."""
+        """Publish the email, the page when a paging topic is configured and the chat message to each chat topic,
+        all to route's topics (monitor:routes; None: the default ones); None if all went, else why not (the
+        window is released so a replay sends them all again: a second email rather than a lost page)."""
         sns = self.target.client("sns")
+        to = self.destinations(route)
         try:
-            publish_email(sns, self.settings.topic_arn, email.subject, email.body)
-            if page is not None and self.settings.paging_topic_arn:
-                publish_page(sns, self.settings.paging_topic_arn, page.message(), page.severity.value)
+            publish_email(sns, to.topic_arn, email.subject, email.body)
+            if page is not None and to.paging_topic_arn:
+                publish_page(sns, to.paging_topic_arn, page.message(), page.severity.value)
             if chat is not None:
-                for topic_arn in self.settings.chat_topic_arns:
+                for topic_arn in to.chat_topic_arns:
                     publish_chat(sns, topic_arn, chat.message())
             return None
         except NotifyError as err:
@@ -71,6 +87,14 @@ class Notifier:
         except DedupeError as err:
             self.record(err)
         return why
+
+    def destinations(self, route: str | None) -> Destinations:
+        """The topics of route (the default ones for None, or for a route the settings do not know)."""
+        found = next((r for r in self.settings.routes if r.name == route), None)
+        if found is None:
+            s = self.settings
+            return Destinations(s.topic_arn, s.paging_topic_arn, s.chat_topic_arns)
+        return Destinations(found.topic, found.paging_topic, found.chat_topics)
 
     def dead_letter(self, raw: Any, why: str, message_id: str, *, counted: str | None = None) -> None:
         """Put raw, intact, in the dead-letter queue with why (and counted: the metric its point went to, if

@@ -11,7 +11,7 @@ import functools
 import os
 import re
 from collections.abc import Mapping
-from typing import Annotated, Final, Literal, TypeVar, cast
+from typing import Annotated, Any, Final, Literal, TypeVar, cast
 
 from pydantic import (
     BaseModel,
@@ -157,6 +157,8 @@ RUNBOOK_URL: Final = "RUNBOOK_URL"
 DOCS_URL: Final = "DOCS_URL"
 # The chat topics (monitor:slackChannels / teamsChannels make one; monitor:chatTopicArns adds a team's own).
 CHAT_TOPIC_ARNS: Final = "CHAT_TOPIC_ARNS"
+# monitor:routes: each route's match and its own topics, as a JSON list ("[]" or unset when there are none).
+ROUTES: Final = "ROUTES"
 INCIDENT_TABLE_NAME: Final = "INCIDENT_TABLE_NAME"
 DEDUPE_WINDOW_MINUTES: Final = "DEDUPE_WINDOW_MINUTES"
 DEAD_LETTER_QUEUE_URL: Final = "DEAD_LETTER_QUEUE_URL"
@@ -185,6 +187,19 @@ class OrganizationViewSettings(ModeSettings):
         return account_id if self.is_hub else None
 
 
+class RouteSetting(BaseModel):
+    """One route of monitor:routes as the stack hands it over: its name, its match (monitor:routes' keys) and its
+    own topics (lambdas/domain/routing.py decides which route an alert takes)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    name: str = Field(pattern=r"^[A-Za-z0-9-]{1,32}$")
+    match: dict[str, Any]
+    topic: str = Field(pattern=r"^arn:aws[a-z-]*:sns:")
+    paging_topic: str = Field(default="", alias="pagingTopic", pattern=r"^(arn:aws[a-z-]*:sns:.+)?$")
+    chat_topics: tuple[str, ...] = Field(default=(), alias="chatTopics")
+
+
 class NotifySettings(OrganizationViewSettings):
     """Every function that emails: the topic, the incident windows, and where what it cannot finish is kept;
     in hub mode, the members' reader role for looking up a member's resources."""
@@ -197,6 +212,7 @@ class NotifySettings(OrganizationViewSettings):
     runbook_url: str = Field(default="", alias=RUNBOOK_URL, pattern=r"^(https://.+)?$")
     docs_url: str = Field(default="", alias=DOCS_URL, pattern=r"^(https://.+)?$")
     chat_topic_arns: CommaSeparated = Field(default=(), alias=CHAT_TOPIC_ARNS)
+    routes: Json[tuple[RouteSetting, ...]] = Field(default=(), alias=ROUTES)
 
     def runbook(self, topic: str) -> Runbook:
         """The runbook of the alerts topic raises (an alarm stem or an event kind's rule id)."""

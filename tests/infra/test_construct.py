@@ -14,6 +14,7 @@ from infra.core.config import (
     ConfigError,
     MonitorConfig,
     PagingEndpoint,
+    Route,
     SlackChannel,
     TeamsChannel,
     config_from_context,
@@ -29,7 +30,12 @@ def _prop_type(annotation: Any) -> Any:
         return Sequence[str]
     if annotation == dict[str, str]:
         return Mapping[str, str]
-    if annotation in (tuple[PagingEndpoint, ...], tuple[SlackChannel, ...], tuple[TeamsChannel, ...]):
+    if annotation in (
+        tuple[PagingEndpoint, ...],
+        tuple[SlackChannel, ...],
+        tuple[TeamsChannel, ...],
+        tuple[Route, ...],
+    ):
         return Sequence[Mapping[str, Any]]
     if annotation is PublishMode:
         return typing.Literal[tuple(mode.value for mode in PublishMode)]

@@ -16,6 +16,7 @@ from lambdas.platform.settings import (
     CHAT_TOPIC_ARNS,
     DOCS_URL,
     PAGING_TOPIC_ARN,
+    ROUTES,
     RUNBOOK_URL,
     MonitorSettings,
     load_settings,
@@ -52,7 +53,7 @@ def _deployed_value(value: Any, resources: dict[str, Any]) -> str:
     return REF_RETURNS[resources[value["Ref"]]["Type"]]
 
 
-SET_WHEN_CONFIGURED = {PAGING_TOPIC_ARN, RUNBOOK_URL, CHAT_TOPIC_ARNS, DOCS_URL}
+SET_WHEN_CONFIGURED = {PAGING_TOPIC_ARN, RUNBOOK_URL, CHAT_TOPIC_ARNS, DOCS_URL, ROUTES}
 
 
 def _functions(synthesized):

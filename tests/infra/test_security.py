@@ -69,6 +69,13 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
         # The composer: incident windows and its dead-letter queue, with the key for them.
         "dynamodb:PutItem": {"AWS::DynamoDB::Table"},
         "dynamodb:DeleteItem": {"AWS::DynamoDB::Table"},
+        # Storms (monitor:groupAbove): the storm's item of the incident table, and who else of one of this
+        # stack's alarms is in ALARM.
+        "dynamodb:UpdateItem": {"AWS::DynamoDB::Table"},
+        "dynamodb:GetItem": {"AWS::DynamoDB::Table"},
+        "cloudwatch:DescribeAlarmContributors": {
+            "arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:SubnetIpMonitor-*"
+        },
         "sqs:SendMessage": {"AWS::SQS::Queue"},
         **{a: {"AWS::KMS::Key"} for a in (*KMS_USE, "kms:GenerateDataKey")},
     },

@@ -96,6 +96,11 @@ ORDERS = [{"Name": k, "Value": v} for k, v in contract.cluster_series(ACCOUNT_ID
 
 @pytest.fixture
 def world() -> AlertWorld:
+    return alert_world()
+
+
+def alert_world() -> AlertWorld:
+    """The seeded network, its history and the alerting resources in moto (inside the aws fixture)."""
     target = Target(ACCOUNT_ID, REGION)
     ec2 = target.client("ec2")
     restore_aws_fields(ec2)

@@ -1,4 +1,5 @@
-"""The incident windows: one conditional write claims the right to email an incident; a counter caps them."""
+"""The incident windows: one conditional write claims the right to email an incident; a counter caps them; a
+storm's members are sets of one item (lambdas/alerts/storm.py)."""
 
 from __future__ import annotations
 
@@ -58,3 +59,64 @@ def count_in_window(dynamodb: Any, table: str, counter_key: str, until: datetime
     except AWS_ERRORS as err:
         raise DedupeError.wrap("UpdateItem", err, {"counter": counter_key}) from err
     return int(response["Attributes"][COUNT]["N"])
+
+
+def add_to_set(
+    dynamodb: Any, table: str, item_key: str, field: str, members: set[str], *, now: datetime, until: datetime
+) -> dict[str, set[str]]:
+    """Add members to the string set field of item_key (an item that expires at until, counted from its first
+    write); return every set of the item as it was before (an expired item counts as empty, and is replaced)."""
+    names = {"#field": field, "#expires": EXPIRES_AT}
+    values = {":members": {"SS": sorted(members)}, ":until": {"N": str(int(until.timestamp()))}}
+    try:
+        try:
+            response = dynamodb.update_item(
+                TableName=table,
+                Key={INCIDENT_KEY: {"S": item_key}},
+                UpdateExpression="ADD #field :members SET #expires = if_not_exists(#expires, :until)",
+                # TTL deletion is lazy: an expired item must not merge into a new window.
+                ConditionExpression="attribute_not_exists(#expires) OR #expires > :now",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues={**values, ":now": {"N": str(int(now.timestamp()))}},
+                ReturnValues="ALL_OLD",
+            )
+        except ClientError as err:
+            if err.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+            dynamodb.put_item(
+                TableName=table,
+                Item={INCIDENT_KEY: {"S": item_key}, field: values[":members"], EXPIRES_AT: values[":until"]},
+            )
+            return {}
+    except AWS_ERRORS as err:
+        raise DedupeError.wrap("UpdateItem", err, {"item": item_key}) from err
+    return _sets(response.get("Attributes", {}))
+
+
+def remove_from_set(dynamodb: Any, table: str, item_key: str, field: str, members: set[str]) -> None:
+    """Take members out of the string set field of item_key (a grouped message that could not be sent)."""
+    try:
+        dynamodb.update_item(
+            TableName=table,
+            Key={INCIDENT_KEY: {"S": item_key}},
+            UpdateExpression="DELETE #field :members",
+            ExpressionAttributeNames={"#field": field},
+            ExpressionAttributeValues={":members": {"SS": sorted(members)}},
+        )
+    except AWS_ERRORS as err:
+        raise DedupeError.wrap("UpdateItem", err, {"item": item_key}) from err
+
+
+def read_sets(dynamodb: Any, table: str, item_key: str, now: datetime) -> dict[str, set[str]]:
+    """Every string set of item_key, read consistently; empty when it is not there or has expired."""
+    try:
+        item = dynamodb.get_item(TableName=table, Key={INCIDENT_KEY: {"S": item_key}}, ConsistentRead=True).get("Item")
+    except AWS_ERRORS as err:
+        raise DedupeError.wrap("GetItem", err, {"item": item_key}) from err
+    if not item or int(item.get(EXPIRES_AT, {}).get("N", "0")) <= int(now.timestamp()):
+        return {}
+    return _sets(item)
+
+
+def _sets(item: dict[str, Any]) -> dict[str, set[str]]:
+    return {name: set(value["SS"]) for name, value in item.items() if "SS" in value}
