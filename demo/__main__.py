@@ -20,9 +20,11 @@ from moto import mock_aws
 
 from app import STACK_NAME
 from cli.replay import load_corrections, render, replay_kept_events, save_events
+from demo.alerting import chat_messages, print_chat, route_two_teams, run_storm, write_preview
 from demo.events import Burst, incident_burst, matching_rule
 from demo.organization import run_organization_demo
 from demo.thresholds import SubnetThresholds, breached_thresholds
+from devkit.alarm_contributors import ContributorsInAlarm
 from devkit.alarm_fixtures import load_notification, with_contributor
 from devkit.demo_account import HISTORY, seed_demo_account, seed_deployment_services
 from devkit.emulator import restore_aws_fields
@@ -36,13 +38,14 @@ from devkit.scenario import (
     CensusConsumers,
     EventResources,
     SeededNetwork,
+    seed_chat_topic,
     seed_event_resources,
     seed_paging_topic,
 )
 from infra.alerts import forecast_environment, threshold_environment
 from infra.core.config import MonitorConfig, config_from_context
 from infra.core.publishing import publish_environment
-from lambdas.alerts.settings import ALARM_NAME_PREFIX
+from lambdas.alerts.settings import ALARM_NAME_PREFIX, GROUP_ABOVE
 from lambdas.census.settings import FREE_PREFIX_BLOCK_FLOOR, MONITOR_EVENT_BUS
 from lambdas.domain.network import Subnet
 from lambdas.ecs import settings as ecs_settings
@@ -101,7 +104,9 @@ def main() -> None:
 
 def _account_demo(config: MonitorConfig) -> None:
     """One account: the collectors, the census, the event burst, the alerts and the deployment fit."""
-    with mock_aws(), patch.dict(os.environ, _demo_environment(config)):
+    # moto has no DescribeAlarmContributors: the stand-in answers it (who is in ALARM) for the storm below.
+    in_alarm = ContributorsInAlarm()
+    with mock_aws(), patch.dict(os.environ, _demo_environment(config)), in_alarm.everywhere():
         ec2 = boto3.client("ec2", region_name=REGION)
         seeded = seed_demo_account(config.namespace)
         network, census_consumers, instance_names = seeded.network, seeded.census_consumers, seeded.instance_names
@@ -123,8 +128,13 @@ def _account_demo(config: MonitorConfig) -> None:
         paging_topic, pager_url = seed_paging_topic(
             boto3.client("sns", region_name=REGION), boto3.client("sqs", region_name=REGION)
         )
+        # monitor:slackChannels: the chat topic's messages land in a queue, as Amazon Q Developer would get them.
+        chat_topic, chat_queue = seed_chat_topic(
+            boto3.client("sns", region_name=REGION), boto3.client("sqs", region_name=REGION)
+        )
         os.environ.update(
             {
+                platform_settings.CHAT_TOPIC_ARNS: chat_topic,
                 platform_settings.PAGING_TOPIC_ARN: paging_topic,
                 platform_settings.TOPIC_ARN: resources.topic_arn,
                 platform_settings.INCIDENT_TABLE_NAME: resources.incident_table,
@@ -189,13 +199,36 @@ def _account_demo(config: MonitorConfig) -> None:
             start=datetime.now(UTC) - timedelta(minutes=10),
         )
         _deliver_events(incident_burst(burst), resources, cloudwatch, config)
-        _print_pages(boto3.client("sqs", region_name=REGION), pager_url)
-        print(
-            "(moto does not evaluate alarms or send email; the demo applies the alarm thresholds to the "
-            "metrics it read back. In AWS the alarms send these to the SNS topic.)"
-        )
-        _forecast_and_alert(network, resources, cloudwatch, config)
-        _deployment_fit(network, resources, cloudwatch, config)
+        _alerts(network, resources, cloudwatch, config, queues=(chat_queue, pager_url), in_alarm=in_alarm)
+
+
+def _alerts(
+    network: SeededNetwork,
+    resources: EventResources,
+    cloudwatch: Any,
+    config: MonitorConfig,
+    *,
+    queues: tuple[str, str],
+    in_alarm: ContributorsInAlarm,
+) -> None:
+    """The pages and chat messages of the burst, the alerts, a storm, routing and the deployment fit."""
+    chat_queue, pager_url = queues
+    sqs = boto3.client("sqs", region_name=REGION)
+    _print_pages(sqs, pager_url)
+    incident_chats = chat_messages(sqs, chat_queue)
+    print_chat(incident_chats, "one beside each incident email")
+    print(
+        "(moto does not evaluate alarms or send email; the demo applies the alarm thresholds to the "
+        "metrics it read back. In AWS the alarms send these to the SNS topic.)"
+    )
+    _forecast_and_alert(network, resources, cloudwatch, config)
+    # The alert's and the digest's chat messages and the alert's page: their emails are printed above.
+    chat_messages(sqs, chat_queue)
+    drain_queue(sqs, pager_url)
+    storm_chats = _storm_and_routes(network, resources, queues, in_alarm)
+    preview = write_preview([*incident_chats[:2], *storm_chats])
+    print(f"\nThe chat messages above, drawn as a Slack channel would roughly show them: {preview}")
+    _deployment_fit(network, resources, cloudwatch, config)
 
 
 def _forecast_and_alert(
@@ -249,6 +282,38 @@ def _forecast_and_alert(
     digest = digest_handler.handler({}, CONTEXT)  # type: ignore[arg-type]
     print(f"\nWeekly digest ({config.digest_schedule} UTC in AWS): {digest['lines']} lines")
     _print_emails(sqs, resources)
+
+
+def _storm_and_routes(
+    network: SeededNetwork, resources: EventResources, queues: tuple[str, str], in_alarm: ContributorsInAlarm
+) -> list[dict[str, Any]]:
+    """Every subnet at the floor at once (one grouped message, then one grouped recovery), and two teams'
+    subnets routed to two teams; returns the storm's chat messages."""
+    from lambdas.alerts.settings import ComposerSettings  # noqa: PLC0415
+    from lambdas.platform.settings import load_settings  # noqa: PLC0415
+
+    chat_queue, pager_url = queues
+    sqs, target, now = boto3.client("sqs", region_name=REGION), own_target(CONTEXT), datetime.now(UTC)
+    settings = load_settings(ComposerSettings)
+    entered, left = run_storm(target, settings, network, in_alarm, alarm_prefix=f"{STACK_NAME}-", now=now)
+    print(
+        f"\nA storm: all {len(entered)} subnets at the free-address floor at once (monitor:groupAbove "
+        f"{settings.group_above}); the composer's outcomes: {dict(Counter(entered))}, then their OKs: "
+        f"{dict(Counter(left))}"
+    )
+    _print_emails(sqs, resources)
+    storm_chats = chat_messages(sqs, chat_queue)
+    print_chat(storm_chats, "the storm and its recovery, one each")
+    _print_pages(sqs, pager_url)
+    print("\nRouting (monitor:routes): tasks-1a is tagged team=payments, tasks-1b team=orders. A forecast alarm for")
+    print("each, and for tasks-1c, which no route matches:")
+    for subnet, team, subject in route_two_teams(target, settings, network, now=now):
+        print(f"  {subnet} -> the {team} route's inbox: {subject}")
+    for message in drain_queue(sqs, resources.inbox_url):
+        print(f"  tasks-1c -> the default inbox: {json.loads(message['Body'])['Subject']}")
+    chat_messages(sqs, chat_queue)
+    drain_queue(sqs, pager_url)
+    return storm_chats
 
 
 def _deployment_fit(network: SeededNetwork, resources: EventResources, cloudwatch: Any, config: MonitorConfig) -> None:
@@ -314,6 +379,7 @@ def _demo_environment(config: MonitorConfig) -> dict[str, str]:
         SUBNET_TAG_FILTER: config.subnet_tag_filter,
         ecs_settings.CLUSTER_NAMES: ",".join(config.cluster_names),
         ALARM_NAME_PREFIX: f"{STACK_NAME}-",
+        GROUP_ABOVE: str(config.group_above),
         **threshold_environment(config),
         **forecast_environment(config),
         platform_settings.DEDUPE_WINDOW_MINUTES: str(config.dedupe_window_minutes),

@@ -77,9 +77,9 @@ def test_given_the_seeded_network_when_the_demo_runs_then_the_full_task_subnet_i
         "(its incident was emailed already); dead-letter queue: 0 message(s)." in out
     )
     subjects = re.findall(r"^Subject: (.*)$", out, re.MULTILINE)
-    # 6 incidents, the composer's alarm email, the digest, the deployment warning and the deployment-risk alarm
-    # email, then the organization part's hub digest
-    assert len(subjects) == 11
+    # 6 incidents, the composer's alarm email, the digest, the storm and its recovery, the deployment warning and
+    # the deployment-risk alarm email, then the organization part's hub digest
+    assert len(subjects) == 13
     assert re.fullmatch(r"ECS task got no ENI in tasks-1c \(subnet-[0-9a-f]+\): InvalidParameterValue", subjects[3])
     assert re.fullmatch(
         r"eks-1a \(subnet-[0-9a-f]+\) is out of IP addresses: CreateNetworkInterface failed", subjects[4]
@@ -118,17 +118,39 @@ def test_given_the_demo_then_the_deployment_fit_and_its_two_emails_are_shown(out
     assert re.search(r"orders-api +10 +200 +10  deploy-1a \(7\) +NO +no\n", out)
     assert re.search(r"orders-worker +12 +200 +12  tasks-1a \(5\), tasks-1c \(75\) +yes +YES\n", out)
     assert "ServicesAtDeploymentRisk read back for orders: 2\n" in out
-    assert subjects[8] == "ECS deployment of orders-api will not fit: needs 10 more addresses; its subnets have 7 free"
+    assert subjects[10] == "ECS deployment of orders-api will not fit: needs 10 more addresses; its subnets have 7 free"
     assert (
         "Deployment ecs-svc/1234567890123456789 of orders-api needs 10 more addresses; its subnets have 7 free." in out
     )
-    assert subjects[9] == "ECS cluster orders: 2 service(s) whose next deployment would not fit"
+    assert subjects[11] == "ECS cluster orders: 2 service(s) whose next deployment would not fit"
     assert "- orders-api needs 10 more addresses; its subnets have 7 free\n" in out
     # What on-call copies: the service's own command lines, not placeholders.
-    warning = out.split(f"Subject: {subjects[8]}")[1].split("=" * 100)[0]
+    warning = out.split(f"Subject: {subjects[10]}")[1].split("=" * 100)[0]
     assert "aws ecs describe-services --cluster orders --services orders-api" in warning
     assert "subnet-ip-monitor plan --tasks 10 --max-percent 200 --azs 1" in warning
     assert "<" not in warning
+
+
+def test_given_the_demo_then_chat_a_storm_and_two_routed_teams_are_shown(out):
+    subjects = re.findall(r"^Subject: (.*)$", out, re.MULTILINE)
+    # One chat message beside each of the 6 incident emails, the first printed as Amazon Q Developer gets it.
+    assert "Chat messages on the chat topic (one beside each incident email): 6" in out
+    assert '"source": "custom"' in out
+    # Every demo subnet at the floor at once: one grouped email (not 9), then one grouped recovery.
+    assert (
+        "the composer's outcomes: {'notified': 1, 'grouped': 8}, then their OKs: {'grouped': 8, 'notified': 1}" in out
+    )
+    assert subjects[8] == "9 subnets in ALARM: Subnet free addresses"
+    assert subjects[9] == "9 subnets left ALARM (9 recovered): Subnet free addresses"
+    storm = out.split(f"Subject: {subjects[8]}")[1].split("=" * 100)[0]
+    assert len(re.findall(r"^- \S+ \(subnet-[0-9a-f]+\): \d free$", storm, re.MULTILINE)) == 9
+    assert "Chat messages on the chat topic (the storm and its recovery, one each): 2" in out
+    assert "Pages on the paging topic: 2 (critical ALARM 1, critical OK 1)" in out
+    # Two teams' subnets to two teams' inboxes, the untagged one to the default.
+    assert re.search(r"tasks-1a -> the payments route's inbox: tasks-1a \(subnet-", out)
+    assert re.search(r"tasks-1b -> the orders route's inbox: tasks-1b \(subnet-", out)
+    assert re.search(r"tasks-1c -> the default inbox: tasks-1c \(subnet-", out)
+    assert "drawn as a Slack channel would roughly show them: " in out
 
 
 def test_given_make_demo_then_its_output_has_no_raw_log_line_and_says_where_the_logs_are():
@@ -162,8 +184,8 @@ def test_given_the_demo_then_the_organization_part_reads_each_member_and_names_t
     assert "CollectorFailures(subnets) read back: 2" in out
     assert "Accounts with subnet series in the hub: 111111111111\n" in out
     # and the hub's digest: every member subnet by account and region, the roleless member named
-    assert subjects[10].startswith("Subnet IP Monitor weekly digest: 2 account-regions, ")
-    hub_digest = out.split(f"Subject: {subjects[10]}")[1]
+    assert subjects[12].startswith("Subnet IP Monitor weekly digest: 2 account-regions, ")
+    hub_digest = out.split(f"Subject: {subjects[12]}")[1]
     for region in ("eu-west-1", "us-east-1"):
         assert re.search(
             rf"- 222222222222 {region}, subnets: 3 runs from .* \(still failing\); last error AssumeRole AccessDenied",
