@@ -19,6 +19,7 @@ from moto import mock_aws
 from moto.cloudwatch.models import cloudwatch_backends
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
+from bench.budget import render_budget, shares
 from bench.day import (
     MARGINAL_TIERS,
     DayCount,
@@ -319,6 +320,20 @@ def render(results: list[SizeResult]) -> str:
                 f"{_ratio(calls, floor_total)} | {naive_cells} | {m.wall_s:.2f} | {m.handler_cpu_s:.2f} | "
                 f"{m.emulator_cpu_s:.2f} | {m.budget_wait_s:.1f} | {m.peak_python_mb:.1f} | {m.rss_peak_mb:.0f} |"
             )
+    lines += render_budget(
+        [
+            share
+            for r in results
+            for collector, measured in (
+                ("subnets", r.subnets),
+                ("subnets (at-risk)", r.subnets_at_risk),
+                ("ecs", r.ecs),
+                ("census", r.census),
+                ("forecast", r.forecast),
+            )
+            for share in shares(r.size.name, collector, measured.calls)
+        ]
+    )
     lines += [
         "",
         "### Custom metrics created",

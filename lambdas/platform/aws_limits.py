@@ -62,6 +62,70 @@ DEFAULT_ACCOUNT_CONCURRENCY = Limit(1000, "concurrent executions per account and
 # IAM ---------------------------------------------------------------------------------------------------------
 ROLE_NAME_LENGTH = Limit(64, "characters of an IAM role name", IAM_QUOTAS)
 
+# Request throttling: the account's token buckets (per region), shared with everything else in the account ----
+ECS_THROTTLING = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html"
+EC2_THROTTLING = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/throttling.html"
+GET_METRIC_DATA_QUOTA = "https://repost.aws/knowledge-center/cloudwatch-getmetricdata-api"
+S3_PERFORMANCE = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/optimizing-performance.html"
+
+
+@dataclass(frozen=True)
+class ThrottleGroup:
+    """One of AWS's request buckets: the operations that share it, its size (the most calls in any one second)
+    and its refill (the sustained calls a second), as its service's page states them."""
+
+    name: str
+    operations: frozenset[str]  # "service.Operation", as make bench counts calls
+    bucket: int
+    refill_per_second: float
+    source: str
+
+
+THROTTLE_GROUPS = (
+    ThrottleGroup("ECS cluster reads", frozenset({"ecs.ListClusters", "ecs.DescribeClusters"}), 50, 20, ECS_THROTTLING),
+    ThrottleGroup(
+        "ECS cluster resource reads",
+        frozenset(
+            {
+                "ecs.ListTasks",
+                "ecs.DescribeTasks",
+                "ecs.ListContainerInstances",
+                "ecs.DescribeContainerInstances",
+                "ecs.ListAttributes",
+            }
+        ),
+        100,
+        20,
+        ECS_THROTTLING,
+    ),
+    ThrottleGroup(
+        "ECS service reads", frozenset({"ecs.ListServices", "ecs.DescribeServices"}), 100, 20, ECS_THROTTLING
+    ),
+    ThrottleGroup("ECS setting reads", frozenset({"ecs.ListAccountSettings"}), 50, 20, ECS_THROTTLING),
+    # Filtered or paginated Describe*, List*, Get*: every EC2 read the monitor makes asks for pages or filters.
+    ThrottleGroup(
+        "EC2 non-mutating",
+        frozenset(
+            {
+                "ec2.DescribeSubnets",
+                "ec2.DescribeNetworkInterfaces",
+                "ec2.DescribeInstances",
+                "ec2.DescribeInstanceTypes",
+                "ec2.DescribeVpcs",
+                "ec2.GetSubnetCidrReservations",
+            }
+        ),
+        100,
+        20,
+        EC2_THROTTLING,
+    ),
+    # A transactions-per-second quota, no burst: the bucket is one second's worth.
+    ThrottleGroup("CloudWatch GetMetricData", frozenset({"cloudwatch.GetMetricData"}), 50, 50, GET_METRIC_DATA_QUOTA),
+    # Per prefix of a bucket: the monitor's objects are under a handful of prefixes; counted as one (the worst).
+    ThrottleGroup("S3 GET per prefix", frozenset({"s3.GetObject"}), 5500, 5500, S3_PERFORMANCE),
+    ThrottleGroup("S3 PUT per prefix", frozenset({"s3.PutObject"}), 3500, 3500, S3_PERFORMANCE),
+)
+
 # Every limit above, for the docs page and the test that each names its source.
 LIMITS = (
     METRICS_INSIGHTS_ALARM_LOOKBACK_SECONDS,

@@ -32,6 +32,9 @@ def test_given_the_xs_environment_when_benchmarked_then_every_call_count_equals_
     assert "| XS | subnets: ec2.DescribeSubnets | 1 | 1 | 1.00 |" in rendered
     assert "| XS | subnets (at-risk): s3.GetObject | 1 | 1 | 1.00 |" in rendered
     assert re.search(r"^cost per subnet-month at XS: every-run \$\d+\.\d\d, at-risk \$\d+\.\d\d$", rendered, re.M)
+    # The share of each API bucket: the ECS collector's cluster-resource reads, paced by its budget.
+    assert re.search(r"^\| XS \| ECS cluster resource reads \(100 / 20\) \| ecs \| \d+ \| [\d.]+ \| ", rendered, re.M)
+    assert "### Share of the account's API rate budget" in rendered
 
 
 def test_given_a_small_organization_when_benchmarked_in_hub_mode_then_calls_equal_the_floor_and_roles_are_cached():
