@@ -37,6 +37,7 @@ NEXT_STEP_CHARS = 400  # of text; its code fence adds 8 (the schema's 410 leaves
 KEYWORDS = 8
 KEYWORD_CHARS = 64
 SUMMARY_CHARS = 200
+MORE_SECTIONS = "(+{count} more sections in the email)"
 # Email sections a chat message keeps (in the email's order), and the ones it turns into steps and links.
 STEPS_HEADING = "WHAT TO DO"
 LINKS_HEADING = "OPEN IN THE CONSOLE"
@@ -119,13 +120,14 @@ class ChatMessage:
         if self.runbook:
             tail.append(f"Runbook: {self.runbook}")
         closing = "\n".join(plain(line, 2 * SECTION_CHARS) for line in tail)
-        room = DESCRIPTION_CHARS - len(closing) - 2
+        # Room for the sections, less the line that says how many did not fit (always short enough for it).
+        room = DESCRIPTION_CHARS - len(closing) - 2 - len(MORE_SECTIONS.format(count=len(self.sections))) - 2
         parts: list[str] = []
         for heading, text in self.sections:
             cap = LIST_CHARS if heading.split(" (")[0] in LIST_HEADINGS else SECTION_CHARS
             part = f"*{heading}*\n{_code(text, cap)}"
             if len(part) + 2 > room:
-                parts.append(f"(+{len(self.sections) - len(parts)} more sections in the email)")
+                parts.append(MORE_SECTIONS.format(count=len(self.sections) - len(parts)))
                 break
             parts.append(part)
             room -= len(part) + 2

@@ -173,3 +173,16 @@ def test_given_an_email_then_its_runbook_section_follows_what_to_do():
     assert headings[headings.index(chat.STEPS_HEADING) + 1] == RUNBOOK_HEADING
     assert f"{RUNBOOK_HEADING}\n{RUNBOOK.url}" in email.body
     assert email.body.rstrip().endswith(email.closing)
+
+
+def test_given_sections_that_almost_fill_it_then_the_description_never_passes_its_cap():
+    # Every length from 300 to 700 (the section cap): for some, the sections that fit leave less room than the
+    # line saying how many did not, which must still fit.
+    links = ("OPEN IN THE CONSOLE\nSubnet: https://example.com/" + "p" * 300,)
+    longest = 0
+    for length in range(300, 701):
+        sections = tuple(f"WHERE\n{'y' * length}" for _ in range(8))
+        email = Email.compose("title", (*sections, *links), "closing")
+        message = chat.chat_from_email(email, keywords=[], thread_id="t", event_type="e", runbook="r" * 200)
+        longest = max(longest, len(_valid(message)["content"]["description"]))
+    assert chat.DESCRIPTION_CHARS - 40 < longest <= chat.DESCRIPTION_CHARS
