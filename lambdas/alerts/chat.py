@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from ..platform.chat import ChatMessage, chat_from_email
 from ..platform.email import Email
-from ..platform.paging import dedup_key
 from ..platform.runbooks import Runbook
 from .model import ContributorTransition, Facts, SubnetFacts, VpcFacts
+from .page import contributor_key
 
 
 def transition_chat(transition: ContributorTransition, facts: Facts, email: Email, runbook: Runbook) -> ChatMessage:
@@ -18,15 +18,7 @@ def transition_chat(transition: ContributorTransition, facts: Facts, email: Emai
     return chat_from_email(
         email,
         keywords=[t.contributor_account, t.contributor_region, *([vpc] if vpc else []), t.contributor],
-        thread_id=thread_id(t),
+        thread_id=contributor_key(t),
         event_type=t.kind.stem,
         runbook=runbook.text,
-    )
-
-
-def thread_id(transition: ContributorTransition) -> str:
-    """One thread per alarm and contributor: the same key the page deduplicates on."""
-    t = transition
-    return dedup_key(
-        "alarm", t.account, t.region, t.alarm_name, t.contributor_account, t.contributor_region, t.contributor
     )

@@ -37,10 +37,17 @@ def transition_page(transition: ContributorTransition, thresholds: Thresholds, t
         region=t.contributor_region,
         resource=t.contributor,
         summary=f"{t.kind.title} ({t.kind.condition(thresholds)}): {t.state}. CloudWatch said: {quoted(t.reason)}",
-        dedup_key=dedup_key(
-            "alarm", t.account, t.region, t.alarm_name, t.contributor_account, t.contributor_region, t.contributor
-        ),
+        dedup_key=contributor_key(t),
         runbook_url=runbook_url or None,
+    )
+
+
+def contributor_key(transition: ContributorTransition) -> str:
+    """One key per alarm and contributor, shared by its ALARM, OK and stopped-reporting: the page's dedupKey
+    and the chat message's thread."""
+    t = transition
+    return dedup_key(
+        "alarm", t.account, t.region, t.alarm_name, t.contributor_account, t.contributor_region, t.contributor
     )
 
 

@@ -26,7 +26,7 @@ from ..platform import contract
 from ..platform.aws.dynamodb import add_to_set, read_sets, remove_from_set
 from ..platform.aws.s3 import get_document
 from ..platform.aws.sns import publish_chat, publish_email
-from ..platform.chat import STEPS_HEADING, chat_from_email
+from ..platform.chat import chat_from_email
 from ..platform.contract import MetricPoint
 from ..platform.email import Email
 from ..platform.errors import AwsCallError, AwsReadError, DedupeError
@@ -130,7 +130,7 @@ def compose_alert(raw: Any, target: Target, settings: ComposerSettings, now: dat
         outcome.missing = facts.missing
         email = render_alarm_email(transition, facts, settings.thresholds, settings.dedupe_window_minutes, now)
         runbook = settings.runbook(transition.kind.stem)
-        email = email.with_section(runbook.section(), after=STEPS_HEADING)
+        email = runbook.added_to(email)
         page = transition_page(transition, settings.thresholds, email.subject, runbook.url or "")
         chat = transition_chat(transition, facts, email, runbook)
         route = Routing(transition, target, settings, outcome).route_of(member_of(transition))
@@ -298,7 +298,7 @@ class Storm:
         (a replay names them again)."""
         t, settings = self.transition, self.settings
         runbook = settings.runbook(t.kind.stem)
-        email = email.with_section(runbook.section(), after=STEPS_HEADING)
+        email = runbook.added_to(email)
         thread = dedup_key("storm", self._key)
         page = storm_page(t, email.subject, state, thread, runbook.url or "") if state else None
         chat = chat_from_email(

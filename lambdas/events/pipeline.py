@@ -30,7 +30,6 @@ from ..platform.aws.dynamodb import count_in_window
 from ..platform.aws.ec2 import subnet_of_interface
 from ..platform.aws.ecs import describe_services
 from ..platform.aws.s3 import get_document
-from ..platform.chat import STEPS_HEADING
 from ..platform.contract import TARGET_ACCOUNTS_KEY, MetricPoint, census_snapshot_key
 from ..platform.email import readable_time
 from ..platform.errors import AwsCallError, AwsReadError, DedupeError
@@ -157,7 +156,7 @@ class EventHandling:
             account = self.settings.account_label(incident.origin.account)
             summary = render_cap_summary(kind, incident, cap, (start, start + window), account=account)
             runbook = self.settings.runbook(kind.rule_id)
-            summary = summary.with_section(runbook.section(), after=STEPS_HEADING)
+            summary = runbook.added_to(summary)
             chat = incident_chat(kind, incident, summary, runbook)
             why = self.notifier.send(f"{key}|summary", summary, chat=chat, route=self.route(incident, None))
             if why is None:
@@ -224,7 +223,7 @@ class EventHandling:
         account = self.settings.account_label(incident.origin.account)
         email = render_email(kind, incident, subnet, self.settings.dedupe_window_minutes, self.now, account=account)
         runbook = self.settings.runbook(kind.rule_id)
-        email = email.with_section(runbook.section(), after=STEPS_HEADING)
+        email = runbook.added_to(email)
         page = incident_page(kind, incident, email.subject, runbook.url or "")
         chat = incident_chat(kind, incident, email, runbook)
         why = self.notifier.send(incident.dedupe_key, email, page, chat, route=self.route(incident, subnet))

@@ -19,7 +19,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .email import Email
+from .email import LINKS_HEADING, STEPS_HEADING, Email
 from .text import plain
 
 VERSION = "1.0"
@@ -38,9 +38,8 @@ KEYWORDS = 8
 KEYWORD_CHARS = 64
 SUMMARY_CHARS = 200
 MORE_SECTIONS = "(+{count} more sections in the email)"
-# Email sections a chat message keeps (in the email's order), and the ones it turns into steps and links.
-STEPS_HEADING = "WHAT TO DO"
-LINKS_HEADING = "OPEN IN THE CONSOLE"
+# Email sections a chat message keeps (in the email's order); STEPS_HEADING and LINKS_HEADING become its steps
+# and links.
 KEPT_HEADINGS = (
     "WHAT",
     "WHAT HAPPENED",

@@ -9,6 +9,9 @@ from urllib.parse import quote
 
 from .aws_limits import SNS_SUBJECT_LENGTH
 
+# The sections of an alert email that other parts place themselves by (the runbook, chat's steps and links).
+STEPS_HEADING = "WHAT TO DO"
+LINKS_HEADING = "OPEN IN THE CONSOLE"
 # SNS email subjects: ASCII, no line breaks, fewer than 100 characters.
 MAX_SUBJECT_LENGTH = SNS_SUBJECT_LENGTH.value
 

@@ -2,12 +2,14 @@
 the docs' runbook page (docs/runbooks.md), a link when monitor:docsUrl says where the team publishes the docs.
 
 A section is named by what raised the alert: an alarm's stem (contract.ALARM_*) or an event kind's rule id; its
-anchor is MkDocs's (lower case), and tests/unit/test_runbooks.py checks that every one exists.
+anchor is MkDocs's (lower case), and tests/unit/test_chat.py checks that every one exists.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from .email import STEPS_HEADING, Email
 
 RUNBOOK_PAGE = "runbooks"
 RUNBOOK_HEADING = "RUNBOOK"
@@ -23,6 +25,10 @@ class Runbook:
     def section(self) -> str:
         """The email section that names it."""
         return f"{RUNBOOK_HEADING}\n{self.text}"
+
+    def added_to(self, email: Email) -> Email:
+        """email with its RUNBOOK section, right after WHAT TO DO."""
+        return email.with_section(self.section(), after=STEPS_HEADING)
 
 
 def runbook_anchor(topic: str) -> str:

@@ -23,7 +23,7 @@ from lambdas.events.email import SubnetNow, render_email
 from lambdas.events.kinds.registry import KINDS as EVENT_KINDS
 from lambdas.events.parsing import recognise
 from lambdas.platform import chat
-from lambdas.platform.email import Email
+from lambdas.platform.email import STEPS_HEADING, Email
 from lambdas.platform.runbooks import RUNBOOK_HEADING, runbook_anchor, runbook_for
 from tests.unit.test_alert_email import THRESHOLDS, facts_for
 from tests.unit.test_subjects import EVENT_SUBJECTS, NOW, SUBNET
@@ -46,7 +46,7 @@ def _event_email(name: str) -> tuple[Any, Any, Email]:
     incident = found.incident
     subnet = replace(SUBNET, subnet_id=incident.subnet_id or SUBNET.subnet_id)
     email = render_email(found.kind, incident, SubnetNow(subnet), 30, NOW)
-    return found.kind, incident, email.with_section(RUNBOOK.section(), after=chat.STEPS_HEADING)
+    return found.kind, incident, RUNBOOK.added_to(email)
 
 
 def test_given_the_schema_then_its_caps_are_the_codes():
@@ -170,7 +170,7 @@ def test_given_the_settings_then_the_runbook_is_the_most_specific_link(runbook_u
 def test_given_an_email_then_its_runbook_section_follows_what_to_do():
     _, _, email = _event_email("task_stopped_no_addresses_ec2")
     headings = [s.partition("\n")[0] for s in email.sections]
-    assert headings[headings.index(chat.STEPS_HEADING) + 1] == RUNBOOK_HEADING
+    assert headings[headings.index(STEPS_HEADING) + 1] == RUNBOOK_HEADING
     assert f"{RUNBOOK_HEADING}\n{RUNBOOK.url}" in email.body
     assert email.body.rstrip().endswith(email.closing)
 
